@@ -1,0 +1,117 @@
+"""The application factory: it only wires the parts together; nothing is built at import."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from flask import Flask
+from nlu.client import RasaClassifier
+from nlu.keywords import KeywordClassifier
+from nlu.resilient import ResilientClassifier
+from survey_flows.definition import load_flow
+from survey_flows.departments import area_for
+
+from bot.config import SIMULATOR_PAGE_ID, Settings, load_settings
+from bot.conversation import TurnDeps
+from bot.db import make_engine, make_session_factory
+from bot.delivery import Delivery, Sender, SimulatorSender
+from bot.inbox import Inbox
+from bot.messenger.client import MessengerClient
+from bot.worker import Worker
+
+MAX_WEBHOOK_BODY = 1024 * 1024  # Meta's batches stay far below; larger bodies get 413
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    """Build the Flask app from settings (from the environment when none are given)."""
+    settings = settings or load_settings()
+    app = Flask(__name__)
+    app.config.update(
+        SETTINGS=settings,
+        SECRET_KEY=settings.secret_key,
+        MAX_CONTENT_LENGTH=MAX_WEBHOOK_BODY,
+    )
+    register_services(app, settings)
+    register_blueprints(app, settings)
+    register_commands(app)
+    configure_logging(settings)
+    if settings.embedded_worker:
+        register_embedded_worker(app)
+    return app
+
+
+def register_embedded_worker(app: Flask) -> None:
+    """Start the worker thread with the first request, so CLI commands never start one."""
+    lock = threading.Lock()
+    started: list[threading.Thread] = []
+
+    @app.before_request
+    def _start_worker() -> None:
+        if started:
+            return
+        with lock:
+            if not started:
+                started.append(app.extensions["worker"].start_thread())
+
+
+def register_services(app: Flask, settings: Settings) -> None:
+    """Create the database, the NLU port, the inbox, the delivery and the worker."""
+    engine = make_engine(settings.database_url)
+    sessions = make_session_factory(engine)
+    classifier = ResilientClassifier(
+        RasaClassifier(settings.rasa_url, timeout=settings.nlu_timeout), KeywordClassifier()
+    )
+    messenger = MessengerClient(
+        settings.fb_page_access_token,
+        settings.graph_api_url,
+        app_secret=settings.fb_app_secret,
+        timeout=settings.send_timeout,
+    )
+    simulator = SimulatorSender()
+
+    def sender_for_page(page_id: str) -> Sender:
+        return simulator if page_id == SIMULATOR_PAGE_ID else messenger
+
+    deps = TurnDeps(
+        flow=load_flow(settings.flow_file),
+        classifier=classifier,
+        respondent_key_secret=settings.respondent_key_secret,
+        area_for=area_for,
+    )
+    delivery = Delivery(sessions, sender_for_page)
+    worker = Worker(sessions, deps, delivery)
+    app.extensions.update(
+        db_engine=engine,
+        sessions=sessions,
+        classifier=classifier,
+        inbox=Inbox(sessions, wake=worker.wake),
+        delivery=delivery,
+        worker=worker,
+        turn_deps=deps,
+    )
+
+
+def register_blueprints(app: Flask, settings: Settings) -> None:
+    """Mount the webhook, health, data-deletion and (when enabled) simulator routes."""
+    from bot import deletion, health, simulator, webhook
+
+    app.register_blueprint(webhook.blueprint)
+    app.register_blueprint(health.blueprint)
+    app.register_blueprint(deletion.blueprint)
+    if settings.simulator_enabled:
+        app.register_blueprint(simulator.blueprint)
+
+
+def register_commands(app: Flask) -> None:
+    """Add the `db`, `worker`, `flows`, `nlu` and `analytics` command groups."""
+    from bot import cli
+
+    cli.register(app)
+
+
+def configure_logging(settings: Settings) -> None:
+    """Log at INFO in production and development alike, without request bodies."""
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )

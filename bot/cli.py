@@ -1,0 +1,103 @@
+"""Command-line groups on `flask --app wsgi`: db, worker, flows, nlu, analytics."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from alembic import command as alembic_command
+from alembic.config import Config as AlembicConfig
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from bot.config import ROOT
+
+db_group = AppGroup("db", help="Database schema (Alembic migrations).")
+flows_group = AppGroup("flows", help="Survey flow files: validate them, chat with one.")
+nlu_group = AppGroup("nlu", help="Free-text understanding: evaluate the model, review topics.")
+
+
+def alembic_config(database_url: str) -> AlembicConfig:
+    """Return the Alembic configuration for this project and database."""
+    config = AlembicConfig(str(ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(ROOT / "migrations"))
+    config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
+    return config
+
+
+@db_group.command("upgrade")
+@click.argument("revision", default="head")
+def db_upgrade(revision: str) -> None:
+    """Migrate the database to REVISION (default: the latest)."""
+    alembic_command.upgrade(alembic_config(current_app.config["SETTINGS"].database_url), revision)
+
+
+@click.command("worker")
+def worker_command() -> None:
+    """Process the inbox, deliver the outbox and run the sweeps until interrupted."""
+    click.echo("worker: processing the inbox and delivering the outbox (Ctrl-C to stop)")
+    current_app.extensions["worker"].run_forever()
+
+
+@flows_group.command("validate")
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+def flows_validate(files: tuple[str, ...]) -> None:
+    """Check flow files (default: the configured flow) and name the line of each problem."""
+    from survey_flows import validate
+
+    paths = list(files) or [current_app.config["SETTINGS"].flow_file]
+    sys.exit(validate.main(paths))
+
+
+@flows_group.command("run")
+@click.argument("flow", required=False, type=click.Path(exists=True, dir_okay=False))
+@click.option("--ref", default=None, help="Department referral code, as in m.me/<page>?ref=")
+def flows_run(flow: str | None, ref: str | None) -> None:
+    """Chat with a flow in the terminal (test data: nothing is stored)."""
+    from survey_flows.definition import load_flow
+    from survey_flows.departments import area_for
+
+    from bot.clock import utcnow
+    from survey_flows import terminal
+    from survey_flows.step import StartContext
+
+    definition = load_flow(flow or current_app.config["SETTINGS"].flow_file)
+    context = StartContext(
+        now=utcnow(),
+        seed=int(utcnow().timestamp()),
+        department=ref,
+        first_area=area_for(ref) if ref else None,
+        is_test=True,
+    )
+    terminal.run(definition, current_app.extensions["classifier"], input, print, context)
+
+
+@nlu_group.command("evaluate")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
+def nlu_evaluate(file: str, as_json: bool) -> None:
+    """Measure how the NLU at RASA_URL reads a held-out set of answers."""
+    from nlu import evaluate
+
+    argv = [file, "--json"] if as_json else [file]
+    sys.exit(evaluate.main(argv, current_app.config["SETTINGS"].rasa_url))
+
+
+@nlu_group.command("review")
+@click.option("--limit", default=50, show_default=True, help="How many codes to review.")
+def nlu_review(limit: int) -> None:
+    """Confirm or correct the topics coded from the closing improvement answers."""
+    from bot.topic_review import review_topics
+
+    review_topics(current_app.extensions["sessions"], limit)
+
+
+def register(app: Flask) -> None:
+    """Attach every command group to the app's CLI."""
+    from analytics.commands import make_group
+
+    app.cli.add_command(db_group)
+    app.cli.add_command(worker_command)
+    app.cli.add_command(flows_group)
+    app.cli.add_command(nlu_group)
+    app.cli.add_command(make_group(lambda: current_app.extensions["db_engine"]), "analytics")

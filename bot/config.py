@@ -1,0 +1,133 @@
+"""Settings from the environment, validated once at start-up.
+
+Tests build a ``Settings`` directly instead of patching ``os.environ``. In production the
+secrets have no defaults: the app refuses to start without them. In development missing
+secrets are generated once and kept in ``instance/dev-secrets.json`` so that respondent keys
+stay stable across restarts (a changed ``RESPONDENT_KEY_SECRET`` splits every person in two).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = ROOT / "instance"
+DEFAULT_FLOW = ROOT / "survey_flows" / "flows" / "sdg16_6_2.yaml"
+SIMULATOR_PAGE_ID = "simulator"
+
+# Secrets the app cannot run without in production.
+SECRET_NAMES = (
+    "FB_APP_SECRET",
+    "FB_VERIFY_TOKEN",
+    "FB_PAGE_ACCESS_TOKEN",
+    "SECRET_KEY",
+    "RESPONDENT_KEY_SECRET",
+)
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or invalid; the message names it and says what to set."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting the product reads, by the names the README documents."""
+
+    env: str = "development"
+    database_url: str = f"sqlite:///{INSTANCE_DIR / 'sdg1662.db'}"
+    fb_app_secret: str = ""
+    fb_verify_token: str = ""
+    fb_page_access_token: str = ""
+    graph_api_url: str = "https://graph.facebook.com/v25.0"
+    rasa_url: str = "http://127.0.0.1:5005"
+    secret_key: str = ""
+    respondent_key_secret: str = ""
+    flow_file: str = str(DEFAULT_FLOW)
+    simulator_enabled: bool = True
+    embedded_worker: bool = True
+    send_timeout: float = 5.0
+    nlu_timeout: float = 0.5
+
+    @property
+    def production(self) -> bool:
+        """Return whether the app runs in production mode."""
+        return self.env == "production"
+
+    def with_overrides(self, **changes: object) -> Settings:
+        """Return a copy with some settings changed (tests use this)."""
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+def _flag(value: str | None, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _dev_secrets() -> dict[str, str]:
+    """Load, or create once, the throwaway secrets of a development instance."""
+    path = INSTANCE_DIR / "dev-secrets.json"
+    if path.exists():
+        stored: dict[str, str] = json.loads(path.read_text())
+        return stored
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    generated = {name: secrets.token_urlsafe(32) for name in SECRET_NAMES}
+    generated["FB_VERIFY_TOKEN"] = "dev-verify-" + secrets.token_hex(4)
+    path.write_text(json.dumps(generated, indent=2))
+    path.chmod(0o600)
+    print(
+        f"development mode: generated throwaway secrets in {path} "
+        f"(webhook verify token: {generated['FB_VERIFY_TOKEN']})",
+        file=sys.stderr,
+    )
+    return generated
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Read the settings from the environment, refusing to start on missing secrets."""
+    env = os.environ if environ is None else environ
+    mode = env.get("APP_ENV", "development")
+    if mode not in {"development", "production"}:
+        raise ConfigError(f"APP_ENV must be 'development' or 'production', not {mode!r}")
+    production = mode == "production"
+
+    values = {name: env.get(name, "") for name in SECRET_NAMES}
+    missing = [name for name, value in values.items() if not value]
+    if missing and production:
+        raise ConfigError(
+            "production mode needs these settings: "
+            + ", ".join(missing)
+            + " (see README, section Settings)"
+        )
+    if missing:
+        generated = _dev_secrets()
+        values.update({name: generated[name] for name in missing})
+
+    defaults = Settings()
+    try:
+        send_timeout = float(env.get("SEND_TIMEOUT", defaults.send_timeout))
+        nlu_timeout = float(env.get("NLU_TIMEOUT", defaults.nlu_timeout))
+    except ValueError as exc:
+        raise ConfigError(f"SEND_TIMEOUT and NLU_TIMEOUT must be seconds: {exc}") from exc
+    return Settings(
+        env=mode,
+        database_url=env.get("DATABASE_URL") or defaults.database_url,
+        fb_app_secret=values["FB_APP_SECRET"],
+        fb_verify_token=values["FB_VERIFY_TOKEN"],
+        fb_page_access_token=values["FB_PAGE_ACCESS_TOKEN"],
+        graph_api_url=(env.get("GRAPH_API_URL") or defaults.graph_api_url).rstrip("/"),
+        rasa_url=(env.get("RASA_URL") or defaults.rasa_url).rstrip("/"),
+        secret_key=values["SECRET_KEY"],
+        respondent_key_secret=values["RESPONDENT_KEY_SECRET"],
+        flow_file=env.get("FLOW_FILE") or defaults.flow_file,
+        simulator_enabled=_flag(env.get("SIMULATOR_ENABLED"), default=not production),
+        embedded_worker=_flag(env.get("EMBEDDED_WORKER"), default=not production),
+        send_timeout=send_timeout,
+        nlu_timeout=nlu_timeout,
+    )

@@ -1,0 +1,188 @@
+"""Database tables: typed SQLAlchemy 2 models (docs/data-contract.md describes the columns).
+
+Migrations import only this module. Timestamps are naive UTC on every engine, so SQLite and
+PostgreSQL compare them the same way.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# BigInteger primary keys on PostgreSQL, INTEGER on SQLite (where only INTEGER autoincrements).
+Id = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: ClassVar = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class InboxEvent(Base):
+    """One webhook event as Meta sent it, stored before the 200 so it is never lost."""
+
+    __tablename__ = "inbox_events"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    dedup_key: Mapped[str] = mapped_column(String(300), unique=True)
+    page_id: Mapped[str] = mapped_column(String(64))
+    psid: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(20))  # message, postback, referral
+    event: Mapped[dict[str, Any]]
+    event_time: Mapped[int] = mapped_column(BigInteger)  # Meta's timestamp, ms
+    received_at: Mapped[datetime] = mapped_column(DateTime)
+    processed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    is_test: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    __table_args__ = (Index("ix_inbox_pending", "processed_at", "page_id", "psid", "id"),)
+
+
+class Respondent(Base):
+    """A person, known by a pseudonymous key; the PSID is kept only to reply."""
+
+    __tablename__ = "respondents"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    page_id: Mapped[str] = mapped_column(String(64))
+    psid: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    opted_out_at: Mapped[datetime | None] = mapped_column(DateTime)
+    unreachable_reason: Mapped[str | None] = mapped_column(String(200))
+    is_test: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Conversation(Base):
+    """One run of the survey for one respondent; ``state`` is the engine's JSON state."""
+
+    __tablename__ = "conversations"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    respondent_id: Mapped[int] = mapped_column(ForeignKey("respondents.id", ondelete="CASCADE"))
+    flow_id: Mapped[str] = mapped_column(String(100))
+    flow_version: Mapped[str] = mapped_column(String(40))
+    lang: Mapped[str] = mapped_column(String(5))
+    department: Mapped[str | None] = mapped_column(String(250))
+    status: Mapped[str] = mapped_column(String(20))
+    current_question: Mapped[str | None] = mapped_column(String(100))
+    block_order: Mapped[list[Any] | None]
+    state: Mapped[dict[str, Any]]
+    started_at: Mapped[datetime] = mapped_column(DateTime)
+    last_input_at: Mapped[datetime] = mapped_column(DateTime)
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Why replies stopped reaching the person (outside_window, unavailable, ...), if they did.
+    delivery_failure: Mapped[str | None] = mapped_column(String(40))
+    is_test: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    __table_args__ = (Index("ix_conversations_respondent_status", "respondent_id", "status"),)
+
+
+class Answer(Base):
+    """One answered item, long format, with the questionnaire version and language."""
+
+    __tablename__ = "answers"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    respondent_key: Mapped[str] = mapped_column(String(64), index=True)
+    conversation_id: Mapped[int] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), index=True
+    )
+    flow_id: Mapped[str] = mapped_column(String(100))
+    flow_version: Mapped[str] = mapped_column(String(40))
+    consent_version: Mapped[str | None] = mapped_column(String(40))
+    lang: Mapped[str] = mapped_column(String(5))
+    department: Mapped[str | None] = mapped_column(String(250))
+    service_area: Mapped[str] = mapped_column(String(40))
+    item: Mapped[str] = mapped_column(String(20))
+    attribute: Mapped[str | None] = mapped_column(String(40))
+    question_id: Mapped[str] = mapped_column(String(100))
+    code: Mapped[int | None] = mapped_column(Integer)
+    value: Mapped[float | None] = mapped_column(Float)
+    label: Mapped[str | None] = mapped_column(String(200))
+    raw_text: Mapped[str | None] = mapped_column(Text)
+    method: Mapped[str] = mapped_column(String(20))
+    intent: Mapped[str | None] = mapped_column(String(60))
+    confidence: Mapped[float | None] = mapped_column(Float)
+    asked_at: Mapped[datetime | None] = mapped_column(DateTime)
+    answered_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    reasks: Mapped[int] = mapped_column(Integer, default=0)
+    is_test: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class TopicCode(Base):
+    """A topic coded from a free-text improvement answer, by the NLU or by an analyst."""
+
+    __tablename__ = "topic_codes"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    answer_id: Mapped[int] = mapped_column(ForeignKey("answers.id", ondelete="CASCADE"), index=True)
+    topic: Mapped[str] = mapped_column(String(60))
+    confidence: Mapped[float | None] = mapped_column(Float)
+    source: Mapped[str] = mapped_column(String(20))
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class OutboxMessage(Base):
+    """A message to deliver through the Send API, written in the same transaction as the turn."""
+
+    __tablename__ = "outbox_messages"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    conversation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), index=True
+    )
+    page_id: Mapped[str] = mapped_column(String(64))
+    psid: Mapped[str] = mapped_column(String(64))
+    message: Mapped[dict[str, Any]]
+    messaging_type: Mapped[str] = mapped_column(String(20), default="RESPONSE")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+    failed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    error_code: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(Text)
+    message_id: Mapped[str | None] = mapped_column(String(200))
+    is_test: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    __table_args__ = (Index("ix_outbox_pending", "sent_at", "failed_at", "next_attempt_at"),)
+
+
+class DeletionRequest(Base):
+    """A data-deletion request (Meta's callback or the in-chat command) and its status."""
+
+    __tablename__ = "deletion_requests"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    confirmation_code: Mapped[str] = mapped_column(String(64), unique=True)
+    source: Mapped[str] = mapped_column(String(20))  # meta_callback, chat
+    requested_at: Mapped[datetime] = mapped_column(DateTime)
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    rows_deleted: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(20))
+    detail: Mapped[str | None] = mapped_column(Text)

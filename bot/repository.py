@@ -1,0 +1,326 @@
+"""Every query the bot issues, in one place; callers own the transaction.
+
+On PostgreSQL, per-person work takes a transaction-scoped advisory lock keyed on the person
+(or on the recipient, for delivery), so that many workers never handle one person at once
+while different people proceed in parallel. A person who has no row yet can still be
+locked, which a plain row lock cannot do. SQLite has one writer at a time anyway.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, select, text, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from bot.messenger.events import InboundEvent
+from bot.models import (
+    Answer,
+    Conversation,
+    DeletionRequest,
+    InboxEvent,
+    OutboxMessage,
+    Respondent,
+    TopicCode,
+)
+
+FINISHED = ("completed", "declined", "screened_out", "deleted")
+
+
+def _is_postgres(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+# --- inbox -----------------------------------------------------------------------------
+
+
+def store_inbound(
+    session: Session, events: Sequence[InboundEvent], received_at: datetime, is_test: bool
+) -> int:
+    """Insert the events, ignoring those already stored (same dedup key); return how many new."""
+    if not events:
+        return 0
+    rows = [
+        {
+            "dedup_key": e.dedup_key,
+            "page_id": e.page_id,
+            "psid": e.psid,
+            "kind": e.kind,
+            "event": {"text": e.text, "payload": e.payload, "ref": e.ref, "raw": e.raw},
+            "event_time": e.timestamp,
+            "received_at": received_at,
+            "attempts": 0,
+            "is_test": is_test,
+        }
+        for e in events
+    ]
+    # One batch can repeat a mid; keep the first so the statement does not conflict with itself.
+    unique = list({row["dedup_key"]: row for row in reversed(rows)}.values())[::-1]
+    dialect_insert = pg_insert if _is_postgres(session) else sqlite_insert
+    statement = (
+        dialect_insert(InboxEvent)
+        .values(unique)
+        .on_conflict_do_nothing(index_elements=["dedup_key"])
+    )
+    result = session.execute(statement)
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def pending_people(session: Session, limit: int) -> list[tuple[str, str]]:
+    """Return the people with unprocessed events, those waiting longest first."""
+    first = func.min(InboxEvent.id)
+    rows = session.execute(
+        select(InboxEvent.page_id, InboxEvent.psid)
+        .where(InboxEvent.processed_at.is_(None))
+        .group_by(InboxEvent.page_id, InboxEvent.psid)
+        .order_by(first)
+        .limit(limit)
+    ).all()
+    return [(page_id, psid) for page_id, psid in rows]
+
+
+def try_lock(session: Session, *parts: str) -> bool:
+    """Take the transaction-scoped lock named by ``parts``; False if another worker holds it."""
+    if not _is_postgres(session):
+        return True
+    key = ":".join(parts)
+    return bool(
+        session.execute(
+            text("SELECT pg_try_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": key}
+        ).scalar()
+    )
+
+
+def pending_events(session: Session, page_id: str, psid: str) -> list[InboxEvent]:
+    """Return a person's unprocessed events in the order they happened."""
+    return list(
+        session.scalars(
+            select(InboxEvent)
+            .where(
+                InboxEvent.page_id == page_id,
+                InboxEvent.psid == psid,
+                InboxEvent.processed_at.is_(None),
+            )
+            .order_by(InboxEvent.event_time, InboxEvent.id)
+        )
+    )
+
+
+def record_event_failure(
+    session: Session, event_id: int, error: str, give_up: bool, now: datetime
+) -> None:
+    """Count a failed attempt at an event; after too many, set it aside as processed."""
+    session.execute(
+        update(InboxEvent)
+        .where(InboxEvent.id == event_id)
+        .values(
+            attempts=InboxEvent.attempts + 1,
+            error=error[:2000],
+            processed_at=now if give_up else None,
+        )
+    )
+
+
+def inbox_backlog(session: Session) -> int:
+    """Return how many events wait to be processed."""
+    return int(
+        session.scalar(
+            select(func.count()).select_from(InboxEvent).where(InboxEvent.processed_at.is_(None))
+        )
+        or 0
+    )
+
+
+# --- respondents and conversations -----------------------------------------------------
+
+
+def find_respondent(session: Session, key: str) -> Respondent | None:
+    """Return the respondent with this pseudonymous key, if any."""
+    return session.scalar(select(Respondent).where(Respondent.key == key))
+
+
+def add_respondent(session: Session, respondent: Respondent) -> Respondent:
+    """Store a new respondent and return it with its id."""
+    session.add(respondent)
+    session.flush()
+    return respondent
+
+
+def latest_conversation(session: Session, respondent_id: int) -> Conversation | None:
+    """Return the respondent's most recent conversation."""
+    return session.scalar(
+        select(Conversation)
+        .where(Conversation.respondent_id == respondent_id)
+        .order_by(Conversation.id.desc())
+        .limit(1)
+    )
+
+
+def last_completed_at(session: Session, respondent_id: int) -> datetime | None:
+    """Return when the respondent last completed an interview."""
+    return session.scalar(
+        select(func.max(Conversation.completed_at)).where(
+            Conversation.respondent_id == respondent_id, Conversation.status == "completed"
+        )
+    )
+
+
+def add_conversation(session: Session, conversation: Conversation) -> Conversation:
+    """Store a new conversation and return it with its id."""
+    session.add(conversation)
+    session.flush()
+    return conversation
+
+
+def expire_conversations(session: Session, last_input_before: datetime) -> int:
+    """Mark active conversations silent since the cut-off as expired; return how many."""
+    result = session.execute(
+        update(Conversation)
+        .where(Conversation.status == "active", Conversation.last_input_at < last_input_before)
+        .values(status="expired")
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def record_delivery_failure(
+    session: Session, conversation_id: int | None, page_id: str, psid: str, reason: str
+) -> None:
+    """Note on the conversation and the person why replies no longer reach them."""
+    if conversation_id is not None:
+        session.execute(
+            update(Conversation)
+            .where(Conversation.id == conversation_id)
+            .values(delivery_failure=reason)
+        )
+    session.execute(
+        update(Respondent)
+        .where(Respondent.page_id == page_id, Respondent.psid == psid)
+        .values(unreachable_reason=reason)
+    )
+
+
+# --- answers ---------------------------------------------------------------------------
+
+
+def add_answers(session: Session, rows: Iterable[dict[str, Any]]) -> list[int]:
+    """Insert answer rows; return their ids in order."""
+    ids = []
+    for row in rows:
+        answer = Answer(**row)
+        session.add(answer)
+        session.flush()
+        ids.append(answer.id)
+    return ids
+
+
+def add_topic_code(
+    session: Session, answer_id: int, topic: str, confidence: float | None, source: str
+) -> None:
+    """Store the topic coded from a free-text answer."""
+    session.add(TopicCode(answer_id=answer_id, topic=topic, confidence=confidence, source=source))
+
+
+def topic_codes_for_review(session: Session, limit: int) -> list[tuple[TopicCode, Answer]]:
+    """Return machine-coded topics not yet reviewed by an analyst, oldest first."""
+    rows = session.execute(
+        select(TopicCode, Answer)
+        .join(Answer, Answer.id == TopicCode.answer_id)
+        .where(TopicCode.reviewed_at.is_(None), Answer.is_test.is_(False))
+        .order_by(TopicCode.id)
+        .limit(limit)
+    ).all()
+    return [(code, answer) for code, answer in rows]
+
+
+# --- outbox ----------------------------------------------------------------------------
+
+
+def enqueue(session: Session, message: OutboxMessage) -> None:
+    """Add a message to the outbox (delivered after the turn commits)."""
+    session.add(message)
+
+
+def outbox_candidates(session: Session, limit: int) -> list[OutboxMessage]:
+    """Return undelivered messages, oldest first (due or not: order per person matters)."""
+    return list(
+        session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None))
+            .order_by(OutboxMessage.id)
+            .limit(limit)
+        )
+    )
+
+
+def oldest_unsent_created_at(session: Session) -> datetime | None:
+    """Return when the oldest undelivered message was written."""
+    return session.scalar(
+        select(func.min(OutboxMessage.created_at)).where(
+            OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None)
+        )
+    )
+
+
+def sent_messages(session: Session, page_id: str, psid: str, after_id: int) -> list[OutboxMessage]:
+    """Return the messages delivered to a person after an outbox id (the simulator reads it)."""
+    return list(
+        session.scalars(
+            select(OutboxMessage)
+            .where(
+                OutboxMessage.page_id == page_id,
+                OutboxMessage.psid == psid,
+                OutboxMessage.sent_at.is_not(None),
+                OutboxMessage.id > after_id,
+            )
+            .order_by(OutboxMessage.id)
+        )
+    )
+
+
+# --- deletion --------------------------------------------------------------------------
+
+
+def erase_person(session: Session, page_id: str, psid: str, key: str) -> int:
+    """Delete every row about one person from every table; return how many rows went."""
+    deleted = 0
+    respondent_ids = select(Respondent.id).where(Respondent.key == key)
+    conversation_ids = select(Conversation.id).where(Conversation.respondent_id.in_(respondent_ids))
+    answer_ids = select(Answer.id).where(Answer.respondent_key == key)
+    statements = [
+        delete(TopicCode).where(TopicCode.answer_id.in_(answer_ids)),
+        delete(Answer).where(Answer.respondent_key == key),
+        delete(OutboxMessage).where(
+            OutboxMessage.conversation_id.in_(conversation_ids)
+            | (
+                (OutboxMessage.page_id == page_id)
+                & (OutboxMessage.psid == psid)
+                & OutboxMessage.sent_at.is_not(None)
+            )
+        ),
+        delete(Conversation).where(Conversation.respondent_id.in_(respondent_ids)),
+        delete(InboxEvent).where(InboxEvent.page_id == page_id, InboxEvent.psid == psid),
+        delete(Respondent).where(Respondent.key == key),
+    ]
+    for statement in statements:
+        result = session.execute(statement, execution_options={"synchronize_session": False})
+        deleted += int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return deleted
+
+
+def add_deletion_request(session: Session, request: DeletionRequest) -> None:
+    """Store a data-deletion request."""
+    session.add(request)
+
+
+def find_deletion_request(session: Session, code: str) -> DeletionRequest | None:
+    """Return the deletion request with this confirmation code."""
+    return session.scalar(select(DeletionRequest).where(DeletionRequest.confirmation_code == code))
+
+
+def database_reachable(session: Session) -> bool:
+    """Return whether a trivial query succeeds."""
+    return session.execute(select(1)).scalar() == 1

@@ -1,0 +1,193 @@
+"""Whole conversations through the real pipeline: signed events in, Graph double out.
+
+A test person reads the buttons the bot sent to the Graph double and taps one, as a phone
+user would; the stored rows must hold exactly the codes of the buttons tapped.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+from bot.models import Answer, Conversation, InboxEvent, OutboxMessage, Respondent
+from tests.bot.conftest import count, run_worker
+
+PAGE = "112233445566778"
+_clock = itertools.count(1_763_800_000_000, 1000)
+
+
+class Person:
+    """A person on a phone: opens the link, reads the last message, taps or types."""
+
+    def __init__(self, app, signed_post, graph, psid: str) -> None:
+        self.app, self.post, self.graph, self.psid = app, signed_post, graph, psid
+        self.tapped: dict[str, int] = {}
+
+    def _send(self, item: dict) -> None:
+        item.update(sender={"id": self.psid}, recipient={"id": PAGE}, timestamp=next(_clock))
+        body = {"object": "page", "entry": [{"id": PAGE, "time": 0, "messaging": [item]}]}
+        assert self.post(body).status_code == 200
+        run_worker(self.app)
+
+    def open_link(self, ref: str | None = None) -> None:
+        postback = {"mid": f"gs-{next(_clock)}", "title": "Get Started", "payload": "GET_STARTED"}
+        if ref:
+            postback["referral"] = {"ref": ref, "source": "SHORTLINK", "type": "OPEN_THREAD"}
+        self._send({"postback": postback})
+
+    def type(self, text: str) -> None:
+        self._send({"message": {"mid": f"t-{next(_clock)}", "text": text}})
+
+    def buttons(self) -> list[dict]:
+        messages = self.graph.messages_to(self.psid)
+        return messages[-1].get("quick_replies", []) if messages else []
+
+    def last_text(self) -> str:
+        return self.graph.messages_to(self.psid)[-1]["text"]
+
+    def tap(self, title: str | None = None, index: int = 0) -> None:
+        options = self.buttons()
+        assert options, f"no buttons to tap after: {self.last_text()!r}"
+        chosen = next(o for o in options if o["title"] == title) if title else options[index]
+        match = re.fullmatch(r"A:(\w+):(\d+)", chosen["payload"])
+        if match:
+            self.tapped[match.group(1)] = int(match.group(2))
+        self._send({"message": {"mid": f"q-{next(_clock)}", "text": chosen["title"],
+                                "quick_reply": {"payload": chosen["payload"]}}})
+
+
+def answers(db) -> list[Answer]:
+    db.expire_all()
+    return db.query(Answer).order_by(Answer.id).all()
+
+
+def complete_with_buttons(person: Person, language: str, max_steps: int = 200) -> None:
+    """Tap through the whole survey; type the closing answer; stop at the thank-you."""
+    person.open_link("moh-princess-marina")
+    for _ in range(max_steps):
+        options = person.buttons()
+        titles = [o["title"] for o in options]
+        if not options:
+            status = person.app.extensions["sessions"]().query(Conversation).one().status
+            if status != "active":
+                return
+            person.type("Shorter queues at the clinic")
+            continue
+        person.tap(language if language in titles else None)
+    raise AssertionError("the survey did not end")
+
+
+def test_buttons_only_survey_in_english_stores_exactly_the_codes_tapped(
+    app, signed_post, graph, db
+):
+    person = Person(app, signed_post, graph, "psid-en")
+    complete_with_buttons(person, "English")
+    conversation = db.query(Conversation).one()
+    assert conversation.status == "completed"
+    assert conversation.department == "moh-princess-marina"
+    assert conversation.block_order[0] == "healthcare"
+    rows = answers(db)
+    tapped_rows = {r.question_id: r.code for r in rows if r.method == "button"}
+    assert tapped_rows == person.tapped
+    areas = {r.service_area for r in rows}
+    assert {"healthcare", "government_services", "demographics"} <= areas
+    hc_overall = next(r for r in rows if r.question_id == "hc_overall")
+    assert hc_overall.item == "overall" and hc_overall.attribute == "overall"
+    assert all(r.lang == "en" and r.department == "moh-princess-marina" for r in rows)
+    assert all(r.is_test is False for r in rows)
+
+
+def test_buttons_only_survey_in_setswana_records_setswana_on_every_row(
+    app, signed_post, graph, db
+):
+    person = Person(app, signed_post, graph, "psid-tn")
+    complete_with_buttons(person, "Setswana")
+    rows = answers(db)
+    assert {r.question_id: r.code for r in rows if r.method == "button"} == person.tapped
+    assert {r.lang for r in rows if r.question_id not in ("consent", "language")} == {"tn"}
+
+
+def test_declining_consent_stores_no_answer(app, signed_post, graph, db):
+    person = Person(app, signed_post, graph, "psid-no")
+    person.open_link()
+    no = [o["title"] for o in person.buttons()][1]
+    person.tap(no)
+    assert answers(db) == []
+    assert db.query(Conversation).one().status == "declined"
+
+
+def test_delete_my_data_erases_the_person_from_every_table(app, signed_post, graph, db):
+    person = Person(app, signed_post, graph, "psid-del")
+    person.open_link("moh-princess-marina")
+    person.tap(index=0)  # consent
+    person.tap("English")
+    person.tap(index=0)
+    assert answers(db)
+    person.type("delete my data")
+    person.tap(index=0)  # confirm: yes
+    db.expire_all()
+    for model in (Answer, Conversation, Respondent, InboxEvent):
+        assert count(db, model) == 0, model.__tablename__
+    assert db.query(OutboxMessage).filter(OutboxMessage.sent_at.is_(None)).count() == 0
+    assert "delet" in person.last_text().lower()
+
+
+def test_a_repeated_batch_is_answered_once(app, signed_post, graph, db, fixture_bytes):
+    body = fixture_bytes("get_started_with_ref.json")
+    signed_post(body)
+    run_worker(app)
+    first = len(graph.requests)
+    signed_post(body)
+    run_worker(app)
+    assert len(graph.requests) == first
+    assert count(db, Conversation) == 1
+
+
+def test_stop_sends_nothing_more(app, signed_post, graph, db):
+    person = Person(app, signed_post, graph, "psid-stop")
+    person.open_link()
+    person.tap(index=0)
+    person.type("stop")
+    sent = len(graph.messages_to("psid-stop"))
+    person.type("hello?")
+    assert len(graph.messages_to("psid-stop")) == sent
+    assert db.query(Conversation).one().status == "stopped"
+
+
+def test_healthz_reports_database_backlog_and_degraded_nlu(client):
+    response = client.get("/healthz")
+    report = response.get_json()
+    assert response.status_code == 200
+    assert report["database"] == "ok" and report["inbox_backlog"] == 0
+    assert report["nlu"] in {"ok", "degraded"}
+
+
+def test_data_deletion_callback_answers_url_and_code(client):
+    from bot.messenger.signed_request import make_signed_request
+    from tests.conftest import APP_SECRET
+
+    signed = make_signed_request({"algorithm": "HMAC-SHA256", "user_id": "123"}, APP_SECRET)
+    response = client.post("/facebook/data-deletion", data={"signed_request": signed})
+    body = response.get_json()
+    assert response.status_code == 200 and body["confirmation_code"]
+    status = client.get(body["url"].replace("http://localhost", ""))
+    assert status.status_code == 200 and body["confirmation_code"].encode() in status.data
+    forged = make_signed_request({"algorithm": "HMAC-SHA256", "user_id": "1"}, "wrong")
+    assert client.post("/facebook/data-deletion",
+                       data={"signed_request": forged}).status_code == 400
+
+
+def test_simulator_chat_is_test_data_through_the_same_pipeline(app, client, db):
+    response = client.post("/simulator/api/events",
+                           json={"psid": "sim-abc", "action": "get_started", "ref": ""})
+    assert response.status_code == 200
+    run_worker(app)
+    messages = client.get("/simulator/api/messages?psid=sim-abc&after=0").get_json()["messages"]
+    assert messages and messages[-1]["quick_replies"]
+    tap = messages[-1]["quick_replies"][0]
+    client.post("/simulator/api/events", json={"psid": "sim-abc", "action": "quick_reply", **tap})
+    run_worker(app)
+    db.expire_all()
+    assert db.query(InboxEvent).count() == 2
+    assert all(e.is_test for e in db.query(InboxEvent))
+    assert all(r.is_test for r in db.query(Respondent))

@@ -1,0 +1,103 @@
+"""Shared fixtures: an isolated database per test (SQLite, and PostgreSQL when configured),
+settings injected into the app factory, and a helper that posts Meta-signed webhook bodies.
+
+PostgreSQL runs when DATABASE_URL names a PostgreSQL server (CI sets it); each test session
+works in a schema of its own, emptied between tests.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from bot.cli import alembic_config
+from bot.config import Settings
+from bot.db import normalise_url
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = REPO.parent / "shared" / "fixtures" / "messenger"
+APP_SECRET = "test-app-secret"
+
+
+def _postgres_url() -> str | None:
+    url = os.environ.get("DATABASE_URL", "")
+    return normalise_url(url) if url.startswith(("postgres://", "postgresql")) else None
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_template(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """Migrate an empty database to head once per session and backend."""
+    from alembic import command
+
+    if request.param == "sqlite":
+        path = tmp_path_factory.mktemp("db") / "template.db"
+        command.upgrade(alembic_config(f"sqlite:///{path}"), "head")
+        yield f"sqlite:///{path}"
+        return
+    base = _postgres_url()
+    if base is None:
+        pytest.skip("PostgreSQL tests need DATABASE_URL=postgresql://... (CI sets it)")
+    schema = f"test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(base)
+    try:
+        with admin.begin() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except Exception as exc:  # server down: say so rather than fail every test
+        pytest.skip(f"PostgreSQL at DATABASE_URL is unreachable: {type(exc).__name__}")
+    separator = "&" if "?" in base else "?"
+    url = f"{base}{separator}options=-csearch_path%3D{schema}"
+    command.upgrade(alembic_config(url), "head")
+    yield url
+    with admin.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture
+def database_url(database_template: str, tmp_path: Path) -> Iterator[str]:
+    """Give each test an empty, migrated database."""
+    if database_template.startswith("sqlite"):
+        target = tmp_path / "test.db"
+        shutil.copy(database_template.removeprefix("sqlite:///"), target)
+        yield f"sqlite:///{target}"
+        return
+    engine = create_engine(database_template)
+    with engine.begin() as connection:
+        tables = [
+            row[0]
+            for row in connection.execute(
+                text(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
+                    "AND tablename <> 'alembic_version'"
+                )
+            )
+        ]
+        connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+    yield database_template
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    """Settings for a test app: no embedded worker thread, an unreachable NLU by default."""
+    return Settings(
+        env="development",
+        database_url=database_url,
+        fb_app_secret=APP_SECRET,
+        fb_verify_token="test-verify-token",
+        fb_page_access_token="test-page-token",
+        graph_api_url="http://127.0.0.1:9/v25.0",
+        rasa_url="http://127.0.0.1:9",
+        secret_key="test-secret-key",
+        respondent_key_secret="test-respondent-key-secret",
+        simulator_enabled=True,
+        embedded_worker=False,
+    )
