@@ -1,0 +1,144 @@
+"""Flow definitions: versioned YAML data loaded into frozen objects.
+
+A flow lists its questions in questionnaire order. Each question belongs to a block (the
+service blocks are asked in an order drawn per respondent) or to the fixed parts (consent,
+language, demographics, closing question). Routing is declarative, on earlier answers:
+`when` (ask only if every named question was answered with one of the codes), `unless`
+(skip if any named question has one of the codes) and `na_when` (record 97, not
+applicable, if any named question has one of the codes). A question marked `optional: NAME`
+belongs to an optional part of the questionnaire, asked only when `settings.optional.NAME`
+is true; switching a part on changes the questionnaire, so it deserves a new flow version.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+Condition = dict[str, tuple[int, ...]]
+
+
+class FlowError(ValueError):
+    """A flow file cannot be used; the message names the file and line."""
+
+
+@dataclass(frozen=True)
+class Option:
+    """One answer a person can tap: its code, label, per-language titles and intent."""
+
+    code: int
+    label: str
+    titles: dict[str, str]
+    intent: str | None = None
+    screen_out: bool = False
+
+
+@dataclass(frozen=True)
+class Question:
+    """One item of the questionnaire."""
+
+    id: str
+    area: str
+    item: str
+    kind: str  # choice, text, number
+    texts: dict[str, str]
+    options: tuple[Option, ...] = ()
+    attribute: str | None = None
+    block: str | None = None
+    when: Condition | None = None
+    unless: Condition | None = None
+    na_when: Condition | None = None
+    optional: str | None = None  # the name of an optional part; asked only when it is on
+
+    def option(self, code: int) -> Option | None:
+        """Return the option with this code, if the question has one."""
+        return next((o for o in self.options if o.code == code), None)
+
+
+@dataclass(frozen=True)
+class Flow:
+    """A whole survey definition."""
+
+    id: str
+    version: str
+    default_language: str
+    languages: tuple[str, ...]
+    consent_version: str
+    blocks: tuple[str, ...]
+    questions: tuple[Question, ...]
+    messages: dict[str, dict[str, str]]
+    max_reasks: int = 3
+    expiry_hours: float = 23
+    reference_period_days: int = 365
+    optional_parts: tuple[str, ...] = ()  # the optional parts switched on in settings
+
+    def question(self, question_id: str) -> Question:
+        """Return the question with this id."""
+        return self._index[question_id]
+
+    @cached_property
+    def _index(self) -> dict[str, Question]:
+        return {q.id: q for q in self.questions}
+
+    def message(self, key: str, lang: str) -> str:
+        """Return a message in a language (English, the reference, when missing)."""
+        texts = self.messages[key]
+        return texts.get(lang) or texts[self.default_language]
+
+
+def _condition(raw: Any) -> Condition | None:
+    if not raw:
+        return None
+    return {str(k): tuple(int(c) for c in (v if isinstance(v, list) else [v]))
+            for k, v in raw.items()}
+
+
+def _options(raw: list[dict[str, Any]]) -> tuple[Option, ...]:
+    return tuple(
+        Option(code=int(o["code"]), label=str(o["label"]),
+               titles={k: str(v) for k, v in o["title"].items()},
+               intent=o.get("intent"), screen_out=bool(o.get("screen_out", False)))
+        for o in raw
+    )
+
+
+def build_flow(data: dict[str, Any]) -> Flow:
+    """Return a Flow from parsed YAML (already checked by the validator)."""
+    scales = {name: _options(opts) for name, opts in (data.get("scales") or {}).items()}
+    questions = []
+    for q in data["questions"]:
+        options = _options(q["options"]) if "options" in q else scales.get(q.get("scale", ""), ())
+        questions.append(Question(
+            id=q["id"], area=q["area"], item=q["item"],
+            kind=q.get("type", "choice"),
+            texts={k: str(v) for k, v in q["text"].items()},
+            options=options, attribute=q.get("attribute"), block=q.get("block"),
+            when=_condition(q.get("when")), unless=_condition(q.get("unless")),
+            na_when=_condition(q.get("na_when")), optional=q.get("optional"),
+        ))
+    settings = data.get("settings") or {}
+    return Flow(
+        id=str(data["id"]), version=str(data["version"]),
+        default_language=str(data["default_language"]),
+        languages=tuple(data["languages"]), consent_version=str(data["consent_version"]),
+        blocks=tuple(data["blocks"]), questions=tuple(questions),
+        messages={k: {lk: str(lv) for lk, lv in v.items()} for k, v in data["messages"].items()},
+        max_reasks=int(settings.get("max_reasks", 3)),
+        expiry_hours=float(settings.get("expiry_hours", 23)),
+        reference_period_days=int(settings.get("reference_period_days", 365)),
+        optional_parts=tuple(name for name, on in (settings.get("optional") or {}).items() if on),
+    )
+
+
+def load_flow(path: str | Path) -> Flow:
+    """Load and validate a flow file; raise FlowError naming file:line on a problem."""
+    from survey_flows.validate import validate_file
+
+    problems = validate_file(path)
+    if problems:
+        raise FlowError("\n".join(str(p) for p in problems))
+    return build_flow(yaml.safe_load(Path(path).read_text(encoding="utf-8")))

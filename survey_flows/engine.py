@@ -1,0 +1,409 @@
+"""The survey engine: pure functions from (flow, state, input) to a new state and events.
+
+`start(flow, ctx)` opens a conversation; `resume(flow, state, inp, classifier)` runs one
+turn. The state is plain JSON. Nothing here does IO: the classifier is a port.
+
+Button payloads: `A:<question_id>:<code>` answers a question; `C:<command>` is a command
+(stop, restart, help, change_language, delete_my_data, continue, confirm_yes, confirm_no,
+lang_en, lang_tn). A payload for any question but the current one is stale (an old button
+tapped late) and only brings the current question back; it never records an answer.
+
+Typed text is matched against the current question's button titles (either language) and
+option numbers first; otherwise the classifier reads it within the answers the question
+accepts, and `survey_flows.confidence.decide` says whether to record, confirm or re-ask.
+"Don't know" and "refuse" are never buttons: typed once, the bot asks for a best guess;
+typed twice, 98 or 99 is recorded. After `max_reasks` re-asks the item is recorded as no
+answer (`gave_up`) and the survey moves on, so no one is caught in a loop.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from datetime import datetime, timedelta
+from typing import Any
+
+from survey_flows.confidence import Decision, decide
+from survey_flows.definition import Flow, Question
+from survey_flows.departments import BLOCK_OF_AREA
+from survey_flows.intents import COMMANDS
+from survey_flows.ports import Classifier, Interpretation
+from survey_flows.step import (
+    AnswerRecorded,
+    Completed,
+    Declined,
+    DeletionConfirmed,
+    Event,
+    Input,
+    OptedOut,
+    QuickReply,
+    Restarted,
+    Say,
+    StartContext,
+    Step,
+)
+
+NA, DK, RA = 97, 98, 99
+LANG_BY_CODE = {1: "en", 2: "tn"}
+ENDED = ("completed", "declined", "screened_out", "deleted")
+NON_SUBSTANTIVE = {"dont_know": DK, "refuse": RA}
+NON_SUBSTANTIVE_LABEL = {NA: "Not applicable", DK: "Don't know", RA: "Refused"}
+
+
+class _Turn:
+    """The working copy of one turn: the state being changed and the events so far."""
+
+    def __init__(self, flow: Flow, state: dict[str, Any], at: datetime) -> None:
+        self.flow = flow
+        self.state = state
+        self.at = at
+        self.events: list[Event] = []
+
+    @property
+    def lang(self) -> str:
+        return str(self.state["lang"])
+
+    def say(self, text: str, replies: tuple[QuickReply, ...] = ()) -> None:
+        self.events.append(Say(text, replies))
+
+    def message(self, key: str) -> str:
+        return self.flow.message(key, self.lang)
+
+    def step(self) -> Step:
+        self.state["last_input_at"] = self.at.isoformat()
+        return Step(self.state, tuple(self.events))
+
+    # --- asking ----------------------------------------------------------------------
+
+    def current(self) -> Question | None:
+        qid = self.state.get("question")
+        return self.flow.question(qid) if qid else None
+
+    def ask(self, question: Question, prefix: str | None = None) -> None:
+        replies = tuple(QuickReply(o.titles[self.lang], f"A:{question.id}:{o.code}")
+                        for o in question.options)
+        text = question.texts[self.lang]
+        self.say(f"{prefix}\n\n{text}" if prefix else text, replies)
+
+    def ask_current(self, prefix: str | None = None) -> None:
+        question = self.current()
+        if question is not None:
+            self.ask(question, prefix)
+
+    def move_to(self, question: Question) -> None:
+        self.state.update(question=question.id, asked_at=self.at.isoformat(), reasks=0, dk=0,
+                          pending=None)
+        self.ask(question)
+
+    # --- recording and routing -------------------------------------------------------
+
+    def record(self, question: Question, code: int | None, method: str, label: str | None,
+               interpretation: Interpretation | None = None, raw_text: str | None = None,
+               value: float | None = None) -> None:
+        asked = self.state.get("asked_at") if self.state.get("question") == question.id else None
+        self.events.append(AnswerRecorded(
+            question_id=question.id, service_area=question.area, item=question.item,
+            attribute=question.attribute, code=code, label=label, method=method,
+            lang=self.lang, flow_id=self.flow.id, flow_version=self.flow.version,
+            consent_version=self.flow.consent_version,
+            asked_at=datetime.fromisoformat(asked) if asked else None, answered_at=self.at,
+            value=value, raw_text=raw_text,
+            intent=interpretation.intent if interpretation else None,
+            confidence=interpretation.confidence if interpretation else None,
+            reasks=int(self.state.get("reasks", 0)) if asked else 0,
+        ))
+        if code is not None:
+            self.state["answers"][question.id] = code
+
+    def advance(self) -> None:
+        """Move to the next question that applies, recording 97 where routing says NA."""
+        order = sequence(self.flow, self.state["block_order"])
+        position = order.index(self.state["question"]) + 1 if self.state.get("question") else 0
+        answers = self.state["answers"]
+        for qid in order[position:]:
+            question = self.flow.question(qid)
+            if not _applies(question, answers):
+                continue
+            if question.na_when and _any(question.na_when, answers):
+                self.state["question"] = None
+                self.record(question, NA, "routing", NON_SUBSTANTIVE_LABEL[NA])
+                continue
+            self.move_to(question)
+            return
+        self.state.update(status="completed", question=None, pending=None)
+        self.say(self.message("thanks"))
+        self.events.append(Completed())
+
+
+def _all(condition: dict[str, tuple[int, ...]], answers: dict[str, int]) -> bool:
+    return all(answers.get(qid) in codes for qid, codes in condition.items())
+
+
+def _any(condition: dict[str, tuple[int, ...]], answers: dict[str, int]) -> bool:
+    return any(answers.get(qid) in codes for qid, codes in condition.items())
+
+
+def _applies(question: Question, answers: dict[str, int]) -> bool:
+    if question.when and not _all(question.when, answers):
+        return False
+    return not (question.unless and _any(question.unless, answers))
+
+
+def sequence(flow: Flow, block_order: list[str]) -> list[str]:
+    """Return the question ids in the order this respondent meets them.
+
+    The file order is the questionnaire order, except that the service blocks are asked in
+    the order drawn for this respondent, where the first block question stands in the file.
+    Questions of optional parts that are switched off are left out.
+    """
+    by_block: dict[str, list[str]] = {block: [] for block in flow.blocks}
+    before: list[str] = []
+    after: list[str] = []
+    for question in flow.questions:
+        if question.optional and question.optional not in flow.optional_parts:
+            continue
+        if question.block:
+            by_block[question.block].append(question.id)
+        else:
+            (after if any(by_block.values()) else before).append(question.id)
+    return [*before, *(qid for block in block_order for qid in by_block[block]), *after]
+
+
+def start(flow: Flow, ctx: StartContext) -> Step:
+    """Open a conversation: introduction and consent, or a word that they already took part."""
+    blocks = list(flow.blocks)
+    random.Random(ctx.seed).shuffle(blocks)
+    first = BLOCK_OF_AREA.get(ctx.first_area or "")
+    if first in blocks:
+        blocks.remove(first)
+        blocks.insert(0, first)
+    state: dict[str, Any] = {
+        "status": "active", "question": None, "lang": ctx.lang or flow.default_language,
+        "block_order": blocks, "seed": ctx.seed, "department": ctx.department,
+        "answers": {}, "asked_at": None, "reasks": 0, "dk": 0, "pending": None,
+        "last_input_at": ctx.now.isoformat(),
+    }
+    turn = _Turn(flow, state, ctx.now)
+    period = timedelta(days=flow.reference_period_days)
+    if ctx.last_completed_at is not None and ctx.now - ctx.last_completed_at < period:
+        state["status"] = "completed"
+        turn.say(turn.message("already_done"))
+        return turn.step()
+    turn.say(turn.message("intro"))
+    turn.move_to(flow.question("consent"))
+    return turn.step()
+
+
+def resume(flow: Flow, state: dict[str, Any], inp: Input, classifier: Classifier) -> Step:
+    """Run one turn of the conversation with what the person tapped or typed."""
+    state = _copy(state)
+    turn = _Turn(flow, state, inp.at)
+    if state["status"] in ENDED:
+        return Step(state, ())
+    last = datetime.fromisoformat(state["last_input_at"])
+    command = _command(inp)
+    if state["status"] == "stopped":
+        if command is None and inp.text:
+            command = _typed_command(classifier, inp.text, turn.lang)
+        if command == "restart":
+            state["status"] = "active"
+            _run_command(turn, "restart")
+        return turn.step() if turn.events else Step(state, ())
+    if inp.at - last >= timedelta(hours=flow.expiry_hours) and command is None:
+        state["pending"] = {"kind": "expired"}
+        turn.say(turn.message("expired"), (
+            QuickReply(turn.message("continue"), "C:continue"),
+            QuickReply(turn.message("start_again"), "C:restart")))
+        return turn.step()
+    _handle(turn, inp, command, classifier)
+    return turn.step()
+
+
+def _copy(state: dict[str, Any]) -> dict[str, Any]:
+    copied = dict(state)
+    copied["answers"] = dict(state.get("answers") or {})
+    return copied
+
+
+def _command(inp: Input) -> str | None:
+    if inp.payload and inp.payload.startswith("C:"):
+        return inp.payload[2:]
+    return None
+
+
+def _typed_command(classifier: Classifier, text: str, lang: str) -> str | None:
+    reading = classifier.classify(text, COMMANDS, lang)
+    return reading.intent if decide(reading) is Decision.RECORD else None
+
+
+def _handle(turn: _Turn, inp: Input, command: str | None, classifier: Classifier) -> None:
+    pending = turn.state.get("pending") or {}
+    if command is not None:
+        _run_command(turn, command)
+        return
+    question = turn.current()
+    if question is None:
+        return
+    if inp.payload:
+        match = re.fullmatch(r"A:(\w+):(-?\d+)", inp.payload)
+        option = question.option(int(match.group(2))) if match else None
+        if match and match.group(1) == question.id and option is not None:
+            _accept(turn, question, option.code, "button")
+        else:
+            turn.ask_current()  # a stale or unknown button: show the current question again
+        return
+    text = (inp.text or "").strip()
+    if not text:
+        _reask(turn, question)
+        return
+    if pending.get("kind") == "confirm":
+        reading = classifier.classify(text, ("yes", "no", *COMMANDS), turn.lang)
+        if reading.intent in ("yes", "no") and decide(reading) is Decision.RECORD:
+            _run_command(turn, "confirm_yes" if reading.intent == "yes" else "confirm_no")
+            return
+    if pending.get("kind") == "delete":
+        reading = classifier.classify(text, ("yes", "no"), turn.lang)
+        _run_command(turn, "delete_yes" if reading.intent == "yes" else "delete_no")
+        return
+    if question.kind == "text":
+        typed = _typed_command(classifier, text, turn.lang)
+        if typed in ("stop", "delete_my_data", "help", "change_language", "restart"):
+            _run_command(turn, typed)
+            return
+        turn.record(question, None, "text", None, raw_text=text)
+        turn.advance()
+        return
+    if question.kind == "number":
+        found = re.search(r"-?\d+(?:[.,]\d+)?", text)
+        if found:
+            turn.record(question, None, "keyword", None, raw_text=text,
+                        value=float(found.group().replace(",", ".")))
+            turn.advance()
+        else:
+            _reask(turn, question, turn.message("number_hint"))
+        return
+    code = _match_title(question, text)
+    if code is not None:
+        _accept(turn, question, code, "keyword", raw_text=text)
+        return
+    _interpret(turn, question, text, classifier)
+
+
+def _match_title(question: Question, text: str) -> int | None:
+    folded = " ".join(text.lower().split())
+    for option in question.options:
+        if any(folded == title.lower() for title in option.titles.values()):
+            return option.code
+    if folded.isdigit() and 1 <= int(folded) <= len(question.options):
+        return question.options[int(folded) - 1].code
+    return None
+
+
+def _interpret(turn: _Turn, question: Question, text: str, classifier: Classifier) -> None:
+    intents = {o.intent: o.code for o in question.options if o.intent}
+    expected = (*intents, "dont_know", "refuse", *COMMANDS)
+    reading = classifier.classify(text, expected, turn.lang)
+    decision = decide(reading)
+    intent = reading.intent
+    if decision is Decision.RECORD and intent in COMMANDS:
+        _run_command(turn, intent)
+        return
+    if decision is not Decision.REASK and intent in NON_SUBSTANTIVE:
+        if turn.state.get("dk", 0) == 0:
+            turn.state["dk"] = 1
+            turn.ask_current(turn.message("best_guess"))
+            return
+        code = NON_SUBSTANTIVE[intent]
+        turn.record(question, code, reading.source, NON_SUBSTANTIVE_LABEL[code], reading, text)
+        turn.advance()
+        return
+    if intent in intents and decision is Decision.RECORD:
+        _accept(turn, question, intents[intent], reading.source, reading, text)
+        return
+    if intent in intents and decision is Decision.CONFIRM:
+        option = question.option(intents[intent])
+        assert option is not None
+        turn.state["pending"] = {"kind": "confirm", "code": option.code, "intent": intent,
+                                 "confidence": reading.confidence, "source": reading.source,
+                                 "raw_text": text}
+        turn.say(turn.message("confirm").format(answer=option.titles[turn.lang]), (
+            QuickReply(turn.message("answer_yes"), "C:confirm_yes"),
+            QuickReply(turn.message("answer_no"), "C:confirm_no")))
+        return
+    _reask(turn, question)
+
+
+def _accept(turn: _Turn, question: Question, code: int, method: str,
+            reading: Interpretation | None = None, raw_text: str | None = None) -> None:
+    option = question.option(code)
+    label = option.label if option else None
+    if question.id == "consent" and code == 2:
+        turn.state.update(status="declined", question=None, pending=None, answers={})
+        turn.say(turn.message("declined"))
+        turn.events.append(Declined())
+        return
+    if option is not None and option.screen_out:
+        turn.state.update(status="screened_out", question=None, pending=None)
+        turn.say(turn.message("screened_out"))
+        return
+    if question.id == "language":
+        turn.state["lang"] = LANG_BY_CODE.get(code, turn.lang)
+    turn.record(question, code, method, label, reading, raw_text)
+    turn.advance()
+
+
+def _reask(turn: _Turn, question: Question, hint: str | None = None) -> None:
+    turn.state["reasks"] = int(turn.state.get("reasks", 0)) + 1
+    turn.state["pending"] = None
+    if turn.state["reasks"] > turn.flow.max_reasks:
+        turn.record(question, None, "gave_up", None)
+        turn.say(turn.message("gave_up"))
+        turn.advance()
+        return
+    turn.ask_current(hint or turn.message("reask_hint"))
+
+
+def _run_command(turn: _Turn, command: str) -> None:
+    state = turn.state
+    pending = state.get("pending") or {}
+    question = turn.current()
+    if command == "stop":
+        state.update(status="stopped", pending=None)
+        turn.say(turn.message("stopped"))
+        turn.events.append(OptedOut())
+    elif command == "restart":
+        turn.events.append(Restarted())
+        state.update(question="language", pending=None)
+        turn.advance()
+    elif command == "help":
+        turn.ask_current(turn.message("help"))
+    elif command in ("continue", "greet"):
+        state["pending"] = None
+        turn.ask_current()
+    elif command == "change_language":
+        state["pending"] = {"kind": "language"}
+        turn.say(turn.message("language"), (QuickReply("English", "C:lang_en"),
+                                             QuickReply("Setswana", "C:lang_tn")))
+    elif command in ("lang_en", "lang_tn"):
+        state.update(lang=command[-2:], pending=None)
+        turn.ask_current()
+    elif command == "delete_my_data":
+        state["pending"] = {"kind": "delete"}
+        turn.say(turn.message("delete_confirm"), (
+            QuickReply(turn.message("answer_yes"), "C:delete_yes"),
+            QuickReply(turn.message("answer_no"), "C:delete_no")))
+    elif command == "delete_yes":
+        state.update(status="deleted", question=None, pending=None, answers={})
+        turn.say(turn.message("deleted"))
+        turn.events.append(DeletionConfirmed())
+    elif command == "delete_no":
+        state["pending"] = None
+        turn.ask_current(turn.message("delete_cancelled"))
+    elif command == "confirm_yes" and pending.get("kind") == "confirm" and question is not None:
+        reading = Interpretation(pending["intent"], pending["confidence"], pending["source"])
+        _accept(turn, question, int(pending["code"]), "confirmation", reading,
+                pending.get("raw_text"))
+    elif command == "confirm_no" and question is not None:
+        _reask(turn, question)
+    else:
+        turn.ask_current()

@@ -1,0 +1,209 @@
+"""Static checks of a flow file; every problem names the file and line.
+
+Checks: YAML syntax; required keys; duplicate question ids; routing that names an unknown
+question or a question asked later (a dangling route); questions that can never be asked;
+duplicate option codes; a text missing for a declared language; a button title over 20
+characters; more than 13 buttons; an intent the NLU does not know; an optional part that
+is not declared in the settings.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from survey_flows.intents import ALL as KNOWN_INTENTS
+
+MAX_TITLE = 20
+MAX_OPTIONS = 13
+TOP_KEYS = ("spec_version", "id", "version", "default_language", "languages",
+            "consent_version", "blocks", "messages", "questions")
+QUESTION_KEYS = ("id", "area", "item", "text")
+# Messages and questions the engine itself sends; a flow without them cannot run.
+REQUIRED_MESSAGES = ("intro", "declined", "language", "thanks", "already_done", "screened_out",
+                     "help", "stopped", "reask_hint", "best_guess", "confirm", "gave_up",
+                     "expired", "continue", "start_again", "delete_confirm", "deleted",
+                     "delete_cancelled", "number_hint", "answer_yes", "answer_no")
+REQUIRED_QUESTIONS = ("consent", "language")
+KINDS = ("choice", "text", "number")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a flow file."""
+
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+def _lines(node: yaml.Node) -> Any:
+    """Return the YAML document as Python data where each mapping knows its line."""
+    if isinstance(node, yaml.MappingNode):
+        data = LineDict((_lines(k), _lines(v)) for k, v in node.value)
+        data.line = node.start_mark.line + 1
+        data.key_lines = {_lines(k): k.start_mark.line + 1 for k, _ in node.value}
+        return data
+    if isinstance(node, yaml.SequenceNode):
+        return [_lines(item) for item in node.value]
+    return yaml.safe_load(yaml.serialize(node)) if isinstance(node, yaml.ScalarNode) else None
+
+
+class LineDict(dict):  # type: ignore[type-arg]
+    """A mapping that remembers where it, and each of its keys, stands in the file."""
+
+    line: int = 0
+    key_lines: dict[Any, int]
+
+    def at(self, key: str) -> int:
+        """Return the line of a key, or of the mapping when the key is absent."""
+        return self.key_lines.get(key, self.line)
+
+
+def validate_file(path: str | Path) -> list[Problem]:
+    """Return every problem found in a flow file (an empty list when it is sound)."""
+    name = str(path)
+    try:
+        node = yaml.compose(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        return [Problem(name, 0, f"cannot read the file: {exc.strerror}")]
+    except yaml.MarkedYAMLError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else 0
+        return [Problem(name, line, f"YAML syntax: {exc.problem}")]
+    data = _lines(node) if node is not None else None
+    if not isinstance(data, LineDict):
+        return [Problem(name, 1, "a flow file must be a mapping with the keys " + ", ".join(TOP_KEYS))]
+    return _check(name, data)
+
+
+def _check(name: str, data: LineDict) -> list[Problem]:
+    problems: list[Problem] = []
+
+    def report(line: int, message: str) -> None:
+        problems.append(Problem(name, line, message))
+
+    for key in TOP_KEYS:
+        if key not in data:
+            report(data.line, f"missing top-level key '{key}'")
+    if problems:
+        return problems
+    languages = list(data["languages"])
+    scales = data.get("scales") or {}
+
+    def texts_complete(texts: Any, where: str, line: int, limit: int | None = None) -> None:
+        if not isinstance(texts, dict):
+            report(line, f"{where}: expected a text per language ({', '.join(languages)})")
+            return
+        for lang in languages:
+            if not texts.get(lang):
+                report(line, f"{where}: text missing for language '{lang}'")
+            elif limit and len(str(texts[lang])) > limit:
+                report(line, f"{where}: button title {texts[lang]!r} ({lang}) is over "
+                       f"{limit} characters; Messenger cuts it")
+
+    def check_options(options: Any, where: str, line: int) -> None:
+        if not isinstance(options, list) or not options:
+            report(line, f"{where}: needs a non-empty list of options")
+            return
+        if len(options) > MAX_OPTIONS:
+            report(line, f"{where}: {len(options)} options; Messenger shows at most {MAX_OPTIONS}")
+        seen: set[int] = set()
+        for option in options:
+            oline = option.line if isinstance(option, LineDict) else line
+            code = option.get("code") if isinstance(option, dict) else None
+            if not isinstance(code, int):
+                report(oline, f"{where}: each option needs an integer code")
+                continue
+            if code in seen:
+                report(oline, f"{where}: option code {code} is used twice")
+            seen.add(code)
+            if option.get("intent") and option["intent"] not in KNOWN_INTENTS:
+                report(oline, f"{where}: intent {option['intent']!r} is not one the NLU knows")
+            texts_complete(option.get("title"), f"{where} option {code}", oline, MAX_TITLE)
+
+    for key in REQUIRED_MESSAGES:
+        if key not in data["messages"]:
+            report(data.at("messages"), f"message '{key}' is missing; the engine sends it")
+    for key, texts in (data.get("messages") or {}).items():
+        texts_complete(texts, f"message '{key}'", data["messages"].at(key))
+    for scale, options in scales.items():
+        check_options(options, f"scale '{scale}'", scales.at(scale))
+
+    seen_ids: dict[str, int] = {}
+    blocks = set(data["blocks"])
+    optional_parts = set((data.get("settings") or {}).get("optional") or {})
+    for question in data["questions"]:
+        if not isinstance(question, LineDict):
+            report(data.at("questions"), "each question must be a mapping")
+            continue
+        line = question.line
+        qid = question.get("id", "?")
+        where = f"question '{qid}'"
+        for key in QUESTION_KEYS:
+            if key not in question:
+                report(line, f"{where}: missing key '{key}'")
+        if qid in seen_ids:
+            report(line, f"{where}: id already used on line {seen_ids[qid]}")
+        kind = question.get("type", "choice")
+        if kind not in KINDS:
+            report(question.at("type"), f"{where}: type must be one of {', '.join(KINDS)}")
+        if question.get("optional") and question["optional"] not in optional_parts:
+            report(question.at("optional"), f"{where}: optional part {question['optional']!r} "
+                   "is not declared under settings: optional")
+        if question.get("block") and question["block"] not in blocks:
+            report(question.at("block"), f"{where}: block {question['block']!r} is not declared")
+        texts_complete(question.get("text"), where, question.at("text"))
+        if kind == "choice":
+            if "options" in question:
+                check_options(question["options"], where, question.at("options"))
+            elif question.get("scale") not in scales:
+                report(question.at("scale"), f"{where}: needs options or a declared scale")
+        for rule in ("when", "unless", "na_when"):
+            for target, codes in (question.get(rule) or {}).items():
+                rline = question[rule].at(target)
+                if target not in seen_ids:
+                    report(rline, f"{where}: {rule} names {target!r}, which is not asked "
+                           "before it (dangling route)")
+                    continue
+                target_codes = _codes(data, scales, target)
+                wanted = codes if isinstance(codes, list) else [codes]
+                if target_codes is not None and not set(wanted) & (target_codes | {97, 98, 99}):
+                    report(rline, f"{where}: {rule} on {target!r} uses codes it never has, so "
+                           "this rule can never apply (unreachable)")
+        seen_ids[qid] = line
+    for qid in REQUIRED_QUESTIONS:
+        if qid not in seen_ids:
+            report(data.at("questions"), f"question '{qid}' is missing; every flow starts with it")
+    return problems
+
+
+def _codes(data: LineDict, scales: dict[str, Any], qid: str) -> set[int] | None:
+    for question in data["questions"]:
+        if isinstance(question, dict) and question.get("id") == qid:
+            options = question.get("options") or scales.get(question.get("scale", ""))
+            return {o.get("code") for o in options} if options else None
+    return None
+
+
+def main(paths: list[str]) -> int:
+    """Validate each file, print the problems (or ok); return 1 if any file has problems."""
+    failed = 0
+    for path in paths:
+        problems = validate_file(path)
+        for problem in problems:
+            print(problem)
+        if not problems:
+            print(f"{path}: ok")
+        failed += bool(problems)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
