@@ -1,0 +1,107 @@
+"""The Rasa server behind the classifier port: `POST /model/parse` with a short timeout.
+
+An intent counts only if it is one the current question accepts. When Rasa's best guess
+overall is something the question does not accept, the answer is reported as not
+understood rather than bent into the best accepted intent: a misread scale answer recorded
+silently would corrupt the indicator, while a re-ask costs one message.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import requests
+
+from nlu.errors import NluBadResponse, NluUnavailable
+from nlu.numbers import parse_number
+from survey_flows.intents import NUMBER
+from survey_flows.ports import Interpretation
+
+SOURCE = "nlu"
+
+
+class RasaClassifier:
+    """Interprets free text with a running Rasa server (`rasa run --enable-api`)."""
+
+    def __init__(
+        self, base_url: str, timeout: float = 0.5, session: requests.Session | None = None
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
+        self._session = session
+        self._local = threading.local()  # requests.Session is not guaranteed thread-safe
+
+    def parse(self, text: str) -> dict[str, Any]:
+        """Return Rasa's parse of the text (intent, intent_ranking, entities)."""
+        url = f"{self.base_url}/model/parse"
+        try:
+            response = self._http().post(url, json={"text": text}, timeout=self.timeout)
+            response.raise_for_status()
+            result = response.json()
+        except requests.Timeout as exc:
+            raise NluUnavailable(
+                f"Rasa at {self.base_url} did not answer within {self.timeout} s "
+                f"({type(exc).__name__}); check that it is running and not overloaded"
+            ) from exc
+        except requests.RequestException as exc:
+            raise NluUnavailable(
+                f"Rasa at {self.base_url} is unreachable or failed ({type(exc).__name__}); "
+                "start it with `.venv-rasa/bin/rasa run --enable-api -m nlu/models` "
+                "or correct RASA_URL"
+            ) from exc
+        except ValueError as exc:
+            raise NluBadResponse(
+                f"Rasa at {self.base_url} answered with invalid JSON; is RASA_URL a Rasa server?"
+            ) from exc
+        if not isinstance(result, dict) or "intent" not in result:
+            raise NluBadResponse(
+                f"Rasa at {self.base_url} answered without an intent; "
+                "is a trained NLU model loaded (scripts/setup-nlu)?"
+            )
+        return result
+
+    def classify(self, text: str, expected: Sequence[str], lang: str) -> Interpretation:
+        """Return Rasa's best intent if the question accepts it, else intent None."""
+        if not text.strip():
+            return Interpretation(None, 0.0, SOURCE)
+        result = self.parse(text)
+        entities = _entities(result.get("entities") or [])
+        best = _best(result)
+        if best is None or best[0] not in expected:
+            return Interpretation(None, 0.0, SOURCE, entities)
+        intent, confidence = best
+        if intent == NUMBER and NUMBER not in entities:
+            return Interpretation(None, 0.0, SOURCE, entities)
+        return Interpretation(intent, confidence, SOURCE, entities)
+
+    def _http(self) -> requests.Session:
+        if self._session is not None:
+            return self._session
+        session: requests.Session | None = getattr(self._local, "session", None)
+        if session is None:
+            session = self._local.session = requests.Session()
+        return session
+
+
+def _best(result: Mapping[str, Any]) -> tuple[str, float] | None:
+    ranking = result.get("intent_ranking") or [result.get("intent") or {}]
+    top = max(ranking, key=lambda item: float(item.get("confidence") or 0.0))
+    name = top.get("name")
+    return (str(name), float(top.get("confidence") or 0.0)) if name else None
+
+
+def _entities(found: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    entities: dict[str, Any] = {}
+    for entity in found:
+        name, value = entity.get("entity"), entity.get("value")
+        if not name or value is None or name in entities:
+            continue
+        if name == NUMBER:
+            number = parse_number(str(value))
+            if number is not None:
+                entities[name] = number
+        else:
+            entities[name] = value
+    return entities

@@ -1,0 +1,111 @@
+"""The offline fallback: English and Setswana keywords, used while Rasa is unavailable.
+
+The longest keyword found in the text wins, so "strongly disagree" beats "disagree" and
+"don't agree" beats "agree"; as with Rasa, a winner the question does not accept means
+"not understood" ("no idea" is not bent into "no"). A text that is exactly a keyword is recorded directly; a
+keyword inside a longer sentence is only good enough to be confirmed with buttons, because
+the rest of the sentence may change its meaning. Option numbers ("2") are matched by the
+engine before any classifier is asked.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from nlu.numbers import parse_number
+from survey_flows.intents import NUMBER
+from survey_flows.ports import Interpretation
+
+SOURCE = "keyword"
+WHOLE_TEXT = 0.95
+INSIDE_TEXT = 0.6
+
+KEYWORDS: dict[str, tuple[str, ...]] = {
+    "strongly_agree": (
+        "strongly agree", "totally agree", "completely agree", "fully agree",
+        "ke dumela thata", "ke a dumela thata", "ke dumalana thata", "ke dumela ka botlalo",
+    ),
+    "agree": ("agree", "i agree", "ke a dumela", "ke dumela", "kea dumela", "ke dumalana"),
+    "disagree": (
+        "disagree", "i disagree", "don't agree", "dont agree", "do not agree", "not agree",
+        "ga ke dumele", "gake dumele", "ga ke dumalane", "ga ke a dumela",
+    ),
+    "strongly_disagree": (
+        "strongly disagree", "totally disagree", "completely disagree",
+        "ga ke dumele gotlhelele", "ga ke dumele gope", "ga ke dumalane gope",
+        "ga ke dumalane gotlhelele",
+    ),
+    "very_satisfied": (
+        "very satisfied", "very happy", "extremely satisfied",
+        "ke kgotsofetse thata", "ke itumetse thata",
+    ),
+    "satisfied": ("satisfied", "happy", "ke kgotsofetse", "ke itumetse", "ke a kgotsofala"),
+    "dissatisfied": (
+        "dissatisfied", "not satisfied", "unhappy", "not happy",
+        "ga ke a kgotsofala", "ga ke a itumela", "ga ke kgotsofale", "ga ke itumele",
+    ),
+    "very_dissatisfied": (
+        "very dissatisfied", "very unhappy", "not satisfied at all",
+        "ga ke a kgotsofala gotlhelele", "ga ke a kgotsofala gope", "ga ke itumele gope",
+        "ga ke a itumela gotlhelele",
+    ),
+    "yes": ("yes", "yeah", "yep", "ee", "eya", "ehe"),
+    "no": ("no", "nope", "nnyaa", "nyaa", "nnya"),
+    "dont_know": (
+        "don't know", "dont know", "do not know", "not sure", "no idea", "idk",
+        "ga ke itse", "ga ke itsi", "gake itse", "ga ke na kitso",
+    ),
+    "refuse": (
+        "refuse", "prefer not", "rather not", "skip", "no comment",
+        "ga ke batle go araba", "ga ke rate go araba",
+    ),
+    "not_applicable": ("not applicable", "n/a", "does not apply", "ga e nkame"),
+    "stop": ("stop", "quit", "unsubscribe", "emisa", "kgaotsa"),
+    "restart": ("restart", "start again", "start over", "simolola gape", "simolola sesha"),
+    "help": ("help", "thuso", "nthuse", "nthusa", "ga ke tlhaloganye"),
+    "change_language": (
+        "change language", "language", "setswana", "english", "sekgoa", "puo", "fetola puo",
+    ),
+    "delete_my_data": (
+        "delete my data", "delete my answers", "erase my data", "phimola dikarabo",
+        "phimola data", "phimola tshedimosetso",
+    ),
+    "greet": ("hi", "hello", "hey", "dumela", "dumelang", "dumela rra", "dumela mma"),
+    "topic_waiting_time": ("wait", "waiting", "queue", "queues", "slow", "go leta", "mela"),
+    "topic_staff_attitude": ("rude", "attitude", "respect", "badiri", "maitseo", "baoki"),
+    "topic_cost": ("cost", "expensive", "fee", "fees", "price", "prices", "madi", "tuelo"),
+    "topic_cleanliness": ("clean", "dirty", "toilet", "toilets", "phepa", "leswe"),
+    "topic_distance": ("far", "distance", "transport", "kgakala", "palamo"),
+    "topic_medicine_supplies": ("medicine", "drugs", "pills", "supplies", "melemo", "dipilisi"),
+    "topic_corruption": ("bribe", "bribes", "corrupt", "corruption", "bobodu", "pipamolomo"),
+    "topic_process_complexity": ("forms", "paperwork", "complicated", "dipampiri", "tsamaiso"),
+}  # fmt: skip
+
+
+def _fold(text: str) -> str:
+    """Lower-case, unify apostrophes and reduce punctuation and emoji to spaces."""
+    text = text.lower().replace("\u2019", "'")
+    return " ".join(re.sub(r"[^\w'/]+", " ", text).split())
+
+
+class KeywordClassifier:
+    """Matches known words and phrases; needs no server."""
+
+    def classify(self, text: str, expected: Sequence[str], lang: str) -> Interpretation:
+        """Return the intent of the longest keyword in the text if the question accepts it."""
+        folded = _fold(text)
+        padded = f" {folded} "
+        best: tuple[int, str, bool] | None = None
+        for intent, keywords in KEYWORDS.items():
+            for keyword in keywords:
+                if f" {keyword} " in padded and (best is None or len(keyword) > best[0]):
+                    best = (len(keyword), intent, keyword == folded)
+        if best is None and NUMBER in expected:
+            number = parse_number(folded)
+            if number is not None:
+                return Interpretation(NUMBER, WHOLE_TEXT, SOURCE, {NUMBER: number})
+        if best is None or best[1] not in expected:
+            return Interpretation(None, 0.0, SOURCE)
+        _, intent, whole = best
+        return Interpretation(intent, WHOLE_TEXT if whole else INSIDE_TEXT, SOURCE)
