@@ -1,0 +1,270 @@
+"""The ``analytics`` command group: indicators, microdata, report, simulate.
+
+``make_group(get_engine)`` builds the group; the bot registers it on the Flask command line
+(``flask --app wsgi analytics ...``) with a function that returns the app's engine. Nothing
+here imports Flask, and pandas and the rest load only when an analytics command runs
+(``analytics.tasks``), so every other ``flask`` command starts as fast as before.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from analytics import defaults
+from analytics.errors import AnalyticsError, InputError
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from analytics.load import Period
+
+DATE = click.DateTime(formats=["%Y-%m-%d"])
+EXISTING_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+TRIM_TEXT = ",".join(f"{bound:g}" for bound in defaults.TRIM)
+
+
+def _friendly(command: Callable[..., None]) -> Callable[..., None]:
+    """Turn the package's errors into a one-line message and exit status 1."""
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> None:
+        try:
+            command(*args, **kwargs)
+        except AnalyticsError as error:
+            raise click.ClickException(str(error)) from error
+
+    return run
+
+
+def _period(start: datetime | None, end: datetime | None) -> Period:
+    from analytics.load import Period
+
+    return Period(start.date() if start else None, end.date() if end else None)
+
+
+def _trim(text: str) -> tuple[float, float]:
+    try:
+        low, high = (float(part) for part in text.split(","))
+    except ValueError as error:
+        raise InputError(f"--trim takes two numbers like {TRIM_TEXT} (got {text!r})") from error
+    if not 0 < low <= 1 <= high:
+        raise InputError("--trim bounds must satisfy 0 < low <= 1 <= high")
+    return low, high
+
+
+def _format(out: Path, chosen: str | None, allowed: tuple[str, ...]) -> str:
+    fmt = chosen or out.suffix.lower().lstrip(".")
+    if fmt not in allowed:
+        raise InputError(f"choose --format from {', '.join(allowed)} (or name the file so)")
+    return fmt
+
+
+def _say(text: str) -> None:
+    click.echo(text, err=True)
+
+
+def _options(
+    *options: Callable[[Any], Any],
+) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Apply several click options in the order they are listed."""
+
+    def apply(command: Callable[..., None]) -> Callable[..., None]:
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return apply
+
+
+PERIOD = _options(
+    click.option("--from", "start", type=DATE, help="First day (UTC), inclusive."),
+    click.option("--to", "end", type=DATE, help="Last day (UTC), inclusive."),
+)
+INCLUDE_TEST = click.option("--include-test", is_flag=True, help="Include test and simulated rows.")
+INPUT = click.option(
+    "--input",
+    "source",
+    type=EXISTING_FILE,
+    help="Read an exported long answers CSV instead of the database.",
+)
+TRIM = click.option(
+    "--trim", default=TRIM_TEXT, show_default=True, help="Weight bounds, times the mean weight."
+)
+MIN_CELL = click.option(
+    "--min-cell",
+    type=click.IntRange(min=0),
+    default=defaults.MIN_CELL,
+    show_default=True,
+    help="Suppress cells with fewer valid answers.",
+)
+
+
+def make_group(get_engine: Callable[[], Engine]) -> click.Group:
+    """Build the ``analytics`` command group around a function returning the database engine."""
+
+    @click.group("analytics")
+    def group() -> None:
+        """Estimates, exports, reports and simulated data (SDG 16.6.2)."""
+
+    @group.command("indicators")
+    @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+    @click.option("--format", "fmt", type=click.Choice(defaults.INDICATOR_FORMATS))
+    @PERIOD
+    @click.option(
+        "--by",
+        multiple=True,
+        help="Breakdowns, e.g. sex,age_band,sex+urban_rural (default: sex, age band, "
+        "urban/rural, income band, disability).",
+    )
+    @click.option("--department", help="Only respondents who came through this referral code.")
+    @click.option(
+        "--margins",
+        type=EXISTING_FILE,
+        help="Population margins CSV (dimension,category,population): adds weighted rows.",
+    )
+    @TRIM
+    @MIN_CELL
+    @click.option(
+        "--level",
+        type=click.FloatRange(0.5, 0.999),
+        default=defaults.LEVEL,
+        show_default=True,
+        help="Confidence level of the intervals.",
+    )
+    @INCLUDE_TEST
+    @INPUT
+    @_friendly
+    def indicators(
+        out: Path,
+        fmt: str | None,
+        start: datetime | None,
+        end: datetime | None,
+        by: tuple[str, ...],
+        department: str | None,
+        margins: Path | None,
+        trim: str,
+        min_cell: int,
+        level: float,
+        include_test: bool,
+        source: Path | None,
+    ) -> None:
+        """Write the indicator table: every estimate, interval and count per breakdown cell."""
+        from analytics import tasks
+
+        message = tasks.write_indicators(
+            get_engine,
+            out,
+            _format(out, fmt, defaults.INDICATOR_FORMATS),
+            _period(start, end),
+            by,
+            department,
+            margins,
+            _trim(trim),
+            min_cell,
+            level,
+            include_test,
+            source,
+            _say,
+        )
+        click.echo(message)
+
+    @group.command("microdata")
+    @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+    @click.option("--format", "fmt", type=click.Choice(defaults.MICRODATA_FORMATS))
+    @click.option("--wide", is_flag=True, help="One row per respondent instead of per answer.")
+    @PERIOD
+    @click.option("--margins", type=EXISTING_FILE, help="Add a raking weight (with --wide).")
+    @TRIM
+    @INCLUDE_TEST
+    @INPUT
+    @_friendly
+    def microdata(
+        out: Path,
+        fmt: str | None,
+        wide: bool,
+        start: datetime | None,
+        end: datetime | None,
+        margins: Path | None,
+        trim: str,
+        include_test: bool,
+        source: Path | None,
+    ) -> None:
+        """Export pseudonymous microdata with a codebook (CSV, Excel, SPSS or Stata)."""
+        from analytics import tasks
+
+        message = tasks.write_microdata(
+            get_engine,
+            out,
+            _format(out, fmt, defaults.MICRODATA_FORMATS),
+            wide,
+            _period(start, end),
+            margins,
+            _trim(trim),
+            include_test,
+            source,
+            _say,
+        )
+        click.echo(message)
+
+    @group.command("report")
+    @click.option("--period", "kind", required=True, type=click.Choice(["week", "month"]))
+    @click.option(
+        "--out",
+        "out_dir",
+        default="reports",
+        show_default=True,
+        type=click.Path(file_okay=False, path_type=Path),
+    )
+    @click.option(
+        "--on",
+        "day",
+        type=DATE,
+        help="Any day of the wanted week or month (default: the last complete one).",
+    )
+    @click.option("--margins", type=EXISTING_FILE, help="Population margins CSV: weighted.")
+    @TRIM
+    @MIN_CELL
+    @INCLUDE_TEST
+    @_friendly
+    def report(
+        kind: str,
+        out_dir: Path,
+        day: datetime | None,
+        margins: Path | None,
+        trim: str,
+        min_cell: int,
+        include_test: bool,
+    ) -> None:
+        """Write the weekly or monthly report (Markdown and PNG charts) for line managers."""
+        from analytics import tasks
+
+        message = tasks.write_period_report(
+            get_engine, kind, day, out_dir, margins, _trim(trim), min_cell, include_test, _say
+        )
+        click.echo(message)
+
+    @group.command("simulate")
+    @click.argument("n", type=click.IntRange(min=1))
+    @click.option("--seed", type=int, default=1, show_default=True)
+    @click.option(
+        "--days",
+        type=click.IntRange(min=1),
+        default=56,
+        show_default=True,
+        help="Spread interviews over this many days up to today.",
+    )
+    @_friendly
+    def simulate(n: int, seed: int, days: int) -> None:
+        """Fill the database with N synthetic respondents (test data) from known proportions."""
+        from analytics import tasks
+
+        for line in tasks.simulate_respondents(get_engine, n, seed, days):
+            click.echo(line)
+
+    return group

@@ -1,0 +1,301 @@
+"""The three estimates of SDG 16.6.2 for each service area and breakdown cell, with intervals.
+
+For each area: the share positive (codes 3, 2) of each of the five attributes, the simple
+average of the five shares, and the share satisfied overall. Each question has its own
+denominator: codes 97, 98, 99 and unanswered items (code NULL, given up) leave it and are
+counted. Every sum is a numpy ``bincount`` over respondents, so a breakdown costs one pass.
+
+Weighted variances use Taylor linearisation with respondents as primary sampling units drawn
+with replacement (no strata, no finite population correction): the share is the ratio of the
+weighted positive total to the weighted valid total, and a respondent's influence value is
+``w * (positive - share * valid) / sum(w * valid)`` inside the cell and 0 elsewhere. The
+attribute average uses the mean of the five influence values. docs/analytics.md gives the
+formulas.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from analytics import defaults
+from analytics.breakdowns import Breakdown, Grouping, dimension_name, group
+from analytics.codebook import (
+    AREAS,
+    ATTRIBUTES,
+    DK,
+    NA,
+    NEGATIVE_CODES,
+    NO_ANSWER,
+    POSITIVE_CODES,
+    RA,
+    UNCODED,
+    rating_questions,
+)
+from analytics.intervals import logit_t, wilson
+from analytics.tidy import SurveyData
+
+TABLE_COLUMNS = [
+    "service_area",
+    "estimate",
+    "attribute",
+    "dimension",
+    "category",
+    "percent",
+    "ci_low",
+    "ci_high",
+    "n_valid",
+    "n_positive",
+    "n_dk",
+    "n_na",
+    "n_ra",
+    "weighted",
+    "suppressed",
+    "n_no_answer",
+    "se",
+    "ci_method",
+]
+COUNT_COLUMNS = ["n_valid", "n_positive", "n_dk", "n_na", "n_ra", "n_no_answer"]
+DEFAULT_LEVEL = defaults.LEVEL
+DEFAULT_MIN_CELL = defaults.MIN_CELL
+
+
+# Every code falls in one of seven answer classes; counting classes per cell is one bincount.
+POSITIVE, NEGATIVE, DK_CLASS, NA_CLASS, RA_CLASS, NO_ANSWER_CLASS, OTHER = range(7)
+_CLASSES = 7
+_LOWEST = UNCODED  # the smallest sentinel of the code matrix
+_CLASS_OF_CODE = np.full(RA - _LOWEST + 1, OTHER, dtype=np.int8)  # indexed by code - _LOWEST
+for _codes, _class in (
+    (POSITIVE_CODES, POSITIVE),
+    (NEGATIVE_CODES, NEGATIVE),
+    ((DK,), DK_CLASS),
+    ((NA,), NA_CLASS),
+    ((RA,), RA_CLASS),
+    ((NO_ANSWER,), NO_ANSWER_CLASS),
+):
+    _CLASS_OF_CODE[np.subtract(_codes, _LOWEST)] = _class
+COUNT_CLASSES = {
+    "n_positive": [POSITIVE],
+    "n_valid": [POSITIVE, NEGATIVE],
+    "n_dk": [DK_CLASS],
+    "n_na": [NA_CLASS],
+    "n_ra": [RA_CLASS],
+    "n_no_answer": [NO_ANSWER_CLASS],
+}
+
+
+def answer_classes(codes: np.ndarray) -> np.ndarray:
+    """Return the answer class (positive, negative, DK, NA, RA, no answer, other) of each code."""
+    return _CLASS_OF_CODE[np.clip(codes, _LOWEST, RA) - _LOWEST]
+
+
+@dataclass(frozen=True)
+class _Tally:
+    """Each respondent-item's slot (cell, item, answer class) and the counts per slot."""
+
+    slots: np.ndarray  # flat, respondent-major: respondent i, item k at i * items + k
+    counts: np.ndarray  # cells x items x classes
+    cell: np.ndarray
+
+
+def _tally(classes: np.ndarray, cell: np.ndarray, n_cells: int) -> _Tally:
+    items = classes.shape[1]
+    slots = ((cell[:, None] * items + np.arange(items)) * _CLASSES + classes).ravel()
+    counts = np.bincount(slots, minlength=n_cells * items * _CLASSES)
+    return _Tally(slots, counts.reshape(n_cells, items, _CLASSES), cell)
+
+
+@dataclass(frozen=True)
+class _Weights:
+    """Weights, and weights and squared weights repeated for each of the six items."""
+
+    w: np.ndarray
+    repeated: np.ndarray
+    squared: np.ndarray
+
+
+def _prepare(weights: np.ndarray, items: int) -> _Weights:
+    w = np.asarray(weights, dtype=float)
+    return _Weights(w, np.repeat(w, items), np.repeat(w * w, items))
+
+
+def cell_estimates(
+    codes: np.ndarray,
+    cell: np.ndarray,
+    n_cells: int,
+    weights: np.ndarray | None,
+    level: float = DEFAULT_LEVEL,
+) -> dict[str, np.ndarray]:
+    """Estimate the five attribute shares, their average and overall satisfaction per cell.
+
+    ``codes`` holds one row per respondent of the frame and six columns (five attributes,
+    then overall). Returns arrays of shape (cells, 7): columns 0-4 attributes, 5 the
+    average, 6 overall; shares are proportions (0-1).
+    """
+    prepared = None if weights is None else _prepare(weights, codes.shape[1])
+    return _estimate(_tally(answer_classes(codes), cell, n_cells), prepared, level)
+
+
+def _estimate(tally: _Tally, weights: _Weights | None, level: float) -> dict[str, np.ndarray]:
+    counts, slots, cell = tally.counts, tally.slots, tally.cell
+    n_cells, items, _ = counts.shape
+    n = len(cell)
+    if weights is None:
+        w = np.ones(n)
+        sums = squares = counts.astype(float)
+    else:
+        w = weights.w
+        sums = np.bincount(slots, weights.repeated, minlength=counts.size).reshape(counts.shape)
+        squares = np.bincount(slots, weights.squared, minlength=counts.size).reshape(counts.shape)
+
+    positive_total, negative_total = sums[..., POSITIVE], sums[..., NEGATIVE]
+    valid_total = positive_total + negative_total
+    has_valid = valid_total > 0
+    share = np.full((n_cells, items), np.nan)
+    np.divide(positive_total, valid_total, out=share, where=has_valid)
+    # Influence value of respondent i on the ratio of its cell: w_i (y_i - R x_i) / X, that is
+    # w_i (1 - R) / X for a positive answer, -w_i R / X for a negative one, 0 otherwise. They
+    # sum to zero in each cell, so the with-replacement variance over the n respondents is
+    # n/(n-1) times their sum of squares: sums of squared weights by class.
+    filled = np.nan_to_num(share)
+    safe_total = np.where(has_valid, valid_total, 1.0)
+    influence = np.zeros(counts.shape)
+    influence[..., POSITIVE] = (1 - filled) / safe_total
+    influence[..., NEGATIVE] = -filled / safe_total
+    sum_z2 = (influence**2 * squares).sum(axis=-1)
+    factor = n / (n - 1) if n > 1 else np.nan
+    se = np.sqrt(factor * sum_z2)
+    # The average's influence value is the mean of the five attributes' influence values.
+    per_item = influence.ravel()[slots].reshape(n, items)
+    z_average = w * (per_item @ np.repeat([0.2, 0.0], [5, items - 5]))
+    average = share[:, :5].sum(axis=1) / 5
+    se_average = np.sqrt(factor * np.bincount(cell, z_average**2, minlength=n_cells))
+    # Kish's effective sample size of each share, used only where a share is exactly 0 or 1.
+    valid_squares = squares[..., POSITIVE] + squares[..., NEGATIVE]
+    effective = np.divide(
+        valid_total**2, valid_squares, out=np.zeros_like(share), where=valid_squares > 0
+    )
+    totals = {name: counts[..., group].sum(axis=-1) for name, group in COUNT_CLASSES.items()}
+
+    degrees_of_freedom = n - 1
+    if weights is None:
+        n_valid = totals["n_valid"]
+        se = np.sqrt(share * (1 - share) / np.where(n_valid > 0, n_valid, np.nan))
+        low_share, high_share = wilson(totals["n_positive"], n_valid, level)
+        share_method = np.full(share.shape, "wilson", dtype=object)
+        smallest = n_valid[:, :5].min(axis=1).astype(float)
+    else:
+        low_share, high_share = logit_t(share, se, degrees_of_freedom, level)
+        edge = ~((share > 0) & (share < 1)) & has_valid
+        fallback_low, fallback_high = wilson(share * effective, effective, level)
+        low_share = np.where(edge, fallback_low, low_share)
+        high_share = np.where(edge, fallback_high, high_share)
+        share_method = np.where(edge, "wilson_effective_n", "linearised_logit").astype(object)
+        smallest = effective[:, :5].min(axis=1)
+    low_average, high_average = logit_t(average, se_average, degrees_of_freedom, level)
+    edge_average = (average == 0) | (average == 1)
+    fallback_low, fallback_high = wilson(average * smallest, smallest, level)
+    low_average = np.where(edge_average, fallback_low, low_average)
+    high_average = np.where(edge_average, fallback_high, high_average)
+    average_method = np.where(edge_average, "wilson_effective_n", "linearised_logit").astype(object)
+    se_average = np.where(np.isnan(average), np.nan, se_average)
+
+    def with_average(per_item: np.ndarray, for_average: np.ndarray) -> np.ndarray:
+        return np.column_stack([per_item[:, :5], for_average, per_item[:, 5]])
+
+    result = {
+        "share": with_average(share, average),
+        "se": with_average(np.where(has_valid, se, np.nan), se_average),
+        "ci_low": with_average(low_share, low_average),
+        "ci_high": with_average(high_share, high_average),
+        "ci_method": with_average(share_method, average_method),
+    }
+    for name, values in totals.items():
+        # The average has no count of its own; n_valid is its smallest attribute denominator.
+        smallest_count = values[:, :5].min(axis=1) if name == "n_valid" else np.nan
+        result[name] = with_average(values.astype(float), np.broadcast_to(smallest_count, n_cells))
+    return result
+
+
+def _rows(
+    area: str,
+    breakdown: Breakdown,
+    labels: list[str],
+    result: dict[str, np.ndarray],
+    weighted: bool,
+) -> pd.DataFrame:
+    n_cells = len(labels)
+    estimates = ["attribute"] * 5 + ["attribute_average", "overall_satisfaction"]
+    attributes = [*ATTRIBUTES[area], "average", "overall"]
+    # Rows run estimate by estimate, cell by cell within each estimate.
+    frame = pd.DataFrame(
+        {
+            "service_area": area,
+            "estimate": np.repeat(estimates, n_cells),
+            "attribute": np.repeat(attributes, n_cells),
+            "dimension": dimension_name(breakdown),
+            "category": np.tile(labels, 7),
+            "percent": 100 * result["share"].T.ravel(),
+            "ci_low": 100 * result["ci_low"].T.ravel(),
+            "ci_high": 100 * result["ci_high"].T.ravel(),
+            **{name: result[name].T.ravel() for name in COUNT_COLUMNS},
+            "weighted": weighted,
+            "suppressed": False,
+            "se": 100 * result["se"].T.ravel(),
+            "ci_method": result["ci_method"].T.ravel(),
+        }
+    )
+    for name in COUNT_COLUMNS:
+        frame[name] = frame[name].round().astype("Int64")
+    return frame[TABLE_COLUMNS]
+
+
+def area_table(
+    data: SurveyData,
+    area: str,
+    groupings: Sequence[Grouping],
+    weights: np.ndarray | None = None,
+    level: float = DEFAULT_LEVEL,
+) -> pd.DataFrame:
+    """Return every estimate of one service area for each cell of each grouping.
+
+    Unweighted rows always; weighted rows too when ``weights`` (one per respondent) are given.
+    """
+    classes = answer_classes(data.question_codes(rating_questions(area)))
+    prepared = None if weights is None else _prepare(weights, classes.shape[1])
+    frames = []
+    for grouping in groupings:
+        tally = _tally(classes, grouping.cell, len(grouping.labels))
+        versions = [None] if prepared is None else [None, prepared]
+        for version in versions:
+            result = _estimate(tally, version, level)
+            frames.append(
+                _rows(area, grouping.breakdown, grouping.labels, result, version is not None)
+            )
+    return pd.concat(frames, ignore_index=True)
+
+
+def indicator_tables(
+    data: SurveyData,
+    breakdowns: Sequence[Breakdown],
+    weights: np.ndarray | None = None,
+    level: float = DEFAULT_LEVEL,
+    min_cell: int = DEFAULT_MIN_CELL,
+) -> Iterator[pd.DataFrame]:
+    """Yield the published table of each service area: national, then each breakdown."""
+    groupings = group(data.respondents, breakdowns)
+    for area in AREAS:
+        yield suppress(area_table(data, area, groupings, weights, level), min_cell)
+
+
+def suppress(table: pd.DataFrame, min_cell: int = DEFAULT_MIN_CELL) -> pd.DataFrame:
+    """Flag cells with fewer than ``min_cell`` valid answers and blank what would reveal them."""
+    small = table["n_valid"].fillna(0) < min_cell
+    published = table.assign(suppressed=small.to_numpy())
+    for name in ("percent", "ci_low", "ci_high", "se"):
+        published[name] = published[name].mask(small)
+    published["n_positive"] = published["n_positive"].mask(small)
+    return published

@@ -1,0 +1,93 @@
+"""Writers of the indicator table (CSV, Excel with a methods sheet) and safe output files."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+METHODS_TEXT = (
+    "Share positive: percent of valid answers coded 3 (strongly agree / very satisfied) or 2 "
+    "(agree / satisfied). Each question has its own denominator; codes 97 (NA), 98 (DK), "
+    "99 (RA) and unanswered items (given up) are excluded and counted in n_na, n_dk, n_ra, "
+    "n_no_answer.",
+    "Attribute average: simple mean of the five attribute shares; n_valid is the smallest "
+    "of the five denominators.",
+    "Overall satisfaction: percent of valid answers to the overall question coded 3 or 2.",
+    "Unweighted intervals: Wilson score interval for shares; the attribute average uses the "
+    "linearised variance of the mean of five ratios with a logit-scale Student t interval.",
+    "Weighted intervals: Taylor linearisation of the ratio estimator, respondents as primary "
+    "sampling units drawn with replacement, logit-scale Student t interval (n - 1 degrees of "
+    "freedom); Wilson on Kish's effective sample size where a share is 0 or 100.",
+    "Suppression: cells with fewer valid answers than the minimum cell size have percent, "
+    "interval, standard error and n_positive blanked (suppressed = True).",
+    "The sample is self-selected (Messenger), not a probability sample: weighting corrects "
+    "the margins used, not other differences between respondents and the population.",
+)
+
+
+@contextmanager
+def atomic_output(path: str | Path) -> Iterator[Path]:
+    """Yield a temporary path that replaces ``path`` only when the block succeeds."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    os.close(handle)
+    temporary = Path(name)
+    try:
+        yield temporary
+        # mkstemp makes the file private; give it the permissions a plain open() would.
+        umask = os.umask(0)
+        os.umask(umask)
+        temporary.chmod(0o666 & ~umask)
+        temporary.replace(target)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def write_indicators_csv(tables: Iterable[pd.DataFrame], path: str | Path) -> int:
+    """Write indicator tables one after another to a CSV file; return the number of rows."""
+    rows = 0
+    with atomic_output(path) as temporary, temporary.open("w", newline="") as handle:
+        for table in tables:
+            table.to_csv(handle, index=False, header=rows == 0)
+            rows += len(table)
+    return rows
+
+
+def write_indicators_xlsx(
+    tables: Iterable[pd.DataFrame], about: list[tuple[str, str]], path: str | Path
+) -> int:
+    """Write indicator tables and an ``about`` sheet (period, versions, methods) to Excel."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("indicators")
+    rows = 0
+    for table in tables:
+        if rows == 0:
+            sheet.append(_bold(sheet, list(table.columns)))
+        for record in table.itertuples(index=False):
+            sheet.append([None if pd.isna(value) else value for value in record])
+        rows += len(table)
+    notes = workbook.create_sheet("about")
+    notes.append(_bold(notes, ["item", "description"]))
+    for key, text in about:
+        notes.append([key, text])
+    with atomic_output(path) as temporary:
+        workbook.save(temporary)
+    return rows
+
+
+def _bold(sheet: object, values: list[str]) -> list[WriteOnlyCell]:
+    cells = []
+    for value in values:
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.font = Font(bold=True)
+        cells.append(cell)
+    return cells

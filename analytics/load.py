@@ -1,0 +1,244 @@
+"""Loaders at the edge: answers from the database (in chunks) or from an exported long CSV.
+
+Every loader yields frames with the columns of ``ANSWER_COLUMNS`` (the ``answers`` table
+without free text and NLU paradata), ordered by answer id so that a later answer to the same
+question wins. Test rows (``is_test``) are left out unless ``include_test`` is set.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy import Engine, and_, func, or_, select, true
+from sqlalchemy.sql.elements import ColumnElement
+
+from analytics.errors import InputError
+from bot.models import Answer, Conversation, TopicCode
+
+ANSWER_COLUMNS = (
+    "id",
+    "respondent_key",
+    "conversation_id",
+    "flow_id",
+    "flow_version",
+    "lang",
+    "department",
+    "service_area",
+    "item",
+    "attribute",
+    "question_id",
+    "code",
+    "value",
+    "label",
+    "method",
+    "asked_at",
+    "answered_at",
+    "reasks",
+    "is_test",
+)
+# The long microdata export names two columns differently; it reads back as answers.
+CSV_ALIASES = {"respondent": "respondent_key", "conversation": "conversation_id"}
+REQUIRED_CSV_COLUMNS = ("respondent_key", "service_area", "question_id", "code", "answered_at")
+DEFAULT_CHUNK_ROWS = 200_000
+
+
+@dataclass(frozen=True)
+class Period:
+    """Calendar days from ``start`` to ``end``, both included (UTC); open when None."""
+
+    start: date | None = None
+    end: date | None = None
+
+    @property
+    def lower(self) -> datetime | None:
+        """Return the first instant of the period."""
+        return datetime.combine(self.start, time()) if self.start else None
+
+    @property
+    def upper(self) -> datetime | None:
+        """Return the first instant after the period."""
+        return datetime.combine(self.end + timedelta(days=1), time()) if self.end else None
+
+    def label(self) -> str:
+        """Return the period as text, e.g. ``2026-03-01 to 2026-03-31``."""
+        return f"{self.start or 'the beginning'} to {self.end or 'the latest answer'}"
+
+    def clause(self, column: ColumnElement[datetime]) -> ColumnElement[bool]:
+        """Return a SQL condition that keeps timestamps inside the period."""
+        conditions = []
+        if self.lower is not None:
+            conditions.append(column >= self.lower)
+        if self.upper is not None:
+            conditions.append(column < self.upper)
+        return and_(true(), *conditions)
+
+    def contains(self, stamps: pd.Series) -> pd.Series:
+        """Return which timestamps fall inside the period."""
+        inside = pd.Series(True, index=stamps.index)
+        if self.lower is not None:
+            inside &= stamps >= pd.Timestamp(self.lower)
+        if self.upper is not None:
+            inside &= stamps < pd.Timestamp(self.upper)
+        return inside
+
+    @classmethod
+    def previous(cls, kind: str, today: date) -> Period:
+        """Return the last complete ISO week (Monday-Sunday) or calendar month before today."""
+        if kind == "week":
+            monday = today - timedelta(days=today.weekday() + 7)
+            return cls(monday, monday + timedelta(days=6))
+        last_of_previous = today.replace(day=1) - timedelta(days=1)
+        return cls(last_of_previous.replace(day=1), last_of_previous)
+
+    @classmethod
+    def containing(cls, kind: str, day: date) -> Period:
+        """Return the ISO week or the calendar month that contains ``day``."""
+        if kind == "week":
+            monday = day - timedelta(days=day.weekday())
+            return cls(monday, monday + timedelta(days=6))
+        last = calendar.monthrange(day.year, day.month)[1]
+        return cls(day.replace(day=1), day.replace(day=last))
+
+
+def _answer_filter(period: Period, include_test: bool) -> ColumnElement[bool]:
+    table = Answer.__table__
+    in_period = period.clause(table.c.answered_at)
+    test_rule = true() if include_test else table.c.is_test.is_(False)
+    if period.start is None and period.end is None:
+        return test_rule
+    # Demographics answered in an earlier interview still describe a respondent of the period.
+    keys_in_period = select(table.c.respondent_key).where(in_period, test_rule)
+    earlier_demographics = and_(
+        table.c.service_area == "demographics", table.c.respondent_key.in_(keys_in_period)
+    )
+    return and_(test_rule, or_(in_period, earlier_demographics))
+
+
+def count_answers(engine: Engine, period: Period, include_test: bool = False) -> int:
+    """Return how many answer rows ``database_chunks`` will yield (for a progress bar)."""
+    statement = select(func.count()).select_from(Answer).where(_answer_filter(period, include_test))
+    with engine.connect() as connection:
+        return int(connection.scalar(statement) or 0)
+
+
+def database_chunks(
+    engine: Engine,
+    period: Period,
+    include_test: bool = False,
+    chunk_rows: int = DEFAULT_CHUNK_ROWS,
+) -> Iterator[pd.DataFrame]:
+    """Yield the period's answers from the database, ``chunk_rows`` rows at a time."""
+    table = Answer.__table__
+    statement = (
+        select(*(table.c[name] for name in ANSWER_COLUMNS))
+        .where(_answer_filter(period, include_test))
+        .order_by(table.c.id)
+    )
+    with engine.connect() as connection:
+        # yield_per streams from a server-side cursor on PostgreSQL instead of buffering all rows.
+        result = connection.execution_options(yield_per=chunk_rows).execute(statement)
+        for rows in result.partitions():
+            yield pd.DataFrame.from_records(rows, columns=list(ANSWER_COLUMNS))
+
+
+def csv_chunks(
+    path: str | Path,
+    period: Period,
+    include_test: bool = False,
+    chunk_rows: int = DEFAULT_CHUNK_ROWS,
+) -> Iterator[pd.DataFrame]:
+    """Yield the period's answers from an exported long CSV, ``chunk_rows`` rows at a time."""
+    try:
+        reader = pd.read_csv(path, chunksize=chunk_rows, low_memory=False)
+    except (OSError, ValueError) as error:
+        raise InputError(f"cannot read the answers CSV {path}: {error}") from error
+    with reader:
+        for chunk in reader:
+            chunk = chunk.rename(columns=CSV_ALIASES)
+            missing = [name for name in REQUIRED_CSV_COLUMNS if name not in chunk.columns]
+            if missing:
+                raise InputError(
+                    f"{path} lacks the column(s) {', '.join(missing)}; export it with "
+                    "`analytics microdata --format csv` or from the answers table"
+                )
+            for name in ANSWER_COLUMNS:
+                if name not in chunk.columns:
+                    chunk[name] = pd.NA
+            chunk = chunk[list(ANSWER_COLUMNS)]
+            answered = pd.to_datetime(chunk["answered_at"], format="ISO8601")
+            is_test = chunk["is_test"].astype(str).str.lower().isin(["true", "1", "t", "yes"])
+            # Keep demographics from any date: the collector keeps them only for respondents
+            # who answered inside the period, as the database loader does.
+            keep = period.contains(answered) | (chunk["service_area"] == "demographics")
+            if not include_test:
+                keep &= ~is_test
+            yield chunk.loc[keep].assign(answered_at=answered[keep], is_test=is_test[keep])
+
+
+def load_conversations(engine: Engine, period: Period, include_test: bool = False) -> pd.DataFrame:
+    """Return the conversations started in the period: status, break-off point, timings."""
+    table = Conversation.__table__
+    columns = ("id", "status", "current_question", "department", "flow_version", "lang")
+    statement = select(
+        *(table.c[name] for name in columns),
+        table.c.started_at,
+        table.c.completed_at,
+        table.c.last_input_at,
+    ).where(period.clause(table.c.started_at))
+    if not include_test:
+        statement = statement.where(table.c.is_test.is_(False))
+    with engine.connect() as connection:
+        rows = connection.execute(statement).all()
+    frame = pd.DataFrame.from_records(
+        rows, columns=[*columns, "started_at", "completed_at", "last_input_at"]
+    )
+    for name in ("started_at", "completed_at", "last_input_at"):
+        frame[name] = pd.to_datetime(frame[name])
+    return frame
+
+
+def load_topic_counts(engine: Engine, period: Period, include_test: bool = False) -> pd.DataFrame:
+    """Return how many improvement answers of the period were coded with each topic."""
+    answers = Answer.__table__
+    topics = TopicCode.__table__
+    statement = (
+        select(topics.c.topic, func.count().label("answers"))
+        .join(answers, answers.c.id == topics.c.answer_id)
+        .where(period.clause(answers.c.answered_at))
+        .group_by(topics.c.topic)
+        .order_by(func.count().desc(), topics.c.topic)
+    )
+    if not include_test:
+        statement = statement.where(answers.c.is_test.is_(False))
+    with engine.connect() as connection:
+        rows = connection.execute(statement).all()
+    return pd.DataFrame.from_records(rows, columns=["topic", "answers"])
+
+
+def read_margins(path: str | Path) -> pd.DataFrame:
+    """Read population margins: a CSV with columns ``dimension, category, population``."""
+    try:
+        margins = pd.read_csv(path, dtype={"dimension": str, "category": str})
+    except (OSError, ValueError) as error:
+        raise InputError(f"cannot read the margins file {path}: {error}") from error
+    margins.columns = [str(name).strip().lower() for name in margins.columns]
+    expected = ["dimension", "category", "population"]
+    if list(margins.columns[:3]) != expected:
+        raise InputError(
+            f"{path} must start with the columns {', '.join(expected)} "
+            f"(found {', '.join(map(str, margins.columns))})"
+        )
+    margins = margins[expected].dropna(how="all")
+    margins["dimension"] = margins["dimension"].str.strip()
+    margins["category"] = margins["category"].str.strip()
+    population = pd.to_numeric(margins["population"], errors="coerce")
+    if population.isna().any() or (population < 0).any():
+        raise InputError(f"{path}: every population must be a number of people, zero or more")
+    if margins.duplicated(["dimension", "category"]).any():
+        raise InputError(f"{path}: a dimension lists the same category twice")
+    return margins.assign(population=population.astype(float)).reset_index(drop=True)

@@ -1,0 +1,322 @@
+"""Pseudonymous microdata, long (one row per answered item) and wide (one row per respondent).
+
+Respondents appear only by ``respondent_key`` (an HMAC, never the PSID). Free text is never
+exported: it can hold names and ID numbers; the coded topics stand for it. Every file comes
+with a codebook: variable labels and value labels (the data contract's codes table in
+analytics/codebook.py), embedded in SPSS and Stata files and written beside the others.
+
+CSV and Excel are written as the rows stream in. SPSS and Stata files are written in one
+call of pyreadstat, so the whole frame is held in memory then (for the wide form, 8 bytes
+per cell: about 0.6 GB for a million respondents).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyreadstat
+from openpyxl import Workbook
+from pyreadstat.pyclasses import MissingRange
+
+from analytics.codebook import (
+    DIMENSIONS,
+    DISABILITY,
+    MISSING_CODES,
+    NA,
+    QUESTION_BY_ID,
+    QUESTIONS,
+    RA,
+    value_labels,
+    variable_label,
+)
+from analytics.errors import InputError, NoDataError
+from analytics.export import atomic_output
+from analytics.tidy import SurveyData
+
+try:
+    import pyarrow
+    from pyarrow import csv as arrow_csv
+
+    ARROW = True
+except ImportError:  # pandas writes the CSV files instead, more slowly
+    ARROW = False
+
+LONG_COLUMNS = {
+    "respondent": "Pseudonymous respondent key (HMAC of page and PSID)",
+    "conversation": "Interview number",
+    "service_area": "Service area",
+    "question_id": "Question id (data contract)",
+    "item": "Kind of item: attribute, overall, filter, demographic, time_cost, other",
+    "attribute": "Attribute rated (attribute and overall items)",
+    "code": "Answer code (see the question's value labels; 97 NA, 98 DK, 99 RA)",
+    "value": "Numeric answer (time and cost items)",
+    "label": "English label of the code",
+    "method": "How the answer was read: button, nlu, keyword, confirmation, routing, gave_up",
+    "lang": "Language of the interview at the answer (en, tn)",
+    "department": "Referral code that brought the respondent",
+    "flow_id": "Questionnaire (flow) id",
+    "flow_version": "Questionnaire (flow) version",
+    "answered_at": "Time of the answer (UTC)",
+    "seconds_to_answer": "Seconds between the question and the answer",
+    "reasks": "Times the question was asked again",
+    "is_test": "Test or simulated data (excluded from estimates by default)",
+}
+RESPONDENT_COLUMNS = {
+    "respondent": "Pseudonymous respondent key (HMAC of page and PSID)",
+    "sex": "Sex",
+    "age_band": "Age band",
+    "district": "District",
+    "urban_rural": "Urban or rural residence",
+    "income_band": "Household income band",
+    "disability": "Disability status (Washington Group: any domain a lot of difficulty or worse)",
+    "language": "Interview language",
+    "department": "Referral code that brought the respondent",
+    "gov_online": "Applied online for the last government document",
+    "week": "ISO week of the interview",
+    "month": "Month of the interview",
+    "first_at": "Time of the first answer in the period (UTC)",
+    "weight": "Raking weight (population margins)",
+}
+_SHEET_ROWS = 1_048_575  # Excel's row limit, less the header
+# SPSS and Stata files are written from one frame in memory; beyond this, CSV or --wide.
+LABELLED_LONG_LIMIT = 5_000_000
+
+
+def long_rows(chunk: pd.DataFrame) -> pd.DataFrame:
+    """Return answer rows in the pseudonymous long form (no free text, no NLU paradata)."""
+    answered = pd.to_datetime(chunk["answered_at"])
+    asked = pd.to_datetime(chunk["asked_at"])
+    return pd.DataFrame(
+        {
+            "respondent": chunk["respondent_key"],
+            "conversation": chunk["conversation_id"],
+            "service_area": chunk["service_area"],
+            "question_id": chunk["question_id"],
+            "item": chunk["item"],
+            "attribute": chunk["attribute"],
+            "code": pd.to_numeric(chunk["code"], errors="coerce").astype("Int16"),
+            "value": pd.to_numeric(chunk["value"], errors="coerce"),
+            "label": chunk["label"],
+            "method": chunk["method"],
+            "lang": chunk["lang"],
+            "department": chunk["department"],
+            "flow_id": chunk["flow_id"],
+            "flow_version": chunk["flow_version"],
+            "answered_at": answered,
+            "seconds_to_answer": (answered - asked).dt.total_seconds(),
+            "reasks": chunk["reasks"],
+            "is_test": chunk["is_test"],
+        }
+    )
+
+
+def wide_frame(data: SurveyData, weights: np.ndarray | None = None) -> pd.DataFrame:
+    """Return one row per respondent: breakdown variables, weight, then every coded answer."""
+    people = data.respondents
+    frame = pd.DataFrame({"respondent": people.index.astype(str)}, index=people.index)
+    for name in RESPONDENT_COLUMNS:
+        # language and gov_online are questions too: the raw answer column below keeps 97-99.
+        if name in people.columns and name not in data.codes.columns:
+            frame[name] = people[name]
+    if weights is not None:
+        frame["weight"] = weights
+    for qid in data.codes.columns:
+        if qid in data.values.columns:
+            frame[qid] = data.values[qid]
+            continue
+        codes = data.codes[qid].to_numpy()
+        if (codes < 0).all():
+            continue  # free text or never answered: nothing to export
+        frame[qid] = pd.arrays.IntegerArray(codes.astype(np.int16), mask=codes < 0)
+    return frame.reset_index(drop=True)
+
+
+def _respondent_labels(name: str) -> dict[int, str]:
+    if name == "disability":
+        return dict(DISABILITY)
+    return dict(DIMENSIONS.get(name) or {})
+
+
+def codebook(columns: list[str], long_form: bool) -> pd.DataFrame:
+    """Return the codebook of a microdata file: variable, label, value labels.
+
+    The long form's ``code`` means what the row's question says, so its codebook also lists
+    every question id of the data contract with its own value labels.
+    """
+    described = LONG_COLUMNS if long_form else RESPONDENT_COLUMNS
+    rows = []
+    for column in columns:
+        if long_form:
+            labels = dict(MISSING_CODES) if column == "code" else {}
+            label = described[column]
+        elif column in QUESTION_BY_ID:
+            labels, label = value_labels(column), variable_label(column)
+        else:
+            labels, label = _respondent_labels(column), described.get(column, column)
+        rows.append(("variable", column, label, labels))
+    if long_form:
+        rows += [("question", q.question_id, q.label, q.values) for q in QUESTIONS]
+    frame = pd.DataFrame(rows, columns=["kind", "variable", "label", "values"])
+    frame["value_labels"] = frame.pop("values").map(
+        lambda labels: "; ".join(f"{code} = {text}" for code, text in labels.items())
+    )
+    return frame
+
+
+def _value_label_sets(book: pd.DataFrame, frame: pd.DataFrame) -> dict[str, dict[float, str]]:
+    sets = {}
+    columns = book[book["kind"] == "variable"]
+    for variable, text in zip(columns["variable"], columns["value_labels"], strict=True):
+        numeric = variable in frame.columns and pd.api.types.is_numeric_dtype(frame[variable])
+        if text and numeric:
+            pairs = (part.split(" = ", 1) for part in text.split("; "))
+            sets[variable] = {float(code): label for code, label in pairs}
+    return sets
+
+
+def write_csv(frames: Iterable[pd.DataFrame], path: Path, fast: bool = ARROW) -> int:
+    """Write frames one after another as one CSV file; return the number of rows.
+
+    With pyarrow installed its C++ writer is used (about ten times faster than pandas, which
+    matters for tens of millions of answer rows); otherwise pandas writes the same columns.
+    """
+    count = 0
+    with atomic_output(path) as temporary:
+        # Arrow writes through its own file handle: through Python's it is slower.
+        with (pyarrow.OSFile if fast else open)(str(temporary), "wb") as handle:
+            for frame in frames:
+                if fast:
+                    table = pyarrow.Table.from_pandas(frame, preserve_index=False)
+                    options = arrow_csv.WriteOptions(include_header=count == 0)
+                    arrow_csv.write_csv(table, handle, options)
+                else:
+                    frame.to_csv(handle, mode="wb", index=False, header=count == 0)
+                count += len(frame)
+        if count == 0:
+            raise NoDataError("no answers to export for this period")
+    return count
+
+
+def _write_codebook_csv(book: pd.DataFrame, path: Path) -> Path:
+    target = path.with_name(path.stem + ".codebook.csv")
+    with atomic_output(target) as temporary:
+        book.to_csv(temporary, index=False)
+    return target
+
+
+def _write_xlsx(frames: Iterable[pd.DataFrame], book: pd.DataFrame, path: Path) -> int:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("data")
+    rows = 0
+    for frame in frames:
+        rows += len(frame)
+        if rows > _SHEET_ROWS:
+            raise InputError(
+                f"more than {_SHEET_ROWS:,} rows do not fit an Excel sheet; "
+                "export CSV, SPSS or Stata, or the wide form, or a shorter period"
+            )
+        if rows == len(frame):
+            sheet.append(list(frame.columns))
+        for record in frame.itertuples(index=False):
+            sheet.append([_cell(value) for value in record])
+    if rows == 0:
+        raise NoDataError("no answers to export for this period")
+    notes = workbook.create_sheet("codebook")
+    notes.append(list(book.columns))
+    for record in book.itertuples(index=False):
+        notes.append(list(record))
+    with atomic_output(path) as temporary:
+        workbook.save(temporary)
+    return rows
+
+
+def _cell(value: object) -> object:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and np.isnan(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    return value
+
+
+def _write_labelled(frame: pd.DataFrame, book: pd.DataFrame, path: Path, fmt: str) -> None:
+    if frame.empty:
+        raise NoDataError("no answers to export for this period")
+    columns = book[book["kind"] == "variable"]
+    labels = dict(zip(columns["variable"], columns["label"], strict=True))
+    value_sets = _value_label_sets(book, frame)
+    frame = frame.copy()
+    for column in frame.columns:
+        values = frame[column]
+        if pd.api.types.is_bool_dtype(values) or pd.api.types.is_datetime64_any_dtype(values):
+            continue
+        if pd.api.types.is_numeric_dtype(values):
+            frame[column] = values.astype("float64")
+        else:  # text, categories: plain strings, empty where missing
+            frame[column] = values.astype(object).where(values.notna(), "").astype(str)
+    with atomic_output(path) as temporary:
+        if fmt == "sav":
+            # 97-99 are user-missing in SPSS, so its default statistics leave them out.
+            missing: dict[str, list[int | float | str | MissingRange]] = {
+                name: [MissingRange(lo=NA, hi=RA)]
+                for name, values in value_sets.items()
+                if {float(NA), float(RA)} <= set(values)
+            }
+            pyreadstat.write_sav(
+                frame,
+                temporary,
+                column_labels=labels,
+                variable_value_labels=value_sets,
+                missing_ranges=missing,
+            )
+        else:
+            pyreadstat.write_dta(
+                frame, temporary, column_labels=labels, variable_value_labels=value_sets
+            )
+
+
+def write_long(chunks: Iterable[pd.DataFrame], path: str | Path, fmt: str) -> int:
+    """Write the long form from streamed answer chunks; return the number of rows."""
+    path = Path(path)
+    rows = (long_rows(chunk) for chunk in chunks)
+    book = codebook(list(LONG_COLUMNS), long_form=True)
+    if fmt == "csv":
+        count = write_csv(rows, path)
+    elif fmt == "xlsx":
+        count = _write_xlsx(rows, book, path)
+    else:
+        frames, count = [], 0
+        for frame in rows:
+            count += len(frame)
+            if count > LABELLED_LONG_LIMIT:
+                raise InputError(
+                    f"the long form of more than {LABELLED_LONG_LIMIT:,} answers is too large "
+                    "to build in memory for SPSS or Stata; export it as CSV, or use --wide"
+                )
+            frames.append(frame)
+        _write_labelled(
+            pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(), book, path, fmt
+        )
+    if fmt != "xlsx":
+        _write_codebook_csv(book, path)
+    return count
+
+
+def write_wide(frame: pd.DataFrame, path: str | Path, fmt: str, slice_rows: int = 100_000) -> int:
+    """Write the wide form (one row per respondent); return the number of rows."""
+    path = Path(path)
+    book = codebook(list(frame.columns), long_form=False)
+    slices = (frame.iloc[start : start + slice_rows] for start in range(0, len(frame), slice_rows))
+    if fmt == "csv":
+        write_csv(slices, path)
+    elif fmt == "xlsx":
+        _write_xlsx(slices, book, path)
+    else:
+        _write_labelled(frame, book, path, fmt)
+    if fmt != "xlsx":
+        _write_codebook_csv(book, path)
+    return len(frame)

@@ -1,0 +1,232 @@
+"""What each command does, from plain arguments: read, weigh, estimate, write, report.
+
+The command group (``commands``) parses options and imports this module only when a command
+runs, so that registering the group costs the Flask command line nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Engine
+from tqdm import tqdm
+
+from analytics.breakdowns import STANDARD, parse_breakdowns
+from analytics.codebook import AREAS
+from analytics.errors import InputError, NoDataError
+from analytics.estimates import indicator_tables
+from analytics.export import (
+    METHODS_TEXT,
+    atomic_output,
+    write_indicators_csv,
+    write_indicators_xlsx,
+)
+from analytics.load import (
+    Period,
+    count_answers,
+    csv_chunks,
+    database_chunks,
+    load_conversations,
+    load_topic_counts,
+    read_margins,
+)
+from analytics.microdata import wide_frame, write_long, write_wide
+from analytics.report import ReportInputs, write_report
+from analytics.sdmx import sdmx_rows
+from analytics.simulate import insert_synthetic, true_percentages
+from analytics.tidy import SurveyData, collect
+from analytics.weights import RakingReport, rake
+
+EngineFactory = Callable[[], Engine]
+Say = Callable[[str], None]
+
+
+def _chunks(
+    get_engine: EngineFactory, period: Period, include_test: bool, source: Path | None
+) -> Iterator[pd.DataFrame]:
+    """Yield answer chunks from the database or an exported CSV, with a progress bar."""
+    if source is not None:
+        chunks, total = csv_chunks(source, period, include_test), None
+    else:
+        engine = get_engine()
+        total = count_answers(engine, period, include_test)
+        chunks = database_chunks(engine, period, include_test)
+    with tqdm(total=total, unit=" answers", desc="reading", disable=None) as bar:
+        for chunk in chunks:
+            bar.update(len(chunk))
+            yield chunk
+
+
+def _survey(
+    get_engine: EngineFactory,
+    period: Period,
+    include_test: bool,
+    source: Path | None,
+    department: str | None = None,
+) -> SurveyData:
+    data = collect(_chunks(get_engine, period, include_test, source), period)
+    if department is None:
+        return data
+    chosen = data.subset((data.respondents["department"] == department).fillna(False))
+    if len(chosen) == 0:
+        raise NoDataError(
+            f"no respondent of {period.label()} came through department {department!r}; "
+            "check the referral code (as in m.me/<page>?ref=<code>)"
+        )
+    return chosen
+
+
+def _weights(
+    data: SurveyData, margins: Path | None, trim: tuple[float, float], say: Say
+) -> tuple[pd.DataFrame | None, np.ndarray | None, RakingReport | None]:
+    if margins is None:
+        return None, None, None
+    table = read_margins(margins)
+    weights, report = rake(data.respondents, table, trim)
+    for line in report.lines():
+        say(line)
+    return table, weights, report
+
+
+def _about(
+    data: SurveyData,
+    include_test: bool,
+    department: str | None,
+    raking: RakingReport | None,
+    min_cell: int,
+    level: float,
+) -> list[tuple[str, str]]:
+    rows = [
+        ("period", data.period.label() + " (UTC, both days included)"),
+        ("respondents", f"{len(data):,}"),
+        ("flow versions", ", ".join(data.flow_versions) or "unknown"),
+        ("test data", "included" if include_test else "excluded (is_test rows left out)"),
+        ("department", department or "all"),
+        ("weighting", " ".join(raking.lines()) if raking else "none: unweighted estimates"),
+        ("minimum cell", f"{min_cell} valid answers"),
+        ("confidence level", f"{level:.0%}"),
+        ("generated", f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC"),
+    ]
+    return rows + [(f"method {k}", text) for k, text in enumerate(METHODS_TEXT, start=1)]
+
+
+def write_indicators(
+    get_engine: EngineFactory,
+    out: Path,
+    fmt: str,
+    period: Period,
+    by: tuple[str, ...],
+    department: str | None,
+    margins: Path | None,
+    trim: tuple[float, float],
+    min_cell: int,
+    level: float,
+    include_test: bool,
+    source: Path | None,
+    say: Say,
+) -> str:
+    """Write the indicator table as CSV, Excel or SDMX-CSV; return what was written."""
+    breakdowns = parse_breakdowns(by) if by else list(STANDARD)
+    data = _survey(get_engine, period, include_test, source, department)
+    _, weights, raking = _weights(data, margins, trim, say)
+    tables = tqdm(
+        indicator_tables(data, breakdowns, weights, level, min_cell),
+        total=len(AREAS),
+        desc="estimating",
+        unit=" area",
+        disable=None,
+    )
+    if fmt == "csv":
+        rows = write_indicators_csv(tables, out)
+    elif fmt == "xlsx":
+        about = _about(data, include_test, department, raking, min_cell, level)
+        rows = write_indicators_xlsx(tables, about, out)
+    else:
+        year = period.end.year if period.end else data.respondents["first_at"].max().year
+        sdmx = sdmx_rows(pd.concat(tables, ignore_index=True), str(year))
+        if sdmx.empty:
+            raise NoDataError(
+                "no cell has enough valid answers for the SDMX file; lower --min-cell "
+                "only if the statistics office accepts smaller cells, or widen the period"
+            )
+        with atomic_output(out) as temporary:
+            sdmx.to_csv(temporary, index=False)
+        rows = len(sdmx)
+    return f"wrote {rows:,} rows for {len(data):,} respondents to {out}"
+
+
+def write_microdata(
+    get_engine: EngineFactory,
+    out: Path,
+    fmt: str,
+    wide: bool,
+    period: Period,
+    margins: Path | None,
+    trim: tuple[float, float],
+    include_test: bool,
+    source: Path | None,
+    say: Say,
+) -> str:
+    """Write pseudonymous microdata, long or wide, with its codebook; return what was written."""
+    if wide:
+        data = _survey(get_engine, period, include_test, source)
+        _, weights, _ = _weights(data, margins, trim, say)
+        rows = write_wide(wide_frame(data, weights), out, fmt)
+    else:
+        if margins is not None:
+            raise InputError("weights go with respondents: add --wide to use --margins")
+        rows = write_long(_chunks(get_engine, period, include_test, source), out, fmt)
+    return f"wrote {rows:,} rows to {out} (codebook beside it or in the workbook)"
+
+
+def write_period_report(
+    get_engine: EngineFactory,
+    kind: str,
+    day: datetime | None,
+    out_dir: Path,
+    margins: Path | None,
+    trim: tuple[float, float],
+    min_cell: int,
+    include_test: bool,
+    say: Say,
+) -> str:
+    """Write the report of a week or month (the last complete one unless ``day`` is given)."""
+    today = datetime.now(UTC).date()
+    period = Period.containing(kind, day.date()) if day else Period.previous(kind, today)
+    data = _survey(get_engine, period, include_test, None)
+    table, weights, raking = _weights(data, margins, trim, say)
+    engine = get_engine()
+    inputs = ReportInputs(
+        data=data,
+        conversations=load_conversations(engine, period, include_test),
+        topics=load_topic_counts(engine, period, include_test),
+        kind=kind,
+        margins=table,
+        weights=weights,
+        raking=raking,
+        min_cell=min_cell,
+    )
+    return f"wrote {write_report(inputs, out_dir)}"
+
+
+def simulate_respondents(get_engine: EngineFactory, n: int, seed: int, days: int) -> list[str]:
+    """Insert n simulated respondents over the last ``days`` days; return the true figures."""
+    today = datetime.combine(datetime.now(UTC).date(), datetime.min.time())
+    with tqdm(total=n, unit=" respondents", desc="simulating", disable=None) as bar:
+        insert_synthetic(
+            get_engine(), n, seed, today - timedelta(days=days), days, advance=bar.update
+        )
+    truth = true_percentages()
+    headline = truth[truth["estimate"] != "attribute"]
+    return [
+        f"inserted {n:,} simulated respondents (is_test; use --include-test)",
+        "true population percentages:",
+        *(
+            f"  {row.service_area:<20} {row.estimate:<21} {row.true_percent:.1f}"
+            for row in headline.itertuples(index=False)
+        ),
+    ]

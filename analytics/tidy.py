@@ -1,0 +1,316 @@
+"""From streamed answer rows to tidy respondent-level tables.
+
+``collect`` reads answer chunks once and keeps only a compact respondent x question matrix of
+codes (2 bytes a cell, about 120 MB for a million respondents and 60 questions) plus a few
+per-respondent paradata arrays; the raw rows are never all in memory at once. The result is a
+``SurveyData``: one row per respondent of the period, with the breakdown variables derived
+from the demographics rows of the same ``respondent_key``.
+
+Within a period a respondent counts once. When a question was answered twice (two interviews
+in one period) the later answer, by answer id, wins.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+from analytics.codebook import (
+    DEMOGRAPHICS,
+    NO_ANSWER,
+    NOT_ASKED,
+    UNCODED,
+    WASHINGTON_GROUP,
+    question_order,
+)
+from analytics.errors import NoDataError
+from analytics.load import Period
+
+_NEVER = np.iinfo(np.int64).max
+_LANG_CODES = {"en": 1, "tn": 2}
+
+
+@dataclass(frozen=True)
+class SurveyData:
+    """The respondents of a period: breakdown variables, item codes and numeric answers."""
+
+    respondents: pd.DataFrame  # index: respondent key; columns: dimensions and paradata
+    codes: pd.DataFrame  # same index; one int16 column per question id (sentinels < 0)
+    values: pd.DataFrame  # same index; numeric answers (time and cost items), float
+    flow_versions: tuple[str, ...]
+    period: Period
+
+    def __len__(self) -> int:
+        return len(self.respondents)
+
+    def subset(self, keep: np.ndarray | pd.Series) -> SurveyData:
+        """Return the data of the respondents selected by a boolean mask."""
+        mask = np.asarray(keep, dtype=bool)
+        return replace(
+            self,
+            respondents=self.respondents.loc[mask],
+            codes=self.codes.loc[mask],
+            values=self.values.loc[mask],
+        )
+
+    def question_codes(self, question_ids: list[str]) -> np.ndarray:
+        """Return the codes of these questions as an int16 matrix (NOT_ASKED when absent)."""
+        matrix = np.full((len(self), len(question_ids)), NOT_ASKED, dtype=np.int16)
+        for position, qid in enumerate(question_ids):
+            if qid in self.codes.columns:
+                matrix[:, position] = self.codes[qid].to_numpy()
+        return matrix
+
+
+class _Registry:
+    """Give each distinct string a dense integer id, in order of first appearance."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, int] = {}
+
+    def encode(self, values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+        """Return each row's number within the chunk and the global id of each number."""
+        local, uniques = pd.factorize(values)
+        ids = np.fromiter(
+            (self.ids.setdefault(str(value), len(self.ids)) for value in uniques),
+            dtype=np.int64,
+            count=len(uniques),
+        )
+        return local, ids
+
+    def names(self) -> list[str]:
+        """Return the strings in id order."""
+        return list(self.ids)
+
+
+def _numbers(column: pd.Series) -> np.ndarray:
+    return pd.to_numeric(column, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+
+
+def _is_one_of(column: pd.Series, values: Iterable[str]) -> np.ndarray:
+    """Return which rows hold one of ``values``, comparing each distinct value once."""
+    codes, uniques = pd.factorize(column)
+    wanted = set(values)
+    return np.isin(codes, [k for k, value in enumerate(uniques) if value in wanted])
+
+
+def _last_rows(groups: np.ndarray, size: int) -> np.ndarray:
+    """Return the position of the last row of each group 0..size-1 (-1 when it has none)."""
+    last = np.full(size, -1, dtype=np.int64)
+    np.maximum.at(last, groups, np.arange(len(groups)))
+    return last
+
+
+class _Collector:
+    def __init__(self, period: Period) -> None:
+        self.period = period
+        self.respondents = _Registry()
+        self.questions = _Registry()
+        self.departments = _Registry()
+        self.codes = np.empty((0, 0), dtype=np.int16)
+        self.first_at = np.empty(0, dtype=np.int64)
+        self.department = np.empty(0, dtype=np.int64)
+        self.lang = np.empty(0, dtype=np.int8)
+        self.values: list[pd.DataFrame] = []
+        self.flow_versions: set[str] = set()
+
+    def _grow(self) -> None:
+        rows, columns = len(self.respondents.ids), len(self.questions.ids)
+        if rows <= self.codes.shape[0] and columns <= self.codes.shape[1]:
+            return
+        # Grow by half again so that appending chunk after chunk stays linear.
+        new_rows = max(rows, int(self.codes.shape[0] * 1.5) + 1024)
+        new_columns = max(columns, self.codes.shape[1])
+        codes = np.full((new_rows, new_columns), NOT_ASKED, dtype=np.int16)
+        codes[: self.codes.shape[0], : self.codes.shape[1]] = self.codes
+        self.codes = codes
+        old = len(self.first_at)
+        self.first_at = np.concatenate([self.first_at, np.full(new_rows - old, _NEVER)])
+        self.department = np.concatenate([self.department, np.full(new_rows - old, -1)])
+        self.lang = np.concatenate([self.lang, np.zeros(new_rows - old, dtype=np.int8)])
+
+    def add(self, chunk: pd.DataFrame) -> None:
+        """Fold one chunk of answer rows into the code matrix and the paradata."""
+        if chunk.empty:
+            return
+        local, respondent_ids = self.respondents.encode(chunk["respondent_key"])
+        question_local, question_ids = self.questions.encode(chunk["question_id"])
+        question = question_ids[question_local]
+        self._grow()
+        code = _numbers(chunk["code"])
+        value = _numbers(chunk["value"])
+        # A NULL code is no answer on rating items and after a give-up; elsewhere the answer
+        # is a number or free text.
+        no_code = _is_one_of(chunk["method"], ["gave_up"]) | _is_one_of(
+            chunk["item"], ["attribute", "overall"]
+        )
+        stored = np.where(
+            np.isnan(code), np.where(no_code, NO_ANSWER, UNCODED), np.nan_to_num(code)
+        ).astype(np.int16)
+
+        # Keep the last answer of each respondent to each question (rows come in id order).
+        slot = local * len(question_ids) + question_local
+        last = _last_rows(slot, len(respondent_ids) * len(question_ids))
+        keep = last[slot] == np.arange(len(slot))
+        respondent = respondent_ids[local]
+        self.codes[respondent[keep], question[keep]] = stored[keep]
+        has_value = keep & ~np.isnan(value)
+        if has_value.any():
+            self.values.append(
+                pd.DataFrame(
+                    {"r": respondent[has_value], "q": question[has_value], "v": value[has_value]}
+                )
+            )
+        self._add_paradata(chunk, local, respondent_ids)
+
+    def _add_paradata(self, chunk: pd.DataFrame, local: np.ndarray, ids: np.ndarray) -> None:
+        answered = pd.to_datetime(chunk["answered_at"])
+        inside = self.period.contains(answered).to_numpy()
+        if not inside.any():
+            return
+        stamps = answered.to_numpy(dtype="datetime64[ns]").view(np.int64)
+        first = np.full(len(ids), _NEVER)
+        np.minimum.at(first, local[inside], stamps[inside])
+        self.first_at[ids] = np.minimum(self.first_at[ids], first)
+
+        department_local, department_ids = self.departments.encode(chunk["department"])
+        known = inside & (department_local >= 0)
+        rows = np.flatnonzero(known)
+        last = _last_rows(local[known], len(ids))
+        has = last >= 0
+        self.department[ids[has]] = department_ids[department_local[rows[last[has]]]]
+
+        lang_codes, lang_names = pd.factorize(chunk["lang"])
+        spoken = np.array([_LANG_CODES.get(str(name), 0) for name in lang_names] + [0])
+        rows = np.flatnonzero(inside)
+        last = _last_rows(local[inside], len(ids))
+        has = last >= 0
+        self.lang[ids[has]] = spoken[lang_codes[rows[last[has]]]]
+
+        flow, flows = pd.factorize(chunk["flow_id"])
+        version, versions = pd.factorize(chunk["flow_version"])
+        flows, versions = ["", *map(str, flows)], ["", *map(str, versions)]  # code -1: missing
+        width = len(versions)
+        for pair in np.unique((flow[inside] + 1) * width + version[inside] + 1):
+            self.flow_versions.add(f"{flows[pair // width]}@{versions[pair % width]}")
+
+    def finish(self) -> SurveyData:
+        """Return the respondents seen inside the period with their codes and variables."""
+        n = len(self.respondents.ids)
+        keep = self.first_at[:n] != _NEVER  # at least one answer inside the period
+        keys = np.asarray(self.respondents.names(), dtype=object)[keep]
+        index = pd.Index(keys, name="respondent", dtype=object)
+        names = self.questions.names()
+        order = question_order(names)
+        position = {name: k for k, name in enumerate(names)}
+        codes = pd.DataFrame(
+            {qid: self.codes[:n, position[qid]][keep] for qid in order}, index=index
+        )
+        values = self._value_frame(n, keep, names, index)
+        paradata = pd.DataFrame(
+            {
+                "first_at": pd.to_datetime(self.first_at[:n][keep]),
+                "department": pd.Categorical.from_codes(
+                    self.department[:n][keep], categories=self.departments.names()
+                ),
+                "lang": self.lang[:n][keep],
+            },
+            index=index,
+        )
+        return SurveyData(
+            respondents=respondent_table(codes, paradata),
+            codes=codes,
+            values=values,
+            flow_versions=tuple(sorted(self.flow_versions)),
+            period=self.period,
+        )
+
+    def _value_frame(
+        self, n: int, keep: np.ndarray, names: list[str], index: pd.Index
+    ) -> pd.DataFrame:
+        if not self.values:
+            return pd.DataFrame(index=index)
+        triples = pd.concat(self.values, ignore_index=True)
+        triples = triples[~pd.Index(triples["r"] * len(names) + triples["q"]).duplicated("last")]
+        matrix = np.full((n, len(names)), np.nan)
+        matrix[triples["r"].to_numpy(), triples["q"].to_numpy()] = triples["v"].to_numpy()
+        used = sorted(triples["q"].unique())
+        order = question_order([names[k] for k in used])
+        column = {name: k for k, name in enumerate(names)}
+        return pd.DataFrame({qid: matrix[keep, column[qid]] for qid in order}, index=index)
+
+
+def collect(chunks: Iterable[pd.DataFrame], period: Period) -> SurveyData:
+    """Reduce streamed answer chunks to the tidy respondent-level data of the period."""
+    collector = _Collector(period)
+    for chunk in chunks:
+        collector.add(chunk)
+    data = collector.finish()
+    if len(data) == 0:
+        raise NoDataError(
+            f"no answers from {period.label()} (UTC). Choose a period that holds interviews "
+            "(--from/--to, both days included; --on for reports), or add --include-test to "
+            "use simulated data (`analytics simulate N` creates some)."
+        )
+    return data
+
+
+def _column(codes: pd.DataFrame, name: str) -> pd.Series:
+    if name in codes.columns:
+        return codes[name]
+    return pd.Series(NOT_ASKED, index=codes.index, dtype=np.int16)
+
+
+def _known(codes: pd.Series, allowed: Iterable[int]) -> pd.Series:
+    return codes.where(codes.isin(list(allowed))).astype("Int16")
+
+
+def disability_status(wg: pd.DataFrame) -> pd.Series:
+    """Return 1 (with disability: any domain coded 3 or 4), 2 (all six 1 or 2), else missing."""
+    if wg.shape[1] < len(WASHINGTON_GROUP):
+        return pd.Series(pd.NA, index=wg.index, dtype="Int16")
+    with_disability = wg.isin([3, 4]).any(axis=1)
+    without = wg.isin([1, 2]).all(axis=1)
+    status = np.where(with_disability, 1, np.where(without, 2, 0))
+    return pd.Series(status, index=wg.index).replace(0, pd.NA).astype("Int16")
+
+
+def _period_labels(stamps: pd.Series, kind: str) -> pd.Categorical:
+    if kind == "week":
+        iso = stamps.dt.isocalendar()
+        number = iso["year"].astype(int) * 100 + iso["week"].astype(int)
+        codes, uniques = pd.factorize(number, sort=True)
+        labels = [f"{u // 100}-W{u % 100:02d}" for u in uniques]
+    else:
+        number = stamps.dt.year * 100 + stamps.dt.month
+        codes, uniques = pd.factorize(number, sort=True)
+        labels = [f"{u // 100}-{u % 100:02d}" for u in uniques]
+    return pd.Categorical.from_codes(codes, categories=labels)
+
+
+def respondent_table(codes: pd.DataFrame, paradata: pd.DataFrame) -> pd.DataFrame:
+    """Derive every breakdown variable of each respondent from their codes and paradata."""
+    table = pd.DataFrame(index=codes.index)
+    valid = {
+        "sex": (1, 2),
+        "age_band": range(1, 7),
+        "district": range(1, 14),
+        "urban_rural": (1, 2),
+        "income_band": range(1, 6),
+    }
+    for name in DEMOGRAPHICS:
+        table[name] = _known(_column(codes, name), valid[name])
+    wg = codes[[c for c in WASHINGTON_GROUP if c in codes.columns]]
+    table["disability"] = disability_status(wg)
+    table["department"] = paradata["department"]
+    # The language question, else the language the answers were given in.
+    spoken = pd.Series(paradata["lang"], index=codes.index).where(paradata["lang"] > 0)
+    table["language"] = _known(_column(codes, "language"), (1, 2)).fillna(spoken).astype("Int16")
+    table["week"] = _period_labels(paradata["first_at"], "week")
+    table["month"] = _period_labels(paradata["first_at"], "month")
+    table["gov_online"] = _known(_column(codes, "gov_online"), (1, 2))
+    table["first_at"] = paradata["first_at"]
+    return table
