@@ -80,6 +80,8 @@ def database_url(database_template: str, tmp_path: Path) -> Iterator[str]:
                 )
             )
         ]
+        # A session an earlier test left open would make TRUNCATE wait for ever: fail instead.
+        connection.execute(text("SET LOCAL lock_timeout = '10s'"))
         connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
     engine.dispose()
     yield database_template

@@ -6,75 +6,9 @@ user would; the stored rows must hold exactly the codes of the buttons tapped.
 
 from __future__ import annotations
 
-import itertools
-import re
-
 from bot.models import Answer, Conversation, InboxEvent, OutboxMessage, Respondent
 from tests.bot.conftest import count, run_worker
-
-PAGE = "112233445566778"
-_clock = itertools.count(1_763_800_000_000, 1000)
-
-
-class Person:
-    """A person on a phone: opens the link, reads the last message, taps or types."""
-
-    def __init__(self, app, signed_post, graph, psid: str) -> None:
-        self.app, self.post, self.graph, self.psid = app, signed_post, graph, psid
-        self.tapped: dict[str, int] = {}
-
-    def _send(self, item: dict) -> None:
-        item.update(sender={"id": self.psid}, recipient={"id": PAGE}, timestamp=next(_clock))
-        body = {"object": "page", "entry": [{"id": PAGE, "time": 0, "messaging": [item]}]}
-        assert self.post(body).status_code == 200
-        run_worker(self.app)
-
-    def open_link(self, ref: str | None = None) -> None:
-        postback = {"mid": f"gs-{next(_clock)}", "title": "Get Started", "payload": "GET_STARTED"}
-        if ref:
-            postback["referral"] = {"ref": ref, "source": "SHORTLINK", "type": "OPEN_THREAD"}
-        self._send({"postback": postback})
-
-    def type(self, text: str) -> None:
-        self._send({"message": {"mid": f"t-{next(_clock)}", "text": text}})
-
-    def buttons(self) -> list[dict]:
-        messages = self.graph.messages_to(self.psid)
-        return messages[-1].get("quick_replies", []) if messages else []
-
-    def last_text(self) -> str:
-        return self.graph.messages_to(self.psid)[-1]["text"]
-
-    def tap(self, title: str | None = None, index: int = 0) -> None:
-        options = self.buttons()
-        assert options, f"no buttons to tap after: {self.last_text()!r}"
-        chosen = next(o for o in options if o["title"] == title) if title else options[index]
-        match = re.fullmatch(r"A:(\w+):(\d+)", chosen["payload"])
-        if match:
-            self.tapped[match.group(1)] = int(match.group(2))
-        self._send({"message": {"mid": f"q-{next(_clock)}", "text": chosen["title"],
-                                "quick_reply": {"payload": chosen["payload"]}}})
-
-
-def answers(db) -> list[Answer]:
-    db.expire_all()
-    return db.query(Answer).order_by(Answer.id).all()
-
-
-def complete_with_buttons(person: Person, language: str, max_steps: int = 200) -> None:
-    """Tap through the whole survey; type the closing answer; stop at the thank-you."""
-    person.open_link("moh-princess-marina")
-    for _ in range(max_steps):
-        options = person.buttons()
-        titles = [o["title"] for o in options]
-        if not options:
-            status = person.app.extensions["sessions"]().query(Conversation).one().status
-            if status != "active":
-                return
-            person.type("Shorter queues at the clinic")
-            continue
-        person.tap(language if language in titles else None)
-    raise AssertionError("the survey did not end")
+from tests.support.person import Person, answers, complete_with_buttons
 
 
 def test_buttons_only_survey_in_english_stores_exactly_the_codes_tapped(
@@ -97,9 +31,7 @@ def test_buttons_only_survey_in_english_stores_exactly_the_codes_tapped(
     assert all(r.is_test is False for r in rows)
 
 
-def test_buttons_only_survey_in_setswana_records_setswana_on_every_row(
-    app, signed_post, graph, db
-):
+def test_buttons_only_survey_in_setswana_records_setswana_on_every_row(app, signed_post, graph, db):
     person = Person(app, signed_post, graph, "psid-tn")
     complete_with_buttons(person, "Setswana")
     rows = answers(db)
@@ -173,13 +105,15 @@ def test_data_deletion_callback_answers_url_and_code(client):
     status = client.get(body["url"].replace("http://localhost", ""))
     assert status.status_code == 200 and body["confirmation_code"].encode() in status.data
     forged = make_signed_request({"algorithm": "HMAC-SHA256", "user_id": "1"}, "wrong")
-    assert client.post("/facebook/data-deletion",
-                       data={"signed_request": forged}).status_code == 400
+    assert (
+        client.post("/facebook/data-deletion", data={"signed_request": forged}).status_code == 400
+    )
 
 
 def test_simulator_chat_is_test_data_through_the_same_pipeline(app, client, db):
-    response = client.post("/simulator/api/events",
-                           json={"psid": "sim-abc", "action": "get_started", "ref": ""})
+    response = client.post(
+        "/simulator/api/events", json={"psid": "sim-abc", "action": "get_started", "ref": ""}
+    )
     assert response.status_code == 200
     run_worker(app)
     messages = client.get("/simulator/api/messages?psid=sim-abc&after=0").get_json()["messages"]

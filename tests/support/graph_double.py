@@ -113,12 +113,7 @@ class GraphDouble:
                     status, answer = 400, _error("Unsupported post request.", 100)
                 else:
                     status, answer = double._answer(parse_qs(url.query), body)
-                raw = (answer if isinstance(answer, str) else json.dumps(answer)).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(raw)))
-                self.end_headers()
-                self.wfile.write(raw)
+                # Record before answering: once the client has its answer, a test may look.
                 with double._received:
                     double.requests.append(
                         {
@@ -129,6 +124,12 @@ class GraphDouble:
                         }
                     )
                     double._received.notify_all()
+                raw = (answer if isinstance(answer, str) else json.dumps(answer)).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(raw)))
+                self.end_headers()
+                self.wfile.write(raw)
 
         return Handler
 
