@@ -18,8 +18,15 @@ from bot.models import Answer, Conversation
 
 pytestmark = pytest.mark.browser
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 
 def _free_port() -> int:
@@ -64,15 +71,15 @@ def test_a_person_starts_from_a_department_link_and_answers_with_buttons(live_ap
     page.wait_for_selector("#replies button", timeout=15000)
     page.locator("#replies button").first.click()  # consent: yes
     page.get_by_role("button", name="English").click(timeout=15000)
+    page.get_by_role("button", name="25-34").click(timeout=15000)  # age, asked first
     page.wait_for_selector("#replies button", timeout=15000)
-    first_question_button = page.locator("#replies button").first
-    first_question_button.click()
-    page.wait_for_function("document.querySelectorAll('.msg.me').length >= 4", timeout=15000)
+    page.locator("#replies button").first.click()  # the first healthcare question
+    page.wait_for_function("document.querySelectorAll('.msg.me').length >= 5", timeout=15000)
     page.wait_for_selector("#replies button", timeout=15000)
 
     with app.extensions["sessions"]() as session:
         conversation = session.query(Conversation).one()
         assert conversation.department == "moh-princess-marina" and conversation.is_test
         rows = session.query(Answer).order_by(Answer.id).all()
-    assert [r.question_id for r in rows][:2] == ["consent", "language"]
+    assert [r.question_id for r in rows][:3] == ["consent", "language", "age_band"]
     assert rows[-1].service_area == "healthcare" and rows[-1].method == "button"
