@@ -20,14 +20,42 @@ from survey_flows.intents import ALL as KNOWN_INTENTS
 
 MAX_TITLE = 20
 MAX_OPTIONS = 13
-TOP_KEYS = ("spec_version", "id", "version", "default_language", "languages",
-            "consent_version", "blocks", "messages", "questions")
+TOP_KEYS = (
+    "spec_version",
+    "id",
+    "version",
+    "default_language",
+    "languages",
+    "consent_version",
+    "blocks",
+    "messages",
+    "questions",
+)
 QUESTION_KEYS = ("id", "area", "item", "text")
 # Messages and questions the engine itself sends; a flow without them cannot run.
-REQUIRED_MESSAGES = ("intro", "declined", "language", "thanks", "already_done", "screened_out",
-                     "help", "stopped", "reask_hint", "best_guess", "confirm", "gave_up",
-                     "expired", "continue", "start_again", "delete_confirm", "deleted",
-                     "delete_cancelled", "number_hint", "answer_yes", "answer_no")
+REQUIRED_MESSAGES = (
+    "intro",
+    "declined",
+    "language",
+    "thanks",
+    "already_done",
+    "screened_out",
+    "help",
+    "stopped",
+    "reask_hint",
+    "best_guess",
+    "confirm",
+    "gave_up",
+    "expired",
+    "continue",
+    "start_again",
+    "delete_confirm",
+    "deleted",
+    "delete_cancelled",
+    "number_hint",
+    "answer_yes",
+    "answer_no",
+)
 REQUIRED_QUESTIONS = ("consent", "language")
 KINDS = ("choice", "text", "number")
 
@@ -79,7 +107,9 @@ def validate_file(path: str | Path) -> list[Problem]:
         return [Problem(name, line, f"YAML syntax: {exc.problem}")]
     data = _lines(node) if node is not None else None
     if not isinstance(data, LineDict):
-        return [Problem(name, 1, "a flow file must be a mapping with the keys " + ", ".join(TOP_KEYS))]
+        return [
+            Problem(name, 1, "a flow file must be a mapping with the keys " + ", ".join(TOP_KEYS))
+        ]
     return _check(name, data)
 
 
@@ -94,7 +124,10 @@ def _check(name: str, data: LineDict) -> list[Problem]:
             report(data.line, f"missing top-level key '{key}'")
     if problems:
         return problems
-    languages = list(data["languages"])
+    languages = data["languages"]
+    if not isinstance(languages, list) or not all(isinstance(x, str) for x in languages):
+        report(data.at("languages"), "languages must be a list of language codes, e.g. [en, tn]")
+        return problems
     scales = data.get("scales") or {}
 
     def texts_complete(texts: Any, where: str, line: int, limit: int | None = None) -> None:
@@ -105,8 +138,11 @@ def _check(name: str, data: LineDict) -> list[Problem]:
             if not texts.get(lang):
                 report(line, f"{where}: text missing for language '{lang}'")
             elif limit and len(str(texts[lang])) > limit:
-                report(line, f"{where}: button title {texts[lang]!r} ({lang}) is over "
-                       f"{limit} characters; Messenger cuts it")
+                report(
+                    line,
+                    f"{where}: button title {texts[lang]!r} ({lang}) is over "
+                    f"{limit} characters; Messenger cuts it",
+                )
 
     def check_options(options: Any, where: str, line: int) -> None:
         if not isinstance(options, list) or not options:
@@ -124,6 +160,12 @@ def _check(name: str, data: LineDict) -> list[Problem]:
             if code in seen:
                 report(oline, f"{where}: option code {code} is used twice")
             seen.add(code)
+            if not option.get("label"):
+                report(
+                    oline,
+                    f"{where}: option {code} needs a label (the English value label "
+                    "the exports print)",
+                )
             if option.get("intent") and option["intent"] not in KNOWN_INTENTS:
                 report(oline, f"{where}: intent {option['intent']!r} is not one the NLU knows")
             texts_complete(option.get("title"), f"{where} option {code}", oline, MAX_TITLE)
@@ -155,8 +197,11 @@ def _check(name: str, data: LineDict) -> list[Problem]:
         if kind not in KINDS:
             report(question.at("type"), f"{where}: type must be one of {', '.join(KINDS)}")
         if question.get("optional") and question["optional"] not in optional_parts:
-            report(question.at("optional"), f"{where}: optional part {question['optional']!r} "
-                   "is not declared under settings: optional")
+            report(
+                question.at("optional"),
+                f"{where}: optional part {question['optional']!r} "
+                "is not declared under settings: optional",
+            )
         if question.get("block") and question["block"] not in blocks:
             report(question.at("block"), f"{where}: block {question['block']!r} is not declared")
         texts_complete(question.get("text"), where, question.at("text"))
@@ -166,17 +211,30 @@ def _check(name: str, data: LineDict) -> list[Problem]:
             elif question.get("scale") not in scales:
                 report(question.at("scale"), f"{where}: needs options or a declared scale")
         for rule in ("when", "unless", "na_when"):
+            if not isinstance(question.get(rule) or {}, dict):
+                report(
+                    question.at(rule),
+                    f"{where}: {rule} must map question ids to a code or a "
+                    f"list of codes, e.g. '{rule}: {{hc_need: 1}}'",
+                )
+                continue
             for target, codes in (question.get(rule) or {}).items():
                 rline = question[rule].at(target)
                 if target not in seen_ids:
-                    report(rline, f"{where}: {rule} names {target!r}, which is not asked "
-                           "before it (dangling route)")
+                    report(
+                        rline,
+                        f"{where}: {rule} names {target!r}, which is not asked "
+                        "before it (dangling route)",
+                    )
                     continue
                 target_codes = _codes(data, scales, target)
                 wanted = codes if isinstance(codes, list) else [codes]
                 if target_codes is not None and not set(wanted) & (target_codes | {97, 98, 99}):
-                    report(rline, f"{where}: {rule} on {target!r} uses codes it never has, so "
-                           "this rule can never apply (unreachable)")
+                    report(
+                        rline,
+                        f"{where}: {rule} on {target!r} uses codes it never has, so "
+                        "this rule can never apply (unreachable)",
+                    )
         seen_ids[qid] = line
     for qid in REQUIRED_QUESTIONS:
         if qid not in seen_ids:

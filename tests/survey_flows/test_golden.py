@@ -20,8 +20,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from nlu.keywords import KeywordClassifier
 
+from nlu.keywords import KeywordClassifier
 from survey_flows import engine
 from survey_flows.definition import Flow, load_flow
 from survey_flows.step import Input, QuickReply, StartContext
@@ -47,20 +47,62 @@ SCENARIOS: dict[str, tuple[dict[str, object], list[str]]] = {
     # Both school levels rated separately, then healthcare and documents not needed.
     "complete_education_en": (
         {"first_area": "primary_education", "department": "moe-primary"},
-        [YES, "#1", ADULT, YES, YES, "#3", *AGREE_ALL, "#2", *["#1"] * 5, "#1", NO, NO,
-         *DEMOGRAPHICS, *CLOSING],
+        [
+            YES,
+            "#1",
+            ADULT,
+            YES,
+            YES,
+            "#3",
+            *AGREE_ALL,
+            "#2",
+            *["#1"] * 5,
+            "#1",
+            NO,
+            NO,
+            *DEMOGRAPHICS,
+            *CLOSING,
+        ],
     ),
     # Documents: needed, tried, got a passport online; typed answers on two items.
     "complete_government_services_en": (
         {"first_area": "government_services", "department": "dnrs-omang"},
-        [YES, "#1", ADULT, YES, YES, "#2", YES, "agree", "strongly disagree", "#3", "#2", "#2",
-         "very satisfied", NO, NO, *DEMOGRAPHICS, *CLOSING],
+        [
+            YES,
+            "#1",
+            ADULT,
+            YES,
+            YES,
+            "#2",
+            YES,
+            "agree",
+            "strongly disagree",
+            "#3",
+            "#2",
+            "#2",
+            "very satisfied",
+            NO,
+            NO,
+            *DEMOGRAPHICS,
+            *CLOSING,
+        ],
     ),
     # The whole module in Setswana, buttons and Setswana typing.
     "complete_setswana_tn": (
         {"first_area": "healthcare"},
-        [YES, "#2", ADULT, "ee", YES, *AGREE_ALL, "#1", NO, NO, *DEMOGRAPHICS,
-         "Go leta lobaka lo loleele"],
+        [
+            YES,
+            "#2",
+            ADULT,
+            "ee",
+            YES,
+            *AGREE_ALL,
+            "#1",
+            NO,
+            NO,
+            *DEMOGRAPHICS,
+            "Go leta lobaka lo loleele",
+        ],
     ),
     # No need for any service: no rating is asked, demographics still are.
     "non_user_all_areas": ({}, [YES, "#1", ADULT, *ALL_NO, *DEMOGRAPHICS, *CLOSING]),
@@ -73,8 +115,21 @@ SCENARIOS: dict[str, tuple[dict[str, object], list[str]]] = {
     # refused twice gives 99.
     "dont_know_and_refuse": (
         {"first_area": "healthcare"},
-        [YES, "#1", ADULT, YES, YES, "I don't know", "no idea", "skip", "rather not", "#2",
-         "#2", "#2", "#2"],
+        [
+            YES,
+            "#1",
+            ADULT,
+            YES,
+            YES,
+            "I don't know",
+            "no idea",
+            "skip",
+            "rather not",
+            "#2",
+            "#2",
+            "#2",
+            "#2",
+        ],
     ),
     "declined_consent": ({}, [NO]),
     "under_18_screened_out": ({}, [YES, "#1", "#7"]),
@@ -83,21 +138,35 @@ SCENARIOS: dict[str, tuple[dict[str, object], list[str]]] = {
     # A pause inside the 23-hour window resumes at the same question.
     "resume_after_pause": ({"first_area": "healthcare"}, [YES, "#1", ADULT, YES, "+5h", YES]),
     # After expiry, the person is offered to continue or to start again.
-    "expiry_continue": ({"first_area": "healthcare"}, [YES, "#1", ADULT, YES, "+25h", "hi",
-                                                      "#1", YES]),
-    "expiry_start_again": ({"first_area": "healthcare"}, [YES, "#1", ADULT, YES, "+25h", "hi",
-                                                         "#2"]),
-    "delete_my_data": ({"first_area": "healthcare"}, [YES, "#1", ADULT, YES, "delete my data",
-                                                     YES]),
-    "delete_cancelled": ({"first_area": "healthcare"}, [YES, "#1", ADULT, "delete my data", NO,
-                                                       YES]),
-    "change_language_midway": ({"first_area": "healthcare"}, [YES, "#1", ADULT, "language", "#2",
-                                                             YES]),
+    "expiry_continue": (
+        {"first_area": "healthcare"},
+        [YES, "#1", ADULT, YES, "+25h", "hi", "#1", YES],
+    ),
+    "expiry_start_again": (
+        {"first_area": "healthcare"},
+        [YES, "#1", ADULT, YES, "+25h", "hi", "#2"],
+    ),
+    "delete_my_data": (
+        {"first_area": "healthcare"},
+        [YES, "#1", ADULT, YES, "delete my data", YES],
+    ),
+    "delete_cancelled": (
+        {"first_area": "healthcare"},
+        [YES, "#1", ADULT, "delete my data", NO, YES],
+    ),
+    "change_language_midway": (
+        {"first_area": "healthcare"},
+        [YES, "#1", ADULT, "language", "#2", YES],
+    ),
     # Three re-asks of one question, then it is recorded as no answer and the survey moves on.
-    "gave_up_after_three_reasks": ({"first_area": "healthcare"}, [YES, "#1", ADULT, "banana",
-                                                                 "purple", "maybe?", "what"]),
-    "help_and_stale_button": ({"first_area": "healthcare"}, [YES, "#1", "help", "A:consent:1",
-                                                            ADULT]),
+    "gave_up_after_three_reasks": (
+        {"first_area": "healthcare"},
+        [YES, "#1", ADULT, "banana", "purple", "maybe?", "what"],
+    ),
+    "help_and_stale_button": (
+        {"first_area": "healthcare"},
+        [YES, "#1", "help", "A:consent:1", ADULT],
+    ),
 }
 
 
