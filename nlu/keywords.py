@@ -2,10 +2,10 @@
 
 The longest keyword found in the text wins, so "strongly disagree" beats "disagree" and
 "don't agree" beats "agree"; as with Rasa, a winner the question does not accept means
-"not understood" ("no idea" is not bent into "no"). A text that is exactly a keyword is recorded directly; a
-keyword inside a longer sentence is only good enough to be confirmed with buttons, because
-the rest of the sentence may change its meaning. Option numbers ("2") are matched by the
-engine before any classifier is asked.
+"not understood" ("no idea" is not bent into "no"). A text that is exactly a keyword is
+recorded directly; a keyword inside a longer sentence is only good enough to be confirmed
+with buttons, because the rest of the sentence may change its meaning. Option numbers
+("2") are matched by the engine before any classifier is asked.
 """
 
 from __future__ import annotations

@@ -9,8 +9,9 @@ from survey_flows.intents import TOPICS
 Item = tuple[int, str, str, float | None]
 
 
-def review(items: Iterable[Item], read_line: Callable[[str], str],
-           write_line: Callable[[str], None]) -> list[tuple[int, str]]:
+def review(
+    items: Iterable[Item], read_line: Callable[[str], str], write_line: Callable[[str], None]
+) -> list[tuple[int, str]]:
     """Show each coded answer; return (id, topic) for every one the analyst decided on."""
     menu = "  ".join(f"{n}={topic.removeprefix('topic_')}" for n, topic in enumerate(TOPICS, 1))
     decisions: list[tuple[int, str]] = []
