@@ -22,10 +22,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from nlu.keywords import KeywordClassifier  # noqa: E402
-from survey_flows import engine  # noqa: E402
-from survey_flows.definition import load_flow  # noqa: E402
-from survey_flows.step import Input, StartContext  # noqa: E402
+from nlu.keywords import KeywordClassifier
+from survey_flows import engine
+from survey_flows.definition import load_flow
+from survey_flows.step import Input, StartContext
 
 FLOW = Path(__file__).resolve().parents[1] / "survey_flows" / "flows" / "sdg16_6_2.yaml"
 
@@ -59,8 +59,10 @@ def interview(flow, classifier, seed: int, typed: bool) -> list[float]:  # type:
 def report(label: str, timings: list[float]) -> None:
     micro = sorted(t * 1e6 for t in timings)
     p99 = micro[max(0, int(len(micro) * 0.99) - 1)]
-    print(f"{label:<34} {len(micro):>8} turns  mean {statistics.fmean(micro):7.1f} us  "
-          f"p50 {statistics.median(micro):7.1f} us  p99 {p99:7.1f} us")
+    print(
+        f"{label:<34} {len(micro):>8} turns  mean {statistics.fmean(micro):7.1f} us  "
+        f"p50 {statistics.median(micro):7.1f} us  p99 {p99:7.1f} us"
+    )
 
 
 def main() -> None:
@@ -74,8 +76,10 @@ def main() -> None:
     for seed in range(args.interviews):
         buttons += interview(flow, classifier, seed, typed=False)
         typed += interview(flow, classifier, seed, typed=True)
-    print(f"engine turn benchmark: {args.interviews} interviews per mode, Python "
-          f"{sys.version.split()[0]}")
+    print(
+        f"engine turn benchmark: {args.interviews} interviews per mode, Python "
+        f"{sys.version.split()[0]}"
+    )
     report("buttons (payloads)", buttons)
     report("typed ratings (keyword reader)", typed)
 

@@ -45,8 +45,11 @@ from tests.support.graph_double import GraphDouble  # noqa: E402
 SECRET = "bench-app-secret"
 PAGE = "100200300"
 # What each synthetic person does, in order: open the link, consent, choose English.
-SCRIPT = (("postback", "GET_STARTED"), ("quick_reply", "A:consent:1"),
-          ("quick_reply", "A:language:1"))
+SCRIPT = (
+    ("postback", "GET_STARTED"),
+    ("quick_reply", "A:consent:1"),
+    ("quick_reply", "A:language:1"),
+)
 
 
 def free_port() -> int:
@@ -81,17 +84,25 @@ def batches(people: int, batch_size: int) -> list[list[bytes]]:
         for start in range(0, people, batch_size):
             items = []
             for person in range(start, min(start + batch_size, people)):
-                item = {"sender": {"id": f"psid-{person}"}, "recipient": {"id": PAGE},
-                        "timestamp": base_time + step * 1000 + person % 1000}
+                item = {
+                    "sender": {"id": f"psid-{person}"},
+                    "recipient": {"id": PAGE},
+                    "timestamp": base_time + step * 1000 + person % 1000,
+                }
                 mid = f"m-{step}-{person}"
                 if kind == "postback":
                     item["postback"] = {"mid": mid, "title": "Get Started", "payload": payload}
                 else:
-                    item["message"] = {"mid": mid, "text": "Yes",
-                                       "quick_reply": {"payload": payload}}
+                    item["message"] = {
+                        "mid": mid,
+                        "text": "Yes",
+                        "quick_reply": {"payload": payload},
+                    }
                 items.append(item)
-            body = {"object": "page", "entry": [{"id": PAGE, "time": base_time,
-                                                 "messaging": items}]}
+            body = {
+                "object": "page",
+                "entry": [{"id": PAGE, "time": base_time, "messaging": items}],
+            }
             bodies.append(json.dumps(body).encode())
         phases.append(bodies)
     return phases
@@ -111,8 +122,15 @@ def post_all(port: int, bodies: list[bytes], concurrency: int) -> list[float]:
                     break
                 body = queue.pop()
             started = time.perf_counter()
-            connection.request("POST", "/webhook", body=body, headers={
-                "Content-Type": "application/json", "X-Hub-Signature-256": sign(SECRET, body)})
+            connection.request(
+                "POST",
+                "/webhook",
+                body=body,
+                headers={
+                    "Content-Type": "application/json",
+                    "X-Hub-Signature-256": sign(SECRET, body),
+                },
+            )
             response = connection.getresponse()
             response.read()
             elapsed = time.perf_counter() - started
@@ -154,15 +172,38 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="bench-"))
     url, schema = database(args.db, workdir)
     graph = GraphDouble(access_token="bench-token").__enter__()
-    env = {**os.environ, "APP_ENV": "production", "DATABASE_URL": url,
-           "FB_APP_SECRET": SECRET, "FB_VERIFY_TOKEN": "v", "FB_PAGE_ACCESS_TOKEN": "bench-token",
-           "SECRET_KEY": "s", "RESPONDENT_KEY_SECRET": "r", "GRAPH_API_URL": graph.url,
-           "RASA_URL": "http://127.0.0.1:9", "EMBEDDED_WORKER": "0"}
+    env = {
+        **os.environ,
+        "APP_ENV": "production",
+        "DATABASE_URL": url,
+        "FB_APP_SECRET": SECRET,
+        "FB_VERIFY_TOKEN": "v",
+        "FB_PAGE_ACCESS_TOKEN": "bench-token",
+        "SECRET_KEY": "s",
+        "RESPONDENT_KEY_SECRET": "r",
+        "GRAPH_API_URL": graph.url,
+        "RASA_URL": "http://127.0.0.1:9",
+        "EMBEDDED_WORKER": "0",
+    }
     port = free_port()
     web = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "wsgi:app", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(args.web_workers), "--threads", "4", "--worker-class", "gthread",
-         "--log-level", "warning"], cwd=ROOT, env=env)
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "wsgi:app",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(args.web_workers),
+            "--threads",
+            "4",
+            "--worker-class",
+            "gthread",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
     workers: list[subprocess.Popen[bytes]] = []
     try:
         wait_until_up(port)
@@ -172,45 +213,68 @@ def main() -> None:
         latencies = [lat for bodies in phases for lat in post_all(port, bodies, args.concurrency)]
         ack_seconds = time.perf_counter() - started
         latencies.sort()
-        print(f"database: {'sqlite' if args.db == 'sqlite' else 'postgresql'}; "
-              f"{args.people} people, {events} events in batches of {args.batch}, "
-              f"{args.concurrency} connections, {args.web_workers} gunicorn workers")
-        print(f"acknowledged: {events / ack_seconds:,.0f} events/s "
-              f"({len(latencies) / ack_seconds:,.0f} requests/s); latency per request "
-              f"p50 {statistics.median(latencies) * 1000:.1f} ms, "
-              f"p99 {latencies[int(len(latencies) * 0.99) - 1] * 1000:.1f} ms")
+        print(
+            f"database: {'sqlite' if args.db == 'sqlite' else 'postgresql'}; "
+            f"{args.people} people, {events} events in batches of {args.batch}, "
+            f"{args.concurrency} connections, {args.web_workers} gunicorn workers"
+        )
+        print(
+            f"acknowledged: {events / ack_seconds:,.0f} events/s "
+            f"({len(latencies) / ack_seconds:,.0f} requests/s); latency per request "
+            f"p50 {statistics.median(latencies) * 1000:.1f} ms, "
+            f"p99 {latencies[int(len(latencies) * 0.99) - 1] * 1000:.1f} ms"
+        )
 
         engine = create_engine(normalise_url(url))
         started = time.perf_counter()
-        workers = [subprocess.Popen([str(ROOT / ".venv/bin/flask"), "--app", "wsgi", "worker"],
-                                    cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
-                   for _ in range(args.workers)]
+        workers = [
+            subprocess.Popen(
+                [str(ROOT / ".venv/bin/flask"), "--app", "wsgi", "worker"],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.DEVNULL,
+            )
+            for _ in range(args.workers)
+        ]
         while True:
             with engine.connect() as connection:
-                pending = connection.scalar(select(func.count()).select_from(InboxEvent)
-                                            .where(InboxEvent.processed_at.is_(None)))
-                unsent = connection.scalar(select(func.count()).select_from(OutboxMessage)
-                                           .where(OutboxMessage.sent_at.is_(None),
-                                                  OutboxMessage.failed_at.is_(None)))
+                pending = connection.scalar(
+                    select(func.count())
+                    .select_from(InboxEvent)
+                    .where(InboxEvent.processed_at.is_(None))
+                )
+                unsent = connection.scalar(
+                    select(func.count())
+                    .select_from(OutboxMessage)
+                    .where(OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None))
+                )
             if pending == 0 and unsent == 0:
                 break
             time.sleep(0.2)
         e2e_seconds = time.perf_counter() - started
-        print(f"end to end: {events / e2e_seconds:,.0f} events/s processed and answered "
-              f"({args.workers} worker processes, {e2e_seconds:.1f} s)")
+        print(
+            f"end to end: {events / e2e_seconds:,.0f} events/s processed and answered "
+            f"({args.workers} worker processes, {e2e_seconds:.1f} s)"
+        )
 
         with engine.connect() as connection:
             processed = connection.scalar(select(func.count()).select_from(InboxEvent))
-            failed = connection.scalar(select(func.count()).select_from(InboxEvent)
-                                       .where(InboxEvent.error.is_not(None)))
+            failed = connection.scalar(
+                select(func.count()).select_from(InboxEvent).where(InboxEvent.error.is_not(None))
+            )
             answers = connection.scalar(select(func.count()).select_from(Answer))
-            distinct = connection.scalar(select(func.count()).select_from(
-                select(Answer.respondent_key, Answer.question_id).distinct().subquery()))
+            distinct = connection.scalar(
+                select(func.count()).select_from(
+                    select(Answer.respondent_key, Answer.question_id).distinct().subquery()
+                )
+            )
             outbox = connection.scalar(select(func.count()).select_from(OutboxMessage))
         delivered = sum(r["ok"] for r in graph.requests)
-        print(f"checks: {processed}/{events} events stored once, {failed} failed; "
-              f"{answers} answers ({distinct} distinct, expected {2 * args.people}); "
-              f"{delivered} replies delivered for {outbox} outbox messages")
+        print(
+            f"checks: {processed}/{events} events stored once, {failed} failed; "
+            f"{answers} answers ({distinct} distinct, expected {2 * args.people}); "
+            f"{delivered} replies delivered for {outbox} outbox messages"
+        )
         engine.dispose()
     finally:
         for process in [*workers, web]:

@@ -6,11 +6,6 @@ import logging
 import threading
 
 from flask import Flask
-from nlu.client import RasaClassifier
-from nlu.keywords import KeywordClassifier
-from nlu.resilient import ResilientClassifier
-from survey_flows.definition import load_flow
-from survey_flows.departments import area_for
 
 from bot.config import SIMULATOR_PAGE_ID, Settings, load_settings
 from bot.conversation import TurnDeps
@@ -19,6 +14,11 @@ from bot.delivery import Delivery, Sender, SimulatorSender
 from bot.inbox import Inbox
 from bot.messenger.client import MessengerClient
 from bot.worker import Worker
+from nlu.client import RasaClassifier
+from nlu.keywords import KeywordClassifier
+from nlu.resilient import ResilientClassifier
+from survey_flows.definition import load_flow
+from survey_flows.departments import area_for
 
 MAX_WEBHOOK_BODY = 1024 * 1024  # Meta's batches stay far below; larger bodies get 413
 

@@ -54,11 +54,10 @@ def flows_validate(files: tuple[str, ...]) -> None:
 @click.option("--ref", default=None, help="Department referral code, as in m.me/<page>?ref=")
 def flows_run(flow: str | None, ref: str | None) -> None:
     """Chat with a flow in the terminal (test data: nothing is stored)."""
-    from survey_flows.definition import load_flow
-    from survey_flows.departments import area_for
-
     from bot.clock import utcnow
     from survey_flows import terminal
+    from survey_flows.definition import load_flow
+    from survey_flows.departments import area_for
     from survey_flows.step import StartContext
 
     definition = load_flow(flow or current_app.config["SETTINGS"].flow_file)

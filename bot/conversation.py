@@ -16,14 +16,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from nlu.topics import code_topic
 from sqlalchemy.orm import Session
-from survey_flows.definition import Flow
 
 from bot import repository
 from bot.messenger.client import build_messages
 from bot.models import Conversation, InboxEvent, OutboxMessage, Respondent
+from nlu.topics import code_topic
 from survey_flows import engine
+from survey_flows.definition import Flow
 from survey_flows.ports import Classifier
 from survey_flows.step import (
     AnswerRecorded,

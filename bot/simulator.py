@@ -15,12 +15,12 @@ from typing import Any
 
 from flask import Blueprint, current_app, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
-from survey_flows.departments import load_departments
 
 from bot import repository
 from bot.config import SIMULATOR_PAGE_ID
 from bot.messenger.signature import sign
 from bot.webhook import ingest
+from survey_flows.departments import load_departments
 
 blueprint = Blueprint("simulator", __name__, url_prefix="/simulator")
 

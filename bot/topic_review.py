@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from nlu.review import review
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import repository
 from bot.clock import utcnow
+from nlu.review import review
 
 
 def review_topics(sessions: sessionmaker[Session], limit: int) -> int:

@@ -64,10 +64,9 @@ def wait_until_ready(url: str, timeout: float = 120.0,
         if process is not None and process.poll() is not None:
             raise NluServerError(f"the Rasa server exited with code {process.returncode}")
         try:
-            if (
-                requests.get(f"{url}/", timeout=2).ok
-                and requests.get(f"{url}/status", timeout=2).json().get("model_file")
-            ):
+            if requests.get(f"{url}/", timeout=2).ok and requests.get(
+                f"{url}/status", timeout=2
+            ).json().get("model_file"):
                 return
         except (requests.RequestException, ValueError):
             pass  # not listening yet, or still loading the model (409)
@@ -135,7 +134,9 @@ def start_server(port: int | None = None, host: str = "127.0.0.1", timeout: floa
         wait_until_ready(server.url, timeout, process)
     except NluServerError as exc:
         server.stop()
-        raise NluServerError(f"{exc}; its log ({log_path}) ends with:\n{server.log_tail()}") from None
+        raise NluServerError(
+            f"{exc}; its log ({log_path}) ends with:\n{server.log_tail()}"
+        ) from None
     return server
 
 

@@ -93,15 +93,20 @@ class Flow:
 def _condition(raw: Any) -> Condition | None:
     if not raw:
         return None
-    return {str(k): tuple(int(c) for c in (v if isinstance(v, list) else [v]))
-            for k, v in raw.items()}
+    return {
+        str(k): tuple(int(c) for c in (v if isinstance(v, list) else [v])) for k, v in raw.items()
+    }
 
 
 def _options(raw: list[dict[str, Any]]) -> tuple[Option, ...]:
     return tuple(
-        Option(code=int(o["code"]), label=str(o["label"]),
-               titles={k: str(v) for k, v in o["title"].items()},
-               intent=o.get("intent"), screen_out=bool(o.get("screen_out", False)))
+        Option(
+            code=int(o["code"]),
+            label=str(o["label"]),
+            titles={k: str(v) for k, v in o["title"].items()},
+            intent=o.get("intent"),
+            screen_out=bool(o.get("screen_out", False)),
+        )
         for o in raw
     )
 
@@ -112,20 +117,31 @@ def build_flow(data: dict[str, Any]) -> Flow:
     questions = []
     for q in data["questions"]:
         options = _options(q["options"]) if "options" in q else scales.get(q.get("scale", ""), ())
-        questions.append(Question(
-            id=q["id"], area=q["area"], item=q["item"],
-            kind=q.get("type", "choice"),
-            texts={k: str(v) for k, v in q["text"].items()},
-            options=options, attribute=q.get("attribute"), block=q.get("block"),
-            when=_condition(q.get("when")), unless=_condition(q.get("unless")),
-            na_when=_condition(q.get("na_when")), optional=q.get("optional"),
-        ))
+        questions.append(
+            Question(
+                id=q["id"],
+                area=q["area"],
+                item=q["item"],
+                kind=q.get("type", "choice"),
+                texts={k: str(v) for k, v in q["text"].items()},
+                options=options,
+                attribute=q.get("attribute"),
+                block=q.get("block"),
+                when=_condition(q.get("when")),
+                unless=_condition(q.get("unless")),
+                na_when=_condition(q.get("na_when")),
+                optional=q.get("optional"),
+            )
+        )
     settings = data.get("settings") or {}
     return Flow(
-        id=str(data["id"]), version=str(data["version"]),
+        id=str(data["id"]),
+        version=str(data["version"]),
         default_language=str(data["default_language"]),
-        languages=tuple(data["languages"]), consent_version=str(data["consent_version"]),
-        blocks=tuple(data["blocks"]), questions=tuple(questions),
+        languages=tuple(data["languages"]),
+        consent_version=str(data["consent_version"]),
+        blocks=tuple(data["blocks"]),
+        questions=tuple(questions),
         messages={k: {lk: str(lv) for lk, lv in v.items()} for k, v in data["messages"].items()},
         max_reasks=int(settings.get("max_reasks", 3)),
         expiry_hours=float(settings.get("expiry_hours", 23)),

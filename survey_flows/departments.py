@@ -29,8 +29,10 @@ class Department:
 def load_departments(path: Path = DEPARTMENTS_FILE) -> dict[str, Department]:
     """Return the departments by referral code."""
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return {ref: Department(str(d["name"]), str(d["area"]))
-            for ref, d in (data.get("departments") or {}).items()}
+    return {
+        ref: Department(str(d["name"]), str(d["area"]))
+        for ref, d in (data.get("departments") or {}).items()
+    }
 
 
 def area_for(ref: str | None) -> str | None:

@@ -80,8 +80,9 @@ class _Turn:
         return self.flow.question(qid) if qid else None
 
     def ask(self, question: Question, prefix: str | None = None) -> None:
-        replies = tuple(QuickReply(o.titles[self.lang], f"A:{question.id}:{o.code}")
-                        for o in question.options)
+        replies = tuple(
+            QuickReply(o.titles[self.lang], f"A:{question.id}:{o.code}") for o in question.options
+        )
         text = question.texts[self.lang]
         self.say(f"{prefix}\n\n{text}" if prefix else text, replies)
 
@@ -91,27 +92,46 @@ class _Turn:
             self.ask(question, prefix)
 
     def move_to(self, question: Question) -> None:
-        self.state.update(question=question.id, asked_at=self.at.isoformat(), reasks=0, dk=0,
-                          pending=None)
+        self.state.update(
+            question=question.id, asked_at=self.at.isoformat(), reasks=0, dk=0, pending=None
+        )
         self.ask(question)
 
     # --- recording and routing -------------------------------------------------------
 
-    def record(self, question: Question, code: int | None, method: str, label: str | None,
-               interpretation: Interpretation | None = None, raw_text: str | None = None,
-               value: float | None = None) -> None:
+    def record(
+        self,
+        question: Question,
+        code: int | None,
+        method: str,
+        label: str | None,
+        interpretation: Interpretation | None = None,
+        raw_text: str | None = None,
+        value: float | None = None,
+    ) -> None:
         asked = self.state.get("asked_at") if self.state.get("question") == question.id else None
-        self.events.append(AnswerRecorded(
-            question_id=question.id, service_area=question.area, item=question.item,
-            attribute=question.attribute, code=code, label=label, method=method,
-            lang=self.lang, flow_id=self.flow.id, flow_version=self.flow.version,
-            consent_version=self.flow.consent_version,
-            asked_at=datetime.fromisoformat(asked) if asked else None, answered_at=self.at,
-            value=value, raw_text=raw_text,
-            intent=interpretation.intent if interpretation else None,
-            confidence=interpretation.confidence if interpretation else None,
-            reasks=int(self.state.get("reasks", 0)) if asked else 0,
-        ))
+        self.events.append(
+            AnswerRecorded(
+                question_id=question.id,
+                service_area=question.area,
+                item=question.item,
+                attribute=question.attribute,
+                code=code,
+                label=label,
+                method=method,
+                lang=self.lang,
+                flow_id=self.flow.id,
+                flow_version=self.flow.version,
+                consent_version=self.flow.consent_version,
+                asked_at=datetime.fromisoformat(asked) if asked else None,
+                answered_at=self.at,
+                value=value,
+                raw_text=raw_text,
+                intent=interpretation.intent if interpretation else None,
+                confidence=interpretation.confidence if interpretation else None,
+                reasks=int(self.state.get("reasks", 0)) if asked else 0,
+            )
+        )
         if code is not None:
             self.state["answers"][question.id] = code
 
@@ -178,9 +198,17 @@ def start(flow: Flow, ctx: StartContext) -> Step:
         blocks.remove(first)
         blocks.insert(0, first)
     state: dict[str, Any] = {
-        "status": "active", "question": None, "lang": ctx.lang or flow.default_language,
-        "block_order": blocks, "seed": ctx.seed, "department": ctx.department,
-        "answers": {}, "asked_at": None, "reasks": 0, "dk": 0, "pending": None,
+        "status": "active",
+        "question": None,
+        "lang": ctx.lang or flow.default_language,
+        "block_order": blocks,
+        "seed": ctx.seed,
+        "department": ctx.department,
+        "answers": {},
+        "asked_at": None,
+        "reasks": 0,
+        "dk": 0,
+        "pending": None,
         "last_input_at": ctx.now.isoformat(),
     }
     turn = _Turn(flow, state, ctx.now)
@@ -211,9 +239,13 @@ def resume(flow: Flow, state: dict[str, Any], inp: Input, classifier: Classifier
         return turn.step() if turn.events else Step(state, ())
     if inp.at - last >= timedelta(hours=flow.expiry_hours) and command is None:
         state["pending"] = {"kind": "expired"}
-        turn.say(turn.message("expired"), (
-            QuickReply(turn.message("continue"), "C:continue"),
-            QuickReply(turn.message("start_again"), "C:restart")))
+        turn.say(
+            turn.message("expired"),
+            (
+                QuickReply(turn.message("continue"), "C:continue"),
+                QuickReply(turn.message("start_again"), "C:restart"),
+            ),
+        )
         return turn.step()
     _handle(turn, inp, command, classifier)
     return turn.step()
@@ -276,8 +308,14 @@ def _handle(turn: _Turn, inp: Input, command: str | None, classifier: Classifier
     if question.kind == "number":
         found = re.search(r"-?\d+(?:[.,]\d+)?", text)
         if found:
-            turn.record(question, None, "keyword", None, raw_text=text,
-                        value=float(found.group().replace(",", ".")))
+            turn.record(
+                question,
+                None,
+                "keyword",
+                None,
+                raw_text=text,
+                value=float(found.group().replace(",", ".")),
+            )
             turn.advance()
         else:
             _reask(turn, question, turn.message("number_hint"))
@@ -323,18 +361,33 @@ def _interpret(turn: _Turn, question: Question, text: str, classifier: Classifie
     if intent in intents and decision is Decision.CONFIRM:
         option = question.option(intents[intent])
         assert option is not None
-        turn.state["pending"] = {"kind": "confirm", "code": option.code, "intent": intent,
-                                 "confidence": reading.confidence, "source": reading.source,
-                                 "raw_text": text}
-        turn.say(turn.message("confirm").format(answer=option.titles[turn.lang]), (
-            QuickReply(turn.message("answer_yes"), "C:confirm_yes"),
-            QuickReply(turn.message("answer_no"), "C:confirm_no")))
+        turn.state["pending"] = {
+            "kind": "confirm",
+            "code": option.code,
+            "intent": intent,
+            "confidence": reading.confidence,
+            "source": reading.source,
+            "raw_text": text,
+        }
+        turn.say(
+            turn.message("confirm").format(answer=option.titles[turn.lang]),
+            (
+                QuickReply(turn.message("answer_yes"), "C:confirm_yes"),
+                QuickReply(turn.message("answer_no"), "C:confirm_no"),
+            ),
+        )
         return
     _reask(turn, question)
 
 
-def _accept(turn: _Turn, question: Question, code: int, method: str,
-            reading: Interpretation | None = None, raw_text: str | None = None) -> None:
+def _accept(
+    turn: _Turn,
+    question: Question,
+    code: int,
+    method: str,
+    reading: Interpretation | None = None,
+    raw_text: str | None = None,
+) -> None:
     option = question.option(code)
     label = option.label if option else None
     if question.id == "consent" and code == 2:
@@ -382,16 +435,22 @@ def _run_command(turn: _Turn, command: str) -> None:
         turn.ask_current()
     elif command == "change_language":
         state["pending"] = {"kind": "language"}
-        turn.say(turn.message("language"), (QuickReply("English", "C:lang_en"),
-                                             QuickReply("Setswana", "C:lang_tn")))
+        turn.say(
+            turn.message("language"),
+            (QuickReply("English", "C:lang_en"), QuickReply("Setswana", "C:lang_tn")),
+        )
     elif command in ("lang_en", "lang_tn"):
         state.update(lang=command[-2:], pending=None)
         turn.ask_current()
     elif command == "delete_my_data":
         state["pending"] = {"kind": "delete"}
-        turn.say(turn.message("delete_confirm"), (
-            QuickReply(turn.message("answer_yes"), "C:delete_yes"),
-            QuickReply(turn.message("answer_no"), "C:delete_no")))
+        turn.say(
+            turn.message("delete_confirm"),
+            (
+                QuickReply(turn.message("answer_yes"), "C:delete_yes"),
+                QuickReply(turn.message("answer_no"), "C:delete_no"),
+            ),
+        )
     elif command == "delete_yes":
         state.update(status="deleted", question=None, pending=None, answers={})
         turn.say(turn.message("deleted"))
@@ -401,8 +460,9 @@ def _run_command(turn: _Turn, command: str) -> None:
         turn.ask_current(turn.message("delete_cancelled"))
     elif command == "confirm_yes" and pending.get("kind") == "confirm" and question is not None:
         reading = Interpretation(pending["intent"], pending["confidence"], pending["source"])
-        _accept(turn, question, int(pending["code"]), "confirmation", reading,
-                pending.get("raw_text"))
+        _accept(
+            turn, question, int(pending["code"]), "confirmation", reading, pending.get("raw_text")
+        )
     elif command == "confirm_no" and question is not None:
         _reask(turn, question)
     else:

@@ -30,8 +30,9 @@ def show(step: Step, write_line: Callable[[str], None],
                 write_line(f"  [{number}] {reply.title}")
         elif isinstance(event, AnswerRecorded):
             shown = event.code if event.value is None else event.value
-            write_line(f"  (recorded {event.question_id} = {shown} {event.label or ''}, "
-                       f"by {event.method})")
+            write_line(
+                f"  (recorded {event.question_id} = {shown} {event.label or ''}, by {event.method})"
+            )
         else:
             write_line(f"  ({type(event).__name__})")
     return buttons
@@ -48,8 +49,10 @@ def as_input(line: str, buttons: tuple[QuickReply, ...], at: datetime) -> Input:
 def run(flow: Flow, classifier: Classifier, read_line: Callable[[str], str],
         write_line: Callable[[str], None], ctx: StartContext) -> dict[str, object]:  # fmt: skip
     """Run the conversation until it ends or the author quits; return the final state."""
-    write_line(f"{flow.id} {flow.version}: type a button's number or any answer; "
-               f"{QUIT} or an empty line ends.")
+    write_line(
+        f"{flow.id} {flow.version}: type a button's number or any answer; "
+        f"{QUIT} or an empty line ends."
+    )
     step = engine.start(flow, ctx)
     buttons = show(step, write_line)
     at = ctx.now
@@ -63,6 +66,8 @@ def run(flow: Flow, classifier: Classifier, read_line: Callable[[str], str],
         at += timedelta(seconds=1)  # each turn a moment later, so paradata stays ordered
         step = engine.resume(flow, step.state, as_input(line, buttons, at), classifier)
         buttons = show(step, write_line, buttons)
-    write_line(f"-- {step.state.get('status')}; {len(step.state.get('answers', {}))} coded "
-               "answers in this session (nothing was stored)")
+    write_line(
+        f"-- {step.state.get('status')}; {len(step.state.get('answers', {}))} coded "
+        "answers in this session (nothing was stored)"
+    )
     return step.state
