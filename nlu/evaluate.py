@@ -2,7 +2,7 @@
 
 Each row is classified with the intents the engine would send for its question type (the
 options, don't know, refuse and the commands), and the reading goes through the survey's
-own confidence rule (survey_flows.confidence.decide). "Understood" means the reading is the
+own rule (survey_flows.confidence.survey_decision). "Understood" means the reading is the
 expected intent; "recorded wrongly" means the rule would record a different one, which is
 the error that corrupts the indicator; the others are confirmed with buttons or re-asked.
 
@@ -26,7 +26,7 @@ from typing import Any
 
 from nlu.client import RasaClassifier
 from nlu.errors import NluError
-from survey_flows.confidence import CONFIRM_AT, RECORD_AT, Decision, decide
+from survey_flows.confidence import CONFIRM_AT, RECORD_AT, Decision, survey_decision
 from survey_flows.intents import AGREE_SCALE, COMMANDS, SATISFACTION_SCALE, YES_NO
 from survey_flows.ports import Classifier, Interpretation
 
@@ -120,7 +120,7 @@ def evaluate(classifier: Classifier, rows: Iterable[Row]) -> Report:
         started = time.perf_counter()
         reading = classifier.classify(row.text, expected_for(row.question_type), row.lang)
         latency_ms = (time.perf_counter() - started) * 1000
-        outcomes.append(Outcome(row, reading, decide(reading), latency_ms))
+        outcomes.append(Outcome(row, reading, survey_decision(reading), latency_ms))
     return Report(tuple(outcomes))
 
 

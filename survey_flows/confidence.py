@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from enum import Enum
 
+from survey_flows.intents import COMMANDS
 from survey_flows.ports import Interpretation
 
 RECORD_AT = 0.80  # at or above: record the answer
@@ -32,3 +33,19 @@ def decide(interpretation: Interpretation) -> Decision:
     if interpretation.confidence >= CONFIRM_AT:
         return Decision.CONFIRM
     return Decision.REASK
+
+
+def survey_decision(interpretation: Interpretation) -> Decision:
+    """Return what the survey does with a typed answer at a question.
+
+    Only answers to the question are confirmed with buttons. A command read in the middle
+    band is asked again (stopping someone who did not mean it is worse than one more
+    message); a "don't know" or "refuse" there is acted on, because the first one only asks
+    for a best guess and the second is recorded as 98 or 99, excluded from the estimate.
+    """
+    decision = decide(interpretation)
+    if decision is Decision.CONFIRM and interpretation.intent in COMMANDS:
+        return Decision.REASK
+    if decision is Decision.CONFIRM and interpretation.intent in ("dont_know", "refuse"):
+        return Decision.RECORD
+    return decision

@@ -23,7 +23,7 @@ import re
 from datetime import datetime, timedelta
 from typing import Any
 
-from survey_flows.confidence import Decision, decide
+from survey_flows.confidence import Decision, decide, survey_decision
 from survey_flows.definition import Flow, Question
 from survey_flows.departments import BLOCK_OF_AREA
 from survey_flows.intents import COMMANDS
@@ -341,12 +341,12 @@ def _interpret(turn: _Turn, question: Question, text: str, classifier: Classifie
     intents = {o.intent: o.code for o in question.options if o.intent}
     expected = (*intents, "dont_know", "refuse", *COMMANDS)
     reading = classifier.classify(text, expected, turn.lang)
-    decision = decide(reading)
+    decision = survey_decision(reading)
     intent = reading.intent
     if decision is Decision.RECORD and intent in COMMANDS:
         _run_command(turn, intent)
         return
-    if decision is not Decision.REASK and intent in NON_SUBSTANTIVE:
+    if decision is Decision.RECORD and intent in NON_SUBSTANTIVE:
         if turn.state.get("dk", 0) == 0:
             turn.state["dk"] = 1
             turn.ask_current(turn.message("best_guess"))
