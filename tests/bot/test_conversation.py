@@ -75,6 +75,31 @@ def test_a_repeated_batch_is_answered_once(app, signed_post, graph, db, fixture_
     assert count(db, Conversation) == 1
 
 
+def test_batches_delivered_out_of_order_reach_the_survey_in_the_order_they_happened(
+    app, signed_post, graph, db
+):
+    def batch(timestamp: int, item: dict) -> dict:
+        item.update(sender={"id": "psid-late"}, recipient={"id": "1"}, timestamp=timestamp)
+        return {"object": "page", "entry": [{"id": "1", "time": timestamp, "messaging": [item]}]}
+
+    start = {"postback": {"mid": "m-gs", "title": "Get Started", "payload": "GET_STARTED",
+                          "referral": {"ref": "moh-princess-marina", "source": "SHORTLINK",
+                                       "type": "OPEN_THREAD"}}}  # fmt: skip
+    consent = {"message": {"mid": "m-yes", "text": "Yes",
+                           "quick_reply": {"payload": "A:consent:1"}}}  # fmt: skip
+    language = {"message": {"mid": "m-en", "text": "English",
+                            "quick_reply": {"payload": "A:language:1"}}}  # fmt: skip
+    # Meta sends the later taps first, and the consent batch twice.
+    for body in (batch(3000, language), batch(2000, consent), batch(1000, start),
+                 batch(2000, consent)):  # fmt: skip
+        assert signed_post(body).status_code == 200
+    run_worker(app)
+    rows = answers(db)
+    assert [(r.question_id, r.code) for r in rows] == [("consent", 1), ("language", 1)]
+    assert db.query(Conversation).one().department == "moh-princess-marina"
+    assert "How old are you?" in graph.messages_to("psid-late")[-1]["text"]
+
+
 def test_stop_sends_nothing_more(app, signed_post, graph, db):
     person = Person(app, signed_post, graph, "psid-stop")
     person.open_link()
