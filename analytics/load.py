@@ -12,13 +12,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
-from sqlalchemy import Engine, and_, func, or_, select, true
+from sqlalchemy import Connection, Engine, and_, func, or_, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
 from analytics.errors import InputError
-from bot.models import Answer, Conversation, TopicCode
+from bot.models import Answer, Conversation, Decline, TopicCode
 
 ANSWER_COLUMNS = (
     "id",
@@ -194,12 +195,29 @@ def load_conversations(engine: Engine, period: Period, include_test: bool = Fals
         statement = statement.where(table.c.is_test.is_(False))
     with engine.connect() as connection:
         rows = connection.execute(statement).all()
+        rows += _declines(connection, period, include_test)
     frame = pd.DataFrame.from_records(
         rows, columns=[*columns, "started_at", "completed_at", "last_input_at"]
     )
     for name in ("started_at", "completed_at", "last_input_at"):
         frame[name] = pd.to_datetime(frame[name])
     return frame
+
+
+def _declines(connection: Connection, period: Period, include_test: bool) -> list[Any]:
+    """Return refusals of consent as conversation rows: only their day and department remain."""
+    table = Decline.__table__
+    statement = select(table.c.department, table.c.declined_on)
+    if period.start:
+        statement = statement.where(table.c.declined_on >= period.start)
+    if period.end:
+        statement = statement.where(table.c.declined_on <= period.end)
+    if not include_test:
+        statement = statement.where(table.c.is_test.is_(False))
+    return [
+        (None, "declined", None, department, None, None, datetime.combine(day, time()), None, None)
+        for department, day in connection.execute(statement)
+    ]
 
 
 def load_topic_counts(engine: Engine, period: Period, include_test: bool = False) -> pd.DataFrame:

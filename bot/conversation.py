@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from bot import repository
 from bot.messenger.client import build_messages
-from bot.models import Conversation, InboxEvent, OutboxMessage, Respondent
+from bot.models import Conversation, Decline, InboxEvent, OutboxMessage, Respondent
 from nlu.topics import code_topic
 from survey_flows import engine
 from survey_flows.definition import Flow
@@ -161,11 +161,17 @@ def _apply(
         elif isinstance(event, OptedOut):
             respondent.opted_out_at = at
         elif isinstance(event, Declined):
-            # Nothing of a person who declined may be stored beyond the fact of declining.
-            conversation.state = {"status": "declined"}
-            conversation.current_question = None
+            # The consent text promises that nothing of theirs is kept: only an anonymous tally.
+            session.add(
+                Decline(
+                    department=conversation.department,
+                    consent_version=deps.flow.consent_version,
+                    declined_on=at.date(),
+                    is_test=respondent.is_test,
+                )
+            )
 
-    if any(isinstance(e, DeletionConfirmed) for e in step.events):
+    if any(isinstance(e, DeletionConfirmed | Declined) for e in step.events):
         repository.erase_person(session, respondent.page_id, respondent.psid, respondent.key)
         session.expunge_all()
         _enqueue_says(session, respondent, None, step, now)

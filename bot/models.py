@@ -6,13 +6,14 @@ PostgreSQL compare them the same way.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -186,3 +187,19 @@ class DeletionRequest(Base):
     rows_deleted: Mapped[int] = mapped_column(Integer, default=0)
     status: Mapped[str] = mapped_column(String(20))
     detail: Mapped[str | None] = mapped_column(Text)
+
+
+class Decline(Base):
+    """That someone declined consent: no person, no time of day, only what a response rate needs.
+
+    The person's own rows (respondent, conversation, inbox events) are erased when they
+    decline, as the consent text promises; this tally lets the report count refusals.
+    """
+
+    __tablename__ = "declines"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    department: Mapped[str | None] = mapped_column(String(250))
+    consent_version: Mapped[str] = mapped_column(String(40))
+    declined_on: Mapped[date] = mapped_column(Date, index=True)
+    is_test: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -18,9 +18,10 @@ from analytics.load import (
     load_topic_counts,
     read_margins,
 )
+from analytics.report import completion
 from analytics.simulate import insert_synthetic
 from analytics.tidy import collect
-from bot.models import Answer, Conversation, Respondent
+from bot.models import Answer, Conversation, Decline, Respondent
 from tests.analytics.helpers import answer
 
 START = datetime(2026, 3, 2)
@@ -89,6 +90,22 @@ def test_conversations_and_topics_of_the_period_load_with_the_test_rule(engine):
     assert len(simulated) == 31 and set(simulated["status"]) <= {"completed", "expired", "stopped"}
     assert load_topic_counts(engine, period).empty
     assert load_topic_counts(engine, period, include_test=True)["answers"].sum() > 0
+
+
+def test_refusals_of_consent_count_as_declined_conversations_of_their_day(engine):
+    add_real_respondent(engine, "real", START, sex=1, overall=2)
+    with engine.begin() as connection:
+        for day, is_test in ((date(2026, 3, 2), False), (date(2026, 3, 8), False),
+                             (date(2026, 3, 9), False), (date(2026, 3, 3), True)):  # fmt: skip
+            connection.execute(
+                insert(Decline).values(
+                    department="moh", consent_version="1", declined_on=day, is_test=is_test
+                )
+            )
+    conversations = load_conversations(engine, Period(date(2026, 3, 2), date(2026, 3, 8)))
+    assert sorted(conversations["status"]) == ["completed", "declined", "declined"]
+    status, _breaks = completion(conversations)
+    assert dict(zip(status["status"], status["n"], strict=True)) == {"declined": 2, "completed": 1}
 
 
 def test_a_csv_without_the_contract_columns_is_refused(tmp_path):

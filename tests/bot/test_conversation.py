@@ -6,7 +6,7 @@ user would; the stored rows must hold exactly the codes of the buttons tapped.
 
 from __future__ import annotations
 
-from bot.models import Answer, Conversation, InboxEvent, OutboxMessage, Respondent
+from bot.models import Answer, Conversation, Decline, InboxEvent, OutboxMessage, Respondent
 from tests.bot.conftest import count, run_worker
 from tests.support.person import Person, answers, complete_with_buttons
 
@@ -39,13 +39,20 @@ def test_buttons_only_survey_in_setswana_records_setswana_on_every_row(app, sign
     assert {r.lang for r in rows if r.question_id not in ("consent", "language")} == {"tn"}
 
 
-def test_declining_consent_stores_no_answer(app, signed_post, graph, db):
+def test_declining_consent_is_thanked_and_leaves_only_an_anonymous_tally(
+    app, signed_post, graph, db
+):
     person = Person(app, signed_post, graph, "psid-no")
-    person.open_link()
+    person.open_link("moh-princess-marina")
     no = [o["title"] for o in person.buttons()][1]
     person.tap(no)
-    assert answers(db) == []
-    assert db.query(Conversation).one().status == "declined"
+    assert "thank" in person.last_text().lower()
+    for model in (Answer, Conversation, Respondent, InboxEvent, OutboxMessage):
+        assert count(db, model) == 0, model.__tablename__
+    decline = db.query(Decline).one()
+    assert decline.department == "moh-princess-marina" and decline.is_test is False
+    person.type("hello again")  # changed their mind: asked for consent afresh
+    assert [o["title"] for o in person.buttons()] == ["Yes", "No"]
 
 
 def test_delete_my_data_erases_the_person_from_every_table(app, signed_post, graph, db):
