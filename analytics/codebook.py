@@ -183,11 +183,19 @@ def _demographic(qid: str, label: str, values: dict[int, str]) -> Question:
     return Question(qid, "demographics", "demographic", None, label, values | MISSING_CODES)
 
 
+# The optional time-cost-visits items exist for obtaining a service, not for attending school.
+TIME_COST_AREAS = ("healthcare", "government_services")
+
+
 def _time_cost(area: str) -> list[Question]:
     prefix = PREFIX[area]
     return [
-        Question(f"{prefix}_{what}", area, "time_cost", None, f"{area}: {label}", {})
-        for what, label in (("visits", "visits"), ("hours", "hours spent"), ("cost", "cost paid"))
+        Question(f"{prefix}_tc_{what}", area, "time_cost", attribute, f"{area}: {label}", {})
+        for what, attribute, label in (
+            ("visits", "visits", "visits needed"),
+            ("hours", "hours", "hours spent, travel and waiting included"),
+            ("cost", "cost_pula", "amount spent on fees and travel, pula"),
+        )
     ]
 
 
@@ -231,7 +239,7 @@ QUESTIONS: tuple[Question, ...] = tuple(
         *_rating_block(
             "gov", "government_services", ATTRIBUTES["government_services"], "Government services"
         ),
-        *[q for area in AREAS for q in _time_cost(area)],
+        *[q for area in TIME_COST_AREAS for q in _time_cost(area)],
         Question("improvement", "survey", "other", None, "What should improve (free text)", {}),
     ]
 )
