@@ -7,7 +7,8 @@ Run from the repository root with the app environment:
 It replays complete interviews (healthcare first, every rating tapped as a button, the
 closing answer typed) through `engine.resume`, timing each turn, and prints the mean, p50
 and p99 time per turn in microseconds. Typed scale answers are timed separately, read by
-the keyword classifier, since Rasa's parse time is measured by benchmarks/nlu_parse.py.
+the keyword classifier (a rating typed inside a sentence is confirmed with the "yes"
+button), since Rasa's parse time is measured by benchmarks/nlu_parse.py.
 It prints figures and asserts nothing about them.
 """
 
@@ -38,7 +39,9 @@ def interview(flow, classifier, seed: int, typed: bool) -> list[float]:  # type:
     while step.state["status"] == "active":
         at += timedelta(seconds=15)
         question = flow.question(step.state["question"])
-        if question.kind == "text":
+        if (step.state.get("pending") or {}).get("kind") == "confirm":
+            inp = Input(at=at, payload="C:confirm_yes")  # "Did you mean ...?" - yes
+        elif question.kind == "text":
             inp = Input(at=at, text="the queues are too long")
         elif question.kind == "number":
             inp = Input(at=at, text="2")

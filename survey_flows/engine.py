@@ -359,6 +359,11 @@ def _interpret(turn: _Turn, question: Question, text: str, classifier: Classifie
         _accept(turn, question, intents[intent], reading.source, reading, text)
         return
     if intent in intents and decision is Decision.CONFIRM:
+        # Typing again instead of answering "Did you mean...?" counts as asking again, so
+        # a person who keeps typing unclear answers is not asked to confirm for ever.
+        already_asked = (turn.state.get("pending") or {}).get("kind") == "confirm"
+        if already_asked and _gave_up(turn, question):
+            return
         option = question.option(intents[intent])
         assert option is not None
         turn.state["pending"] = {
@@ -406,14 +411,21 @@ def _accept(
 
 
 def _reask(turn: _Turn, question: Question, hint: str | None = None) -> None:
-    turn.state["reasks"] = int(turn.state.get("reasks", 0)) + 1
     turn.state["pending"] = None
-    if turn.state["reasks"] > turn.flow.max_reasks:
-        turn.record(question, None, "gave_up", None)
-        turn.say(turn.message("gave_up"))
-        turn.advance()
-        return
-    turn.ask_current(hint or turn.message("reask_hint"))
+    if not _gave_up(turn, question):
+        turn.ask_current(hint or turn.message("reask_hint"))
+
+
+def _gave_up(turn: _Turn, question: Question) -> bool:
+    """Count one more asking of the question; past the limit record no answer and go on."""
+    turn.state["reasks"] = int(turn.state.get("reasks", 0)) + 1
+    if turn.state["reasks"] <= turn.flow.max_reasks:
+        return False
+    turn.state["pending"] = None
+    turn.record(question, None, "gave_up", None)
+    turn.say(turn.message("gave_up"))
+    turn.advance()
+    return True
 
 
 def _run_command(turn: _Turn, command: str) -> None:

@@ -163,6 +163,11 @@ SCENARIOS: dict[str, tuple[dict[str, object], list[str]]] = {
         {"first_area": "healthcare"},
         [YES, "#1", ADULT, "banana", "purple", "maybe?", "what"],
     ),
+    # Typing unclear answers instead of confirming counts as asking again: no endless loop.
+    "unclear_typing_at_a_confirmation": (
+        {"first_area": "healthcare"},
+        [YES, "#1", ADULT, YES, YES, *["yes i agree"] * 5, "#2"],
+    ),
     "help_and_stale_button": (
         {"first_area": "healthcare"},
         [YES, "#1", "help", "A:consent:1", ADULT],
