@@ -59,6 +59,7 @@ def register_services(app: Flask, settings: Settings) -> None:
     """Create the database, the NLU port, the inbox, the delivery and the worker."""
     engine = make_engine(settings.database_url)
     sessions = make_session_factory(engine)
+    writer_sessions = make_session_factory(engine, writer=True)
     classifier = ResilientClassifier(
         RasaClassifier(settings.rasa_url, timeout=settings.nlu_timeout), KeywordClassifier()
     )
@@ -79,13 +80,13 @@ def register_services(app: Flask, settings: Settings) -> None:
         respondent_key_secret=settings.respondent_key_secret,
         area_for=area_for,
     )
-    delivery = Delivery(sessions, sender_for_page)
-    worker = Worker(sessions, deps, delivery)
+    delivery = Delivery(writer_sessions, sender_for_page)
+    worker = Worker(writer_sessions, deps, delivery)
     app.extensions.update(
         db_engine=engine,
         sessions=sessions,
         classifier=classifier,
-        inbox=Inbox(sessions, wake=worker.wake),
+        inbox=Inbox(writer_sessions, wake=worker.wake),
         delivery=delivery,
         worker=worker,
         turn_deps=deps,

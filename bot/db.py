@@ -26,12 +26,23 @@ def is_postgres(engine: Engine) -> bool:
 def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
     # WAL lets the simulator page read while the worker writes; the busy timeout makes
     # concurrent writers wait instead of failing; SQLite enforces foreign keys only when asked.
+    # The driver's own BEGIN is switched off: _begin issues the transactions.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def _begin(connection: Any) -> None:
+    # A deferred transaction that reads and then writes cannot wait for another writer:
+    # SQLite refuses its upgrade at once ("database is locked"), busy timeout or not. Units of
+    # work that write (inbox, worker, delivery) therefore take the write lock at BEGIN and
+    # wait their turn; readers begin deferred, so they never hold writers up.
+    mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
+    connection.exec_driver_sql(f"BEGIN {mode}")
 
 
 def make_engine(url: str) -> Engine:
@@ -43,10 +54,13 @@ def make_engine(url: str) -> Engine:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": 10})
         event.listen(engine, "connect", _tune_sqlite)
+        event.listen(engine, "begin", _begin)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
 
 
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    """Return the session factory every unit of work uses."""
+def make_session_factory(engine: Engine, writer: bool = False) -> sessionmaker[Session]:
+    """Return a session factory; `writer` sessions take SQLite's write lock when they begin."""
+    if writer and engine.dialect.name == "sqlite":
+        engine = engine.execution_options(sqlite_begin="IMMEDIATE")
     return sessionmaker(engine, expire_on_commit=False)

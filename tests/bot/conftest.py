@@ -79,7 +79,7 @@ def db(app: Flask) -> Iterator[Session]:
 
 def count(session: Session, model: type) -> int:
     """Return how many rows a table holds now."""
-    session.expire_all()
+    session.rollback()  # end the read: a SQLite transaction keeps its first snapshot
     return int(session.scalar(select(func.count()).select_from(model)) or 0)
 
 

@@ -64,7 +64,7 @@ def test_delete_my_data_erases_the_person_from_every_table(app, signed_post, gra
     assert answers(db)
     person.type("delete my data")
     person.tap(index=0)  # confirm: yes
-    db.expire_all()
+    db.rollback()  # end the read: a SQLite transaction keeps its first snapshot
     for model in (Answer, Conversation, Respondent, InboxEvent):
         assert count(db, model) == 0, model.__tablename__
     assert db.query(OutboxMessage).filter(OutboxMessage.sent_at.is_(None)).count() == 0
@@ -153,7 +153,7 @@ def test_simulator_chat_is_test_data_through_the_same_pipeline(app, client, db):
     tap = messages[-1]["quick_replies"][0]
     client.post("/simulator/api/events", json={"psid": "sim-abc", "action": "quick_reply", **tap})
     run_worker(app)
-    db.expire_all()
+    db.rollback()  # end the read: a SQLite transaction keeps its first snapshot
     assert db.query(InboxEvent).count() == 2
     assert all(e.is_test for e in db.query(InboxEvent))
     assert all(r.is_test for r in db.query(Respondent))

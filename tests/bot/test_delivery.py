@@ -32,7 +32,7 @@ def graph():
 @pytest.fixture
 def sessions(database_url):
     engine = make_engine(database_url)
-    yield make_session_factory(engine)
+    yield make_session_factory(engine, writer=True)
     engine.dispose()
 
 

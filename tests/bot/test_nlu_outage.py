@@ -72,7 +72,7 @@ def test_a_person_completes_the_survey_after_rasa_stops(
             person.tap(index=0)
         else:
             person.type("More nurses please")
-    db.expire_all()
+    db.rollback()  # end the read: a SQLite transaction keeps its first snapshot
     assert db.query(Conversation).one().status == "completed"
     typed = _typed_texts(db)
     assert "hmm it was okay-ish I guess" in typed and "More nurses please" in typed

@@ -62,7 +62,7 @@ class Person:
 
 
 def answers(db) -> list[Answer]:
-    db.expire_all()
+    db.rollback()  # end the read: a SQLite transaction keeps its first snapshot
     return db.query(Answer).order_by(Answer.id).all()
 
 
