@@ -148,15 +148,27 @@ def post_all(port: int, bodies: list[bytes], concurrency: int) -> list[float]:
     return latencies
 
 
-def wait_until_up(port: int, timeout: float = 30) -> None:
+def wait_until_up(port: int, timeout: float = 60) -> None:
+    """Wait until every gunicorn worker has booted the app and answers /healthz.
+
+    The master binds the port seconds before its workers have imported the app; requests
+    sent then would time the boot, not the webhook.
+    """
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    answered = 0
+    while time.monotonic() < deadline and answered < 20:
         try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            connection.request("GET", "/healthz")
+            response = connection.getresponse()
+            response.read()
+            connection.close()
+            answered = answered + 1 if response.status == 200 else 0
         except OSError:
+            answered = 0
             time.sleep(0.2)
-    raise SystemExit("gunicorn did not start")
+    if answered < 20:
+        raise SystemExit("gunicorn did not start")
 
 
 def main() -> None:

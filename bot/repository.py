@@ -61,13 +61,14 @@ def store_inbound(
     # One batch can repeat a mid; keep the first so the statement does not conflict with itself.
     unique = list({row["dedup_key"]: row for row in reversed(rows)}.values())[::-1]
     dialect_insert = pg_insert if _is_postgres(session) else sqlite_insert
+    # One statement with the rows as parameters (not inlined VALUES): SQLAlchemy compiles it
+    # once per process and sends the rows in batches; RETURNING counts the rows kept.
     statement = (
-        dialect_insert(InboxEvent)
-        .values(unique)
+        dialect_insert(InboxEvent.__table__)
         .on_conflict_do_nothing(index_elements=["dedup_key"])
+        .returning(InboxEvent.__table__.c.id)
     )
-    result = session.execute(statement)
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return len(session.connection().execute(statement, unique).all())
 
 
 def pending_people(session: Session, limit: int) -> list[tuple[str, str]]:

@@ -99,6 +99,9 @@ class GraphDouble:
         double = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep-alive, as graph.facebook.com offers
+            disable_nagle_algorithm = True  # headers and body go out as separate writes
+
             def log_message(self, *args: Any) -> None:  # quiet: benchmarks send thousands
                 pass
 
