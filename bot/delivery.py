@@ -93,9 +93,8 @@ class Delivery:
         with self.sessions() as session, session.begin():
             if not repository.try_lock(session, "outbox", page_id, psid):
                 return 0
-            for message_id in ids:
-                row = session.get(OutboxMessage, message_id)
-                if row is None or row.sent_at is not None or row.failed_at is not None:
+            for row in repository.outbox_rows(session, ids):
+                if row.sent_at is not None or row.failed_at is not None:
                     continue  # delivered or closed by another worker meanwhile
                 now = self.clock()
                 if row.next_attempt_at > now:

@@ -257,6 +257,15 @@ def outbox_candidates(session: Session, limit: int) -> list[OutboxMessage]:
     )
 
 
+def outbox_rows(session: Session, ids: Sequence[int]) -> list[OutboxMessage]:
+    """Return the outbox rows with these ids that still exist, in the order written."""
+    return list(
+        session.scalars(
+            select(OutboxMessage).where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id)
+        )
+    )
+
+
 def oldest_unsent_created_at(session: Session) -> datetime | None:
     """Return when the oldest undelivered message was written."""
     return session.scalar(
