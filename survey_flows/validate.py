@@ -235,11 +235,28 @@ def _check(name: str, data: LineDict) -> list[Problem]:
                         f"{where}: {rule} on {target!r} uses codes it never has, so "
                         "this rule can never apply (unreachable)",
                     )
+        _check_contradiction(question, where, report)
         seen_ids[qid] = line
     for qid in REQUIRED_QUESTIONS:
         if qid not in seen_ids:
             report(data.at("questions"), f"question '{qid}' is missing; every flow starts with it")
     return problems
+
+
+def _check_contradiction(question: LineDict, where: str, report: Any) -> None:
+    """Report a question that `unless` skips for every answer its `when` requires."""
+    when, unless = question.get("when"), question.get("unless")
+    if not isinstance(when, dict) or not isinstance(unless, dict):
+        return
+    for target in sorted(set(when) & set(unless)):
+        required = set(when[target] if isinstance(when[target], list) else [when[target]])
+        skipped = set(unless[target] if isinstance(unless[target], list) else [unless[target]])
+        if required and required <= skipped:
+            report(
+                question["unless"].at(target),
+                f"{where}: unless on {target!r} skips every code its when requires, so it "
+                "is never asked (unreachable)",
+            )
 
 
 def _codes(data: LineDict, scales: dict[str, Any], qid: str) -> set[int] | None:

@@ -72,6 +72,13 @@ CASES: dict[str, tuple[str, str, str, str]] = {
         "never apply (unreachable)",
         "when: {hc_need: [5]}",
     ),
+    "when_and_unless_contradict": (
+        'when: {hc_need: [1]}\n    text:\n      en: "Each time',
+        'when: {hc_need: [1]}\n    unless: {hc_need: [1, 2]}\n    text:\n      en: "Each time',
+        "question 'hc_got_care': unless on 'hc_need' skips every code its when requires, so "
+        "it is never asked (unreachable)",
+        "unless: {hc_need: [1, 2]}",
+    ),
     "duplicate_option_code": (
         SETSWANA,
         SETSWANA.replace("code: 2", "code: 1"),
