@@ -281,11 +281,13 @@ def main() -> None:
                 )
             )
             outbox = connection.scalar(select(func.count()).select_from(OutboxMessage))
-        delivered = sum(r["ok"] for r in graph.requests)
+        delivered = sum(r["ok"] and "message" in r["body"] for r in graph.requests)
+        typing = sum(r["ok"] and "sender_action" in r["body"] for r in graph.requests)
         print(
             f"checks: {processed}/{events} events stored once, {failed} failed; "
             f"{answers} answers ({distinct} distinct, expected {2 * args.people}); "
-            f"{delivered} replies delivered for {outbox} outbox messages"
+            f"{delivered} replies delivered for {outbox} outbox messages "
+            f"(and {typing} typing indicators)"
         )
         engine.dispose()
     finally:

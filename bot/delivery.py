@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot import repository
 from bot.clock import utcnow
-from bot.messenger.errors import PermanentSendError, RetryableSendError
+from bot.messenger.errors import PermanentSendError, RetryableSendError, SendError
 from bot.models import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -45,6 +45,10 @@ class Sender(Protocol):
         """Send one message; return its message id."""
         ...
 
+    def send_action(self, psid: str, action: str) -> None:
+        """Show a sender action (typing_on) in the person's thread."""
+        ...
+
 
 class SimulatorSender:
     """Delivers the simulator page's messages by marking them sent: the page reads them back."""
@@ -58,6 +62,17 @@ class SimulatorSender:
     ) -> str:
         """Accept the message without any network call."""
         return "simulator"
+
+    def send_action(self, psid: str, action: str) -> None:
+        """The simulator page shows no typing indicator."""
+
+
+def _show_typing(sender: Sender, psid: str) -> None:
+    """Show the typing dots while a run of messages goes out; best effort, never retried."""
+    try:
+        sender.send_action(psid, "typing_on")
+    except SendError as exc:
+        log.info("typing indicator not shown: %s", exc)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -93,7 +108,12 @@ class Delivery:
         with self.sessions() as session, session.begin():
             if not repository.try_lock(session, "outbox", page_id, psid):
                 return 0
-            for row in repository.outbox_rows(session, ids):
+            rows = repository.outbox_rows(session, ids)
+            due = [r for r in rows if r.sent_at is None and r.failed_at is None
+                   and r.next_attempt_at <= self.clock()]  # fmt: skip
+            if len(due) > 1:
+                _show_typing(sender, psid)
+            for row in rows:
                 if row.sent_at is not None or row.failed_at is not None:
                     continue  # delivered or closed by another worker meanwhile
                 now = self.clock()

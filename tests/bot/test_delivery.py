@@ -92,10 +92,23 @@ def test_messages_reach_the_person_in_the_order_written(sessions, delivery, grap
         assert all(r.sent_at and r.message_id.startswith("m_") for r in rows)
 
 
+def test_typing_dots_show_before_a_run_of_messages_and_never_block_it(sessions, delivery, graph):
+    enqueue(sessions, ["one", "two"])
+    graph.queue_error(1200)  # the typing indicator fails: the messages go anyway
+    assert delivery.deliver_due() == 2
+    bodies = [r["body"] for r in graph.requests]
+    assert bodies[0] == {"recipient": {"id": "p1"}, "sender_action": "typing_on"}
+    assert [b["message"]["text"] for b in bodies[1:]] == ["one", "two"]
+    enqueue(sessions, ["alone"], psid="p2")
+    delivery.deliver_due()
+    assert "sender_action" not in graph.requests[-1]["body"]  # one message: no dots
+
+
 def test_a_temporary_failure_holds_back_later_messages_until_the_retry(
     sessions, delivery, graph, clock
 ):
     enqueue(sessions, ["first", "second"])
+    graph.queue_delay(0)  # the typing indicator passes
     graph.queue_error(1200)
     assert delivery.deliver_due() == 0
     assert graph.messages_to("p1") == []
