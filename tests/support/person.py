@@ -21,11 +21,12 @@ class Person:
         self.app, self.post, self.graph, self.psid = app, signed_post, graph, psid
         self.tapped: dict[str, int] = {}
 
-    def _send(self, item: dict) -> None:
+    def _send(self, item: dict, process: bool = True) -> None:
         item.update(sender={"id": self.psid}, recipient={"id": PAGE}, timestamp=next(_clock))
         body = {"object": "page", "entry": [{"id": PAGE, "time": 0, "messaging": [item]}]}
         assert self.post(body).status_code == 200
-        run_worker(self.app)
+        if process:
+            run_worker(self.app)
 
     def open_link(self, ref: str | None = None) -> None:
         postback = {"mid": f"gs-{next(_clock)}", "title": "Get Started", "payload": "GET_STARTED"}
@@ -33,8 +34,9 @@ class Person:
             postback["referral"] = {"ref": ref, "source": "SHORTLINK", "type": "OPEN_THREAD"}
         self._send({"postback": postback})
 
-    def type(self, text: str) -> None:
-        self._send({"message": {"mid": f"t-{next(_clock)}", "text": text}})
+    def type(self, text: str, process: bool = True) -> None:
+        """Send a typed message; with process=False the worker does not run afterwards."""
+        self._send({"message": {"mid": f"t-{next(_clock)}", "text": text}}, process)
 
     def buttons(self) -> list[dict]:
         messages = self.graph.messages_to(self.psid)
