@@ -44,3 +44,6 @@ def test_a_failing_turn_is_retried_then_set_aside_without_holding_up_anyone(
     first = db.get(InboxEvent, first.id)
     assert first.attempts == MAX_EVENT_ATTEMPTS and first.processed_at is not None
     assert first.event["text"] == "English"  # set aside, kept for a person to look at
+    second = db.get(InboxEvent, second.id)  # its turn came, and failed the same way
+    assert second.attempts >= 1 and "a_question_since_removed" in (second.error or "")
+    assert db.query(Conversation).filter_by(status="active").count() == 2  # nothing half-done
