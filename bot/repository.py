@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, text, update
+from sqlalchemy import delete, func, select, text, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -93,6 +93,48 @@ def try_lock(session: Session, *parts: str) -> bool:
         session.execute(
             text("SELECT pg_try_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": key}
         ).scalar()
+    )
+
+
+def try_lock_people(
+    session: Session, scope: str, people: Sequence[tuple[str, str]]
+) -> list[tuple[str, str]]:
+    """Take the locks of several people in one statement; return those this worker got."""
+    if not _is_postgres(session):
+        return list(people)
+    keys = {f"{scope}:{page_id}:{psid}": (page_id, psid) for page_id, psid in people}
+    got = session.execute(
+        text(
+            "SELECT k FROM unnest(CAST(:keys AS text[])) AS k "
+            "WHERE pg_try_advisory_xact_lock(hashtextextended(k, 0))"
+        ),
+        {"keys": list(keys)},
+    ).scalars()
+    return [keys[key] for key in got]
+
+
+def pending_events_of(session: Session, people: Sequence[tuple[str, str]]) -> list[InboxEvent]:
+    """Return the unprocessed events of several people, each person's in the order they
+    happened."""
+    if not people:
+        return []
+    return list(
+        session.scalars(
+            select(InboxEvent)
+            .where(
+                tuple_(InboxEvent.page_id, InboxEvent.psid).in_(people),
+                InboxEvent.processed_at.is_(None),
+            )
+            .order_by(InboxEvent.page_id, InboxEvent.psid, InboxEvent.event_time, InboxEvent.id)
+        )
+    )
+
+
+def mark_processed(session: Session, event_id: int, now: datetime) -> None:
+    """Mark one inbox event as handled (by statement: a deletion may have detached it)."""
+    session.execute(
+        update(InboxEvent).where(InboxEvent.id == event_id).values(processed_at=now),
+        execution_options={"synchronize_session": False},
     )
 
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.models import Conversation, InboxEvent
+from bot.models import Answer, Conversation, InboxEvent, Respondent
 from bot.worker import MAX_EVENT_ATTEMPTS
+from tests.bot.conftest import run_worker
 from tests.support.person import Person
 
 
@@ -47,3 +48,23 @@ def test_a_failing_turn_is_retried_then_set_aside_without_holding_up_anyone(
     second = db.get(InboxEvent, second.id)  # its turn came, and failed the same way
     assert second.attempts >= 1 and "a_question_since_removed" in (second.error or "")
     assert db.query(Conversation).filter_by(status="active").count() == 2  # nothing half-done
+
+
+def test_people_handled_in_one_round_are_each_handled_once_even_when_one_is_erased(
+    app, signed_post, graph, db
+):
+    leaving, staying = (Person(app, signed_post, graph, f"psid-{n}") for n in ("go", "stay"))
+    for person in (leaving, staying):
+        person.open_link()
+        person.tap(index=0)  # consent
+    leaving.type("delete my data")
+    leaving.tap(index=0, process=False)  # yes, delete
+    staying.tap("English", process=False)
+    run_worker(app)  # both turns in one round of the worker
+    db.rollback()
+    assert db.query(Respondent).filter_by(psid="psid-go").count() == 0
+    rows = db.query(Answer).filter_by(question_id="language").all()
+    assert len(rows) == 1 and rows[0].code == 1  # the other person's answer, recorded once
+    assert db.query(InboxEvent).filter(InboxEvent.processed_at.is_(None)).count() == 0
+    asked_age = [m for m in graph.messages_to("psid-stay") if "How old" in m["text"]]
+    assert len(asked_age) == 1  # the tap was handled once, not again in a later round

@@ -45,7 +45,8 @@ class Person:
     def last_text(self) -> str:
         return self.graph.messages_to(self.psid)[-1]["text"]
 
-    def tap(self, title: str | None = None, index: int = 0) -> None:
+    def tap(self, title: str | None = None, index: int = 0, process: bool = True) -> None:
+        """Tap a button of the last message; with process=False the worker does not run."""
         options = self.buttons()
         assert options, f"no buttons to tap after: {self.last_text()!r}"
         chosen = next(o for o in options if o["title"] == title) if title else options[index]
@@ -59,7 +60,8 @@ class Person:
                     "text": chosen["title"],
                     "quick_reply": {"payload": chosen["payload"]},
                 }
-            }
+            },
+            process,
         )
 
 
