@@ -84,18 +84,6 @@ def pending_people(session: Session, limit: int) -> list[tuple[str, str]]:
     return [(page_id, psid) for page_id, psid in rows]
 
 
-def try_lock(session: Session, *parts: str) -> bool:
-    """Take the transaction-scoped lock named by ``parts``; False if another worker holds it."""
-    if not _is_postgres(session):
-        return True
-    key = ":".join(parts)
-    return bool(
-        session.execute(
-            text("SELECT pg_try_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": key}
-        ).scalar()
-    )
-
-
 def try_lock_people(
     session: Session, scope: str, people: Sequence[tuple[str, str]]
 ) -> list[tuple[str, str]]:
@@ -113,7 +101,7 @@ def try_lock_people(
     return [keys[key] for key in got]
 
 
-def pending_events_of(session: Session, people: Sequence[tuple[str, str]]) -> list[InboxEvent]:
+def pending_events(session: Session, people: Sequence[tuple[str, str]]) -> list[InboxEvent]:
     """Return the unprocessed events of several people, each person's in the order they
     happened."""
     if not people:
@@ -135,21 +123,6 @@ def mark_processed(session: Session, event_id: int, now: datetime) -> None:
     session.execute(
         update(InboxEvent).where(InboxEvent.id == event_id).values(processed_at=now),
         execution_options={"synchronize_session": False},
-    )
-
-
-def pending_events(session: Session, page_id: str, psid: str) -> list[InboxEvent]:
-    """Return a person's unprocessed events in the order they happened."""
-    return list(
-        session.scalars(
-            select(InboxEvent)
-            .where(
-                InboxEvent.page_id == page_id,
-                InboxEvent.psid == psid,
-                InboxEvent.processed_at.is_(None),
-            )
-            .order_by(InboxEvent.event_time, InboxEvent.id)
-        )
     )
 
 

@@ -72,7 +72,7 @@ class Worker:
         """
         with self.sessions() as session, session.begin():
             mine = repository.try_lock_people(session, "inbox", group)
-            events = repository.pending_events_of(session, mine)
+            events = repository.pending_events(session, mine)
             for event in events:
                 now = self.clock()
                 handle_event(session, event, self.deps, now)
@@ -83,9 +83,10 @@ class Worker:
         done = 0
         failed: tuple[int, str] | None = None
         with self.sessions() as session, session.begin():
-            if not repository.try_lock(session, "inbox", page_id, psid):
+            mine = repository.try_lock_people(session, "inbox", [(page_id, psid)])
+            if not mine:
                 return 0  # another worker has this person
-            for event in repository.pending_events(session, page_id, psid):
+            for event in repository.pending_events(session, mine):
                 try:
                     with session.begin_nested():
                         now = self.clock()
