@@ -11,6 +11,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,32 @@ def _postgres_url() -> str | None:
     return normalise_url(url) if url.startswith(("postgres://", "postgresql")) else None
 
 
+@contextmanager
+def postgres_schema(prefix: str) -> Iterator[str]:
+    """Yield a URL of DATABASE_URL's server confined to a new, empty schema; drop it after.
+
+    Skips the test, saying why, when no PostgreSQL server is configured or reachable.
+    """
+    base = _postgres_url()
+    if base is None:
+        pytest.skip("PostgreSQL tests need DATABASE_URL=postgresql://... (CI sets it)")
+    schema = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(base)
+    try:
+        with admin.begin() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except Exception as exc:  # server down: say so rather than fail every test
+        admin.dispose()
+        pytest.skip(f"PostgreSQL at DATABASE_URL is unreachable: {type(exc).__name__}")
+    separator = "&" if "?" in base else "?"
+    try:
+        yield f"{base}{separator}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
 def database_template(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
@@ -42,23 +69,9 @@ def database_template(
         command.upgrade(alembic_config(f"sqlite:///{path}"), "head")
         yield f"sqlite:///{path}"
         return
-    base = _postgres_url()
-    if base is None:
-        pytest.skip("PostgreSQL tests need DATABASE_URL=postgresql://... (CI sets it)")
-    schema = f"test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(base)
-    try:
-        with admin.begin() as connection:
-            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except Exception as exc:  # server down: say so rather than fail every test
-        pytest.skip(f"PostgreSQL at DATABASE_URL is unreachable: {type(exc).__name__}")
-    separator = "&" if "?" in base else "?"
-    url = f"{base}{separator}options=-csearch_path%3D{schema}"
-    command.upgrade(alembic_config(url), "head")
-    yield url
-    with admin.begin() as connection:
-        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    with postgres_schema("test") as url:
+        command.upgrade(alembic_config(url), "head")
+        yield url
 
 
 @pytest.fixture

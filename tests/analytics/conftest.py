@@ -2,27 +2,20 @@
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, create_engine
 
 from analytics.load import Period
 from analytics.simulate import synthetic_batches
 from analytics.tidy import SurveyData, collect
-from bot.db import normalise_url
 from bot.models import Base
+from tests.conftest import postgres_schema
 
 SIMULATION_START = datetime(2026, 1, 5)
-
-
-def _postgres_url() -> str | None:
-    url = os.environ.get("DATABASE_URL", "")
-    return normalise_url(url) if url.startswith(("postgres://", "postgresql")) else None
 
 
 @pytest.fixture
@@ -43,25 +36,11 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
         yield engine
         engine.dispose()
         return
-    base = _postgres_url()
-    if base is None:
-        pytest.skip("PostgreSQL loader tests need DATABASE_URL=postgresql://... (CI sets it)")
-    schema = f"analytics_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(base)
-    try:
-        with admin.begin() as connection:
-            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except Exception as error:  # server down: say so rather than fail
-        admin.dispose()
-        pytest.skip(f"PostgreSQL at DATABASE_URL is unreachable: {type(error).__name__}")
-    separator = "&" if "?" in base else "?"
-    engine = create_engine(f"{base}{separator}options=-csearch_path%3D{schema}")
-    Base.metadata.create_all(engine)
-    yield engine
-    engine.dispose()
-    with admin.begin() as connection:
-        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    with postgres_schema("analytics") as url:
+        engine = create_engine(url)
+        Base.metadata.create_all(engine)
+        yield engine
+        engine.dispose()
 
 
 def simulated(n: int, seed: int, sample_urban_share: float | None = None) -> SurveyData:
