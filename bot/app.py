@@ -11,6 +11,7 @@ from bot.config import SIMULATOR_PAGE_ID, Settings, load_settings
 from bot.conversation import TurnDeps
 from bot.db import make_engine, make_session_factory
 from bot.delivery import Delivery, Sender, SimulatorSender
+from bot.departments import AreaLookup
 from bot.inbox import Inbox
 from bot.messenger.client import MessengerClient
 from bot.worker import Worker
@@ -18,7 +19,6 @@ from nlu.client import RasaClassifier
 from nlu.keywords import KeywordClassifier
 from nlu.resilient import ResilientClassifier
 from survey_flows.definition import load_flow
-from survey_flows.departments import area_for
 
 MAX_WEBHOOK_BODY = 1024 * 1024  # Meta's batches stay far below; larger bodies get 413
 
@@ -78,7 +78,7 @@ def register_services(app: Flask, settings: Settings) -> None:
         flow=load_flow(settings.flow_file),
         classifier=classifier,
         respondent_key_secret=settings.respondent_key_secret,
-        area_for=area_for,
+        area_for=AreaLookup(sessions),
     )
     delivery = Delivery(writer_sessions, sender_for_page)
     worker = Worker(writer_sessions, deps, delivery)

@@ -57,15 +57,17 @@ def flows_run(flow: str | None, ref: str | None) -> None:
     from bot.clock import utcnow
     from survey_flows import terminal
     from survey_flows.definition import load_flow
-    from survey_flows.departments import area_for
     from survey_flows.step import StartContext
 
     definition = load_flow(flow or current_app.config["SETTINGS"].flow_file)
+    first_area = current_app.extensions["turn_deps"].area_for(ref) if ref else None
+    if ref and first_area is None:
+        click.echo(f"note: no active department has the code {ref!r}; no block is asked first")
     context = StartContext(
         now=utcnow(),
         seed=int(utcnow().timestamp()),
         department=ref,
-        first_area=area_for(ref) if ref else None,
+        first_area=first_area,
         is_test=True,
     )
     terminal.run(definition, current_app.extensions["classifier"], input, print, context)

@@ -13,6 +13,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    CheckConstraint,
     Date,
     DateTime,
     Float,
@@ -24,6 +25,8 @@ from sqlalchemy import (
     Text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from survey_flows.departments import BLOCK_OF_AREA
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -203,3 +206,55 @@ class Decline(Base):
     consent_version: Mapped[str] = mapped_column(String(40))
     declined_on: Mapped[date] = mapped_column(Date, index=True)
     is_test: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class FacebookPage(Base):
+    """A Facebook Page the bot answers on; its access token is encrypted at rest (Fernet).
+
+    The central survey Page may also live only in the settings (FB_PAGE_ACCESS_TOKEN); a
+    department or a ministry that puts the survey on its own Page has a row here.
+    """
+
+    __tablename__ = "facebook_pages"
+
+    page_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    username: Mapped[str | None] = mapped_column(String(100))  # m.me/<username>
+    token_ciphertext: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class DepartmentRecord(Base):
+    """A department that hands out its own survey link; ``code`` is the link's ``ref``."""
+
+    __tablename__ = "departments"
+
+    code: Mapped[str] = mapped_column(String(250), primary_key=True)
+    name_en: Mapped[str] = mapped_column(String(200))
+    name_tn: Mapped[str] = mapped_column(String(200))
+    ministry: Mapped[str] = mapped_column(String(200), index=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    page_id: Mapped[str | None] = mapped_column(
+        ForeignKey("facebook_pages.page_id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class DepartmentServiceArea(Base):
+    """A service area a department provides; the first (``position`` 0) is asked first."""
+
+    __tablename__ = "department_service_areas"
+
+    department_code: Mapped[str] = mapped_column(
+        ForeignKey("departments.code", ondelete="CASCADE"), primary_key=True
+    )
+    service_area: Mapped[str] = mapped_column(String(40), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (
+        CheckConstraint(
+            "service_area IN (" + ", ".join(f"'{area}'" for area in BLOCK_OF_AREA) + ")",
+            name="known_area",
+        ),
+    )

@@ -22,6 +22,9 @@ from bot.models import (
     Answer,
     Conversation,
     DeletionRequest,
+    DepartmentRecord,
+    DepartmentServiceArea,
+    FacebookPage,
     InboxEvent,
     OutboxMessage,
     Respondent,
@@ -349,3 +352,89 @@ def find_deletion_request(session: Session, code: str) -> DeletionRequest | None
 def database_reachable(session: Session) -> bool:
     """Return whether a trivial query succeeds."""
     return session.execute(select(1)).scalar() == 1
+
+
+# --- departments and Pages -------------------------------------------------------------
+
+
+def department_rows(
+    session: Session, include_inactive: bool = False, ministry: str | None = None
+) -> list[tuple[DepartmentRecord, list[str]]]:
+    """Return departments by code, each with its service areas in the order given."""
+    query = select(DepartmentRecord).order_by(DepartmentRecord.code)
+    if not include_inactive:
+        query = query.where(DepartmentRecord.active.is_(True))
+    if ministry is not None:
+        query = query.where(DepartmentRecord.ministry == ministry)
+    records = list(session.scalars(query))
+    areas = _service_areas(session, [r.code for r in records])
+    return [(record, areas.get(record.code, [])) for record in records]
+
+
+def find_department(session: Session, code: str) -> tuple[DepartmentRecord, list[str]] | None:
+    """Return one department and its service areas, active or not."""
+    record = session.get(DepartmentRecord, code)
+    if record is None:
+        return None
+    return record, _service_areas(session, [code]).get(code, [])
+
+
+def _service_areas(session: Session, codes: Sequence[str]) -> dict[str, list[str]]:
+    if not codes:
+        return {}
+    rows = session.execute(
+        select(DepartmentServiceArea.department_code, DepartmentServiceArea.service_area)
+        .where(DepartmentServiceArea.department_code.in_(codes))
+        .order_by(DepartmentServiceArea.department_code, DepartmentServiceArea.position)
+    ).all()
+    areas: dict[str, list[str]] = {}
+    for code, area in rows:
+        areas.setdefault(code, []).append(area)
+    return areas
+
+
+def add_department_record(
+    session: Session, record: DepartmentRecord, service_areas: Sequence[str]
+) -> None:
+    """Store a new department with its service areas (flushed, not committed)."""
+    session.add(record)
+    session.flush()
+    session.add_all(
+        DepartmentServiceArea(department_code=record.code, service_area=area, position=position)
+        for position, area in enumerate(service_areas)
+    )
+    session.flush()
+
+
+def first_service_area(session: Session, code: str) -> str | None:
+    """Return the first service area of an active department, or None."""
+    return session.scalar(
+        select(DepartmentServiceArea.service_area)
+        .join(DepartmentRecord, DepartmentRecord.code == DepartmentServiceArea.department_code)
+        .where(DepartmentRecord.code == code, DepartmentRecord.active.is_(True))
+        .order_by(DepartmentServiceArea.position)
+        .limit(1)
+    )
+
+
+def find_page(session: Session, page_id: str) -> FacebookPage | None:
+    """Return the stored Facebook Page with this id, if any."""
+    return session.get(FacebookPage, page_id)
+
+
+def page_rows(session: Session) -> list[tuple[FacebookPage, list[str]]]:
+    """Return the stored Pages, each with the codes of the departments it serves."""
+    pages = list(session.scalars(select(FacebookPage).order_by(FacebookPage.page_id)))
+    served: dict[str, list[str]] = {}
+    for code, page_id in session.execute(
+        select(DepartmentRecord.code, DepartmentRecord.page_id)
+        .where(DepartmentRecord.page_id.is_not(None))
+        .order_by(DepartmentRecord.code)
+    ):
+        served.setdefault(page_id, []).append(code)
+    return [(page, served.get(page.page_id, [])) for page in pages]
+
+
+def count_pages(session: Session) -> int:
+    """Return how many Pages are stored."""
+    return int(session.scalar(select(func.count()).select_from(FacebookPage)) or 0)

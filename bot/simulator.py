@@ -18,9 +18,9 @@ from flask.typing import ResponseReturnValue
 
 from bot import repository
 from bot.config import SIMULATOR_PAGE_ID
+from bot.departments import list_departments
 from bot.messenger.signature import sign
 from bot.webhook import ingest
-from survey_flows.departments import load_departments
 
 blueprint = Blueprint("simulator", __name__, url_prefix="/simulator")
 
@@ -29,8 +29,9 @@ ACTIONS = ("get_started", "text", "quick_reply")
 
 @blueprint.get("")
 def page() -> ResponseReturnValue:
-    """Serve the chat page."""
-    departments = sorted(load_departments().items())
+    """Serve the chat page, offering the active departments' links."""
+    with current_app.extensions["sessions"]() as session:
+        departments = list_departments(session)
     return render_template("simulator.html", departments=departments)
 
 

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import MetaData, Table, create_engine, text
 
 from bot.cli import alembic_config
 from bot.config import Settings
@@ -71,7 +71,27 @@ def database_template(
         return
     with postgres_schema("test") as url:
         command.upgrade(alembic_config(url), "head")
+        _SEEDS[url] = _seed_rows(url)
         yield url
+
+
+# Rows the migrations themselves insert (the imported departments), per template database:
+# each PostgreSQL test gets them back after its TRUNCATE, as each SQLite test gets a copy.
+_SEEDS: dict[str, list[tuple[Table, list[dict[str, object]]]]] = {}
+
+
+def _seed_rows(url: str) -> list[tuple[Table, list[dict[str, object]]]]:
+    engine = create_engine(url)
+    metadata = MetaData()
+    metadata.reflect(engine)
+    with engine.connect() as connection:
+        seeds = [
+            (table, [dict(row._mapping) for row in connection.execute(table.select())])
+            for table in metadata.sorted_tables
+            if table.name != "alembic_version"
+        ]
+    engine.dispose()
+    return [(table, rows) for table, rows in seeds if rows]
 
 
 @pytest.fixture
@@ -96,6 +116,8 @@ def database_url(database_template: str, tmp_path: Path) -> Iterator[str]:
         # A session an earlier test left open would make TRUNCATE wait for ever: fail instead.
         connection.execute(text("SET LOCAL lock_timeout = '10s'"))
         connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        for table, rows in _SEEDS.get(database_template, []):
+            connection.execute(table.insert(), rows)
     engine.dispose()
     yield database_template
 
