@@ -431,7 +431,7 @@ def page_rows(session: Session) -> list[tuple[FacebookPage, list[str]]]:
         .where(DepartmentRecord.page_id.is_not(None))
         .order_by(DepartmentRecord.code)
     ):
-        served.setdefault(page_id, []).append(code)
+        served.setdefault(str(page_id), []).append(code)
     return [(page, served.get(page.page_id, [])) for page in pages]
 
 
