@@ -14,6 +14,7 @@ from bot.delivery import Delivery, Sender, SimulatorSender
 from bot.departments import AreaLookup
 from bot.inbox import Inbox
 from bot.messenger.client import MessengerClient
+from bot.pages import PageSenders, TokenCipher, redact_tokens_in_logs
 from bot.worker import Worker
 from nlu.client import RasaClassifier
 from nlu.keywords import KeywordClassifier
@@ -63,16 +64,24 @@ def register_services(app: Flask, settings: Settings) -> None:
     classifier = ResilientClassifier(
         RasaClassifier(settings.rasa_url, timeout=settings.nlu_timeout), KeywordClassifier()
     )
-    messenger = MessengerClient(
-        settings.fb_page_access_token,
-        settings.graph_api_url,
-        app_secret=settings.fb_app_secret,
-        timeout=settings.send_timeout,
-    )
+
+    def messenger_for(token: str) -> MessengerClient:
+        return MessengerClient(
+            token,
+            settings.graph_api_url,
+            app_secret=settings.fb_app_secret,
+            timeout=settings.send_timeout,
+        )
+
     simulator = SimulatorSender()
+    cipher = TokenCipher.from_setting(settings.page_token_key)
+    # Each Page's replies carry that Page's token; Pages not stored use the central one.
+    page_senders = PageSenders(
+        sessions, cipher, messenger_for, central=messenger_for(settings.fb_page_access_token)
+    )
 
     def sender_for_page(page_id: str) -> Sender:
-        return simulator if page_id == SIMULATOR_PAGE_ID else messenger
+        return simulator if page_id == SIMULATOR_PAGE_ID else page_senders(page_id)
 
     deps = TurnDeps(
         flow=load_flow(settings.flow_file),
@@ -90,6 +99,7 @@ def register_services(app: Flask, settings: Settings) -> None:
         delivery=delivery,
         worker=worker,
         turn_deps=deps,
+        page_cipher=cipher,
     )
 
 
@@ -116,3 +126,4 @@ def configure_logging(settings: Settings) -> None:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    redact_tokens_in_logs()

@@ -96,9 +96,11 @@ def nlu_review(limit: int) -> None:
 def register(app: Flask) -> None:
     """Attach every command group to the app's CLI."""
     from analytics.commands import make_group
+    from bot import admin_commands
 
     app.cli.add_command(db_group)
     app.cli.add_command(worker_command)
     app.cli.add_command(flows_group)
     app.cli.add_command(nlu_group)
     app.cli.add_command(make_group(lambda: current_app.extensions["db_engine"]), "analytics")
+    admin_commands.register(app.cli.add_command)

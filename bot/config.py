@@ -8,6 +8,7 @@ stay stable across restarts (a changed ``RESPONDENT_KEY_SECRET`` splits every pe
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import secrets
@@ -44,6 +45,9 @@ class Settings:
     fb_app_secret: str = ""
     fb_verify_token: str = ""
     fb_page_access_token: str = ""
+    fb_page_id: str = ""  # the central survey Page: m.me links and `messenger setup`
+    fb_page_username: str = ""
+    page_token_key: str = ""  # Fernet key(s) encrypting stored Pages' tokens
     graph_api_url: str = "https://graph.facebook.com/v25.0"
     rasa_url: str = "http://127.0.0.1:5005"
     secret_key: str = ""
@@ -89,6 +93,16 @@ def _dev_secrets() -> dict[str, str]:
     return generated
 
 
+def _dev_page_token_key() -> str:
+    """Return the development instance's Fernet key, added to its secrets file once."""
+    secrets_file = INSTANCE_DIR / "dev-secrets.json"
+    stored = _dev_secrets()
+    if "PAGE_TOKEN_KEY" not in stored:
+        stored["PAGE_TOKEN_KEY"] = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+        secrets_file.write_text(json.dumps(stored, indent=2))
+    return stored["PAGE_TOKEN_KEY"]
+
+
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     """Read the settings from the environment, refusing to start on missing secrets."""
     env = os.environ if environ is None else environ
@@ -121,6 +135,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         fb_app_secret=values["FB_APP_SECRET"],
         fb_verify_token=values["FB_VERIFY_TOKEN"],
         fb_page_access_token=values["FB_PAGE_ACCESS_TOKEN"],
+        fb_page_id=env.get("FB_PAGE_ID", ""),
+        fb_page_username=env.get("FB_PAGE_USERNAME", ""),
+        page_token_key=env.get("PAGE_TOKEN_KEY") or ("" if production else _dev_page_token_key()),
         graph_api_url=(env.get("GRAPH_API_URL") or defaults.graph_api_url).rstrip("/"),
         rasa_url=(env.get("RASA_URL") or defaults.rasa_url).rstrip("/"),
         secret_key=values["SECRET_KEY"],

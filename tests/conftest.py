@@ -131,6 +131,7 @@ def settings(database_url: str) -> Settings:
         fb_app_secret=APP_SECRET,
         fb_verify_token="test-verify-token",
         fb_page_access_token="test-page-token",
+        page_token_key="dGVzdC1wYWdlLXRva2VuLWtleS0zMi1ieXRlcy0wMDA=",
         graph_api_url="http://127.0.0.1:9/v25.0",
         rasa_url="http://127.0.0.1:9",
         secret_key="test-secret-key",

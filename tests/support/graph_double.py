@@ -2,13 +2,17 @@
 
 It checks what Meta checks (token, recipient, messaging_type, text and quick-reply limits),
 answers like Meta (`{"recipient_id","message_id"}` or a Graph error body), records every
-request, and can be told to fail or stall for the next calls.
+request, and can be told to fail or stall for the next calls. It knows several Pages, each
+with its own token (`add_page`): `GET /me` names the token's Page, and the Messenger
+Profile API (`/me/messenger_profile`: POST, GET, DELETE) keeps each Page's profile, checks
+it as Graph does and records every call in `profile_calls`.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+import re
 import threading
 import time
 from collections import deque
@@ -22,8 +26,15 @@ VERSION = "v25.0"
 class GraphDouble:
     """Start with `with GraphDouble() as graph:`; `graph.url` is the Graph base URL."""
 
-    def __init__(self, access_token: str = "test-page-token") -> None:
+    def __init__(
+        self, access_token: str = "test-page-token", page_id: str = "112233445566778"
+    ) -> None:
         self.access_token = access_token
+        self.pages: dict[str, dict[str, str]] = {
+            access_token: {"id": page_id, "name": "Public services survey"}
+        }
+        self.profiles: dict[str, dict[str, Any]] = {}  # page id -> messenger profile
+        self.profile_calls: list[dict[str, Any]] = []
         self.requests: list[dict[str, Any]] = []
         self._script: deque[tuple[str, Any]] = deque()
         self._lock = threading.Lock()
@@ -54,6 +65,20 @@ class GraphDouble:
     def queue_delay(self, seconds: float) -> None:
         """Make the next call answer only after a delay."""
         self._script.append(("delay", seconds))
+
+    def add_page(self, token: str, page_id: str, name: str) -> None:
+        """Accept another Page's token: its sends, `GET /me` and profile calls succeed."""
+        with self._lock:
+            self.pages[token] = {"id": page_id, "name": name}
+
+    def tokens_to(self, psid: str) -> list[str]:
+        """Return the access token of each successful send to one person, in order."""
+        with self._lock:
+            return [
+                r["query"].get("access_token", [""])[0]
+                for r in self.requests
+                if r["ok"] and r["body"].get("recipient", {}).get("id") == psid
+            ]
 
     def messages_to(self, psid: str) -> list[dict[str, Any]]:
         """Return the messages delivered to one person, in order."""
@@ -87,13 +112,81 @@ class GraphDouble:
         if step and step[0] == "error":
             code, subcode, status, message = step[1]
             return status, _error(message, code, subcode)
-        if query.get("access_token", [""])[0] != self.access_token:
+        if query.get("access_token", [""])[0] not in self.pages:
             return 400, _error("Invalid OAuth access token.", 190)
         problem = _check(body)
         if problem:
             return 400, _error(problem, 100)
         psid = body["recipient"]["id"]
         return 200, {"recipient_id": psid, "message_id": f"m_{next(self._ids)}"}
+
+    def _scripted_failure(self) -> tuple[int, Any] | None:
+        """Pop the next scripted failure for a non-send call, if one is queued."""
+        with self._lock:
+            step = self._script.popleft() if self._script else None
+        if step and step[0] == "delay":
+            time.sleep(step[1])
+        if step and step[0] == "status":
+            return step[1], "upstream failure"
+        if step and step[0] == "error":
+            code, subcode, status, message = step[1]
+            return status, _error(message, code, subcode)
+        return None
+
+    def _page_call(
+        self, method: str, path: str, query: dict[str, list[str]], body: Any
+    ) -> tuple[int, Any]:
+        """Answer `GET /me` and the Messenger Profile API as Graph does; record the call."""
+        token = query.get("access_token", [""])[0]
+        answer = self._scripted_failure()
+        if answer is None:
+            answer = self._page_answer(method, path, token, query, body)
+        with self._lock:
+            self.profile_calls.append(
+                {
+                    "method": method,
+                    "path": path,
+                    "token": token,
+                    "body": body,
+                    "status": answer[0],
+                }
+            )
+        return answer
+
+    def _page_answer(
+        self, method: str, path: str, token: str, query: dict[str, list[str]], body: Any
+    ) -> tuple[int, Any]:
+        page = self.pages.get(token)
+        if page is None:
+            return 400, _error("Invalid OAuth access token.", 190)
+        if path == f"/{VERSION}/me" and method == "GET":
+            return 200, dict(page)
+        if path != f"/{VERSION}/me/messenger_profile":
+            return 400, _error("Unsupported request.", 100)
+        with self._lock:
+            profile = self.profiles.setdefault(page["id"], {})
+            if method == "GET":
+                fields = ",".join(query.get("fields", [""])).split(",")
+                found = {f: profile[f] for f in fields if f in profile}
+                return 200, {"data": [found] if found else []}
+            if not isinstance(body, dict):
+                return 400, _error("(#100) The request body must be JSON", 100)
+            if method == "DELETE":
+                fields = body.get("fields")
+                if not isinstance(fields, list) or not fields:
+                    return 400, _error("(#100) param fields must be a non-empty array", 100)
+                if "get_started" in fields and "persistent_menu" in profile:
+                    return 400, _error(
+                        "(#100) You must delete the persistent menu before Get Started", 100
+                    )
+                for field in fields:
+                    profile.pop(field, None)
+                return 200, {"result": "success"}
+            problem = _check_profile(body, has_get_started="get_started" in profile)
+            if problem:
+                return 400, _error(problem, 100)
+            profile.update(body)
+            return 200, {"result": "success"}
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         double = self
@@ -105,8 +198,36 @@ class GraphDouble:
             def log_message(self, *args: Any) -> None:  # quiet: benchmarks send thousands
                 pass
 
+            def _read_json(self) -> Any:
+                length = int(self.headers.get("Content-Length", 0))
+                try:
+                    return json.loads(self.rfile.read(length) or b"{}")
+                except json.JSONDecodeError:
+                    return None
+
+            def _reply(self, status: int, answer: Any) -> None:
+                raw = (answer if isinstance(answer, str) else json.dumps(answer)).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(raw)))
+                self.end_headers()
+                self.wfile.write(raw)
+
+            def do_GET(self) -> None:
+                url = urlparse(self.path)
+                self._reply(*double._page_call("GET", url.path, parse_qs(url.query), None))
+
+            def do_DELETE(self) -> None:
+                url = urlparse(self.path)
+                body = self._read_json()
+                self._reply(*double._page_call("DELETE", url.path, parse_qs(url.query), body))
+
             def do_POST(self) -> None:
                 url = urlparse(self.path)
+                if url.path == f"/{VERSION}/me/messenger_profile":
+                    body = self._read_json()
+                    self._reply(*double._page_call("POST", url.path, parse_qs(url.query), body))
+                    return
                 length = int(self.headers.get("Content-Length", 0))
                 try:
                     body = json.loads(self.rfile.read(length) or b"{}")
@@ -166,4 +287,52 @@ def _check(body: dict[str, Any]) -> str | None:
         return "(#100) param message[quick_replies] must have at most 13 elements"
     if any(not r.get("title") or len(r["title"]) > 20 for r in replies):
         return "(#100) quick reply title must be 1 to 20 characters"
+    return None
+
+
+PROFILE_FIELDS = ("get_started", "greeting", "persistent_menu", "ice_breakers")
+LOCALE = re.compile(r"^(default|[a-z]{2}_[A-Z]{2})$")
+
+
+def _check_profile(body: dict[str, Any], has_get_started: bool) -> str | None:
+    """Return what Graph would reject in a Messenger Profile body, if anything."""
+    unknown = [field for field in body if field not in PROFILE_FIELDS]
+    if unknown or not body:
+        return f"(#100) Requires one of the params: {', '.join(PROFILE_FIELDS)}"
+    if "get_started" in body:
+        payload = (body["get_started"] or {}).get("payload")
+        if not isinstance(payload, str) or not 0 < len(payload) <= 1000:
+            return "(#100) get_started.payload must be 1 to 1000 characters"
+    for field, limit in (("greeting", 160), ("persistent_menu", None)):
+        if field not in body:
+            continue
+        entries = body[field]
+        if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+            return f"(#100) {field} must be an array of objects"
+        locales = [e.get("locale") for e in entries]
+        if "default" not in locales:
+            return f"(#100) {field} must have a default locale"
+        if any(not isinstance(loc, str) or not LOCALE.match(loc) for loc in locales):
+            return f"(#100) {field}: invalid locale"
+        if limit and any(not 0 < len(e.get("text") or "") <= limit for e in entries):
+            return f"(#100) greeting text must be 1 to {limit} characters"
+    if "persistent_menu" in body:
+        if not (has_get_started or "get_started" in body):
+            return (
+                "(#100) You must set a Get Started button if you also wish to use persistent menu."
+            )
+        for entry in body["persistent_menu"]:
+            actions = entry.get("call_to_actions") or []
+            if not 0 < len(actions) <= 20:
+                return "(#100) persistent_menu needs 1 to 20 call_to_actions"
+            for action in actions:
+                if action.get("type") not in ("postback", "web_url"):
+                    return "(#100) call_to_actions type must be postback or web_url"
+                if not 0 < len(action.get("title") or "") <= 30:
+                    return "(#100) menu item title must be 1 to 30 characters"
+                if (
+                    action["type"] == "postback"
+                    and not 0 < len(action.get("payload") or "") <= 1000
+                ):
+                    return "(#100) postback payload must be 1 to 1000 characters"
     return None

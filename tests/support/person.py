@@ -17,13 +17,14 @@ _clock = itertools.count(1_763_800_000_000, 1000)
 class Person:
     """A person on a phone: opens the link, reads the last message, taps or types."""
 
-    def __init__(self, app, signed_post, graph, psid: str) -> None:
+    def __init__(self, app, signed_post, graph, psid: str, page: str = PAGE) -> None:
         self.app, self.post, self.graph, self.psid = app, signed_post, graph, psid
+        self.page = page
         self.tapped: dict[str, int] = {}
 
     def _send(self, item: dict, process: bool = True) -> None:
-        item.update(sender={"id": self.psid}, recipient={"id": PAGE}, timestamp=next(_clock))
-        body = {"object": "page", "entry": [{"id": PAGE, "time": 0, "messaging": [item]}]}
+        item.update(sender={"id": self.psid}, recipient={"id": self.page}, timestamp=next(_clock))
+        body = {"object": "page", "entry": [{"id": self.page, "time": 0, "messaging": [item]}]}
         assert self.post(body).status_code == 200
         if process:
             run_worker(self.app)
@@ -33,6 +34,10 @@ class Person:
         if ref:
             postback["referral"] = {"ref": ref, "source": "SHORTLINK", "type": "OPEN_THREAD"}
         self._send({"postback": postback})
+
+    def menu(self, payload: str) -> None:
+        """Tap an item of the persistent menu (a postback)."""
+        self._send({"postback": {"mid": f"pm-{next(_clock)}", "title": "menu", "payload": payload}})
 
     def type(self, text: str, process: bool = True) -> None:
         """Send a typed message; with process=False the worker does not run afterwards."""
