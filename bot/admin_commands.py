@@ -200,7 +200,9 @@ def pages_add(
         try:
             owner = PageGraph(token, settings.graph_api_url).identity()
         except ProfileError as exc:
-            raise click.ClickException(f"the token was not accepted: {exc}") from None
+            raise click.ClickException(
+                f"could not check the token with Graph: {exc} (--no-verify stores it unchecked)"
+            ) from None
         if str(owner.get("id")) != page_id:
             raise click.ClickException(
                 f"this token belongs to Page {owner.get('id')} ({owner.get('name')}), "

@@ -20,6 +20,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from sqlalchemy.orm import Session, sessionmaker
@@ -27,7 +28,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot import repository
 from bot.clock import utcnow
 from bot.config import ConfigError, Settings
-from bot.delivery import Sender
 from bot.departments import Department, attach_page
 from bot.models import FacebookPage
 
@@ -187,22 +187,25 @@ def page_token(session: Session, cipher: TokenCipher | None, page_id: str) -> st
     return require_cipher(cipher).decrypt(row.token_ciphertext, page_id)
 
 
+S = TypeVar("S")  # whatever the delivery sends with (bot.delivery.Sender)
+
+
 @dataclass
-class _Cached:
+class _Cached(Generic[S]):
     ciphertext: str | None
-    sender: Sender
+    sender: S
     loaded_at: float
 
 
-class PageSenders:
+class PageSenders(Generic[S]):
     """Chooses the sender for a Page: its own client if stored, else the central one."""
 
     def __init__(
         self,
         sessions: sessionmaker[Session],
         cipher: TokenCipher | None,
-        make_client: Callable[[str], Sender],
-        central: Sender,
+        make_client: Callable[[str], S],
+        central: S,
         ttl: float = 30.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -212,10 +215,10 @@ class PageSenders:
         self.central = central
         self.ttl = ttl
         self.clock = clock
-        self._cache: dict[str, _Cached] = {}
+        self._cache: dict[str, _Cached[S]] = {}
         self._lock = threading.Lock()
 
-    def __call__(self, page_id: str) -> Sender:
+    def __call__(self, page_id: str) -> S:
         """Return the sender for replies to people who wrote to this Page."""
         with self._lock:
             cached = self._cache.get(page_id)
@@ -225,7 +228,7 @@ class PageSenders:
                 self._cache[page_id] = cached
             return cached.sender
 
-    def _load(self, page_id: str, cached: _Cached | None, now: float) -> _Cached:
+    def _load(self, page_id: str, cached: _Cached[S] | None, now: float) -> _Cached[S]:
         with self.sessions() as session:
             row = repository.find_page(session, page_id)
             ciphertext = row.token_ciphertext if row else None

@@ -124,7 +124,9 @@ class PageGraph:
                 timeout=self._timeout,
             )
         except requests.RequestException as exc:
-            raise ProfileError(self._scrub(f"Graph API unreachable: {exc}")) from None
+            raise ProfileError(
+                f"cannot reach the Graph API at {self._url} ({type(exc).__name__})"
+            ) from None
         try:
             answer = response.json()
         except ValueError:
@@ -140,8 +142,8 @@ class PageGraph:
         return answer
 
     def _scrub(self, text: str) -> str:
-        text = text.replace(self._token, "***") if self._token else text
-        return re.sub(r"(access_token|appsecret_proof)=[^&\s]+", r"\1=***", text)
+        text = re.sub(r"(access_token|appsecret_proof)=[^&\s]+", r"\1=***", text)
+        return text.replace(self._token, "***") if self._token else text
 
 
 def set_up_page(graph: PageGraph, settings: dict[str, Any]) -> dict[str, Any]:
