@@ -20,7 +20,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Generic, TypeVar, cast
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from sqlalchemy.orm import Session, sessionmaker
@@ -29,7 +29,10 @@ from bot import repository
 from bot.clock import utcnow
 from bot.config import ConfigError, Settings
 from bot.departments import Department, attach_page
+from bot.messenger.errors import RetryableSendError
 from bot.models import FacebookPage
+
+log = logging.getLogger(__name__)
 
 PAGE_ID_PATTERN = re.compile(r"^[0-9]{1,64}$")
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9.]{1,100}$")
@@ -236,8 +239,28 @@ class PageSenders(Generic[S]):
             return _Cached(None, self.central, now)
         if cached is not None and cached.ciphertext == ciphertext:
             return _Cached(ciphertext, cached.sender, now)  # keep its open connection
-        token = require_cipher(self.cipher).decrypt(ciphertext, page_id)
+        try:
+            token = require_cipher(self.cipher).decrypt(ciphertext, page_id)
+        except (PageError, ConfigError) as exc:
+            # This Page's replies wait and are retried; every other Page's go out as usual.
+            log.error("replies to Page %s cannot be sent: %s", page_id, exc)
+            return _Cached(None, cast(S, _UnusableToken(str(exc))), now)
         return _Cached(ciphertext, self.make_client(token), now)
+
+
+class _UnusableToken:
+    """Stands in for a Page whose stored token cannot be read: every send is retried later."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+    def send_message(self, psid: str, message: object, *args: object, **kwargs: object) -> str:
+        """Refuse, so that the delivery retries the message with backoff."""
+        raise RetryableSendError(self.reason)
+
+    def send_action(self, psid: str, action: str) -> None:
+        """Refuse the typing indicator too (delivery treats it as best effort)."""
+        raise RetryableSendError(self.reason)
 
 
 def central_page(settings: Settings) -> str | None:

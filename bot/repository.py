@@ -434,7 +434,3 @@ def page_rows(session: Session) -> list[tuple[FacebookPage, list[str]]]:
         served.setdefault(str(page_id), []).append(code)
     return [(page, served.get(page.page_id, [])) for page in pages]
 
-
-def count_pages(session: Session) -> int:
-    """Return how many Pages are stored."""
-    return int(session.scalar(select(func.count()).select_from(FacebookPage)) or 0)

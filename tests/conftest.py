@@ -96,7 +96,7 @@ def _seed_rows(url: str) -> list[tuple[Table, list[dict[str, object]]]]:
 
 @pytest.fixture
 def database_url(database_template: str, tmp_path: Path) -> Iterator[str]:
-    """Give each test an empty, migrated database."""
+    """Give each test a freshly migrated database: no data but the rows migrations seed."""
     if database_template.startswith("sqlite"):
         target = tmp_path / "test.db"
         shutil.copy(database_template.removeprefix("sqlite:///"), target)

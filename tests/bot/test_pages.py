@@ -67,6 +67,44 @@ def test_a_wrong_key_says_what_to_do_without_showing_the_token(app, db):
         TokenCipher("not-a-key")
 
 
+def test_a_page_whose_token_cannot_be_read_waits_and_blocks_no_other_page(
+    settings, signed_post, graph, db, caplog
+):
+    from bot.app import create_app
+
+    other_key = Fernet.generate_key().decode()
+    app = create_app(settings.with_overrides(graph_api_url=graph.url, page_token_key=other_key))
+    add_page(db, TokenCipher(settings.page_token_key), GHANZI_PAGE, "Ghanzi", GHANZI_TOKEN)
+    db.commit()
+    graph.add_page(GHANZI_TOKEN, GHANZI_PAGE, "Ghanzi District")
+    signed = _signed_post_for(app)
+    Person(app, signed, graph, "psid-ghanzi", page=GHANZI_PAGE).open_link()
+    central = Person(app, signed, graph, "psid-central")
+    central.open_link()
+    app.extensions["db_engine"].dispose()
+    assert central.buttons() and not graph.tokens_to("psid-ghanzi")
+    db.rollback()
+    waiting = db.scalars(select(OutboxMessage).where(OutboxMessage.psid == "psid-ghanzi")).all()
+    assert waiting and all(r.sent_at is None and r.failed_at is None for r in waiting)
+    assert "PAGE_TOKEN_KEY cannot decrypt the token of Page" in waiting[0].error
+    assert "replies to Page 998877665544332 cannot be sent" in caplog.text
+    assert GHANZI_TOKEN not in caplog.text
+
+
+def _signed_post_for(app):
+    from bot.messenger.signature import sign
+    from tests.conftest import APP_SECRET
+
+    client = app.test_client()
+
+    def post(body):
+        raw = json.dumps(body).encode()
+        headers = {"X-Hub-Signature-256": sign(APP_SECRET, raw)}
+        return client.post("/webhook", data=raw, headers=headers, content_type="application/json")
+
+    return post
+
+
 def test_a_rotated_key_still_reads_the_tokens_stored_under_the_old_one(app, db):
     _store_ghanzi_page(app, db)
     old_key = app.config["SETTINGS"].page_token_key
