@@ -84,7 +84,9 @@ def test_a_page_whose_token_cannot_be_read_waits_and_blocks_no_other_page(
     app.extensions["db_engine"].dispose()
     assert central.buttons() and not graph.tokens_to("psid-ghanzi")
     db.rollback()
-    waiting = db.scalars(select(OutboxMessage).where(OutboxMessage.psid == "psid-ghanzi")).all()
+    waiting = db.scalars(
+        select(OutboxMessage).where(OutboxMessage.psid == "psid-ghanzi").order_by(OutboxMessage.id)
+    ).all()
     assert waiting and all(r.sent_at is None and r.failed_at is None for r in waiting)
     assert "PAGE_TOKEN_KEY cannot decrypt the token of Page" in waiting[0].error
     assert "replies to Page 998877665544332 cannot be sent" in caplog.text
