@@ -8,7 +8,7 @@ Patterns, in the order they are applied (earlier ones win):
 
 - e-mail addresses;
 - passport numbers: one or two letters and 6 to 8 digits ("BN0123456"), or a code of 6 to
-  12 letters and digits, one a digit at least, after the word passport (Setswana: pasapoto);
+  12 letters and digits, one a digit at least, shortly after the word passport (or pasapoto);
 - Omang (Botswana national ID) numbers: 9 digits, spaced or not ("123 456 789");
 - phone numbers: +267 or 00267 with 7 or 8 digits, Botswana mobiles (8 digits from 7,
   "71 234 567"), international numbers (+ or 00, 7 to 15 digits), and any other run of 7 or
@@ -32,7 +32,7 @@ _SEP = r"[ \-.()]{0,2}"  # between digit groups: up to two of space, dash, dot, 
 
 _EMAIL = re.compile(r"[\w.%+\-]+@[\w\-]+(?:\.[\w\-]+)*\.[A-Za-z]{2,}", re.UNICODE)
 _PASSPORT_AFTER_WORD = re.compile(
-    r"(?i)\b(passport|pasapoto)(\s*(?:no\.?|number|nr\.?|#)?\s*[:\-]?\s*)((?=[A-Za-z]*\d)[A-Za-z0-9]{6,12})\b"
+    r"(?i)\b(passport|pasapoto)\b([^\n]{0,25}?)\b((?=[A-Za-z]*\d)[A-Za-z0-9]{6,12})\b"
 )
 _PASSPORT = re.compile(r"\b[A-Za-z]{1,2}\d{6,8}\b")
 _OMANG = re.compile(r"(?<![\d+])\d{3}[ \-]?\d{3}[ \-]?\d{3}(?![\d])")

@@ -88,12 +88,26 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     with log.open("wb") as out:
         process = subprocess.Popen(
             [
-                str(REPO / ".venv/bin/gunicorn"), "wsgi:app", "--bind", f"127.0.0.1:{port}",
-                "--workers", "1", "--threads", "4", "--worker-class", "gthread",
-                "--access-logfile", "-", "--log-level", "info",
+                str(REPO / ".venv/bin/gunicorn"),
+                "wsgi:app",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "1",
+                "--threads",
+                "4",
+                "--worker-class",
+                "gthread",
+                "--access-logfile",
+                "-",
+                "--log-level",
+                "info",
             ],
-            cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )  # fmt: skip
+            cwd=REPO,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -125,8 +139,14 @@ class Answer:
     body: bytes
 
 
-def send(server: Server, method: str, path: str, body: bytes | None = None,
-         headers: dict[str, str] | None = None, chunked: bool = False) -> Answer:  # fmt: skip
+def send(
+    server: Server,
+    method: str,
+    path: str,
+    body: bytes | None = None,
+    headers: dict[str, str] | None = None,
+    chunked: bool = False,
+) -> Answer:
     connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
     headers = dict(headers or {})
     try:
@@ -330,7 +350,7 @@ def _shape_probes() -> list[Probe]:
                 "timestamp": now_ms(),
                 "postback": "GET_STARTED",
             }
-        ),  # fmt: skip
+        ),
         "postback.referral as a list": body_of(
             {
                 "sender": {"id": PSID},
@@ -338,7 +358,7 @@ def _shape_probes() -> list[Probe]:
                 "timestamp": now_ms(),
                 "postback": {"mid": "m_pr", "payload": "GET_STARTED", "referral": ["x"]},
             }
-        ),  # fmt: skip
+        ),
         "postback payload as a number": body_of(
             {
                 "sender": {"id": PSID},
@@ -346,7 +366,7 @@ def _shape_probes() -> list[Probe]:
                 "timestamp": now_ms(),
                 "postback": {"mid": "m_pp", "payload": 7},
             }
-        ),  # fmt: skip
+        ),
         "referral as a number": body_of(
             {
                 "sender": {"id": PSID},
@@ -354,7 +374,7 @@ def _shape_probes() -> list[Probe]:
                 "timestamp": now_ms(),
                 "referral": 9,
             }
-        ),  # fmt: skip
+        ),
         "a messaging item that is a number": body_of(7),
         "a messaging item that is null": body_of(None),
         "messaging as a number": json.dumps(
@@ -401,7 +421,7 @@ def _shape_probes() -> list[Probe]:
                     "referral": {"ref": "<script>alert(1)</script>"},
                 },
             }
-        ),  # fmt: skip
+        ),
         "unknown extra fields": item_with(extra={"deep": [[[[1]]]]}),
         "a valid item beside a malformed one": body_of(message("m_beside"), 7),
     }
@@ -434,7 +454,7 @@ def _shape_probes() -> list[Probe]:
                 )
             ),
             200,
-        )  # fmt: skip
+        )
     )
     return probes
 
@@ -453,29 +473,63 @@ def _size_and_encoding_probes() -> list[Probe]:
             200,
             1,
         ),
-        Probe("size: a 16 KB header", lambda s: send_raw(
-            s, b"GET /livez HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 16384 + b"\r\n\r\n"), (400, 431)),
-        Probe("size: 150 headers", lambda s: send_raw(
-            s, b"GET /livez HTTP/1.1\r\nHost: x\r\n"
-            + b"".join(b"X-%d: 1\r\n" % n for n in range(150)) + b"\r\n"), (400, 431)),
-        Probe("size: a 10 KB request line", lambda s: send_raw(
-            s, b"GET /" + b"a" * 10000 + b" HTTP/1.1\r\nHost: x\r\n\r\n"), (400, 414)),
+        Probe(
+            "size: a 16 KB header",
+            lambda s: send_raw(
+                s, b"GET /livez HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 16384 + b"\r\n\r\n"
+            ),
+            (400, 431),
+        ),
+        Probe(
+            "size: 150 headers",
+            lambda s: send_raw(
+                s,
+                b"GET /livez HTTP/1.1\r\nHost: x\r\n"
+                + b"".join(b"X-%d: 1\r\n" % n for n in range(150))
+                + b"\r\n",
+            ),
+            (400, 431),
+        ),
+        Probe(
+            "size: a 10 KB request line",
+            lambda s: send_raw(s, b"GET /" + b"a" * 10000 + b" HTTP/1.1\r\nHost: x\r\n\r\n"),
+            (400, 414),
+        ),
         Probe("encoding: invalid UTF-8", signed_webhook(b"\xff\xfe{bad"), 400),
         Probe("encoding: not JSON at all", signed_webhook(b"hello"), 400),
         Probe("encoding: an empty signed body", signed_webhook(b""), 400),
         Probe("encoding: UTF-16 JSON (read as JSON)", signed_webhook(utf16), 200, 1),
         Probe("encoding: escaped unicode as Meta sends it", signed_webhook(escaped), 200, 1),
-        Probe("encoding: a NUL byte in the text", signed_webhook(
-            body_of(message("m_nul", "a\u0000b"))), 200, 1),
-        Probe("encoding: a lone surrogate in the text", signed_webhook(
-            body_of(message("m_sur", "a\ud800b"))), 200, 1),
-        Probe("encoding: gzip-encoded body (not decoded)", post_webhook(
-            b"\x1f\x8b\x08\x00", {**signed(b"\x1f\x8b\x08\x00"), "Content-Encoding": "gzip"}), 400),
-        Probe("encoding: text/plain content type", post_webhook(
-            body_of(message("m_plain")),
-            {**signed(body_of(message("m_plain"))), "Content-Type": "text/plain"}), 200, 1),
+        Probe(
+            "encoding: a NUL byte in the text",
+            signed_webhook(body_of(message("m_nul", "a\u0000b"))),
+            200,
+            1,
+        ),
+        Probe(
+            "encoding: a lone surrogate in the text",
+            signed_webhook(body_of(message("m_sur", "a\ud800b"))),
+            200,
+            1,
+        ),
+        Probe(
+            "encoding: gzip-encoded body (not decoded)",
+            post_webhook(
+                b"\x1f\x8b\x08\x00", {**signed(b"\x1f\x8b\x08\x00"), "Content-Encoding": "gzip"}
+            ),
+            400,
+        ),
+        Probe(
+            "encoding: text/plain content type",
+            post_webhook(
+                body_of(message("m_plain")),
+                {**signed(body_of(message("m_plain"))), "Content-Type": "text/plain"},
+            ),
+            200,
+            1,
+        ),
         Probe("encoding: a bad request line", lambda s: send_raw(s, b"\x00\x01\x02\r\n\r\n"), 400),
-    ]  # fmt: skip
+    ]
 
 
 def _method_and_handshake_probes() -> list[Probe]:
@@ -501,28 +555,50 @@ def _method_and_handshake_probes() -> list[Probe]:
         return check
 
     probes += [
-        Probe("handshake: the right token", get(HANDSHAKE + "1158201444"), 200,
-              check=challenge_is(b"1158201444")),
-        Probe("handshake: a non-ASCII token (%C3%A9)",
-              get("/webhook?hub.mode=subscribe&hub.verify_token=%C3%A9&hub.challenge=1"), 403),
-        Probe("handshake: a wrong token",
-              get("/webhook?hub.mode=subscribe&hub.verify_token=guess&hub.challenge=1"), 403),
-        Probe("handshake: no mode", get(f"/webhook?hub.verify_token={VERIFY}&hub.challenge=1"),
-              403),
-        Probe("handshake: mode unsubscribe", get(HANDSHAKE.replace("subscribe", "unsubscribe")
-                                                  + "1"), 403),
+        Probe(
+            "handshake: the right token",
+            get(HANDSHAKE + "1158201444"),
+            200,
+            check=challenge_is(b"1158201444"),
+        ),
+        Probe(
+            "handshake: a non-ASCII token (%C3%A9)",
+            get("/webhook?hub.mode=subscribe&hub.verify_token=%C3%A9&hub.challenge=1"),
+            403,
+        ),
+        Probe(
+            "handshake: a wrong token",
+            get("/webhook?hub.mode=subscribe&hub.verify_token=guess&hub.challenge=1"),
+            403,
+        ),
+        Probe(
+            "handshake: no mode", get(f"/webhook?hub.verify_token={VERIFY}&hub.challenge=1"), 403
+        ),
+        Probe(
+            "handshake: mode unsubscribe",
+            get(HANDSHAKE.replace("subscribe", "unsubscribe") + "1"),
+            403,
+        ),
         Probe("handshake: no token", get("/webhook?hub.mode=subscribe&hub.challenge=1"), 403),
-        Probe("handshake: a NUL in the token",
-              get("/webhook?hub.mode=subscribe&hub.verify_token=%00&hub.challenge=1"), 403),
-        Probe("handshake: the token with a suffix",
-              get(f"/webhook?hub.mode=subscribe&hub.verify_token={VERIFY}x&hub.challenge=1"),
-              403),
-        Probe("handshake: a script as challenge is plain text",
-              get(HANDSHAKE + "%3Cscript%3Ealert(1)%3C/script%3E"), 200,
-              check=challenge_is(b"<script>alert(1)</script>")),
+        Probe(
+            "handshake: a NUL in the token",
+            get("/webhook?hub.mode=subscribe&hub.verify_token=%00&hub.challenge=1"),
+            403,
+        ),
+        Probe(
+            "handshake: the token with a suffix",
+            get(f"/webhook?hub.mode=subscribe&hub.verify_token={VERIFY}x&hub.challenge=1"),
+            403,
+        ),
+        Probe(
+            "handshake: a script as challenge is plain text",
+            get(HANDSHAKE + "%3Cscript%3Ealert(1)%3C/script%3E"),
+            200,
+            check=challenge_is(b"<script>alert(1)</script>"),
+        ),
         Probe("handshake: a 10,000-character challenge", get(HANDSHAKE + "9" * 10000), (403, 414)),
         Probe("handshake: invalid percent-encoding", get(HANDSHAKE + "%ZZ%C3"), 200),
-    ]  # fmt: skip
+    ]
     return probes
 
 
@@ -534,52 +610,120 @@ def _deletion_probes() -> list[Probe]:
 
     old = int(time.time()) - 2 * 365 * 86400
     probes = [
-        Probe("deletion: a fresh signed request", post_deletion(fresh()), 200,
-              check=url_on_public_base),
-        Probe("deletion: a Host header does not steer the status URL",
-              post_deletion(fresh(), host="evil.example"), 200, check=url_on_public_base),
+        Probe(
+            "deletion: a fresh signed request",
+            post_deletion(fresh()),
+            200,
+            check=url_on_public_base,
+        ),
+        Probe(
+            "deletion: a Host header does not steer the status URL",
+            post_deletion(fresh(), host="evil.example"),
+            200,
+            check=url_on_public_base,
+        ),
         Probe("deletion: algorithm null", post_deletion(fresh(algorithm=None)), 400),
         Probe("deletion: algorithm a number", post_deletion(fresh(algorithm=256)), 400),
         Probe("deletion: algorithm a list", post_deletion(fresh(algorithm=["HMAC-SHA256"])), 400),
-        Probe("deletion: algorithm missing",
-              post_deletion({"issued_at": int(time.time()), "user_id": "1"}), 400),
+        Probe(
+            "deletion: algorithm missing",
+            post_deletion({"issued_at": int(time.time()), "user_id": "1"}),
+            400,
+        ),
         Probe("deletion: algorithm none", post_deletion(fresh(algorithm="none")), 400),
         Probe("deletion: issued two years ago", post_deletion(fresh(issued_at=old)), 400),
-        Probe("deletion: issued_at missing",
-              post_deletion({"algorithm": "HMAC-SHA256", "user_id": "1"}), 400),
+        Probe(
+            "deletion: issued_at missing",
+            post_deletion({"algorithm": "HMAC-SHA256", "user_id": "1"}),
+            400,
+        ),
         Probe("deletion: issued_at a string", post_deletion(fresh(issued_at="now")), 400),
-        Probe("deletion: issued_at an hour ahead",
-              post_deletion(fresh(issued_at=int(time.time()) + 3600)), 400),
+        Probe(
+            "deletion: issued_at an hour ahead",
+            post_deletion(fresh(issued_at=int(time.time()) + 3600)),
+            400,
+        ),
         Probe("deletion: issued_at of 10^30", post_deletion(fresh(issued_at=10**30)), 400),
         Probe("deletion: signed with another secret", post_deletion(fresh(), secret="guess"), 400),
         Probe("deletion: payload a JSON array", post_deletion([1, 2]), 400),
         Probe("deletion: payload not JSON", post_deletion(None, raw=b"\xff\x00"), 400),
-        Probe("deletion: payload nested 50,000 deep",
-              post_deletion(None, raw=b"[" * 50000 + b"]" * 50000), 400),
-        Probe("deletion: no signed_request field", lambda s: send(
-            s, "POST", "/facebook/data-deletion", b"x=1",
-            {"Content-Type": "application/x-www-form-urlencoded"}), 400),
-        Probe("deletion: no dot", lambda s: send(
-            s, "POST", "/facebook/data-deletion", b"signed_request=abc",
-            {"Content-Type": "application/x-www-form-urlencoded"}), 400),
-        Probe("deletion: non-ASCII segments", lambda s: send(
-            s, "POST", "/facebook/data-deletion", "signed_request=é.ü".encode(),
-            {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"}), 400),
-        Probe("deletion: a 100 KB signed_request", lambda s: send(
-            s, "POST", "/facebook/data-deletion", b"signed_request=" + b"a.b" * 34000,
-            {"Content-Type": "application/x-www-form-urlencoded"}), 400),
-        Probe("deletion: as JSON instead of a form", lambda s: send(
-            s, "POST", "/facebook/data-deletion", json.dumps(
-                {"signed_request": signed_request(fresh())}).encode(),
-            {"Content-Type": "application/json"}), 400),
-        Probe("deletion: status of an unknown code", get("/facebook/data-deletion/0123456789abcdef"),
-              404),
-        Probe("deletion: a script as code is not reflected",
-              get("/facebook/data-deletion/%3Cscript%3Ealert(1)%3C%2Fscript%3E"), 404,
-              check=lambda a: _assert_absent(a.body, b"<script>alert(1)")),
-        Probe("deletion: a 5,000-character code", get("/facebook/data-deletion/" + "a" * 5000),
-              (404, 414)),
-    ]  # fmt: skip
+        Probe(
+            "deletion: payload nested 50,000 deep",
+            post_deletion(None, raw=b"[" * 50000 + b"]" * 50000),
+            400,
+        ),
+        Probe(
+            "deletion: no signed_request field",
+            lambda s: send(
+                s,
+                "POST",
+                "/facebook/data-deletion",
+                b"x=1",
+                {"Content-Type": "application/x-www-form-urlencoded"},
+            ),
+            400,
+        ),
+        Probe(
+            "deletion: no dot",
+            lambda s: send(
+                s,
+                "POST",
+                "/facebook/data-deletion",
+                b"signed_request=abc",
+                {"Content-Type": "application/x-www-form-urlencoded"},
+            ),
+            400,
+        ),
+        Probe(
+            "deletion: non-ASCII segments",
+            lambda s: send(
+                s,
+                "POST",
+                "/facebook/data-deletion",
+                "signed_request=é.ü".encode(),
+                {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"},
+            ),
+            400,
+        ),
+        Probe(
+            "deletion: a 100 KB signed_request",
+            lambda s: send(
+                s,
+                "POST",
+                "/facebook/data-deletion",
+                b"signed_request=" + b"a.b" * 34000,
+                {"Content-Type": "application/x-www-form-urlencoded"},
+            ),
+            400,
+        ),
+        Probe(
+            "deletion: as JSON instead of a form",
+            lambda s: send(
+                s,
+                "POST",
+                "/facebook/data-deletion",
+                json.dumps({"signed_request": signed_request(fresh())}).encode(),
+                {"Content-Type": "application/json"},
+            ),
+            400,
+        ),
+        Probe(
+            "deletion: status of an unknown code",
+            get("/facebook/data-deletion/0123456789abcdef"),
+            404,
+        ),
+        Probe(
+            "deletion: a script as code is not reflected",
+            get("/facebook/data-deletion/%3Cscript%3Ealert(1)%3C%2Fscript%3E"),
+            404,
+            check=lambda a: _assert_absent(a.body, b"<script>alert(1)"),
+        ),
+        Probe(
+            "deletion: a 5,000-character code",
+            get("/facebook/data-deletion/" + "a" * 5000),
+            (404, 414),
+        ),
+    ]
     return probes
 
 
@@ -609,26 +753,42 @@ def _simulator_and_header_probes() -> list[Probe]:
 
     return [
         Probe("simulator in production: the page", get("/simulator"), 404),
-        Probe("simulator in production: inject an event", lambda s: send(
-            s, "POST", "/simulator/api/events",
-            json.dumps({"psid": "sim-x", "action": "text", "text": "hi"}).encode(),
-            {"Content-Type": "application/json"}), (404, 405)),
-        Probe("simulator in production: read messages",
-              get(f"/simulator/api/messages?psid={PSID}&after=0"), 404),
-        Probe("headers: the deletion status page (HTML)", status_page, 200,
-              check=html_page_headers),
+        Probe(
+            "simulator in production: inject an event",
+            lambda s: send(
+                s,
+                "POST",
+                "/simulator/api/events",
+                json.dumps({"psid": "sim-x", "action": "text", "text": "hi"}).encode(),
+                {"Content-Type": "application/json"},
+            ),
+            (404, 405),
+        ),
+        Probe(
+            "simulator in production: read messages",
+            get(f"/simulator/api/messages?psid={PSID}&after=0"),
+            404,
+        ),
+        Probe(
+            "headers: the deletion status page (HTML)", status_page, 200, check=html_page_headers
+        ),
         Probe("headers: /healthz (JSON)", get("/healthz"), (200, 503), check=secure_headers),
         Probe("headers: a 404 page", get("/nothing-here"), 404, check=secure_headers),
-        Probe("headers: a 405 answer", lambda s: send(s, "PUT", "/webhook"), 405,
-              check=secure_headers),
+        Probe(
+            "headers: a 405 answer", lambda s: send(s, "PUT", "/webhook"), 405, check=secure_headers
+        ),
         Probe("headers: a 403 answer", post_webhook(VALID), 403, check=secure_headers),
-        Probe("headers: a 413 answer", post_webhook(b"x" * 2_000_000), 413,
-              check=secure_headers),
+        Probe("headers: a 413 answer", post_webhook(b"x" * 2_000_000), 413, check=secure_headers),
         Probe("headers: static files", get("/static/simulator.js"), 200, check=secure_headers),
-        Probe("logs: a token in a query string", get(
-            f"/webhook?hub.mode=subscribe&hub.verify_token={VERIFY}&access_token={PAGE_TOKEN}"
-            f"&psid={PSID}"), 200),
-    ]  # fmt: skip
+        Probe(
+            "logs: a token in a query string",
+            get(
+                f"/webhook?hub.mode=subscribe&hub.verify_token={VERIFY}&access_token={PAGE_TOKEN}"
+                f"&psid={PSID}"
+            ),
+            200,
+        ),
+    ]
 
 
 PROBES = [
@@ -666,15 +826,22 @@ def test_the_simulator_refuses_to_start_in_production_unconfirmed(tmp_path: Path
     script = "from bot.app import create_app; create_app()"
     env = {**os.environ, **ENV, "DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"}
     refused = subprocess.run(
-        [sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True,
-        env={**env, "SIMULATOR_ENABLED": "1"}, timeout=120,
-    )  # fmt: skip
+        [sys.executable, "-c", script],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env={**env, "SIMULATOR_ENABLED": "1"},
+        timeout=120,
+    )
     assert refused.returncode != 0 and "SIMULATOR_IN_PRODUCTION" in refused.stderr
     confirmed = subprocess.run(
-        [sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True,
+        [sys.executable, "-c", script],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
         env={**env, "SIMULATOR_ENABLED": "1", "SIMULATOR_IN_PRODUCTION": SIMULATOR_CONFIRMATION},
         timeout=120,
-    )  # fmt: skip
+    )
     assert confirmed.returncode == 0, confirmed.stderr
 
 
