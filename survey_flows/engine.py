@@ -353,7 +353,8 @@ def _match_title(question: Question, text: str) -> int | None:
     for option in question.options:
         if any(folded == title.lower() for title in option.titles.values()):
             return option.code
-    if folded.isdigit() and 1 <= int(folded) <= len(question.options):
+    # isdecimal, not isdigit: "¹" is a digit that int() refuses (found by the webhook fuzz).
+    if folded.isdecimal() and len(folded) <= 3 and 1 <= int(folded) <= len(question.options):
         return question.options[int(folded) - 1].code
     return None
 

@@ -91,3 +91,18 @@ def test_a_deletion_happens_only_on_a_clear_yes(app, signed_post, graph, db):
     person.type("delete my data")
     person.type("yes")
     assert count(db, Answer) == count(db, Respondent) == 0
+
+
+@pytest.mark.parametrize(
+    "typed", ["\u00b9", "\u0663", "9" * 5000], ids=["superscript", "arabic", "long"]
+)
+def test_odd_digits_typed_at_a_question_are_asked_again_not_a_worker_failure(
+    typed, app, signed_post, graph, db
+):
+    """Found by the webhook fuzz: "¹" passed str.isdigit() and then failed int()."""
+    person = Person(app, signed_post, graph, "psid-digits")
+    person.open_link()
+    person.type(typed)
+    db.rollback()
+    assert all(e.error is None and e.processed_at for e in db.query(InboxEvent))
+    assert "agree to take part" in person.last_text()
