@@ -74,8 +74,8 @@ class HealthProbe:
         return figures
 
     def close(self) -> None:
-        """Stop the probe threads and close the probe's connections."""
-        self.pool.shutdown(wait=False, cancel_futures=True)
+        """Wait for a probe still running (its timeouts bound the wait), close the connections."""
+        self.pool.shutdown(wait=True, cancel_futures=True)
         self.engine.dispose()
 
 
