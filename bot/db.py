@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
 
 
 def normalise_url(url: str) -> str:
@@ -71,22 +72,19 @@ def make_probe_engine(url: str, timeout: float) -> Engine:
 
     SQLite waits at most ``timeout`` for a lock; PostgreSQL connections time out (libpq's
     minimum is 2 s: /healthz bounds its own wait too) and each probe transaction sets short
-    statement and lock timeouts itself.
+    statement and lock timeouts itself. No connection is pooled: a check every few seconds
+    does not need one kept open, and a probe that outlives its wait closes its own.
     """
     url = normalise_url(url)
     if make_url(url).get_backend_name() == "sqlite":
-        engine = create_engine(url, connect_args={"timeout": timeout}, hide_parameters=True)
+        engine = create_engine(
+            url, connect_args={"timeout": timeout}, hide_parameters=True, poolclass=NullPool
+        )
         event.listen(engine, "connect", partial(_tune_sqlite, busy_timeout_ms=int(timeout * 1000)))
         event.listen(engine, "begin", _begin)
         return engine
     return create_engine(
-        url,
-        pool_size=1,
-        max_overflow=3,
-        pool_timeout=timeout,
-        pool_pre_ping=True,
-        connect_args={"connect_timeout": 2},
-        hide_parameters=True,
+        url, poolclass=NullPool, connect_args={"connect_timeout": 2}, hide_parameters=True
     )
 
 
