@@ -194,8 +194,7 @@ def load_conversations(engine: Engine, period: Period, include_test: bool = Fals
     if not include_test:
         statement = statement.where(table.c.is_test.is_(False))
     with engine.connect() as connection:
-        rows = connection.execute(statement).all()
-        rows += _declines(connection, period, include_test)
+        rows = [*connection.execute(statement).all(), *_declines(connection, period, include_test)]
     frame = pd.DataFrame.from_records(
         rows, columns=[*columns, "started_at", "completed_at", "last_input_at"]
     )

@@ -193,6 +193,7 @@ def main() -> None:
         "FB_PAGE_ACCESS_TOKEN": "bench-token",
         "SECRET_KEY": "s",
         "RESPONDENT_KEY_SECRET": "r",
+        "PUBLIC_BASE_URL": "https://bench.invalid",
         "GRAPH_API_URL": graph.url,
         "RASA_URL": "http://127.0.0.1:9",
         "EMBEDDED_WORKER": "0",

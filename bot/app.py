@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import logging
 import threading
+from datetime import timedelta
 
 from flask import Flask
 
+from bot import log_redaction
 from bot.config import SIMULATOR_PAGE_ID, Settings, load_settings
 from bot.conversation import TurnDeps
-from bot.db import make_engine, make_session_factory
+from bot.db import make_engine, make_probe_engine, make_session_factory
 from bot.delivery import Delivery, Sender, SimulatorSender
 from bot.departments import AreaLookup
+from bot.headers import register_security_headers
+from bot.health import HealthProbe
 from bot.inbox import Inbox
 from bot.messenger.client import MessengerClient
-from bot.pages import PageSenders, TokenCipher, redact_tokens_in_logs
+from bot.pages import PageSenders, TokenCipher
 from bot.worker import Worker
 from nlu.client import RasaClassifier
 from nlu.keywords import KeywordClassifier
@@ -22,11 +26,13 @@ from nlu.resilient import ResilientClassifier
 from survey_flows.definition import load_flow
 
 MAX_WEBHOOK_BODY = 1024 * 1024  # Meta's batches stay far below; larger bodies get 413
+PROBE_LOCK_WAIT = 0.5  # seconds /healthz waits for SQLite's write lock before saying "locked"
 
 
 def create_app(settings: Settings | None = None) -> Flask:
     """Build the Flask app from settings (from the environment when none are given)."""
     settings = settings or load_settings()
+    configure_logging(settings)
     app = Flask(__name__)
     app.config.update(
         SETTINGS=settings,
@@ -35,8 +41,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     )
     register_services(app, settings)
     register_blueprints(app, settings)
+    register_security_headers(app, settings.production)
     register_commands(app)
-    configure_logging(settings)
     if settings.embedded_worker:
         register_embedded_worker(app)
     return app
@@ -88,6 +94,7 @@ def register_services(app: Flask, settings: Settings) -> None:
         classifier=classifier,
         respondent_key_secret=settings.respondent_key_secret,
         area_for=AreaLookup(sessions),
+        unmasked_text_retention=timedelta(days=settings.unmasked_text_retention_days),
     )
     delivery = Delivery(writer_sessions, sender_for_page)
     worker = Worker(writer_sessions, deps, delivery)
@@ -96,6 +103,7 @@ def register_services(app: Flask, settings: Settings) -> None:
         sessions=sessions,
         classifier=classifier,
         inbox=Inbox(writer_sessions, wake=worker.wake),
+        health=HealthProbe(make_probe_engine(settings.database_url, PROBE_LOCK_WAIT)),
         delivery=delivery,
         worker=worker,
         turn_deps=deps,
@@ -122,8 +130,17 @@ def register_commands(app: Flask) -> None:
 
 
 def configure_logging(settings: Settings) -> None:
-    """Log at INFO in production and development alike, without request bodies."""
+    """Log at INFO in production and development alike, without request bodies, with
+    PSIDs, tokens, secrets and message text masked in every record (bot.log_redaction)."""
+    log_redaction.install(
+        (
+            settings.fb_app_secret,
+            settings.fb_page_access_token,
+            settings.fb_verify_token,
+            settings.secret_key,
+            settings.respondent_key_secret,
+        )
+    )
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    redact_tokens_in_logs()

@@ -1,4 +1,4 @@
-"""Command-line groups on `flask --app wsgi`: db, worker, flows, nlu, analytics."""
+"""Command-line groups on `flask --app wsgi`: db, worker, inbox, flows, nlu, analytics."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from bot.config import ROOT
 db_group = AppGroup("db", help="Database schema (Alembic migrations).")
 flows_group = AppGroup("flows", help="Survey flow files: validate them, chat with one.")
 nlu_group = AppGroup("nlu", help="Free-text understanding: evaluate the model, review topics.")
+inbox_group = AppGroup("inbox", help="The webhook inbox: what arrived and could not be read.")
 
 
 def alembic_config(database_url: str) -> AlembicConfig:
@@ -37,6 +38,24 @@ def worker_command() -> None:
     """Process the inbox, deliver the outbox and run the sweeps until interrupted."""
     click.echo("worker: processing the inbox and delivering the outbox (Ctrl-C to stop)")
     current_app.extensions["worker"].run_forever()
+
+
+@inbox_group.command("malformed")
+@click.option("--limit", default=20, show_default=True, help="How many items, newest first.")
+@click.option("--raw/--no-raw", default=True, show_default=True, help="Show each item's JSON.")
+def inbox_malformed(limit: int, raw: bool) -> None:
+    """List the webhook items kept apart because they did not validate, with the reason."""
+    from bot import repository
+
+    with current_app.extensions["sessions"]() as session:
+        total = repository.count_malformed_events(session)
+        rows = repository.malformed_events(session, limit)
+    newest = f"; the {len(rows)} newest:" if rows else ""
+    click.echo(f"{total} malformed items kept apart{newest}")
+    for row in rows:
+        click.echo(f"#{row.id} {row.received_at:%Y-%m-%d %H:%M:%S} UTC  {row.reason}")
+        if raw:
+            click.echo(f"    {row.raw[:2000]}")
 
 
 @flows_group.command("validate")
@@ -100,6 +119,7 @@ def register(app: Flask) -> None:
 
     app.cli.add_command(db_group)
     app.cli.add_command(worker_command)
+    app.cli.add_command(inbox_group)
     app.cli.add_command(flows_group)
     app.cli.add_command(nlu_group)
     app.cli.add_command(make_group(lambda: current_app.extensions["db_engine"]), "analytics")

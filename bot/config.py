@@ -1,9 +1,12 @@
 """Settings from the environment, validated once at start-up.
 
-Tests build a ``Settings`` directly instead of patching ``os.environ``. In production the
-secrets have no defaults: the app refuses to start without them. In development missing
-secrets are generated once and kept in ``instance/dev-secrets.json`` so that respondent keys
-stay stable across restarts (a changed ``RESPONDENT_KEY_SECRET`` splits every person in two).
+Tests build a ``Settings`` directly instead of patching ``os.environ``. The mode defaults to
+production, so a deploy that forgets ``APP_ENV`` is safe rather than open: in production the
+secrets and the public base URL have no defaults and the app refuses to start without them,
+and the simulator stays off unless an admin both enables it and confirms it. ``make run``
+sets ``APP_ENV=development``, where missing secrets are generated once and kept in
+``instance/dev-secrets.json`` so that respondent keys stay stable across restarts (a changed
+``RESPONDENT_KEY_SECRET`` splits every person in two).
 """
 
 from __future__ import annotations
@@ -32,6 +35,10 @@ SECRET_NAMES = (
 )
 
 
+# The one value of SIMULATOR_IN_PRODUCTION that lets the simulator run in production.
+SIMULATOR_CONFIRMATION = "yes-anyone-can-inject-test-events"
+
+
 class ConfigError(RuntimeError):
     """A setting is missing or invalid; the message names it and says what to set."""
 
@@ -40,7 +47,7 @@ class ConfigError(RuntimeError):
 class Settings:
     """Every setting the product reads, by the names the README documents."""
 
-    env: str = "development"
+    env: str = "production"
     database_url: str = f"sqlite:///{INSTANCE_DIR / 'sdg1662.db'}"
     fb_app_secret: str = ""
     fb_verify_token: str = ""
@@ -57,6 +64,12 @@ class Settings:
     embedded_worker: bool = True
     send_timeout: float = 5.0
     nlu_timeout: float = 0.5
+    # Where people reach this service (https://survey.example.org): status links are built
+    # from it, never from a request's Host header.
+    public_base_url: str = "http://127.0.0.1:8000"
+    signed_request_max_age: int = 3600  # seconds a data-deletion signed_request stays valid
+    # Days the typed original of a masked free-text answer is kept; 0 keeps none (default).
+    unmasked_text_retention_days: int = 0
 
     @property
     def production(self) -> bool:
@@ -106,7 +119,7 @@ def _dev_page_token_key() -> str:
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     """Read the settings from the environment, refusing to start on missing secrets."""
     env = os.environ if environ is None else environ
-    mode = env.get("APP_ENV", "development")
+    mode = env.get("APP_ENV") or "production"
     if mode not in {"development", "production"}:
         raise ConfigError(f"APP_ENV must be 'development' or 'production', not {mode!r}")
     production = mode == "production"
@@ -117,18 +130,28 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         raise ConfigError(
             "production mode needs these settings: "
             + ", ".join(missing)
-            + " (see README, section Settings)"
+            + " (see README, section Settings; to try the bot locally, set "
+            + "APP_ENV=development, as `make run` does)"
         )
     if missing:
         generated = _dev_secrets()
         values.update({name: generated[name] for name in missing})
 
     defaults = Settings()
-    try:
-        send_timeout = float(env.get("SEND_TIMEOUT", defaults.send_timeout))
-        nlu_timeout = float(env.get("NLU_TIMEOUT", defaults.nlu_timeout))
-    except ValueError as exc:
-        raise ConfigError(f"SEND_TIMEOUT and NLU_TIMEOUT must be seconds: {exc}") from exc
+    send_timeout = _number(env, "SEND_TIMEOUT", defaults.send_timeout)
+    nlu_timeout = _number(env, "NLU_TIMEOUT", defaults.nlu_timeout)
+    max_age = int(_number(env, "SIGNED_REQUEST_MAX_AGE", defaults.signed_request_max_age))
+    retention = int(
+        _number(env, "UNMASKED_TEXT_RETENTION_DAYS", defaults.unmasked_text_retention_days)
+    )
+    public_base_url = _public_base_url(env.get("PUBLIC_BASE_URL", ""), production)
+    simulator = _flag(env.get("SIMULATOR_ENABLED"), default=not production)
+    if production and simulator and env.get("SIMULATOR_IN_PRODUCTION") != SIMULATOR_CONFIRMATION:
+        raise ConfigError(
+            "SIMULATOR_ENABLED is on in production: anyone who finds /simulator can inject "
+            "events and read simulated conversations. Turn it off, or confirm with "
+            f"SIMULATOR_IN_PRODUCTION={SIMULATOR_CONFIRMATION} (see README, section Settings)"
+        )
     return Settings(
         env=mode,
         database_url=env.get("DATABASE_URL") or defaults.database_url,
@@ -143,8 +166,38 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         secret_key=values["SECRET_KEY"],
         respondent_key_secret=values["RESPONDENT_KEY_SECRET"],
         flow_file=env.get("FLOW_FILE") or defaults.flow_file,
-        simulator_enabled=_flag(env.get("SIMULATOR_ENABLED"), default=not production),
+        simulator_enabled=simulator,
         embedded_worker=_flag(env.get("EMBEDDED_WORKER"), default=not production),
         send_timeout=send_timeout,
         nlu_timeout=nlu_timeout,
+        public_base_url=public_base_url,
+        signed_request_max_age=max_age,
+        unmasked_text_retention_days=retention,
     )
+
+
+def _number(env: Mapping[str, str], name: str, default: float) -> float:
+    value = env.get(name, "")
+    if value == "":
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1.0
+    if not 0 <= number < float("inf"):
+        raise ConfigError(f"{name} must be a number of seconds or days (0 or more), not {value!r}")
+    return number
+
+
+def _public_base_url(value: str, production: bool) -> str:
+    url = value.strip().rstrip("/")
+    if not url:
+        if production:
+            raise ConfigError(
+                "production mode needs PUBLIC_BASE_URL, the https:// address people reach this "
+                "service at (see README, section Settings)"
+            )
+        return Settings.public_base_url
+    if not url.startswith(("https://", "http://")) or (production and url.startswith("http:")):
+        raise ConfigError(f"PUBLIC_BASE_URL must be an https:// address, not {value!r}")
+    return url

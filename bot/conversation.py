@@ -13,7 +13,7 @@ import hmac
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -25,6 +25,7 @@ from nlu.topics import code_topic
 from survey_flows import engine
 from survey_flows.definition import Flow
 from survey_flows.ports import Classifier
+from survey_flows.redaction import mask_text
 from survey_flows.step import (
     AnswerRecorded,
     Completed,
@@ -50,6 +51,7 @@ class TurnDeps:
     respondent_key_secret: str
     area_for: Callable[[str], str | None]
     new_seed: Callable[[], int] = field(default=lambda: secrets.randbits(31))
+    unmasked_text_retention: timedelta = timedelta(0)  # 0: typed originals are not kept
 
 
 def respondent_key(secret: str, page_id: str, psid: str) -> str:
@@ -65,6 +67,10 @@ def event_time(event: InboxEvent) -> datetime:
 def handle_event(session: Session, event: InboxEvent, deps: TurnDeps, now: datetime) -> None:
     """Run one inbox event through the survey and write its consequences."""
     data: dict[str, Any] = event.event
+    if event.kind == "echo":
+        return  # the page's own message coming back: delivery's business, not the survey's
+    if data.get("text") and mask_text(data["text"]) != data["text"]:
+        event.event = {**data, "text": mask_text(data["text"])}  # the turn reads the original
     at = event_time(event)
     key = respondent_key(deps.respondent_key_secret, event.page_id, event.psid)
     respondent = repository.find_respondent(session, key) or repository.add_respondent(
@@ -74,6 +80,8 @@ def handle_event(session: Session, event: InboxEvent, deps: TurnDeps, now: datet
         ),
     )
     conversation = repository.latest_conversation(session, respondent.id)
+    if conversation is not None and at < conversation.last_input_at:
+        return  # older than an input already applied (a late redelivery): never go back
     ref = data.get("ref")
 
     if conversation is None or conversation.status in repository.FINISHED:
@@ -186,6 +194,8 @@ def _record_answer(
     event: AnswerRecorded,
     deps: TurnDeps,
 ) -> None:
+    masked = mask_text(event.raw_text) if event.raw_text else None
+    keep = deps.unmasked_text_retention and masked != event.raw_text
     [answer_id] = repository.add_answers(
         session,
         [
@@ -204,7 +214,8 @@ def _record_answer(
                 "code": event.code,
                 "value": event.value,
                 "label": event.label,
-                "raw_text": event.raw_text,
+                "raw_text": masked,
+                "raw_text_unmasked": event.raw_text if keep else None,
                 "method": event.method,
                 "intent": event.intent,
                 "confidence": event.confidence,

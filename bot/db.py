@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
 
 
 def normalise_url(url: str) -> str:
@@ -23,7 +25,7 @@ def is_postgres(engine: Engine) -> bool:
     return engine.dialect.name == "postgresql"
 
 
-def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
+def _tune_sqlite(dbapi_connection: Any, _record: Any, busy_timeout_ms: int = 10000) -> None:
     # WAL lets the simulator page read while the worker writes; the busy timeout makes
     # concurrent writers wait instead of failing; SQLite enforces foreign keys only when asked.
     # The driver's own BEGIN is switched off: _begin issues the transactions.
@@ -31,7 +33,7 @@ def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
 
@@ -46,17 +48,44 @@ def _begin(connection: Any) -> None:
 
 
 def make_engine(url: str) -> Engine:
-    """Create the engine for a database URL, creating the SQLite file's folder if needed."""
+    """Create the engine for a database URL, creating the SQLite file's folder if needed.
+
+    SQL parameters (PSIDs, typed text, respondent keys) never appear in error messages or
+    logs: every engine hides them.
+    """
     url = normalise_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 10})
+        engine = create_engine(url, connect_args={"timeout": 10}, hide_parameters=True)
         event.listen(engine, "connect", _tune_sqlite)
         event.listen(engine, "begin", _begin)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    return create_engine(
+        url, pool_pre_ping=True, pool_size=10, max_overflow=10, hide_parameters=True
+    )
+
+
+def make_probe_engine(url: str, timeout: float) -> Engine:
+    """Create a small engine for /healthz that gives up on a slow database within ``timeout``.
+
+    SQLite waits at most ``timeout`` for a lock; PostgreSQL connections time out (libpq's
+    minimum is 2 s: /healthz bounds its own wait too) and each probe transaction sets short
+    statement and lock timeouts itself. No connection is pooled: a check every few seconds
+    does not need one kept open, and a probe that outlives its wait closes its own.
+    """
+    url = normalise_url(url)
+    if make_url(url).get_backend_name() == "sqlite":
+        engine = create_engine(
+            url, connect_args={"timeout": timeout}, hide_parameters=True, poolclass=NullPool
+        )
+        event.listen(engine, "connect", partial(_tune_sqlite, busy_timeout_ms=int(timeout * 1000)))
+        event.listen(engine, "begin", _begin)
+        return engine
+    return create_engine(
+        url, poolclass=NullPool, connect_args={"connect_timeout": 2}, hide_parameters=True
+    )
 
 
 def make_session_factory(engine: Engine, writer: bool = False) -> sessionmaker[Session]:

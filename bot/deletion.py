@@ -5,11 +5,16 @@ page-scoped id (PSID), and Meta offers no mapping between the two without busine
 matching. So the callback records the request and its status page tells the person the one
 way that does erase everything: writing "delete my data" to the page in Messenger, which
 removes every answer and the person's identity from every table.
+
+A signed request older than SIGNED_REQUEST_MAX_AGE (or without `issued_at`) is refused:
+a captured request must not be replayable for ever. The status URL is built from
+PUBLIC_BASE_URL, never from the request's Host header, which the caller chooses.
 """
 
 from __future__ import annotations
 
 import secrets
+import time
 
 from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -34,7 +39,9 @@ def data_deletion_callback() -> ResponseReturnValue:
     settings = current_app.config["SETTINGS"]
     signed = request.form.get("signed_request", "")
     try:
-        parse_signed_request(signed, settings.fb_app_secret)
+        parse_signed_request(
+            signed, settings.fb_app_secret, max_age=settings.signed_request_max_age, now=time.time()
+        )
     except SignedRequestError as exc:
         return jsonify(error=f"invalid signed_request: {exc}"), 400
     code = secrets.token_hex(8)
@@ -51,15 +58,17 @@ def data_deletion_callback() -> ResponseReturnValue:
                 detail=NO_LINK,
             ),
         )
-    status_url = url_for("deletion.deletion_status", code=code, _external=True)
-    return jsonify(url=status_url, confirmation_code=code)
+    path = url_for("deletion.deletion_status", code=code)
+    return jsonify(url=settings.public_base_url + path, confirmation_code=code)
 
 
 @blueprint.get("/facebook/data-deletion/<code>")
 def deletion_status(code: str) -> ResponseReturnValue:
     """Show the status of a deletion request to the person who made it."""
-    with current_app.extensions["sessions"]() as session:
-        found = repository.find_deletion_request(session, code)
+    found = None
+    if len(code) <= 64:
+        with current_app.extensions["sessions"]() as session:
+            found = repository.find_deletion_request(session, code)
     if found is None:
         abort(404, "No deletion request has this confirmation code.")
     return render_template("deletion_status.html", request=found)

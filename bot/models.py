@@ -23,6 +23,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -128,7 +129,9 @@ class Answer(Base):
     code: Mapped[int | None] = mapped_column(Integer)
     value: Mapped[float | None] = mapped_column(Float)
     label: Mapped[str | None] = mapped_column(String(200))
-    raw_text: Mapped[str | None] = mapped_column(Text)
+    raw_text: Mapped[str | None] = mapped_column(Text)  # personal data masked (redaction)
+    # What was typed, before masking: kept only where UNMASKED_TEXT_RETENTION_DAYS allows.
+    raw_text_unmasked: Mapped[str | None] = mapped_column(Text)
     method: Mapped[str] = mapped_column(String(20))
     intent: Mapped[str | None] = mapped_column(String(60))
     confidence: Mapped[float | None] = mapped_column(Float)
@@ -136,6 +139,16 @@ class Answer(Base):
     answered_at: Mapped[datetime] = mapped_column(DateTime, index=True)
     reasks: Mapped[int] = mapped_column(Integer, default=0)
     is_test: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    __table_args__ = (
+        # The retention sweep finds the few rows still holding typed originals through this.
+        Index(
+            "ix_answers_unmasked_kept",
+            "answered_at",
+            postgresql_where=text("raw_text_unmasked IS NOT NULL"),
+            sqlite_where=text("raw_text_unmasked IS NOT NULL"),
+        ),
+    )
 
 
 class TopicCode(Base):
@@ -258,3 +271,29 @@ class DepartmentServiceArea(Base):
             name="known_area",
         ),
     )
+class MalformedEvent(Base):
+    """A webhook item (or body) that did not validate, kept apart as raw JSON with the reason.
+
+    The signed body it came in was acknowledged: Meta would only send it again the same way.
+    `flask --app wsgi inbox malformed` lists these rows and /healthz counts them.
+    """
+
+    __tablename__ = "malformed_events"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    digest: Mapped[str] = mapped_column(String(64), unique=True)  # a redelivery is a repeat
+    received_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    raw: Mapped[str] = mapped_column(Text)
+    page_id: Mapped[str | None] = mapped_column(String(64))
+    psid: Mapped[str | None] = mapped_column(String(64))  # when readable: erasure reaches it
+
+
+class WorkerHeartbeat(Base):
+    """What a worker process last saw: /healthz reads it from the web process."""
+
+    __tablename__ = "worker_heartbeats"
+
+    worker: Mapped[str] = mapped_column(String(120), primary_key=True)  # host:pid
+    nlu: Mapped[str] = mapped_column(String(20))  # ok, degraded
+    seen_at: Mapped[datetime] = mapped_column(DateTime)

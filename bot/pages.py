@@ -91,28 +91,6 @@ def require_cipher(cipher: TokenCipher | None) -> TokenCipher:
     return cipher
 
 
-_SECRET_PARAMS = re.compile(r"(access_token|appsecret_proof)=[^&\s\"']+")
-
-
-class _RedactTokens(logging.Filter):
-    """Masks access tokens in the URLs that urllib3 logs at DEBUG level."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.args, tuple):
-            record.args = tuple(
-                _SECRET_PARAMS.sub(r"\1=***", arg) if isinstance(arg, str) else arg
-                for arg in record.args
-            )
-        return True
-
-
-def redact_tokens_in_logs() -> None:
-    """Keep Page tokens (sent in the query string, as Graph expects) out of HTTP logs."""
-    logger = logging.getLogger("urllib3.connectionpool")
-    if not any(isinstance(f, _RedactTokens) for f in logger.filters):
-        logger.addFilter(_RedactTokens())
-
-
 @dataclass(frozen=True)
 class Page:
     """A stored Facebook Page, without its token."""
@@ -235,6 +213,7 @@ class PageSenders(Generic[S]):
         with self.sessions() as session:
             row = repository.find_page(session, page_id)
             ciphertext = row.token_ciphertext if row else None
+            name = row.name if row else ""
         if ciphertext is None:
             return _Cached(None, self.central, now)
         if cached is not None and cached.ciphertext == ciphertext:
@@ -243,7 +222,8 @@ class PageSenders(Generic[S]):
             token = require_cipher(self.cipher).decrypt(ciphertext, page_id)
         except (PageError, ConfigError) as exc:
             # This Page's replies wait and are retried; every other Page's go out as usual.
-            log.error("replies to Page %s cannot be sent: %s", page_id, exc)
+            # The log names the Page: its id is a run of digits the log filter hides.
+            log.error("replies to Page %r (%s) cannot be sent: %s", name, page_id, exc)
             return _Cached(None, cast(S, _UnusableToken(str(exc))), now)
         return _Cached(ciphertext, self.make_client(token), now)
 

@@ -17,7 +17,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from bot.messenger.events import InboundEvent
+from bot.messenger.events import InboundEvent, RejectedItem
 from bot.models import (
     Answer,
     Conversation,
@@ -26,9 +26,11 @@ from bot.models import (
     DepartmentServiceArea,
     FacebookPage,
     InboxEvent,
+    MalformedEvent,
     OutboxMessage,
     Respondent,
     TopicCode,
+    WorkerHeartbeat,
 )
 
 FINISHED = ("completed", "declined", "screened_out", "deleted")
@@ -53,7 +55,7 @@ def store_inbound(
             "page_id": e.page_id,
             "psid": e.psid,
             "kind": e.kind,
-            "event": {"text": e.text, "payload": e.payload, "ref": e.ref, "raw": e.raw},
+            "event": e.stored(),
             "event_time": e.timestamp,
             "received_at": received_at,
             "attempts": 0,
@@ -67,9 +69,9 @@ def store_inbound(
     # One statement with the rows as parameters (not inlined VALUES): SQLAlchemy compiles it
     # once per process and sends the rows in batches; RETURNING counts the rows kept.
     statement = (
-        dialect_insert(InboxEvent.__table__)
+        dialect_insert(InboxEvent)
         .on_conflict_do_nothing(index_elements=["dedup_key"])
-        .returning(InboxEvent.__table__.c.id)
+        .returning(InboxEvent.id)
     )
     return len(session.connection().execute(statement, unique).all())
 
@@ -331,6 +333,7 @@ def erase_person(session: Session, page_id: str, psid: str, key: str) -> int:
         ),
         delete(Conversation).where(Conversation.respondent_id.in_(respondent_ids)),
         delete(InboxEvent).where(InboxEvent.page_id == page_id, InboxEvent.psid == psid),
+        delete(MalformedEvent).where(MalformedEvent.psid == psid),
         delete(Respondent).where(Respondent.key == key),
     ]
     for statement in statements:
@@ -433,3 +436,112 @@ def page_rows(session: Session) -> list[tuple[FacebookPage, list[str]]]:
     ):
         served.setdefault(str(page_id), []).append(code)
     return [(page, served.get(page.page_id, [])) for page in pages]
+# --- the edge: malformed items, health figures, worker heartbeats -------------------------
+
+
+def store_malformed(session: Session, items: Sequence[RejectedItem], received_at: datetime) -> int:
+    """Keep rejected webhook items apart (a redelivered one is a repeat); return how many new."""
+    if not items:
+        return 0
+    rows = {
+        item.digest: {
+            "digest": item.digest,
+            "received_at": received_at,
+            "reason": item.reason,
+            "raw": item.raw,
+            "page_id": item.page_id,
+            "psid": item.psid,
+        }
+        for item in items
+    }
+    dialect_insert = pg_insert if _is_postgres(session) else sqlite_insert
+    statement = (
+        dialect_insert(MalformedEvent)
+        .on_conflict_do_nothing(index_elements=["digest"])
+        .returning(MalformedEvent.id)
+    )
+    return len(session.connection().execute(statement, list(rows.values())).all())
+
+
+def malformed_events(session: Session, limit: int) -> list[MalformedEvent]:
+    """Return the most recent malformed items, newest first."""
+    return list(
+        session.scalars(select(MalformedEvent).order_by(MalformedEvent.id.desc()).limit(limit))
+    )
+
+
+def count_malformed_events(session: Session, since: datetime | None = None) -> int:
+    """Return how many malformed items were kept apart (since a time, when given)."""
+    query = select(func.count()).select_from(MalformedEvent)
+    if since is not None:
+        query = query.where(MalformedEvent.received_at >= since)
+    return int(session.scalar(query) or 0)
+
+
+def count_given_up_messages(session: Session) -> int:
+    """Return how many outbox messages were given up (never delivered)."""
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(OutboxMessage)
+            .where(OutboxMessage.failed_at.is_not(None))
+        )
+        or 0
+    )
+
+
+def count_set_aside_events(session: Session) -> int:
+    """Return how many inbox events the worker set aside after failing on them repeatedly."""
+    from bot.worker import MAX_EVENT_ATTEMPTS  # the worker decides when it gives up
+
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(InboxEvent)
+            .where(
+                InboxEvent.processed_at.is_not(None),
+                InboxEvent.error.is_not(None),
+                InboxEvent.attempts >= MAX_EVENT_ATTEMPTS,
+            )
+        )
+        or 0
+    )
+
+
+def oldest_waiting_event_at(session: Session) -> datetime | None:
+    """Return when the oldest inbox event still waiting for the worker was received."""
+    return session.scalar(
+        select(func.min(InboxEvent.received_at)).where(InboxEvent.processed_at.is_(None))
+    )
+
+
+def record_heartbeat(session: Session, worker: str, nlu: str, now: datetime) -> None:
+    """Store what one worker process sees now, replacing its previous report."""
+    dialect_insert = pg_insert if _is_postgres(session) else sqlite_insert
+    values = {"worker": worker, "nlu": nlu, "seen_at": now}
+    session.execute(
+        dialect_insert(WorkerHeartbeat)
+        .values(values)
+        .on_conflict_do_update(index_elements=["worker"], set_={"nlu": nlu, "seen_at": now})
+    )
+
+
+def heartbeats(session: Session) -> list[WorkerHeartbeat]:
+    """Return every worker's last report, most recent first."""
+    return list(session.scalars(select(WorkerHeartbeat).order_by(WorkerHeartbeat.seen_at.desc())))
+
+
+def forget_heartbeats(session: Session, seen_before: datetime) -> None:
+    """Delete the reports of workers silent since a time (stopped or replaced processes)."""
+    session.execute(delete(WorkerHeartbeat).where(WorkerHeartbeat.seen_at < seen_before))
+
+
+def forget_unmasked_text(session: Session, answered_before: datetime) -> int:
+    """Drop the typed originals of answers given before a time; return how many."""
+    result = session.execute(
+        update(Answer)
+        .where(Answer.raw_text_unmasked.is_not(None), Answer.answered_at < answered_before)
+        .values(raw_text_unmasked=None),
+        execution_options={"synchronize_session": False},
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -1,4 +1,8 @@
-"""`flask --app wsgi nlu review`: analysts confirm or correct machine-coded topics."""
+"""`flask --app wsgi nlu review`: analysts confirm or correct machine-coded topics.
+
+The analyst sees the stored text, which is masked (phone numbers, e-mail addresses, ID
+numbers); it is masked again on display, so a row from before masking shows nothing either.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot import repository
 from bot.clock import utcnow
 from nlu.review import review
+from survey_flows.redaction import mask_text
 
 
 def review_topics(sessions: sessionmaker[Session], limit: int) -> int:
@@ -17,7 +22,7 @@ def review_topics(sessions: sessionmaker[Session], limit: int) -> int:
             print("nothing to review: every coded improvement answer has been reviewed")
             return 0
         items = [
-            (code.id, answer.raw_text or "", code.topic, code.confidence)
+            (code.id, mask_text(answer.raw_text or ""), code.topic, code.confidence)
             for code, answer in pending
         ]
         decisions = dict(review(items, input, print))

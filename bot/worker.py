@@ -22,6 +22,7 @@ from bot import repository
 from bot.clock import utcnow
 from bot.conversation import TurnDeps, handle_event
 from bot.delivery import Delivery
+from bot.heartbeat import Heartbeat
 from bot.models import InboxEvent
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,7 @@ class Worker:
         self.wake = threading.Event()
         self._stop = threading.Event()
         self._last_sweep: datetime | None = None
+        self.heartbeat = Heartbeat(sessions, deps.classifier, clock)
 
     def process_inbox(self, limit: int = 100) -> int:
         """Handle the pending events of up to ``limit`` people; return how many events."""
@@ -116,6 +118,7 @@ class Worker:
         now = self.clock()
         with self.sessions() as session, session.begin():
             expired = repository.expire_conversations(session, now - EXPIRY)
+            repository.forget_unmasked_text(session, now - self.deps.unmasked_text_retention)
         self._last_sweep = now
         return expired
 
@@ -124,6 +127,7 @@ class Worker:
         work = self.process_inbox() + self.delivery.deliver_due()
         if self._last_sweep is None or self.clock() - self._last_sweep >= SWEEP_EVERY:
             self.sweep()
+        self.heartbeat.beat()  # the NLU as this worker sees it, for /healthz
         return work
 
     def run_forever(self, idle_wait: float = 0.5) -> None:

@@ -14,6 +14,13 @@ accepts, and `survey_flows.confidence.decide` says whether to record, confirm or
 "Don't know" and "refuse" are never buttons: typed once, the bot asks for a best guess;
 typed twice, 98 or 99 is recorded. After `max_reasks` re-asks the item is recorded as no
 answer (`gave_up`) and the survey moves on, so no one is caught in a loop.
+
+Gates are the exception: consent and the eligibility screen (a question with a screen-out
+option) pass only on a clear answer, tapped or typed. A like, a sticker, a photo, words the
+bot cannot read, "don't know" or "skip" there are asked again, and after `max_reasks` the
+conversation ends politely: at consent as a decline does (nothing of theirs is kept), at
+the screen as a screen-out. "Restart" never leads past a consent not given. A deletion
+happens only on a clear yes to its own confirmation; anything else keeps the data.
 """
 
 from __future__ import annotations
@@ -44,6 +51,7 @@ from survey_flows.step import (
 )
 
 NA, DK, RA = 97, 98, 99
+CONSENT, CONSENT_YES = "consent", 1
 LANG_BY_CODE = {1: "en", 2: "tn"}
 ENDED = ("completed", "declined", "screened_out", "deleted")
 NON_SUBSTANTIVE = {"dont_know": DK, "refuse": RA}
@@ -169,6 +177,11 @@ def _applies(question: Question, answers: dict[str, int]) -> bool:
     return not (question.unless and _any(question.unless, answers))
 
 
+def is_gate(question: Question) -> bool:
+    """Return whether only a clear answer may pass this question (consent, screening)."""
+    return question.id == CONSENT or any(option.screen_out for option in question.options)
+
+
 def sequence(flow: Flow, block_order: list[str]) -> list[str]:
     """Return the question ids in the order this respondent meets them.
 
@@ -276,6 +289,9 @@ def _handle(turn: _Turn, inp: Input, command: str | None, classifier: Classifier
     question = turn.current()
     if question is None:
         return
+    if pending.get("kind") == "delete" and not inp.payload:
+        _answer_deletion(turn, (inp.text or "").strip(), classifier)
+        return
     if inp.payload:
         match = re.fullmatch(r"A:(\w+):(-?\d+)", inp.payload)
         option = question.option(int(match.group(2))) if match else None
@@ -293,10 +309,6 @@ def _handle(turn: _Turn, inp: Input, command: str | None, classifier: Classifier
         if reading.intent in ("yes", "no") and decide(reading) is Decision.RECORD:
             _run_command(turn, "confirm_yes" if reading.intent == "yes" else "confirm_no")
             return
-    if pending.get("kind") == "delete":
-        reading = classifier.classify(text, ("yes", "no"), turn.lang)
-        _run_command(turn, "delete_yes" if reading.intent == "yes" else "delete_no")
-        return
     if question.kind == "text":
         typed = _typed_command(classifier, text, turn.lang)
         if typed in ("stop", "delete_my_data", "help", "change_language", "restart"):
@@ -327,12 +339,22 @@ def _handle(turn: _Turn, inp: Input, command: str | None, classifier: Classifier
     _interpret(turn, question, text, classifier)
 
 
+def _answer_deletion(turn: _Turn, text: str, classifier: Classifier) -> None:
+    """Delete only on a clear yes: a hesitant yes, a like or anything else keeps the data."""
+    reading = classifier.classify(text, ("yes", "no"), turn.lang) if text else None
+    clear_yes = (
+        reading is not None and reading.intent == "yes" and decide(reading) is Decision.RECORD
+    )
+    _run_command(turn, "delete_yes" if clear_yes else "delete_no")
+
+
 def _match_title(question: Question, text: str) -> int | None:
     folded = " ".join(text.lower().split())
     for option in question.options:
         if any(folded == title.lower() for title in option.titles.values()):
             return option.code
-    if folded.isdigit() and 1 <= int(folded) <= len(question.options):
+    # isdecimal, not isdigit: "¹" is a digit that int() refuses (found by the webhook fuzz).
+    if folded.isdecimal() and len(folded) <= 3 and 1 <= int(folded) <= len(question.options):
         return question.options[int(folded) - 1].code
     return None
 
@@ -345,6 +367,9 @@ def _interpret(turn: _Turn, question: Question, text: str, classifier: Classifie
     intent = reading.intent
     if decision is Decision.RECORD and intent in COMMANDS:
         _run_command(turn, intent)
+        return
+    if decision is Decision.RECORD and intent in NON_SUBSTANTIVE and is_gate(question):
+        _reask(turn, question)  # a gate needs a real answer: no 98 or 99 lets anyone pass
         return
     if decision is Decision.RECORD and intent in NON_SUBSTANTIVE:
         if turn.state.get("dk", 0) == 0:
@@ -395,7 +420,7 @@ def _accept(
 ) -> None:
     option = question.option(code)
     label = option.label if option else None
-    if question.id == "consent" and code == 2:
+    if question.id == CONSENT and code == 2:
         turn.state.update(status="declined", question=None, pending=None, answers={})
         turn.say(turn.message("declined"))
         turn.events.append(Declined())
@@ -417,15 +442,30 @@ def _reask(turn: _Turn, question: Question, hint: str | None = None) -> None:
 
 
 def _gave_up(turn: _Turn, question: Question) -> bool:
-    """Count one more asking of the question; past the limit record no answer and go on."""
+    """Count one more asking of the question; past the limit record no answer and go on
+    (or, at a gate, end the conversation)."""
     turn.state["reasks"] = int(turn.state.get("reasks", 0)) + 1
     if turn.state["reasks"] <= turn.flow.max_reasks:
         return False
     turn.state["pending"] = None
+    if is_gate(question):
+        _end_at_gate(turn, question)
+        return True
     turn.record(question, None, "gave_up", None)
     turn.say(turn.message("gave_up"))
     turn.advance()
     return True
+
+
+def _end_at_gate(turn: _Turn, question: Question) -> None:
+    """End politely where no clear answer came: no consent is a decline, no age a screen-out."""
+    if question.id == CONSENT:
+        turn.state.update(status="declined", question=None, pending=None, answers={})
+        turn.say(turn.message("consent_unclear"))
+        turn.events.append(Declined())
+    else:
+        turn.state.update(status="screened_out", question=None, pending=None)
+        turn.say(turn.message("screen_unclear"))
 
 
 def _run_command(turn: _Turn, command: str) -> None:
@@ -438,8 +478,12 @@ def _run_command(turn: _Turn, command: str) -> None:
         turn.events.append(OptedOut())
     elif command == "restart":
         turn.events.append(Restarted())
-        state.update(question="language", pending=None)
-        turn.advance()
+        state["pending"] = None
+        if state["answers"].get(CONSENT) != CONSENT_YES:
+            turn.move_to(turn.flow.question(CONSENT))  # never past a consent not given
+        else:
+            state["question"] = "language"
+            turn.advance()
     elif command == "help":
         turn.ask_current(turn.message("help"))
     elif command in ("continue", "greet"):
@@ -463,6 +507,8 @@ def _run_command(turn: _Turn, command: str) -> None:
                 QuickReply(turn.message("answer_no"), "C:delete_no"),
             ),
         )
+    elif command == "delete_yes" and pending.get("kind") != "delete":
+        _run_command(turn, "delete_my_data")  # an old button: confirm again, never assume
     elif command == "delete_yes":
         state.update(status="deleted", question=None, pending=None, answers={})
         turn.say(turn.message("deleted"))

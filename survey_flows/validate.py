@@ -36,6 +36,8 @@ QUESTION_KEYS = ("id", "area", "item", "text")
 REQUIRED_MESSAGES = (
     "intro",
     "declined",
+    "consent_unclear",
+    "screen_unclear",
     "language",
     "thanks",
     "already_done",
@@ -128,7 +130,7 @@ def _check(name: str, data: LineDict) -> list[Problem]:
     if not isinstance(languages, list) or not all(isinstance(x, str) for x in languages):
         report(data.at("languages"), "languages must be a list of language codes, e.g. [en, tn]")
         return problems
-    scales = data.get("scales") or {}
+    scales: Any = data.get("scales") or {}
 
     def texts_complete(texts: Any, where: str, line: int, limit: int | None = None) -> None:
         if not isinstance(texts, dict):

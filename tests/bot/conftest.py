@@ -33,6 +33,7 @@ def app(settings: Settings, graph: GraphDouble) -> Iterator[Flask]:
 
     application = create_app(settings.with_overrides(graph_api_url=graph.url))
     yield application
+    application.extensions["health"].close()
     application.extensions["db_engine"].dispose()
 
 

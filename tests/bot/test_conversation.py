@@ -6,6 +6,8 @@ user would; the stored rows must hold exactly the codes of the buttons tapped.
 
 from __future__ import annotations
 
+import time
+
 from bot.models import Answer, Conversation, Decline, InboxEvent, OutboxMessage, Respondent
 from tests.bot.conftest import count, run_worker
 from tests.support.person import Person, answers, complete_with_buttons
@@ -97,8 +99,9 @@ def test_batches_delivered_out_of_order_reach_the_survey_in_the_order_they_happe
     language = {"message": {"mid": "m-en", "text": "English",
                             "quick_reply": {"payload": "A:language:1"}}}  # fmt: skip
     # Meta sends the later taps first, and the consent batch twice.
-    for body in (batch(3000, language), batch(2000, consent), batch(1000, start),
-                 batch(2000, consent)):  # fmt: skip
+    t = 1_763_800_000_000
+    for body in (batch(t + 3000, language), batch(t + 2000, consent), batch(t + 1000, start),
+                 batch(t + 2000, consent)):  # fmt: skip
         assert signed_post(body).status_code == 200
     run_worker(app)
     rows = answers(db)
@@ -123,20 +126,21 @@ def test_healthz_reports_database_backlog_and_degraded_nlu(client):
     report = response.get_json()
     assert response.status_code == 200
     assert report["database"] == "ok" and report["inbox_backlog"] == 0
-    assert report["nlu"] in {"ok", "degraded"}
+    assert report["nlu"].startswith(("ok", "degraded", "unknown"))
 
 
 def test_data_deletion_callback_answers_url_and_code(client):
     from bot.messenger.signed_request import make_signed_request
     from tests.conftest import APP_SECRET
 
-    signed = make_signed_request({"algorithm": "HMAC-SHA256", "user_id": "123"}, APP_SECRET)
+    fresh = {"algorithm": "HMAC-SHA256", "user_id": "123", "issued_at": int(time.time())}
+    signed = make_signed_request(fresh, APP_SECRET)
     response = client.post("/facebook/data-deletion", data={"signed_request": signed})
     body = response.get_json()
     assert response.status_code == 200 and body["confirmation_code"]
     status = client.get(body["url"].replace("http://localhost", ""))
     assert status.status_code == 200 and body["confirmation_code"].encode() in status.data
-    forged = make_signed_request({"algorithm": "HMAC-SHA256", "user_id": "1"}, "wrong")
+    forged = make_signed_request({**fresh, "user_id": "1"}, "wrong")
     assert (
         client.post("/facebook/data-deletion", data={"signed_request": forged}).status_code == 400
     )

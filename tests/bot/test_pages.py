@@ -89,7 +89,7 @@ def test_a_page_whose_token_cannot_be_read_waits_and_blocks_no_other_page(
     ).all()
     assert waiting and all(r.sent_at is None and r.failed_at is None for r in waiting)
     assert "PAGE_TOKEN_KEY cannot decrypt the token of Page" in waiting[0].error
-    assert "replies to Page 998877665544332 cannot be sent" in caplog.text
+    assert "replies to Page 'Ghanzi' ([id]) cannot be sent" in caplog.text
     assert GHANZI_TOKEN not in caplog.text
 
 
@@ -145,8 +145,9 @@ def test_development_generates_the_key_once_even_for_an_older_secrets_file(tmp_p
             }
         )
     )
-    first = load_settings({}).page_token_key
-    assert first == load_settings({}).page_token_key
+    development = {"APP_ENV": "development"}
+    first = load_settings(development).page_token_key
+    assert first == load_settings(development).page_token_key
     assert TokenCipher(first).encrypt("t")  # a usable Fernet key
     assert json.loads((tmp_path / "dev-secrets.json").read_text())["PAGE_TOKEN_KEY"] == first
     assert load_settings({"APP_ENV": "production", **_production_secrets()}).page_token_key == ""
@@ -160,7 +161,7 @@ def _production_secrets() -> dict[str, str]:
         "SECRET_KEY",
         "RESPONDENT_KEY_SECRET",
     )
-    return {name: "s" for name in names}
+    return {name: "s" for name in names} | {"PUBLIC_BASE_URL": "https://survey.example.org"}
 
 
 def test_a_replaced_token_reaches_running_senders_after_the_cache_time(app, db):

@@ -99,6 +99,7 @@ def test_evaluate_command_prints_the_figures_as_one_json_object(rasa_url, tmp_pa
     )
     env = {
         **os.environ,
+        "APP_ENV": "development",
         "RASA_URL": rasa_url,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
     }
@@ -120,7 +121,8 @@ def test_evaluate_command_names_the_line_of_a_malformed_file(rasa_url, tmp_path)
     good = '{"text": "yes", "question_type": "yes_no", "expected": "yes", "lang": "en"}'
     wrong = '{"text": "agree", "question_type": "yes_no", "expected": "agree"}'
     bad.write_text(f"{good}\n{wrong}\n")
-    env = {**os.environ, "RASA_URL": rasa_url, "DATABASE_URL": f"sqlite:///{tmp_path / 'c.db'}"}
+    env = {**os.environ, "APP_ENV": "development", "RASA_URL": rasa_url,
+           "DATABASE_URL": f"sqlite:///{tmp_path / 'c.db'}"}  # fmt: skip
     done = subprocess.run(
         [sys.executable, "-m", "flask", "--app", "wsgi", "nlu", "evaluate", str(bad)],
         cwd=REPO, env=env, capture_output=True, text=True, timeout=300,

@@ -1,7 +1,8 @@
 """Golden transcripts: every path through the SDG 16.6.2 flow, as a reviewer would read it.
 
 Each scenario is a list of inputs: "#N" taps the N-th button under the last message, "+25h"
-lets time pass before the next input, anything else is typed text (read by the keyword
+lets time pass before the next input, "[like]" (or "[sticker]", "[image]") sends something
+with neither text nor a button, anything else is typed text (read by the keyword
 classifier, the bot's offline reader, so the transcripts need no Rasa server). The rendered
 conversation, with every recorded code, is compared with tests/golden/<scenario>.txt.
 After an intended change to the flow or the engine, refresh the files with
@@ -172,6 +173,20 @@ SCENARIOS: dict[str, tuple[dict[str, object], list[str]]] = {
         {"first_area": "healthcare"},
         [YES, "#1", "help", "A:consent:1", ADULT],
     ),
+    # Consent is explicit: likes, stickers, photos and words the bot cannot read are asked
+    # again, then the conversation ends as a decline does, with nothing kept.
+    "consent_unclear_ends_like_a_decline": ({}, ["[like]", "[sticker]", "[image]", "asdfgh"]),
+    # "Don't know" or "skip" is no consent either: no 98/99 lets anyone past the gate.
+    "consent_dont_know_is_not_consent": ({}, ["I don't know", "no idea", "skip", "rather not"]),
+    # The age screen, the same way: no clear age group, no survey.
+    "age_screen_unanswered_ends": ({}, [YES, "#1", "[like]", "banana", "rather not", "skip"]),
+    # Stopping at the consent question and restarting asks for consent again.
+    "stop_at_consent_then_restart": ({}, ["stop", "restart", YES]),
+    # A deletion needs a clear yes: a hesitant one, or a like, deletes nothing.
+    "delete_needs_a_clear_yes": (
+        {"first_area": "healthcare"},
+        [YES, "#1", ADULT, "delete my data", "yes? no wait", "delete my data", "[like]", YES],
+    ),
 }
 
 
@@ -196,6 +211,9 @@ def transcript(flow: Flow, context: dict[str, object], inputs: list[str]) -> str
         elif typed.startswith("A:"):
             lines.append(f"you> [an old button: {typed}]")
             inp = Input(at=at, payload=typed)
+        elif re.fullmatch(r"\[\w+\]", typed):
+            lines.append(f"you> ({typed[1:-1]}: no text, no button)")
+            inp = Input(at=at)
         else:
             lines.append(f"you> {typed}")
             inp = Input(at=at, text=typed)
