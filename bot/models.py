@@ -271,6 +271,8 @@ class DepartmentServiceArea(Base):
             name="known_area",
         ),
     )
+
+
 class MalformedEvent(Base):
     """A webhook item (or body) that did not validate, kept apart as raw JSON with the reason.
 

@@ -436,6 +436,8 @@ def page_rows(session: Session) -> list[tuple[FacebookPage, list[str]]]:
     ):
         served.setdefault(str(page_id), []).append(code)
     return [(page, served.get(page.page_id, [])) for page in pages]
+
+
 # --- the edge: malformed items, health figures, worker heartbeats -------------------------
 
 
