@@ -90,7 +90,10 @@ def register_services(app: Flask, settings: Settings) -> None:
         area_for=AreaLookup(sessions),
     )
     delivery = Delivery(writer_sessions, sender_for_page)
-    worker = Worker(writer_sessions, deps, delivery)
+    from bot import report_schedule
+
+    reports = report_schedule.for_app(app, settings, engine, sessions)
+    worker = Worker(writer_sessions, deps, delivery, scheduler=reports)
     app.extensions.update(
         db_engine=engine,
         sessions=sessions,
@@ -112,6 +115,9 @@ def register_blueprints(app: Flask, settings: Settings) -> None:
     app.register_blueprint(deletion.blueprint)
     if settings.simulator_enabled:
         app.register_blueprint(simulator.blueprint)
+    from bot import dashboard
+
+    dashboard.init_app(app, settings)
 
 
 def register_commands(app: Flask) -> None:

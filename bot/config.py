@@ -57,6 +57,10 @@ class Settings:
     embedded_worker: bool = True
     send_timeout: float = 5.0
     nlu_timeout: float = 0.5
+    smtp_url: str = ""  # smtp://user:pass@host:587 (STARTTLS) or smtps://...; empty: no e-mail
+    mail_from: str = "SDG 16.6.2 reports <reports@localhost>"
+    rate_limit_storage_url: str = "memory://"  # redis://host:6379/0 with several processes
+    session_minutes: int = 60  # a dashboard session ends after this long without a request
 
     @property
     def production(self) -> bool:
@@ -147,4 +151,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         embedded_worker=_flag(env.get("EMBEDDED_WORKER"), default=not production),
         send_timeout=send_timeout,
         nlu_timeout=nlu_timeout,
+        smtp_url=env.get("SMTP_URL", ""),
+        mail_from=env.get("MAIL_FROM") or defaults.mail_from,
+        rate_limit_storage_url=env.get("RATE_LIMIT_STORAGE_URL") or defaults.rate_limit_storage_url,
+        session_minutes=int(env.get("SESSION_MINUTES") or defaults.session_minutes),
     )

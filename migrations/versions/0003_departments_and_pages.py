@@ -5,7 +5,7 @@ service areas each department provides, and imports the six departments that
 survey_flows/flows/departments.yaml held at this revision (the file is gone after it), with
 their ministries and draft Setswana names.
 
-Revision ID: 0003_i11
+Revision ID: 0003
 Revises: 0002
 Create Date: 2026-11-24 09:00:00
 """
@@ -16,7 +16,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0003_i11"
+revision: str = "0003"
 down_revision: str | None = "0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

@@ -1,0 +1,127 @@
+"""The dashboard's own words, in English and Setswana (a draft awaiting native review).
+
+Names of services, attributes, groups and topics come from ``analytics.labels`` and the flow
+file; these are the words of the pages around them.
+"""
+
+from __future__ import annotations
+
+from flask import g
+
+WORDS: dict[str, tuple[str, str]] = {
+    "app": ("Satisfaction with public services", "Kgotsofalo ka ditirelo tsa puso"),
+    "sign_in": ("Sign in", "Tsena"),
+    "sign_out": ("Sign out", "Tswa"),
+    "email": ("E-mail address", "Aterese ya imeile"),
+    "password": ("Password", "Lefoko la sephiri"),
+    "wrong_password": (
+        "That e-mail address and password do not match. Try again.",
+        "Aterese ya imeile le lefoko la sephiri ga di dumalane. Leka gape.",
+    ),
+    "too_many": (
+        "Too many attempts. Wait a minute, then try again.",
+        "Maiteko a mantsi thata. Leta motsotso, o bo o leka gape.",
+    ),
+    "session_expired": (
+        "Your session ended. Please sign in again.",
+        "Nako ya gago e fedile. Tsweetswee tsena gape.",
+    ),
+    "overview": ("Overview", "Kakaretso"),
+    "comments": ("Comments", "Dikakgelo"),
+    "reports": ("Reports", "Dipego"),
+    "exports": ("Downloads", "Dipotso tsa data"),
+    "users": ("Users", "Badirisi"),
+    "subscriptions": ("E-mail reports", "Dipego ka imeile"),
+    "language": ("Language", "Puo"),
+    "period": ("Period", "Nako"),
+    "department": ("Department", "Lefapha"),
+    "service": ("Service", "Tirelo"),
+    "all_departments": ("All departments", "Mafapha otlhe"),
+    "show": ("Show", "Bontsha"),
+    "include_test": ("Include test and simulated answers", "Akaretsa dikarabo tsa teko"),
+    "test_banner": (
+        "These figures include test and simulated answers: they are not official.",
+        "Dipalo tse di akaretsa dikarabo tsa teko: ga se tsa semmuso.",
+    ),
+    "this_week": ("this week, so far", "beke eno, go fitlha jaanong"),
+    "this_month": ("this month, so far", "kgwedi eno, go fitlha jaanong"),
+    "respondents": ("People who answered", "Batho ba ba arabileng"),
+    "started": ("Interviews started", "Dipotsolotso tse di simolotsweng"),
+    "completion": ("Finished", "Ba feditse"),
+    "no_data": (
+        "Nobody answered in this period and department yet.",
+        "Ga go na ope yo o arabileng mo nakong e le lefapha le.",
+    ),
+    "share_positive": ("Share positive", "Seabe se se siameng"),
+    "interval": ("95% interval", "Sekgala sa 95%"),
+    "ratings": ("Ratings", "Ditekanyetso"),
+    "suppressed": ("too few answers to show", "dikarabo di mmalwa thata"),
+    "no_answers": ("no answers", "ga go na dikarabo"),
+    "suppressed_note": (
+        "A figure based on fewer than {min_cell} ratings is not shown.",
+        "Palo e e theilweng mo ditekanyetsong di le ka fa tlase ga {min_cell} ga e bontshiwe.",
+    ),
+    "attributes_title": (
+        "{area}: share positive for each attribute",
+        "{area}: seabe se se siameng",
+    ),
+    "attributes_desc": (
+        "Percentage of people who agreed, for each attribute, the average of the five, and "
+        "the percentage satisfied overall, each with its 95% interval.",
+        "Phesente ya batho ba ba dumetseng, ka karolo nngwe le nngwe, palogare, le ba ba "
+        "itumetseng ka kakaretso, le sekgala sa 95%.",
+    ),
+    "overall_title": ("Satisfied overall, by service", "Ba itumetse ka kakaretso, ka tirelo"),
+    "trend_week": ("Satisfied overall, week by week", "Ba itumetse, beke le beke"),
+    "trend_month": ("Satisfied overall, month by month", "Ba itumetse, kgwedi le kgwedi"),
+    "trend_desc": (
+        "Each point is that period's own figure, as in its report.",
+        "Ntlha nngwe le nngwe ke palo ya nako eo, jaaka mo pegong ya yone.",
+    ),
+    "breakdowns": ("Satisfied overall, by group", "Ba itumetse, ka setlhopha"),
+    "group": ("Group", "Setlhopha"),
+    "topics": ("What people asked to improve", "Se batho ba kopang gore se tokafadiwe"),
+    "topic": ("Topic", "Setlhogo"),
+    "answers": ("Answers", "Dikarabo"),
+    "examples": ("Examples", "Dikai"),
+    "no_comments": ("No comments in this period.", "Ga go na dikakgelo mo nakong e."),
+    "masked_note": (
+        "Phone numbers, e-mail addresses and ID numbers are hidden.",
+        "Dinomoro tsa mogala, diaterese tsa imeile le dinomoro tsa boitshupo di fitlhilwe.",
+    ),
+    "report": ("Report", "Pego"),
+    "weekly": ("Weekly", "Ya beke"),
+    "monthly": ("Monthly", "Ya kgwedi"),
+    "covers": ("Covers", "E akaretsa"),
+    "download_pdf": ("Download PDF", "Tsenya PDF"),
+    "no_reports": ("No report yet.", "Ga go na pego."),
+    "build_report": ("Build this report now", "Dira pego e jaanong"),
+    "download": ("Download", "Tsenya"),
+    "indicator_table": ("Indicator table", "Lenaane la dipalo"),
+    "microdata": ("Microdata (one row per answer or per person)", "Data ya motho mongwe le mongwe"),
+    "codebook": ("Codebook", "Buka ya dikhoutu"),
+    "format": ("Format", "Sebopego"),
+    "wide": ("One row per person", "Mola o le mongwe ka motho"),
+    "role": ("Role", "Seabe"),
+    "add_user": ("Add a user", "Tsenya modirisi"),
+    "add": ("Add", "Tsenya"),
+    "remove": ("Remove", "Ntsha"),
+    "disable": ("Disable", "Thibela"),
+    "enable": ("Enable", "Bula"),
+    "frequency": ("How often", "Gangwe ka"),
+    "national": ("Botswana, all departments", "Botswana, mafapha otlhe"),
+    "ministry": ("Ministry", "Lefapha la puso"),
+    "saved": ("Saved.", "Go bolokilwe."),
+    "not_found": ("Not found.", "Ga e a bonwa."),
+    "not_allowed": ("You cannot do this.", "Ga o kgone go dira se."),
+    "figures_as_of": ("Figures as of {time} UTC.", "Dipalo tsa {time} UTC."),
+    "question_asked": ("Question asked", "Potso e e bodiwang"),
+    "skip": ("Skip to the content", "Tlolela kwa diteng"),
+}
+
+
+def t(key: str, **values: object) -> str:
+    """Return the dashboard's words for a key in the viewer's language."""
+    english, setswana = WORDS[key]
+    text = setswana if getattr(g, "lang", "en") == "tn" else english
+    return text.format(**values) if values else text
