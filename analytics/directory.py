@@ -1,43 +1,108 @@
-"""The departments the product knows: name, ministry and service area, by referral code.
+"""The departments as reports and the dashboard name them, read from the department registry.
 
-This is the one place that reads the department registry. Until the registry moves into the
-database (issue 11, first half), names come from ``survey_flows.departments`` and the
-ministries from ``INTERIM_MINISTRIES`` below; when the registry lands, only ``departments``
-changes, and the dashboard, the reports and the scheduler follow.
+The registry lives in the database (``departments``; ``bot.departments`` manages it). A
+``Directory`` is one reading of it, taken with the database handle the caller already holds
+(the analytics commands' engine, a dashboard request's session, the scheduler's session),
+so a department added or renamed shows in the next report or page. It holds every
+department, active or not: a department that was deactivated still has answers in the
+periods before, and its reports, breakdowns and pages still name it.
+
+This is the one place that turns a referral code into a name in a reader's language, and a
+ministry into its departments.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
 
 from analytics.errors import InputError
-from analytics.scope import Scope
-from survey_flows.departments import load_departments
+from bot.models import DepartmentRecord
 
-# Which ministry each department of survey_flows/flows/departments.yaml answers to, until the
-# database registry records it with the department.
-INTERIM_MINISTRIES = {
-    "moh-princess-marina": "Ministry of Health",
-    "moh-clinics": "Ministry of Health",
-    "moe-primary": "Ministry of Education and Skills Development",
-    "moe-secondary": "Ministry of Education and Skills Development",
-    "dnrs-omang": "Ministry of Labour and Home Affairs",
-    "dnrs-births": "Ministry of Labour and Home Affairs",
+if TYPE_CHECKING:
+    from analytics.scope import Scope
+
+NATIONAL = {"en": "Botswana, all departments", "tn": "Botswana, mafapha otlhe"}
+NO_LINK = {"en": "No department link", "tn": "Ga go na kgolagano ya lefapha"}
+UNREGISTERED = {
+    "en": "Link not in the registry ({code})",
+    "tn": "Kgolagano e e sa kwadisiwang ({code})",
 }
 
 
+def _pick(names: Mapping[str, str], lang: str) -> str:
+    return names.get(lang) or names["en"]
+
+
 @dataclass(frozen=True)
-class DepartmentInfo:
-    """A department as people name it."""
+class DepartmentName:
+    """A department as readers name it: English and Setswana names, ministry, state."""
 
     code: str
-    names: dict[str, str]  # by language; English is the reference
+    name_en: str
+    name_tn: str
     ministry: str
-    area: str
+    active: bool
 
     def name(self, lang: str) -> str:
-        """Return the department's name in a language (English when it has none)."""
-        return self.names.get(lang) or self.names["en"]
+        """Return the name in a language: Setswana for 'tn', English otherwise."""
+        return (self.name_tn if lang == "tn" else "") or self.name_en
+
+
+@dataclass(frozen=True)
+class Directory:
+    """Every department of the registry, active or not, by referral code."""
+
+    departments: Mapping[str, DepartmentName]
+
+    def name(self, code: str | None, lang: str) -> str:
+        """Return a department's name; say so plainly for a link that no department owns."""
+        if code is None:
+            return _pick(NO_LINK, lang)
+        known = self.departments.get(code)
+        if known is not None:
+            return known.name(lang)
+        return _pick(UNREGISTERED, lang).format(code=code)
+
+    def ministries(self) -> dict[str, list[str]]:
+        """Return each ministry with the codes of all its departments, active or not."""
+        found: dict[str, list[str]] = {}
+        for code, department in sorted(self.departments.items()):
+            found.setdefault(department.ministry, []).append(code)
+        return dict(sorted(found.items()))
+
+    def title(self, kind: str, value: str, lang: str) -> str:
+        """Return the name of what a report covers: a department, a ministry or the country."""
+        if kind == "department":
+            return self.name(value, lang)
+        if kind == "ministry":
+            return value
+        return _pick(NATIONAL, lang)
+
+    def report_scope(
+        self, department: str | None = None, ministry: str | None = None
+    ) -> ReportScope:
+        """Return the scope of a report on a department, a ministry, or (neither) the country."""
+        from analytics.scope import Scope
+
+        if department and ministry:
+            raise InputError("choose --department or --ministry, not both")
+        if department:
+            if department not in self.departments:
+                known = ", ".join(sorted(self.departments)) or "none registered"
+                raise InputError(f"unknown department {department!r}; known codes: {known}")
+            return ReportScope("department", department, Scope.of([department]), self)
+        if ministry:
+            codes = self.ministries().get(ministry)
+            if not codes:
+                known = "; ".join(self.ministries()) or "none registered"
+                raise InputError(f"unknown ministry {ministry!r}; known ministries: {known}")
+            return ReportScope("ministry", ministry, Scope.of(codes), self)
+        return ReportScope("national", "", Scope.everything(), self)
 
 
 @dataclass(frozen=True)
@@ -47,65 +112,27 @@ class ReportScope:
     kind: str  # department, ministry, national
     value: str  # the department code, the ministry's name, or "" for the country
     scope: Scope
+    directory: Directory = field(compare=False, repr=False)
 
     def title(self, lang: str) -> str:
         """Return the name of what the report covers, for its title."""
-        if self.kind == "department":
-            return department_name(self.value, lang)
-        if self.kind == "ministry":
-            return self.value
-        return {"en": "Botswana, all departments", "tn": "Botswana, mafapha otlhe"}.get(
-            lang, "Botswana, all departments"
-        )
+        return self.directory.title(self.kind, self.value, lang)
 
 
-def departments() -> dict[str, DepartmentInfo]:
-    """Return every known department by referral code."""
-    return {
-        code: DepartmentInfo(
-            code=code,
-            names={"en": department.name},
-            ministry=INTERIM_MINISTRIES.get(code, ""),
-            area=department.area,
-        )
-        for code, department in load_departments().items()
-    }
+_QUERY = select(
+    DepartmentRecord.code,
+    DepartmentRecord.name_en,
+    DepartmentRecord.name_tn,
+    DepartmentRecord.ministry,
+    DepartmentRecord.active,
+).order_by(DepartmentRecord.code)
 
 
-def department_name(code: str | None, lang: str) -> str:
-    """Return a department's name; say so plainly for a link that no department owns."""
-    if code is None:
-        return {"tn": "Ga go na kgolagano ya lefapha"}.get(lang, "No department link")
-    known = departments().get(code)
-    if known is not None:
-        return known.name(lang)
-    return {"tn": f"Kgolagano e e sa kwadisiwang ({code})"}.get(
-        lang, f"Link not in the registry ({code})"
-    )
-
-
-def ministries() -> dict[str, list[str]]:
-    """Return each ministry with the codes of its departments."""
-    found: dict[str, list[str]] = {}
-    for code, info in sorted(departments().items()):
-        if info.ministry:
-            found.setdefault(info.ministry, []).append(code)
-    return found
-
-
-def report_scope(department: str | None = None, ministry: str | None = None) -> ReportScope:
-    """Return the scope of a report on a department, a ministry, or (neither) the country."""
-    if department and ministry:
-        raise InputError("choose --department or --ministry, not both")
-    if department:
-        if department not in departments():
-            known = ", ".join(sorted(departments()))
-            raise InputError(f"unknown department {department!r}; known codes: {known}")
-        return ReportScope("department", department, Scope.of([department]))
-    if ministry:
-        codes = ministries().get(ministry)
-        if not codes:
-            known = "; ".join(sorted(ministries()))
-            raise InputError(f"unknown ministry {ministry!r}; known ministries: {known}")
-        return ReportScope("ministry", ministry, Scope.of(codes))
-    return ReportScope("national", "", Scope.everything())
+def read_directory(db: Engine | Session) -> Directory:
+    """Read the registry through an engine or an open session."""
+    if isinstance(db, Engine):
+        with db.connect() as connection:
+            rows = connection.execute(_QUERY).all()
+    else:
+        rows = db.execute(_QUERY).all()
+    return Directory({row.code: DepartmentName(*row) for row in rows})

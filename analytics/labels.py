@@ -13,11 +13,14 @@ from __future__ import annotations
 from datetime import date
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import survey_flows
-from analytics.directory import department_name
 from analytics.load import Period
 from survey_flows.definition import Flow, load_flow
+
+if TYPE_CHECKING:
+    from analytics.directory import Directory
 
 FLOW_FILE = Path(survey_flows.__file__).parent / "flows" / "sdg16_6_2.yaml"
 LANGUAGES = ("en", "tn")
@@ -148,22 +151,28 @@ def answer_label(question_id: str, code: int, lang: str) -> str:
     return option.label if lang == "en" else option.titles.get(lang) or option.label
 
 
-def category(dimension_name: str, value: str, lang: str) -> str:
-    """Return the name of a breakdown category (``2+1`` reads 'Female, Town or city')."""
+def category(dimension_name: str, value: str, lang: str, directory: Directory | None = None) -> str:
+    """Return the name of a breakdown category (``2+1`` reads 'Female, Town or city').
+
+    A department is named from the registry: give the ``directory`` read for the page or
+    report whenever the dimension may be ``department``.
+    """
     if dimension_name == "total":
         return pick(DIMENSIONS["total"], lang)
     names = dimension_name.split("+")
     values = value.split("+") if len(names) > 1 else [value]
-    return ", ".join(_one_category(n, v, lang) for n, v in zip(names, values, strict=True))
+    return ", ".join(
+        _one_category(n, v, lang, directory) for n, v in zip(names, values, strict=True)
+    )
 
 
-def _one_category(name: str, value: str, lang: str) -> str:
-    if value == "unknown":
-        if name == "department":
-            return department_name(None, lang)
-        return pick(UNKNOWN, lang)
+def _one_category(name: str, value: str, lang: str, directory: Directory | None) -> str:
     if name == "department":
-        return department_name(value, lang)
+        if directory is None:
+            raise ValueError("naming a department needs the registry: pass directory=")
+        return directory.name(None if value == "unknown" else value, lang)
+    if value == "unknown":
+        return pick(UNKNOWN, lang)
     if name == "disability":
         return pick(DISABILITY.get(value) or UNKNOWN, lang)
     if name == "week":

@@ -25,7 +25,6 @@ from analytics.codebook import (
 )
 from analytics.directory import ReportScope
 from analytics.estimates import area_table, suppress
-from analytics.scope import Scope
 from analytics.tidy import SurveyData
 from analytics.weights import RakingReport, margin_comparison
 
@@ -166,19 +165,19 @@ def write_report(
     inputs: ReportInputs,
     out: str | Path,
     fmt: str,
-    scope: ReportScope | None = None,
+    scope: ReportScope,
     label: str | None = None,
     lang: str = "en",
 ) -> Path:
     """Write the report as PDF or Markdown (with PNG charts beside it); return its path.
 
     ``out`` is the file to write, or a folder to write ``report-<kind>-<period>.<ext>`` into.
+    ``scope`` says whom it covers and names the departments (``Directory.report_scope``).
     """
     from analytics.periods import period_label
     from analytics.report_content import build_document
     from analytics.report_render import write_markdown, write_pdf
 
-    scope = scope or ReportScope("national", "", Scope.everything())
     label = label or period_label(inputs.kind, inputs.data.period)
     target = Path(out)
     if target.suffix.lower() not in (".pdf", ".md"):

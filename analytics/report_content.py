@@ -256,7 +256,7 @@ def build_document(
     if inputs.kind == "month":
         doc.blocks.extend(_trend_blocks(inputs, lang))
     if scope.kind != "department":
-        doc.blocks.extend(_department_blocks(inputs, lang))
+        doc.blocks.extend(_department_blocks(inputs, scope, lang))
     doc.blocks.extend(_composition_blocks(inputs, lang))
     doc.blocks.extend(_completion_blocks(inputs, lang))
     doc.blocks.extend(_topic_blocks(inputs, lang))
@@ -295,13 +295,13 @@ def _trend_blocks(inputs: ReportInputs, lang: str) -> list[Block]:
     ]
 
 
-def _department_blocks(inputs: ReportInputs, lang: str) -> list[Block]:
+def _department_blocks(inputs: ReportInputs, scope: ReportScope, lang: str) -> list[Block]:
     by_department = overall_by(inputs, "department")
     if by_department.empty:
         return []
     rows = [
         [
-            labels.category("department", r.category, lang),
+            labels.category("department", r.category, lang, scope.directory),
             labels.area(r.service_area, lang),
             pct(r.percent),
             f"{int(r.n_valid):,}",

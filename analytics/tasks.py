@@ -17,7 +17,7 @@ from tqdm import tqdm
 
 from analytics.breakdowns import STANDARD, parse_breakdowns
 from analytics.codebook import AREAS
-from analytics.directory import report_scope
+from analytics.directory import read_directory
 from analytics.errors import InputError, NoDataError
 from analytics.estimates import indicator_tables
 from analytics.export import (
@@ -242,7 +242,7 @@ def write_period_report(
         kind, period = period_name, Period.containing(period_name, day.date())
     else:
         kind, period = parse_period(period_name, today)
-    scope = report_scope(department, ministry)
+    scope = read_directory(get_engine()).report_scope(department, ministry)
     inputs = report_inputs(
         get_engine, kind, period, scope.scope, margins, trim, min_cell, include_test, say
     )

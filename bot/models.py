@@ -260,6 +260,8 @@ class DepartmentServiceArea(Base):
             name="known_area",
         ),
     )
+
+
 # --- the dashboard, its users and the reports (issue 11) ---------------------------------
 
 

@@ -29,7 +29,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from analytics import defaults, labels
-from analytics.directory import report_scope
+from analytics.directory import Directory, ReportScope, read_directory
 from analytics.errors import AnalyticsError, NoDataError
 from analytics.load import Period
 from analytics.periods import parse_period, period_label
@@ -48,12 +48,12 @@ MAIL_RETRY = timedelta(minutes=15)
 MAX_MAIL_ATTEMPTS = 5
 
 
-def _scope(scope_kind: str, scope_value: str):  # type: ignore[no-untyped-def]
+def _scope(directory: Directory, scope_kind: str, scope_value: str) -> ReportScope:
     if scope_kind == "department":
-        return report_scope(department=scope_value)
+        return directory.report_scope(department=scope_value)
     if scope_kind == "ministry":
-        return report_scope(ministry=scope_value)
-    return report_scope()
+        return directory.report_scope(ministry=scope_value)
+    return directory.report_scope()
 
 
 def build_report(
@@ -72,7 +72,8 @@ def build_report(
     from analytics.report import write_report
 
     _, period = parse_period(label, clock().date())
-    scope = _scope(scope_kind, scope_value)
+    with sessions() as session:
+        scope = _scope(read_directory(session), scope_kind, scope_value)
     assert period.start is not None and period.end is not None
     now = clock()
     with sessions() as session, session.begin():
@@ -163,16 +164,16 @@ def due_reports(
     return sorted(due)
 
 
-def _subject(report: Report) -> str:
-    scope = _scope(report.scope_kind, report.scope_value)
+def _subject(report: Report, directory: Directory) -> str:
+    covers = directory.title(report.scope_kind, report.scope_value, report.language)
     when = labels.period_name(report.frequency, report.period_label, report.language)
     kind = "Weekly" if report.frequency == "week" else "Monthly"
-    return f"{kind} report, {scope.title(report.language)}: {when}"
+    return f"{kind} report, {covers}: {when}"
 
 
-def _body(report: Report) -> str:
+def _body(report: Report, subject: str) -> str:
     return (
-        f"{_subject(report)}.\n\n"
+        f"{subject}.\n\n"
         f"{report.respondents or 0:,} people answered in this period. The report is attached "
         "as a PDF; the last page says how the figures were computed.\n\n"
         "You receive this because you subscribed to these reports. Ask the dashboard's "
@@ -279,9 +280,10 @@ class ReportScheduler:
             with self.sessions() as session:
                 stored = session.get(Report, report.id)
                 pdf = stored.pdf if stored is not None else None
+                subject = _subject(report, read_directory(session))
             name = f"report-{report.period_label}-{report.scope_value or 'national'}.pdf"
             message = build_message(
-                self.mail_from, email, _subject(report), _body(report), (name, pdf or b"")
+                self.mail_from, email, subject, _body(report, subject), (name, pdf or b"")
             )
             try:
                 send(self.smtp_url, message)

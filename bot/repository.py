@@ -439,6 +439,8 @@ def page_rows(session: Session) -> list[tuple[FacebookPage, list[str]]]:
     ):
         served.setdefault(str(page_id), []).append(code)
     return [(page, served.get(page.page_id, [])) for page in pages]
+
+
 # --- dashboard users, report subscriptions, reports, snapshots (issue 11) --------------
 # Reads of survey data for the dashboard take the viewer's Scope and apply it here, in the
 # statement: no caller filters departments by hand.

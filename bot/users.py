@@ -16,6 +16,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Session
 
 from bot import repository
+from bot.departments import get_department, list_departments
 from bot.models import User
 
 ROLES = ("admin", "analyst", "viewer")
@@ -36,10 +37,10 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def check_new_user(email: str, role: str, department: str | None, password: str) -> None:
+def check_new_user(
+    session: Session, email: str, role: str, department: str | None, password: str
+) -> None:
     """Raise UserError when the values cannot make a user."""
-    from analytics.directory import departments
-
     if not _EMAIL.match(email.strip()):
         raise UserError(f"{email!r} is not an e-mail address")
     if role not in ROLES:
@@ -48,10 +49,9 @@ def check_new_user(email: str, role: str, department: str | None, password: str)
         raise UserError("a viewer needs --department CODE: the department they may see")
     if role != "viewer" and department:
         raise UserError("only a viewer belongs to a department; admins and analysts see all")
-    if department and department not in departments():
-        raise UserError(
-            f"unknown department {department!r}; known: {', '.join(sorted(departments()))}"
-        )
+    if department and get_department(session, department) is None:
+        known = ", ".join(d.code for d in list_departments(session, include_inactive=True))
+        raise UserError(f"unknown department {department!r}; known: {known}")
     if len(password) < MIN_PASSWORD:
         raise UserError(f"the password needs at least {MIN_PASSWORD} characters")
 
@@ -66,7 +66,7 @@ def create_user(
     language: str = "en",
 ) -> User:
     """Create a user after checking every value; raise UserError otherwise."""
-    check_new_user(email, role, department, password)
+    check_new_user(session, email, role, department, password)
     if repository.find_user(session, email) is not None:
         raise UserError(f"a user {email} exists already")
     return repository.add_user(

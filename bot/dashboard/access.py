@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from analytics import defaults
 from analytics.breakdowns import STANDARD, Breakdown
-from analytics.directory import DepartmentInfo, departments
+from analytics.directory import DepartmentName, Directory
 from analytics.estimates import indicator_tables
 from analytics.periods import period_label, recent_periods
 from analytics.scope import Scope
@@ -98,19 +98,45 @@ _LOCK = threading.Lock()
 class ScopedReader:
     """The dashboard's reads for one viewer's scope."""
 
-    def __init__(self, scope: Scope, store: SnapshotStore, sessions: sessionmaker[Session]) -> None:
+    def __init__(
+        self,
+        scope: Scope,
+        store: SnapshotStore,
+        sessions: sessionmaker[Session],
+        directory: Directory,
+    ) -> None:
         self.scope = scope
         self.store = store
         self.sessions = sessions
+        self.directory = directory
 
     # --- the scope ------------------------------------------------------------------
 
-    def departments(self) -> list[DepartmentInfo]:
-        """Return the departments the viewer may choose, by name."""
-        return sorted(
-            (d for d in departments().values() if self.scope.allows(d.code)),
-            key=lambda d: d.names["en"],
+    def departments(self, lang: str, filters: Filters | None = None) -> list[DepartmentName]:
+        """Return the departments the viewer may choose, by name in their language.
+
+        A viewer's own department is always there. Otherwise a deactivated department is
+        offered only where it has data: for a chosen period, if anyone answered through it
+        then (or the page asks for it); in a form that picks the period itself (``filters``
+        None), always.
+        """
+        answered = None
+        if filters is not None and self.scope.national:
+            answered = self._answered(filters) | {filters.department}
+        offered = (
+            d
+            for d in self.directory.departments.values()
+            if self.scope.allows(d.code) and (d.active or answered is None or d.code in answered)
         )
+        return sorted(offered, key=lambda d: d.name(lang).casefold())
+
+    def _answered(self, filters: Filters) -> set[str | None]:
+        """Return the departments that have respondents or interviews in a period."""
+        data = self.period_data(filters)
+        codes: set[str | None] = set(data.conversations["department"].dropna())
+        if data.survey is not None:
+            codes |= set(data.survey.respondents["department"].dropna())
+        return codes
 
     def view(self, department: str | None) -> Scope:
         """Return the scope of a page that asks for one department (or for all of its own)."""
@@ -213,6 +239,8 @@ class ScopedReader:
             return report, report.pdf
 
 
-def reader_for(user: User, store: SnapshotStore, sessions: sessionmaker[Session]) -> ScopedReader:
+def reader_for(
+    user: User, store: SnapshotStore, sessions: sessionmaker[Session], directory: Directory
+) -> ScopedReader:
     """Return the reads a signed-in person may make."""
-    return ScopedReader(scope_of(user), store, sessions)
+    return ScopedReader(scope_of(user), store, sessions, directory)

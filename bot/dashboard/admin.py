@@ -10,10 +10,9 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import AnyOf, DataRequired, Length
 
-from analytics.directory import departments, ministries
 from bot import repository
 from bot.clock import utcnow
-from bot.dashboard.blueprint import blueprint, requires
+from bot.dashboard.blueprint import blueprint, directory, requires
 from bot.dashboard.text import t
 from bot.models import Subscription
 from bot.users import ROLES, UserError, create_user
@@ -36,19 +35,21 @@ class SubscriptionForm(FlaskForm):  # type: ignore[misc]
 
 
 def _department_choices() -> list[tuple[str, str]]:
-    named = ((code, d.name(g.lang)) for code, d in departments().items())
-    return [("", "-"), *sorted(named, key=lambda c: c[1])]
+    named = ((code, d.name(g.lang)) for code, d in directory().departments.items())
+    return [("", "-"), *sorted(named, key=lambda c: c[1].casefold())]
 
 
 def _scope_choices() -> list[tuple[str, str]]:
+    registry = directory()
     weekly = [
         (f"week|department|{code}", f"{t('weekly')}: {d.name(g.lang)}")
-        for code, d in sorted(departments().items())
+        for code, d in sorted(registry.departments.items())
     ]
     monthly = [
-        (f"month|ministry|{name}", f"{t('monthly')}: {name}") for name in sorted(ministries())
+        (f"month|ministry|{name}", f"{t('monthly')}: {name}") for name in registry.ministries()
     ]
-    return [*weekly, *monthly, ("month|national|", f"{t('monthly')}: {t('national')}")]
+    national = registry.title("national", "", g.lang)
+    return [*weekly, *monthly, ("month|national|", f"{t('monthly')}: {national}")]
 
 
 @blueprint.route("/users", methods=["GET", "POST"])

@@ -15,6 +15,7 @@ from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
 from wtforms.validators import ValidationError
 
 from analytics import labels
+from analytics.directory import Directory, read_directory
 from bot import repository
 from bot.clock import utcnow
 from bot.dashboard.text import t
@@ -78,6 +79,20 @@ def requires(*roles: str) -> Callable[[F], F]:
 ANYONE = ("admin", "analyst", "viewer")
 
 
+def directory() -> Directory:
+    """Return the department registry, read once per request (a change shows at once)."""
+    if "directory" not in g:
+        with current_app.extensions["sessions"]() as db:
+            g.directory = read_directory(db)
+    found: Directory = g.directory
+    return found
+
+
+def department_name(code: str | None) -> str:
+    """Return a department's name in the viewer's language."""
+    return directory().name(code, getattr(g, "lang", "en"))
+
+
 @blueprint.before_request
 def before() -> None:
     """Pick the language, end old sessions and check the CSRF token of every form post."""
@@ -104,6 +119,7 @@ def helpers() -> dict[str, Any]:
     return {
         "t": t,
         "labels": labels,
+        "department_name": department_name,
         "lang": getattr(g, "lang", "en"),
         "csrf_token": generate_csrf,
     }

@@ -88,16 +88,16 @@ def subscriptions_add(
 ) -> None:
     """Send a report to EMAIL every week (--weekly --department) or month (--monthly,
     with --department, --ministry, or neither for the whole country)."""
-    from analytics.directory import report_scope
+    from analytics.directory import read_directory
     from analytics.errors import InputError
 
     if frequency is None:
         raise click.ClickException("choose --weekly or --monthly")
-    try:
-        scope = report_scope(department, ministry)
-    except InputError as error:
-        raise click.ClickException(str(error)) from error
     with current_app.extensions["writer_sessions"]() as db, db.begin():
+        try:
+            scope = read_directory(db).report_scope(department, ministry)
+        except InputError as error:
+            raise click.ClickException(str(error)) from error
         added = repository.add_subscription(
             db,
             Subscription(

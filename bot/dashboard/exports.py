@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from flask import Response, abort, current_app, render_template, request
+from flask import Response, abort, current_app, g, render_template, request
 from flask_login import current_user
 
 from analytics import defaults
@@ -72,7 +72,7 @@ def downloads() -> Any:
     return render_template(
         "dashboard/downloads.html",
         periods=period_choices(today),
-        departments=scoped.departments(),
+        departments=scoped.departments(g.lang),
         national=scoped.scope.national,
         analyst=current_user.role in ("admin", "analyst"),
         indicator_formats=defaults.INDICATOR_FORMATS,

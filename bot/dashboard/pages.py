@@ -17,7 +17,7 @@ from analytics.periods import parse_period, period_label, recent_periods
 from bot.clock import utcnow
 from bot.dashboard import charts
 from bot.dashboard.access import Filters, OutOfScope, ScopedReader, reader_for
-from bot.dashboard.blueprint import ANYONE, blueprint, requires
+from bot.dashboard.blueprint import ANYONE, blueprint, directory, requires
 from bot.dashboard.text import t
 
 BREAKDOWNS = ("sex", "age_band", "urban_rural", "income_band", "disability")
@@ -29,6 +29,7 @@ def reader() -> ScopedReader:
         current_user.as_user(),
         current_app.extensions["dashboard_snapshots"],
         current_app.extensions["sessions"],
+        directory(),
     )
 
 
@@ -103,12 +104,12 @@ def _context(scoped: ScopedReader, filters: Filters, today: date) -> dict[str, A
     return {
         "filters": filters,
         "periods": period_choices(today),
-        "departments": scoped.departments(),
+        "departments": scoped.departments(g.lang, filters),
         "national": scoped.scope.national,
         "min_cell": defaults.MIN_CELL,
         "period_name": labels.period_name(filters.kind, filters.label, g.lang),
-        "department_name": (
-            labels.category("department", filters.department, g.lang)
+        "shown_department": (
+            scoped.directory.name(filters.department, g.lang)
             if filters.department
             else (t("all_departments") if scoped.scope.national else None)
         ),

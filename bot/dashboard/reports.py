@@ -19,10 +19,8 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 
 from analytics import labels
-from analytics.directory import ReportScope
-from analytics.scope import Scope
 from bot.clock import utcnow
-from bot.dashboard.access import OutOfScope
+from bot.dashboard.access import OutOfScope, ScopedReader
 from bot.dashboard.blueprint import ANYONE, blueprint, requires
 from bot.dashboard.pages import period_choices, reader
 from bot.dashboard.text import t
@@ -35,17 +33,11 @@ class BuildForm(FlaskForm):  # type: ignore[misc]
     department = StringField("department")
 
 
-def _choices(scoped: Any) -> dict[str, list[tuple[str, str]]]:
-    departments = [(d.code, d.name(g.lang)) for d in scoped.departments()]
+def _choices(scoped: ScopedReader) -> dict[str, list[tuple[str, str]]]:
+    departments = [(d.code, d.name(g.lang)) for d in scoped.departments(g.lang)]
     if scoped.scope.national:
-        departments.insert(0, ("", t("national")))
+        departments.insert(0, ("", scoped.directory.title("national", "", g.lang)))
     return {"periods": period_choices(utcnow().date()), "departments": departments}
-
-
-def report_title(report: Any, lang: str) -> str:
-    """Return what a report covers, in words."""
-    scope = ReportScope(report.scope_kind, report.scope_value, Scope(None))
-    return scope.title(lang)
 
 
 @blueprint.get("/reports")
@@ -57,7 +49,7 @@ def reports() -> Any:
         (
             r,
             labels.period_name(r.frequency, r.period_label, g.lang),
-            report_title(r, g.lang),
+            scoped.directory.title(r.scope_kind, r.scope_value, g.lang),
         )
         for r in scoped.reports()
     ]

@@ -109,7 +109,6 @@ WORDS: dict[str, tuple[str, str]] = {
     "disable": ("Disable", "Thibela"),
     "enable": ("Enable", "Bula"),
     "frequency": ("How often", "Gangwe ka"),
-    "national": ("Botswana, all departments", "Botswana, mafapha otlhe"),
     "ministry": ("Ministry", "Lefapha la puso"),
     "saved": ("Saved.", "Go bolokilwe."),
     "not_found": ("Not found.", "Ga e a bonwa."),
