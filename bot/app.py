@@ -12,6 +12,7 @@ from bot.conversation import TurnDeps
 from bot.db import make_engine, make_session_factory
 from bot.delivery import Delivery, Sender, SimulatorSender
 from bot.departments import AreaLookup
+from bot.headers import register_security_headers
 from bot.inbox import Inbox
 from bot.messenger.client import MessengerClient
 from bot.pages import PageSenders, TokenCipher, redact_tokens_in_logs
@@ -35,6 +36,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     )
     register_services(app, settings)
     register_blueprints(app, settings)
+    register_security_headers(app, settings.production)
     register_commands(app)
     configure_logging(settings)
     if settings.embedded_worker:
