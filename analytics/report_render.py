@@ -31,6 +31,13 @@ from analytics.report_content import (
 )
 
 FONTS = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+# The faces any PDF of the product prints with (reports here, posters in bot.assets).
+FONT_FILES = {
+    ("DejaVu", ""): "DejaVuSans.ttf",
+    ("DejaVu", "B"): "DejaVuSans-Bold.ttf",
+    ("DejaVu", "I"): "DejaVuSans-Oblique.ttf",
+    ("DejaVuMono", "B"): "DejaVuSansMono-Bold.ttf",
+}
 INK, BAR, WHISKER = "#1a1a1a", "#1f4e79", "#000000"
 SUPPRESSED = "too few answers to show"
 
@@ -106,12 +113,21 @@ def _lines_png(chart: Lines, dpi: int) -> bytes:
     return _png(figure)
 
 
+def add_fonts(pdf: FPDF, *faces: tuple[str, str]) -> None:
+    """Give a PDF the DejaVu faces it uses (family, style), as keys of ``FONT_FILES``.
+
+    DejaVu prints every letter of English and Setswana (and most scripts), and every face
+    added is embedded, so add only the ones the document uses.
+    """
+    for family, style in faces:
+        pdf.add_font(family, style, str(FONTS / FONT_FILES[family, style]))
+
+
 class _Pdf(FPDF):
     def __init__(self, title: str) -> None:
         super().__init__(format="A4")
         self.report_title = title
-        self.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
-        self.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+        add_fonts(self, ("DejaVu", ""), ("DejaVu", "B"))
         self.set_auto_page_break(True, margin=16)
         self.set_margins(16, 16, 16)
         self.set_title(title)
