@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from analytics.directory import DepartmentName
 from bot import repository
 from bot.clock import utcnow
 from bot.messenger.events import REF_PATTERN
@@ -39,20 +40,12 @@ class DepartmentError(ValueError):
 
 
 @dataclass(frozen=True)
-class Department:
-    """A department as the rest of the product sees it."""
+class Department(DepartmentName):
+    """A department as the rest of the product sees it: its names, ministry and state (as
+    reports name it, ``analytics.directory``), the service areas it provides and its Page."""
 
-    code: str
-    name_en: str
-    name_tn: str
-    ministry: str
-    service_areas: tuple[str, ...]
-    active: bool
-    page_id: str | None
-
-    def name(self, lang: str) -> str:
-        """Return the name in a language ('tn' for Setswana, English otherwise)."""
-        return self.name_tn if lang == "tn" else self.name_en
+    service_areas: tuple[str, ...] = ()
+    page_id: str | None = None
 
 
 def _department(record: DepartmentRecord, areas: Iterable[str]) -> Department:

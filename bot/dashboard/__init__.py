@@ -20,7 +20,7 @@ from bot.db import make_session_factory
 
 def init_app(app: Flask, settings: Settings) -> None:
     """Mount the dashboard on the app."""
-    from bot.dashboard import admin, auth, exports, pages, reports  # noqa: F401  (routes)
+    from bot.dashboard import admin, auth, departments, exports, pages, reports  # noqa: F401
 
     engine = app.extensions["db_engine"]
     # Writes take SQLite's write lock when they begin (bot.db): a deferred transaction that

@@ -12,7 +12,7 @@ from wtforms.validators import AnyOf, DataRequired, Length
 
 from bot import repository
 from bot.clock import utcnow
-from bot.dashboard.blueprint import blueprint, directory, requires
+from bot.dashboard.blueprint import blueprint, choice_name, directory, requires
 from bot.dashboard.text import t
 from bot.models import Subscription
 from bot.users import ROLES, UserError, create_user
@@ -35,14 +35,14 @@ class SubscriptionForm(FlaskForm):  # type: ignore[misc]
 
 
 def _department_choices() -> list[tuple[str, str]]:
-    named = ((code, d.name(g.lang)) for code, d in directory().departments.items())
+    named = ((code, choice_name(d)) for code, d in directory().departments.items())
     return [("", "-"), *sorted(named, key=lambda c: c[1].casefold())]
 
 
 def _scope_choices() -> list[tuple[str, str]]:
     registry = directory()
     weekly = [
-        (f"week|department|{code}", f"{t('weekly')}: {d.name(g.lang)}")
+        (f"week|department|{code}", f"{t('weekly')}: {choice_name(d)}")
         for code, d in sorted(registry.departments.items())
     ]
     monthly = [

@@ -15,7 +15,7 @@ from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
 from wtforms.validators import ValidationError
 
 from analytics import labels
-from analytics.directory import Directory, read_directory
+from analytics.directory import DepartmentName, Directory, read_directory
 from bot import repository
 from bot.clock import utcnow
 from bot.dashboard.text import t
@@ -93,6 +93,12 @@ def department_name(code: str | None) -> str:
     return directory().name(code, getattr(g, "lang", "en"))
 
 
+def choice_name(department: DepartmentName) -> str:
+    """Return a department's name as a choice in a list: marked if no longer active."""
+    name = department.name(getattr(g, "lang", "en"))
+    return name if department.active else f"{name} ({t('inactive')})"
+
+
 @blueprint.before_request
 def before() -> None:
     """Pick the language, end old sessions and check the CSRF token of every form post."""
@@ -120,6 +126,7 @@ def helpers() -> dict[str, Any]:
         "t": t,
         "labels": labels,
         "department_name": department_name,
+        "choice_name": choice_name,
         "lang": getattr(g, "lang", "en"),
         "csrf_token": generate_csrf,
     }

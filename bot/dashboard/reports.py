@@ -21,7 +21,7 @@ from wtforms import StringField
 from analytics import labels
 from bot.clock import utcnow
 from bot.dashboard.access import OutOfScope, ScopedReader
-from bot.dashboard.blueprint import ANYONE, blueprint, requires
+from bot.dashboard.blueprint import ANYONE, blueprint, choice_name, requires
 from bot.dashboard.pages import period_choices, reader
 from bot.dashboard.text import t
 
@@ -34,7 +34,7 @@ class BuildForm(FlaskForm):  # type: ignore[misc]
 
 
 def _choices(scoped: ScopedReader) -> dict[str, list[tuple[str, str]]]:
-    departments = [(d.code, d.name(g.lang)) for d in scoped.departments(g.lang)]
+    departments = [(d.code, choice_name(d)) for d in scoped.departments(g.lang)]
     if scoped.scope.national:
         departments.insert(0, ("", scoped.directory.title("national", "", g.lang)))
     return {"periods": period_choices(utcnow().date()), "departments": departments}

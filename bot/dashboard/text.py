@@ -116,6 +116,63 @@ WORDS: dict[str, tuple[str, str]] = {
     "figures_as_of": ("Figures as of {time} UTC.", "Dipalo tsa {time} UTC."),
     "question_asked": ("Question asked", "Potso e e bodiwang"),
     "skip": ("Skip to the content", "Tlolela kwa diteng"),
+    "inactive": ("no longer active", "ga le sa dire"),
+    "departments": ("Departments", "Mafapha"),
+    "add_department": ("Add a department", "Tsenya lefapha"),
+    "department_added": ("{name} was added.", "{name} le tsentswe."),
+    "department_deactivated": (
+        "{name} is no longer offered. Its link still opens the survey.",
+        "{name} ga le sa tlhole le bontshiwa. Kgolagano ya lone e sa ntse e bula dipotso.",
+    ),
+    "department_activated": ("{name} is offered again.", "{name} le bontshiwa gape."),
+    "code": ("Code", "Khoutu"),
+    "code_hint": (
+        "The ref of the department's link, m.me/<page>?ref=<code>: letters, digits, - _ or =, "
+        "for example moh-clinics. It cannot be changed later.",
+        "Khoutu ya kgolagano ya lefapha, m.me/<page>?ref=<khoutu>: ditlhaka, dinomoro, - _ "
+        "kgotsa =, jaaka moh-clinics. Ga e ka ke ya fetolwa morago.",
+    ),
+    "name_en": ("Name in English", "Leina ka Sekgoa"),
+    "name_tn": ("Name in Setswana (optional)", "Leina ka Setswana (ga go patelesege)"),
+    "name_tn_hint": (
+        "Left empty, the English name is shown to Setswana readers.",
+        "Fa le sa kwalwa, leina la Sekgoa le a bontshiwa.",
+    ),
+    "ministry_hint": (
+        "Type it as the other departments of the ministry have it, so its reports gather them.",
+        "Le kwale jaaka mafapha a mangwe a lefapha la puso a le kwadile.",
+    ),
+    "first_area": ("Service asked about first", "Tirelo e e botswang pele"),
+    "choose": ("Choose one", "Tlhopha nngwe"),
+    "other_areas": ("Other services it provides", "Ditirelo tse dingwe tse le di neelang"),
+    "page": ("Facebook Page", "Tsebe ya Facebook"),
+    "central_page": ("The central survey Page", "Tsebe e kgolo ya dipotso"),
+    "asked_first": ("asked first", "e bodiwa pele"),
+    "services": ("Services", "Ditirelo"),
+    "state": ("State", "Seemo"),
+    "active": ("active", "le a dira"),
+    "link": ("Link", "Kgolagano"),
+    "assets": ("Link, QR codes and poster", "Kgolagano, dikhoutu tsa QR le phousetara"),
+    "link.txt": ("Link (text)", "Kgolagano (mokwalo)"),
+    "qr.png": ("QR code (PNG)", "Khoutu ya QR (PNG)"),
+    "qr.svg": ("QR code (SVG, for print)", "Khoutu ya QR (SVG, go gatisa)"),
+    "poster.pdf": ("Poster (PDF, A4)", "Phousetara (PDF, A4)"),
+    "no_assets_inactive": (
+        "Activate it to download new assets.",
+        "Le dire gore o kgone go tsenya tse dintšhwa.",
+    ),
+    "no_central_page": (
+        "Links, QR codes and posters need a Page to point to.",
+        "Dikgolagano, dikhoutu tsa QR le diphousetara di tlhoka tsebe.",
+    ),
+    "deactivate": ("Deactivate", "Emisa"),
+    "activate": ("Activate", "Dira gape"),
+    "fix_errors": ("Please correct the following", "Tsweetswee baakanya tse di latelang"),
+    "missing_code": ("Give the department a code.", "Naya lefapha khoutu."),
+    "missing_name_en": ("Give the department's name in English.", "Naya leina ka Sekgoa."),
+    "missing_ministry": ("Give the ministry it belongs to.", "Naya lefapha la puso."),
+    "missing_area": ("Choose the service asked about first.", "Tlhopha tirelo e e botswang pele."),
+    "too_long": ("Keep it to {limit} characters.", "E seka ya feta ditlhaka di le {limit}."),
 }
 
 

@@ -79,12 +79,20 @@ def test_a_viewer_of_a_department_sees_nothing_of_another_on_any_route(filled, c
     assert f"/dashboard/reports/{ids['b']}.pdf" not in listed
     assert f"/dashboard/reports/{ids['national']}.pdf" not in listed
 
-    # Microdata hold every department: viewers get none. Admin pages are closed too.
+    # Microdata hold every department: viewers get none. Admin pages are closed too,
+    # department management included, for their own department as for another.
     for url in (
         f"/dashboard/downloads/microdata?period={WEEK}&format=csv",
         f"/dashboard/downloads/microdata?period={WEEK}&format=csv&codebook=1",
         "/dashboard/users",
         "/dashboard/subscriptions",
+        "/dashboard/departments",
+        "/dashboard/departments/new",
+        *(
+            f"/dashboard/departments/{code}/{name}"
+            for code in (DEPARTMENT_A, DEPARTMENT_B)
+            for name in ("link.txt", "qr.png", "qr.svg", "poster.pdf")
+        ),
     ):
         assert viewer.get(url).status_code == 403, url
 
@@ -101,11 +109,17 @@ def test_a_viewer_cannot_build_or_post_for_another_department(filled, client_for
         assert response.status_code == 404
     with filled.extensions["sessions"]() as db:
         assert db.scalars(select(Report)).all() == []
-    for url in ("/dashboard/users", "/dashboard/subscriptions"):
+    for url in (
+        "/dashboard/users",
+        "/dashboard/subscriptions",
+        "/dashboard/departments/new",
+        f"/dashboard/departments/{DEPARTMENT_B}/deactivate",
+        f"/dashboard/departments/{DEPARTMENT_A}/deactivate",
+    ):
         assert (
             viewer.post(url, data={"csrf_token": token, "email": "x@example.org"}).status_code
             == 403
-        )
+        ), url
 
 
 def test_the_indicator_download_of_a_viewer_covers_their_department_only(filled, client_for):
