@@ -107,7 +107,8 @@ def _rgb(color: tuple[float, float, float]) -> tuple[int, int, int]:
 def _wrap(pdf: FPDF, text: str, font: Font, width: float) -> list[str]:
     """Return the text broken into lines that fit the width (words first, then letters)."""
     pdf.set_font(*font)
-    lines: list[str] = pdf.multi_cell(width, text=text, dry_run=True, output="LINES")
+    lines = pdf.multi_cell(width, text=text, dry_run=True, output="LINES")
+    assert isinstance(lines, list)
     return lines
 
 
