@@ -48,9 +48,13 @@ def _settings() -> Settings:
 
 @contextmanager
 def _session() -> Iterator[Session]:
-    """A session whose work is committed at the end; a known problem becomes one line."""
+    """A session whose work is committed at the end; a known problem becomes one line.
+
+    It takes SQLite's write lock when it begins (``bot.db``), so a command that reads and
+    then writes waits for a running worker instead of failing.
+    """
     try:
-        with current_app.extensions["sessions"]() as session:
+        with current_app.extensions["writer_sessions"]() as session:
             yield session
             session.commit()
     except PROBLEMS as exc:

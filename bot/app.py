@@ -94,11 +94,12 @@ def register_services(app: Flask, settings: Settings) -> None:
     delivery = Delivery(writer_sessions, sender_for_page)
     from bot import report_schedule
 
-    reports = report_schedule.for_app(app, settings, engine, sessions)
+    reports = report_schedule.for_app(app, settings, engine, writer_sessions)
     worker = Worker(writer_sessions, deps, delivery, scheduler=reports)
     app.extensions.update(
         db_engine=engine,
         sessions=sessions,
+        writer_sessions=writer_sessions,
         classifier=classifier,
         inbox=Inbox(writer_sessions, wake=worker.wake),
         delivery=delivery,

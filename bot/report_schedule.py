@@ -313,14 +313,12 @@ class ReportScheduler:
 
 
 def for_app(
-    app: Flask, settings: Settings, engine: Engine, sessions: sessionmaker[Session]
+    app: Flask, settings: Settings, engine: Engine, writer_sessions: sessionmaker[Session]
 ) -> ReportScheduler:
     """Return the app's scheduler of e-mailed reports and dashboard snapshots."""
-    from bot.db import make_session_factory
-
     scheduler = ReportScheduler(
         engine,
-        make_session_factory(engine, writer=True),
+        writer_sessions,
         settings.smtp_url,
         settings.mail_from,
         refresh_snapshots=lambda today: app.extensions["dashboard_snapshots"].refresh(today),

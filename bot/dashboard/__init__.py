@@ -15,20 +15,16 @@ from flask import Flask
 from bot.config import Settings
 from bot.dashboard.blueprint import blueprint, limiter, login_manager
 from bot.dashboard.snapshots import SnapshotStore
-from bot.db import make_session_factory
 
 
 def init_app(app: Flask, settings: Settings) -> None:
     """Mount the dashboard on the app."""
     from bot.dashboard import admin, auth, departments, exports, pages, reports  # noqa: F401
 
-    engine = app.extensions["db_engine"]
     # Writes take SQLite's write lock when they begin (bot.db): a deferred transaction that
     # reads and then writes would fail at once while the worker writes.
-    writes = make_session_factory(engine, writer=True)
-    app.extensions["writer_sessions"] = writes
     app.extensions["dashboard_snapshots"] = SnapshotStore(
-        engine, app.extensions["sessions"], writes
+        app.extensions["db_engine"], app.extensions["sessions"], app.extensions["writer_sessions"]
     )
     app.config.update(
         SESSION_COOKIE_HTTPONLY=True,
