@@ -120,23 +120,19 @@ class ScopedReader:
         then (or the page asks for it); in a form that picks the period itself (``filters``
         None), always.
         """
-        answered = None
-        if filters is not None and self.scope.national:
+        in_scope = [d for d in self.directory.departments.values() if self.scope.allows(d.code)]
+        if filters is not None and self.scope.national and not all(d.active for d in in_scope):
             answered = self._answered(filters) | {filters.department}
-        offered = (
-            d
-            for d in self.directory.departments.values()
-            if self.scope.allows(d.code) and (d.active or answered is None or d.code in answered)
-        )
-        return sorted(offered, key=lambda d: d.name(lang).casefold())
+            in_scope = [d for d in in_scope if d.active or d.code in answered]
+        return sorted(in_scope, key=lambda d: d.name(lang).casefold())
 
     def _answered(self, filters: Filters) -> set[str | None]:
         """Return the departments that have respondents or interviews in a period."""
         data = self.period_data(filters)
-        codes: set[str | None] = set(data.conversations["department"].dropna())
+        frames = [data.conversations]
         if data.survey is not None:
-            codes |= set(data.survey.respondents["department"].dropna())
-        return codes
+            frames.append(data.survey.respondents)
+        return {code for frame in frames for code in frame["department"].dropna().unique()}
 
     def view(self, department: str | None) -> Scope:
         """Return the scope of a page that asks for one department (or for all of its own)."""
