@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from analytics import labels
 from bot.assets import ASSET_TYPES, asset, department_for_assets
-from bot.dashboard.blueprint import blueprint, requires
+from bot.dashboard.blueprint import blueprint, directory, requires
 from bot.dashboard.text import t
 from bot.departments import (
     SERVICE_AREAS,
@@ -148,7 +148,6 @@ def new_department() -> Any:
                 flash(t("department_added", name=added.name(g.lang)))
                 return redirect(url_for("dashboard.departments") + f"#department-{added.code}")
     with current_app.extensions["sessions"]() as db:
-        ministries = sorted({d.ministry for d in list_departments(db, include_inactive=True)})
         pages = list_pages(db)
     status = 422 if entry.errors else 200
     return (
@@ -156,7 +155,7 @@ def new_department() -> Any:
             "dashboard/department_new.html",
             form=form,
             entry=entry,
-            ministries=ministries,
+            ministries=list(directory().ministries()),
             pages=pages,
             areas=[(area, labels.area(area, g.lang)) for area in SERVICE_AREAS],
             order=[name for name in FIELDS if name in entry.errors],
