@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
 EXISTING_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+REPORT_FORMATS = ("pdf", "md")
 TRIM_TEXT = ",".join(f"{bound:g}" for bound in defaults.TRIM)
 
 
@@ -213,19 +214,33 @@ def make_group(get_engine: Callable[[], Engine]) -> click.Group:
         click.echo(message)
 
     @group.command("report")
-    @click.option("--period", "kind", required=True, type=click.Choice(["week", "month"]))
+    @click.option(
+        "--period",
+        "period_name",
+        required=True,
+        help="An ISO week (2026-W47), a month (2026-11), or week / month for the last "
+        "complete one.",
+    )
+    @click.option("--department", help="A department's report (its referral code).")
+    @click.option("--ministry", help="A ministry's report (all its departments).")
+    @click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(REPORT_FORMATS),
+        help="pdf or md (Markdown with PNG charts); default from --out, else md.",
+    )
     @click.option(
         "--out",
-        "out_dir",
         default="reports",
         show_default=True,
-        type=click.Path(file_okay=False, path_type=Path),
+        type=click.Path(path_type=Path),
+        help="The file to write, or a folder to write it into.",
     )
     @click.option(
         "--on",
         "day",
         type=DATE,
-        help="Any day of the wanted week or month (default: the last complete one).",
+        help="With --period week or month: any day of the wanted one.",
     )
     @click.option("--margins", type=EXISTING_FILE, help="Population margins CSV: weighted.")
     @TRIM
@@ -233,19 +248,35 @@ def make_group(get_engine: Callable[[], Engine]) -> click.Group:
     @INCLUDE_TEST
     @_friendly
     def report(
-        kind: str,
-        out_dir: Path,
+        period_name: str,
+        department: str | None,
+        ministry: str | None,
+        fmt: str | None,
+        out: Path,
         day: datetime | None,
         margins: Path | None,
         trim: str,
         min_cell: int,
         include_test: bool,
     ) -> None:
-        """Write the weekly or monthly report (Markdown and PNG charts) for line managers."""
+        """Write the weekly or monthly report (PDF, or Markdown with charts) for a department,
+        a ministry or the whole country."""
         from analytics import tasks
 
+        chosen = fmt or ("pdf" if out.suffix.lower() == ".pdf" else "md")
         message = tasks.write_period_report(
-            get_engine, kind, day, out_dir, margins, _trim(trim), min_cell, include_test, _say
+            get_engine,
+            period_name,
+            day,
+            out,
+            chosen,
+            department,
+            ministry,
+            margins,
+            _trim(trim),
+            min_cell,
+            include_test,
+            _say,
         )
         click.echo(message)
 

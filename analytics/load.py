@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from sqlalchemy import Connection, Engine, and_, func, or_, select, true
@@ -20,6 +20,9 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from analytics.errors import InputError
 from bot.models import Answer, Conversation, Decline, TopicCode
+
+if TYPE_CHECKING:
+    from analytics.scope import Scope
 
 ANSWER_COLUMNS = (
     "id",
@@ -219,8 +222,10 @@ def _declines(connection: Connection, period: Period, include_test: bool) -> lis
     ]
 
 
-def load_topic_counts(engine: Engine, period: Period, include_test: bool = False) -> pd.DataFrame:
-    """Return how many improvement answers of the period were coded with each topic."""
+def load_topic_counts(
+    engine: Engine, period: Period, include_test: bool = False, scope: Scope | None = None
+) -> pd.DataFrame:
+    """Return how many improvement answers of the period (and scope) were coded per topic."""
     answers = Answer.__table__
     topics = TopicCode.__table__
     statement = (
@@ -230,6 +235,8 @@ def load_topic_counts(engine: Engine, period: Period, include_test: bool = False
         .group_by(topics.c.topic)
         .order_by(func.count().desc(), topics.c.topic)
     )
+    if scope is not None:
+        statement = statement.where(scope.clause(answers.c.department))
     if not include_test:
         statement = statement.where(answers.c.is_test.is_(False))
     with engine.connect() as connection:

@@ -1,33 +1,30 @@
-"""The weekly or monthly report for line managers: Markdown with PNG charts.
+"""The weekly or monthly report: what it is computed from, and the writer of its files.
 
 It shows the headline estimates, who answered compared with the population, where people
 stopped, which items went unanswered, how long interviews took and what people asked to
-improve, and says plainly what a self-selected sample can and cannot support.
+improve, and says plainly what a self-selected sample can and cannot support. The functions
+here compute those tables; ``report_content`` puts them in plain words for a department, a
+ministry or the country, and ``report_render`` writes the PDF or the Markdown with charts.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 
 from analytics.breakdowns import cells, group
 from analytics.codebook import (
     AREAS,
-    DIMENSIONS,
     NO_ANSWER,
     NOT_ASKED,
     SUBSTANTIVE,
     rating_questions,
 )
+from analytics.directory import ReportScope
 from analytics.estimates import area_table, suppress
-from analytics.export import atomic_output
-from analytics.load import Period
 from analytics.tidy import SurveyData
 from analytics.weights import RakingReport, margin_comparison
 
@@ -60,51 +57,14 @@ class ReportInputs:
     min_cell: int = 30
 
 
-def _markdown(frame: pd.DataFrame, digits: int = 1) -> str:
-    if frame.empty:
-        return "_None in this period._"
-    shown = frame.copy()
-    for column in shown.columns:
-        if pd.api.types.is_float_dtype(shown[column]):
-            shown[column] = shown[column].map(lambda v: "" if pd.isna(v) else f"{v:.{digits}f}")
-    header = "| " + " | ".join(map(str, shown.columns)) + " |"
-    rule = "|" + "|".join("---" for _ in shown.columns) + "|"
-    body = [
-        "| " + " | ".join("" if pd.isna(v) else str(v) for v in row) + " |"
-        for row in shown.itertuples(index=False)
-    ]
-    return "\n".join([header, rule, *body])
-
-
-def _save(figure: Figure, path: Path) -> str:
-    # Draw with the Agg canvas directly: no pyplot, no display, safe in a web or worker process.
-    canvas = FigureCanvasAgg(figure)
-    figure.tight_layout()
-    with atomic_output(path) as temporary, temporary.open("wb") as handle:
-        canvas.print_png(handle)
-    return path.name
-
-
-def headline(inputs: ReportInputs) -> pd.DataFrame:
-    """Return the attribute average and overall satisfaction of each area, nationally."""
-    rows = []
+def estimates_table(inputs: ReportInputs) -> pd.DataFrame:
+    """Return every estimate of each area for all the report's respondents, suppressed."""
     national = group(inputs.data.respondents, [])
+    frames = []
     for area in AREAS:
         table = suppress(area_table(inputs.data, area, national, inputs.weights), inputs.min_cell)
-        table = table[table["weighted"] == (inputs.weights is not None)]
-        for record in table[table["estimate"] != "attribute"].itertuples(index=False):
-            rows.append(
-                {
-                    "service": area.replace("_", " "),
-                    "estimate": record.estimate.replace("_", " "),
-                    "percent": record.percent,
-                    "95% interval": ""
-                    if pd.isna(record.ci_low)
-                    else f"{record.ci_low:.1f}-{record.ci_high:.1f}",
-                    "valid answers": record.n_valid,
-                }
-            )
-    return pd.DataFrame(rows)
+        frames.append(table[table["weighted"] == (inputs.weights is not None)])
+    return pd.concat(frames, ignore_index=True)
 
 
 def overall_by(inputs: ReportInputs, dimension: str) -> pd.DataFrame:
@@ -201,141 +161,34 @@ def sample_composition(inputs: ReportInputs) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def _category_name(dimension: str, category: str) -> str:
-    labels = DIMENSIONS.get(dimension) or {}
-    return labels.get(int(category), category) if category.isdigit() else category
+def write_report(
+    inputs: ReportInputs,
+    out: str | Path,
+    fmt: str,
+    scope: ReportScope,
+    label: str | None = None,
+    lang: str = "en",
+) -> Path:
+    """Write the report as PDF or Markdown (with PNG charts beside it); return its path.
+
+    ``out`` is the file to write, or a folder to write ``report-<kind>-<period>.<ext>`` into.
+    ``scope`` says whom it covers and names the departments (``Directory.report_scope``).
+    """
+    from analytics.periods import period_label
+    from analytics.report_content import build_document
+    from analytics.report_render import write_markdown, write_pdf
+
+    label = label or period_label(inputs.kind, inputs.data.period)
+    target = Path(out)
+    if target.suffix.lower() not in (".pdf", ".md"):
+        suffix = "pdf" if fmt == "pdf" else "md"
+        name = f"report-{inputs.kind}-{label}" + (f"-{scope.value}" if scope.value else "")
+        target = target / f"{_safe(name)}.{suffix}"
+    document = build_document(inputs, scope, label, lang)
+    if fmt == "pdf":
+        return write_pdf(document, target)
+    return write_markdown(document, target)
 
 
-def _composition_chart(composition: pd.DataFrame, path: Path) -> str:
-    dimensions = list(dict.fromkeys(composition["dimension"]))
-    figure = Figure(figsize=(9, 2.4 * len(dimensions)))
-    for k, name in enumerate(dimensions, start=1):
-        axes = figure.add_subplot(len(dimensions), 1, k)
-        part = composition[composition["dimension"] == name]
-        names = [_category_name(name, c) for c in part["category"]]
-        y = np.arange(len(part))
-        axes.barh(y + 0.2, 100 * part["sample_share"], height=0.4, label="sample")
-        if "population_share" in part:
-            axes.barh(y - 0.2, 100 * part["population_share"], height=0.4, label="population")
-        axes.set_yticks(y, names)
-        axes.set_title(name.replace("_", " "))
-        axes.set_xlabel("percent")
-        axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))
-    return _save(figure, path)
-
-
-def _bar_chart(labels: list[str], values: list[float], title: str, path: Path) -> str:
-    figure = Figure(figsize=(8, max(2.5, 0.35 * len(labels) + 1)))
-    axes = figure.add_subplot()
-    axes.barh(np.arange(len(labels)), values)
-    axes.set_yticks(np.arange(len(labels)), labels)
-    axes.invert_yaxis()
-    axes.set_title(title)
-    return _save(figure, path)
-
-
-def _trend_chart(trend: pd.DataFrame, path: Path) -> str:
-    figure = Figure(figsize=(8, 4))
-    axes = figure.add_subplot()
-    for area, part in trend.groupby("service_area", sort=False):
-        axes.plot(part["category"], part["percent"], marker="o", label=area.replace("_", " "))
-    axes.set_ylim(0, 100)
-    axes.set_ylabel("% satisfied overall")
-    axes.legend()
-    return _save(figure, path)
-
-
-def write_report(inputs: ReportInputs, out_dir: str | Path) -> Path:
-    """Write the period's report and its charts to ``out_dir``; return the Markdown file."""
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    period: Period = inputs.data.period
-    stem = f"report-{inputs.kind}-{period.start}"
-    status, breaks = completion(inputs.conversations)
-    minutes = interview_minutes(inputs.conversations)
-    composition = sample_composition(inputs)
-    weighted = "weighted" if inputs.weights is not None else "unweighted"
-    lines = [
-        f"# Satisfaction with public services (SDG 16.6.2): {inputs.kind}ly report",
-        "",
-        f"Period: {period.label()} (UTC). Respondents: {len(inputs.data):,}. "
-        f"Questionnaire versions: {', '.join(inputs.data.flow_versions) or 'unknown'}. "
-        f"Generated {datetime.now(UTC):%Y-%m-%d %H:%M} UTC. Estimates are {weighted}; cells "
-        f"with fewer than {inputs.min_cell} valid answers are not shown.",
-        "",
-        "## What this sample can and cannot tell",
-        "",
-        LIMITS,
-        "",
-        "## Headline estimates",
-        "",
-        _markdown(headline(inputs)),
-        "",
-    ]
-    if inputs.kind == "month":
-        trend = overall_by(inputs, "week")
-        lines += [
-            "## Overall satisfaction week by week",
-            "",
-            f"![trend]({_trend_chart(trend, out / f'{stem}-trend.png')})",
-            "",
-            _markdown(trend),
-            "",
-        ]
-    lines += [
-        "## Overall satisfaction by department (referral)",
-        "",
-        _markdown(overall_by(inputs, "department")),
-        "",
-        "## Who answered, compared with the population",
-        "",
-        "Shares among respondents who gave a value."
-        + ("" if inputs.margins is not None else " Pass --margins to compare with the population."),
-        "",
-        f"![composition]({_composition_chart(composition, out / f'{stem}-sample.png')})",
-        "",
-        _markdown(composition, digits=3),
-        "",
-    ]
-    if inputs.raking is not None:
-        lines += ["## Weighting", "", *[f"- {line}" for line in inputs.raking.lines()], ""]
-    lines += ["## Completion and break-off", "", _markdown(status), ""]
-    if not breaks.empty:
-        top = breaks.head(15)
-        chart = _bar_chart(
-            list(top["question"]),
-            list(top["break-offs"]),
-            "Where unfinished interviews stopped",
-            out / f"{stem}-breakoff.png",
-        )
-        lines += [f"![break-off]({chart})", "", _markdown(breaks), ""]
-    lines += [
-        "## Item non-response (rating questions)",
-        "",
-        "DK, RA and no answer (given up) as a share of those asked; NA (not applicable, set by "
-        "routing) is not non-response.",
-        "",
-        _markdown(item_nonresponse(inputs.data)),
-        "",
-        "## Interview length",
-        "",
-        f"Completed interviews: {minutes['completed']:,}; median {minutes['median']:.1f} "
-        f"minutes (quartiles {minutes['q1']:.1f}-{minutes['q3']:.1f}).",
-        "",
-        "## What people asked to improve (coded topics)",
-        "",
-    ]
-    if inputs.topics.empty:
-        lines += ["_No coded improvement answers in this period._", ""]
-    else:
-        chart = _bar_chart(
-            list(inputs.topics["topic"]),
-            list(inputs.topics["answers"]),
-            "Improvement topics",
-            out / f"{stem}-topics.png",
-        )
-        lines += [f"![topics]({chart})", "", _markdown(inputs.topics), ""]
-    path = out / f"{stem}.md"
-    with atomic_output(path) as temporary:
-        temporary.write_text("\n".join(lines), encoding="utf-8")
-    return path
+def _safe(name: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_" else "-" for c in name)

@@ -17,6 +17,7 @@ from tqdm import tqdm
 
 from analytics.breakdowns import STANDARD, parse_breakdowns
 from analytics.codebook import AREAS
+from analytics.directory import read_directory
 from analytics.errors import InputError, NoDataError
 from analytics.estimates import indicator_tables
 from analytics.export import (
@@ -35,7 +36,9 @@ from analytics.load import (
     read_margins,
 )
 from analytics.microdata import wide_frame, write_long, write_wide
+from analytics.periods import parse_period, period_label
 from analytics.report import ReportInputs, write_report
+from analytics.scope import Scope
 from analytics.sdmx import sdmx_rows
 from analytics.simulate import insert_synthetic, true_percentages
 from analytics.tidy import SurveyData, collect
@@ -183,34 +186,68 @@ def write_microdata(
     return f"wrote {rows:,} rows to {out} (codebook beside it or in the workbook)"
 
 
-def write_period_report(
+def report_inputs(
     get_engine: EngineFactory,
     kind: str,
-    day: datetime | None,
-    out_dir: Path,
+    period: Period,
+    scope: Scope,
     margins: Path | None,
     trim: tuple[float, float],
     min_cell: int,
     include_test: bool,
     say: Say,
-) -> str:
-    """Write the report of a week or month (the last complete one unless ``day`` is given)."""
-    today = datetime.now(UTC).date()
-    period = Period.containing(kind, day.date()) if day else Period.previous(kind, today)
-    data = _survey(get_engine, period, include_test, None)
+) -> ReportInputs:
+    """Return what the report of a period is built from, for the respondents of a scope."""
+    data = scope.respondents(_survey(get_engine, period, include_test, None))
+    if len(data) == 0:
+        raise NoDataError(
+            f"no respondent of {period.label()} came through the chosen department(s); "
+            "check the code or the period"
+        )
     table, weights, raking = _weights(data, margins, trim, say)
     engine = get_engine()
-    inputs = ReportInputs(
+    return ReportInputs(
         data=data,
-        conversations=load_conversations(engine, period, include_test),
-        topics=load_topic_counts(engine, period, include_test),
+        conversations=scope.rows(load_conversations(engine, period, include_test)),
+        topics=load_topic_counts(engine, period, include_test, scope),
         kind=kind,
         margins=table,
         weights=weights,
         raking=raking,
         min_cell=min_cell,
     )
-    return f"wrote {write_report(inputs, out_dir)}"
+
+
+def write_period_report(
+    get_engine: EngineFactory,
+    period_name: str,
+    day: datetime | None,
+    out: Path,
+    fmt: str,
+    department: str | None,
+    ministry: str | None,
+    margins: Path | None,
+    trim: tuple[float, float],
+    min_cell: int,
+    include_test: bool,
+    say: Say,
+) -> str:
+    """Write the report of a week or month for a department, a ministry or the country.
+
+    ``period_name`` is ``week`` or ``month`` (the last complete one, or the one containing
+    ``day``), or a named period such as ``2026-W47`` or ``2026-11``.
+    """
+    today = datetime.now(UTC).date()
+    if period_name in ("week", "month") and day is not None:
+        kind, period = period_name, Period.containing(period_name, day.date())
+    else:
+        kind, period = parse_period(period_name, today)
+    scope = read_directory(get_engine()).report_scope(department, ministry)
+    inputs = report_inputs(
+        get_engine, kind, period, scope.scope, margins, trim, min_cell, include_test, say
+    )
+    path = write_report(inputs, out, fmt, scope, period_label(kind, period))
+    return f"wrote {path}"
 
 
 def simulate_respondents(get_engine: EngineFactory, n: int, seed: int, days: int) -> list[str]:

@@ -23,7 +23,6 @@ from bot.departments import (
     activate_department,
     add_department,
     deactivate_department,
-    get_department,
     list_departments,
 )
 from bot.messenger.profile import PageGraph, ProfileError, build_profile, set_up_page
@@ -31,7 +30,6 @@ from bot.pages import (
     PageError,
     add_page,
     central_page,
-    link_for_department,
     list_pages,
     page_token,
 )
@@ -50,9 +48,13 @@ def _settings() -> Settings:
 
 @contextmanager
 def _session() -> Iterator[Session]:
-    """A session whose work is committed at the end; a known problem becomes one line."""
+    """A session whose work is committed at the end; a known problem becomes one line.
+
+    It takes SQLite's write lock when it begins (``bot.db``), so a command that reads and
+    then writes waits for a running worker instead of failing.
+    """
     try:
-        with current_app.extensions["sessions"]() as session:
+        with current_app.extensions["writer_sessions"]() as session:
             yield session
             session.commit()
     except PROBLEMS as exc:
@@ -142,19 +144,11 @@ def departments_activate(code: str) -> None:
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path))
 def departments_assets(code: str, out_dir: Path) -> None:
     """Write link.txt, qr.png, qr.svg and poster.pdf for department CODE into --out."""
-    from bot.assets import write_assets
+    from bot.assets import department_for_assets, write_assets
     from survey_flows.definition import load_flow
 
     with _session() as session:
-        department = get_department(session, code)
-        if department is None:
-            raise DepartmentError(
-                f"no department has the code {code!r}: `flask --app wsgi departments list` "
-                "shows them"
-            )
-        if not department.active:
-            raise DepartmentError(f"department {code!r} is inactive: activate it first")
-        link = link_for_department(session, department, central_page(_settings()))
+        department, link = department_for_assets(session, code, central_page(_settings()))
     try:
         paths = write_assets(department, link, out_dir, load_flow(_settings().flow_file))
     except OSError as exc:

@@ -97,10 +97,14 @@ def register_services(app: Flask, settings: Settings) -> None:
         unmasked_text_retention=timedelta(days=settings.unmasked_text_retention_days),
     )
     delivery = Delivery(writer_sessions, sender_for_page)
-    worker = Worker(writer_sessions, deps, delivery)
+    from bot import report_schedule
+
+    reports = report_schedule.for_app(app, settings, engine, writer_sessions)
+    worker = Worker(writer_sessions, deps, delivery, scheduler=reports)
     app.extensions.update(
         db_engine=engine,
         sessions=sessions,
+        writer_sessions=writer_sessions,
         classifier=classifier,
         inbox=Inbox(writer_sessions, wake=worker.wake),
         health=HealthProbe(make_probe_engine(settings.database_url, PROBE_LOCK_WAIT)),
@@ -120,6 +124,9 @@ def register_blueprints(app: Flask, settings: Settings) -> None:
     app.register_blueprint(deletion.blueprint)
     if settings.simulator_enabled:
         app.register_blueprint(simulator.blueprint)
+    from bot import dashboard
+
+    dashboard.init_app(app, settings)
 
 
 def register_commands(app: Flask) -> None:

@@ -17,14 +17,12 @@ from pathlib import Path
 from urllib.parse import quote
 
 import segno
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.units import mm
-from reportlab.lib.utils import simpleSplit
-from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.pdfgen.canvas import Canvas
+from fpdf import FPDF
+from fpdf.enums import PathPaintRule
+from sqlalchemy.orm import Session
 
 from bot.config import DEFAULT_FLOW
-from bot.departments import Department, check_code
+from bot.departments import Department, DepartmentError, check_code, get_department
 from survey_flows.definition import Flow, load_flow
 from survey_flows.length import questions_met
 
@@ -83,38 +81,63 @@ def _default_flow() -> Flow:
     return load_flow(DEFAULT_FLOW)
 
 
+# A font: (family, style, size in points), as ``analytics.report_render.add_fonts`` names them.
+Font = tuple[str, str, float]
+HEADLINE_FONT: Font = ("DejaVu", "B", 36)
+SUBHEAD_FONT: Font = ("DejaVu", "", 24)
+NAME_FONT: Font = ("DejaVu", "B", 22)
+NAME_TN_FONT: Font = ("DejaVu", "", 16.5)
+SCAN_FONT: Font = ("DejaVu", "B", 20)
+SCAN_TN_FONT: Font = ("DejaVu", "", 14.5)
+SMALL_FONT: Font = ("DejaVu", "", 11)
+LINK_FONT: Font = ("DejaVuMono", "B", 16)
+WHY_FONT: Font = ("DejaVu", "", 14)
+WHY_TN_FONT: Font = ("DejaVu", "I", 12)
+FOOTER_FONT: Font = ("DejaVu", "", 10)
+PAGE_WIDTH, PAGE_HEIGHT = 210.0, 297.0  # A4, in millimetres
+MARGIN = 16.0
+POINT = 25.4 / 72  # a point, in millimetres
+
+
+def _rgb(color: tuple[float, float, float]) -> tuple[int, int, int]:
+    red, green, blue = (round(255 * part) for part in color)
+    return red, green, blue
+
+
+def _wrap(pdf: FPDF, text: str, font: Font, width: float) -> list[str]:
+    """Return the text broken into lines that fit the width (words first, then letters)."""
+    pdf.set_font(*font)
+    lines = pdf.multi_cell(width, text=text, dry_run=True, output="LINES")
+    assert isinstance(lines, list)
+    return lines
+
+
 def _draw_lines(
-    canvas: Canvas,
-    text: str,
-    font: str,
-    size: float,
-    top: float,
-    width: float,
-    color: tuple[float, float, float],
+    pdf: FPDF, text: str, font: Font, top: float, color: tuple[float, float, float]
 ) -> float:
     """Draw text centred and wrapped below ``top``; return the y under its last line."""
-    page_width, _ = A4
-    canvas.setFont(font, size)
-    canvas.setFillColorRGB(*color)
+    lines = _wrap(pdf, text, font, PAGE_WIDTH - 2 * MARGIN)
+    pdf.set_text_color(*_rgb(color))
     y = top
-    for line in simpleSplit(text, font, size, width):
-        y -= size * LEADING
-        canvas.drawCentredString(page_width / 2, y, line)
+    for line in lines:
+        y += font[2] * LEADING * POINT
+        pdf.text((PAGE_WIDTH - pdf.get_string_width(line)) / 2, y, line)
     return y
 
 
-def _link_lines(link: str, font: str, size: float, width: float) -> list[str]:
+def _link_lines(pdf: FPDF, link: str, width: float) -> list[str]:
     """Return the link as printed, without its scheme: whole if it fits, else cut before
     "?ref=", and any part still too wide at the character that overflows."""
+    pdf.set_font(*LINK_FONT)
     shown = link.removeprefix("https://")
-    parts = [shown] if stringWidth(shown, font, size) <= width else shown.split("?", 1)
+    parts = [shown] if pdf.get_string_width(shown) <= width else shown.split("?", 1)
     if len(parts) == 2:
         parts[1] = "?" + parts[1]
     lines: list[str] = []
     for part in parts:
         line = ""
         for char in part:
-            if line and stringWidth(line + char, font, size) > width:
+            if line and pdf.get_string_width(line + char) > width:
                 lines.append(line)
                 line = ""
             line += char
@@ -122,96 +145,128 @@ def _link_lines(link: str, font: str, size: float, width: float) -> list[str]:
     return lines
 
 
-def _draw_qr(canvas: Canvas, link: str, x: float, y: float, side: float) -> None:
+def _draw_qr(pdf: FPDF, link: str, x: float, y: float, side: float) -> None:
     """Draw the QR code as vector squares, quiet zone included, in a square of ``side``."""
     qr = _qr(link)
     modules = len(qr.matrix) + 2 * QUIET_ZONE
     unit = side / modules
-    canvas.setFillColorRGB(1, 1, 1)
-    canvas.rect(x, y, side, side, stroke=0, fill=1)
-    canvas.setFillColorRGB(0, 0, 0)
-    path = canvas.beginPath()
-    for row, cells in enumerate(qr.matrix):
-        bottom = y + side - (row + QUIET_ZONE + 1) * unit
-        column = 0
-        while column < len(cells):  # one rectangle per run of dark modules: no seams
-            if not cells[column]:
-                column += 1
-                continue
-            run = column
-            while run < len(cells) and cells[run]:
-                run += 1
-            path.rect(x + (column + QUIET_ZONE) * unit, bottom, (run - column) * unit, unit)
-            column = run
-    canvas.drawPath(path, stroke=0, fill=1)
+    pdf.set_fill_color(255, 255, 255)
+    pdf.rect(x, y, side, side, style="F")
+    with pdf.new_path(paint_rule=PathPaintRule.FILL_NONZERO) as path:
+        path.style.fill_color = "#000000"
+        for row, cells in enumerate(qr.matrix):
+            top = y + (row + QUIET_ZONE) * unit
+            column = 0
+            while column < len(cells):  # one rectangle per run of dark modules, one path: no seams
+                if not cells[column]:
+                    column += 1
+                    continue
+                run = column
+                while run < len(cells) and cells[run]:
+                    run += 1
+                path.rectangle(x + (column + QUIET_ZONE) * unit, top, (run - column) * unit, unit)
+                column = run
 
 
 def poster_pdf(department: Department, link: str, flow: Flow | None = None) -> bytes:
     """Return a one-page A4 poster in English and Setswana with the QR code and the link."""
+    from analytics.report_render import add_fonts
+
     flow = flow or _default_flow()
     area = department.service_areas[0] if department.service_areas else None
     questions = questions_met(flow, area)
-    width, height = A4
-    margin = 16 * mm
-    text_width = width - 2 * margin
-    out = io.BytesIO()
-    canvas = Canvas(out, pagesize=A4, pageCompression=1)
-    canvas.setTitle(f"{department.name_en}: public services survey")
-    canvas.setAuthor(department.ministry)
-    canvas.setSubject(link)
+    text_width = PAGE_WIDTH - 2 * MARGIN
+    pdf = FPDF(format="A4")
+    add_fonts(pdf, ("DejaVu", ""), ("DejaVu", "B"), ("DejaVu", "I"), ("DejaVuMono", "B"))
+    pdf.set_auto_page_break(False)
+    pdf.c_margin = 0  # lines are wrapped to the full text width
+    pdf.set_title(f"{department.name_en}: public services survey")
+    pdf.set_author(department.ministry)
+    pdf.set_subject(link)
+    pdf.set_lang("en")
+    pdf.add_page()
 
-    band = 52 * mm
-    canvas.setFillColorRGB(*BRAND)
-    canvas.rect(0, height - band, width, band, stroke=0, fill=1)
-    y = _draw_lines(
-        canvas, HEADLINE[0], "Helvetica-Bold", 40, height - 10 * mm, text_width, (1, 1, 1)
-    )
-    _draw_lines(canvas, HEADLINE[1], "Helvetica", 26, y - 3 * mm, text_width, (1, 1, 1))
+    band = 52.0
+    pdf.set_fill_color(*_rgb(BRAND))
+    pdf.rect(0, 0, PAGE_WIDTH, band, style="F")
+    y = _draw_lines(pdf, HEADLINE[0], HEADLINE_FONT, 10, (1, 1, 1))
+    _draw_lines(pdf, HEADLINE[1], SUBHEAD_FONT, y + 3, (1, 1, 1))
 
-    y = _draw_lines(
-        canvas, department.name_en, "Helvetica-Bold", 24, height - band - 6 * mm, text_width, INK
-    )
+    y = _draw_lines(pdf, department.name_en, NAME_FONT, band + 6, INK)
     if department.name_tn != department.name_en:
-        y = _draw_lines(canvas, department.name_tn, "Helvetica", 18, y - 1 * mm, text_width, MUTED)
+        y = _draw_lines(pdf, department.name_tn, NAME_TN_FONT, y + 1, MUTED)
 
-    footer = 16 * mm
-    # What stands under the QR code: (text, font, size, space above, colour), top down.
+    footer = 16.0
+    # What stands under the QR code: (text, font, space above, colour), top down.
     below = [
-        (SCAN[0], "Helvetica-Bold", 22, 2 * mm, INK),
-        (SCAN[1], "Helvetica", 16, 0, MUTED),
-        (f"{OR_OPEN[0]} / {OR_OPEN[1]}", "Helvetica", 12, 2 * mm, MUTED),
-        *(
-            (line, "Courier-Bold", 16, 0, INK)
-            for line in _link_lines(link, "Courier-Bold", 16, text_width)
-        ),
-        (WHY[0].format(n=questions), "Helvetica", 16, 5 * mm, INK),
-        (WHY[1].format(n=questions), "Helvetica-Oblique", 14, 2 * mm, MUTED),
+        (SCAN[0], SCAN_FONT, 2.0, INK),
+        (SCAN[1], SCAN_TN_FONT, 0.0, MUTED),
+        (f"{OR_OPEN[0]} / {OR_OPEN[1]}", SMALL_FONT, 2.0, MUTED),
+        *((line, LINK_FONT, 0.0, INK) for line in _link_lines(pdf, link, text_width)),
+        (WHY[0].format(n=questions), WHY_FONT, 5.0, INK),
+        (WHY[1].format(n=questions), WHY_TN_FONT, 2.0, MUTED),
     ]
     needed = sum(
-        gap + len(simpleSplit(text, font, size, text_width)) * size * LEADING
-        for text, font, size, gap, _ in below
+        gap + len(_wrap(pdf, text, font, text_width)) * font[2] * LEADING * POINT
+        for text, font, gap, _ in below
     )
-    qr_top = y - 4 * mm
-    side = min(135 * mm, qr_top - footer - 6 * mm - needed)
-    _draw_qr(canvas, link, (width - side) / 2, qr_top - side, side)
-    y = qr_top - side
-    for text, font, size, gap, color in below:
-        y = _draw_lines(canvas, text, font, size, y - gap, text_width, color)
+    qr_top = y + 4
+    side = min(135.0, PAGE_HEIGHT - footer - 6 - needed - qr_top)
+    _draw_qr(pdf, link, (PAGE_WIDTH - side) / 2, qr_top, side)
+    y = qr_top + side
+    for text, font, gap, color in below:
+        y = _draw_lines(pdf, text, font, y + gap, color)
 
-    canvas.setFillColorRGB(0.93, 0.95, 0.96)
-    canvas.rect(0, 0, width, footer, stroke=0, fill=1)
+    pdf.set_fill_color(237, 242, 245)
+    pdf.rect(0, PAGE_HEIGHT - footer, PAGE_WIDTH, footer, style="F")
     _draw_lines(
-        canvas,
-        f"{department.ministry}  ·  SDG 16.6.2",
-        "Helvetica",
-        11,
-        footer - 4 * mm,
-        text_width,
-        MUTED,
+        pdf, f"{department.ministry}  ·  SDG 16.6.2", FOOTER_FONT, PAGE_HEIGHT - footer + 4, MUTED
     )
-    canvas.showPage()
-    canvas.save()
-    return out.getvalue()
+    return bytes(pdf.output())
+
+
+# Each asset's file name and media type, in the order they are written and listed.
+ASSET_TYPES = {
+    "link.txt": "text/plain; charset=utf-8",
+    "qr.png": "image/png",
+    "qr.svg": "image/svg+xml",
+    "poster.pdf": "application/pdf",
+}
+
+
+def asset(name: str, department: Department, link: str, flow: Flow | None = None) -> bytes:
+    """Return one of a department's assets by file name (a key of ``ASSET_TYPES``)."""
+    if name == "link.txt":
+        return (link + "\n").encode()
+    if name == "qr.png":
+        return qr_png(link)
+    if name == "qr.svg":
+        return qr_svg(link).encode()
+    if name == "poster.pdf":
+        return poster_pdf(department, link, flow)
+    raise ValueError(f"no asset is called {name!r}: one of {', '.join(ASSET_TYPES)}")
+
+
+def department_for_assets(
+    session: Session, code: str, central: str | None
+) -> tuple[Department, str]:
+    """Return an active department and its link, or raise saying why it can have no assets.
+
+    ``central`` is the central survey Page (``bot.pages.central_page``). A deactivated
+    department gets no new assets: its old links keep working, but nothing new should
+    send people to it.
+    """
+    from bot.pages import link_for_department
+
+    department = get_department(session, code)
+    if department is None:
+        raise DepartmentError(
+            f"no department has the code {code!r}: `flask --app wsgi departments list` shows them",
+            "code",
+        )
+    if not department.active:
+        raise DepartmentError(f"department {code!r} is inactive: activate it first", "code")
+    return department, link_for_department(session, department, central)
 
 
 def write_assets(
@@ -220,15 +275,9 @@ def write_assets(
     """Write link.txt, qr.png, qr.svg and poster.pdf into a folder; return their paths."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    files = {
-        "link.txt": (link + "\n").encode(),
-        "qr.png": qr_png(link),
-        "qr.svg": qr_svg(link).encode(),
-        "poster.pdf": poster_pdf(department, link, flow),
-    }
     paths = []
-    for name, content in files.items():
+    for name in ASSET_TYPES:
         path = out_dir / name
-        path.write_bytes(content)
+        path.write_bytes(asset(name, department, link, flow))
         paths.append(path)
     return paths

@@ -116,6 +116,7 @@ def register(app: Flask) -> None:
     """Attach every command group to the app's CLI."""
     from analytics.commands import make_group
     from bot import admin_commands
+    from bot.dashboard import commands as dashboard_commands
 
     app.cli.add_command(db_group)
     app.cli.add_command(worker_command)
@@ -124,3 +125,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(nlu_group)
     app.cli.add_command(make_group(lambda: current_app.extensions["db_engine"]), "analytics")
     admin_commands.register(app.cli.add_command)
+    dashboard_commands.register(app)

@@ -70,6 +70,10 @@ class Settings:
     signed_request_max_age: int = 3600  # seconds a data-deletion signed_request stays valid
     # Days the typed original of a masked free-text answer is kept; 0 keeps none (default).
     unmasked_text_retention_days: int = 0
+    smtp_url: str = ""  # smtp://user:pass@host:587 (STARTTLS) or smtps://...; empty: no e-mail
+    mail_from: str = "SDG 16.6.2 reports <reports@localhost>"
+    rate_limit_storage_url: str = "memory://"  # redis://host:6379/0 with several processes
+    session_minutes: int = 60  # a dashboard session ends after this long without a request
 
     @property
     def production(self) -> bool:
@@ -173,6 +177,10 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         public_base_url=public_base_url,
         signed_request_max_age=max_age,
         unmasked_text_retention_days=retention,
+        smtp_url=env.get("SMTP_URL", ""),
+        mail_from=env.get("MAIL_FROM") or defaults.mail_from,
+        rate_limit_storage_url=env.get("RATE_LIMIT_STORAGE_URL") or defaults.rate_limit_storage_url,
+        session_minutes=int(env.get("SESSION_MINUTES") or defaults.session_minutes),
     )
 
 

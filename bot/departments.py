@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from analytics.directory import DepartmentName
 from bot import repository
 from bot.clock import utcnow
 from bot.messenger.events import REF_PATTERN
@@ -27,24 +28,24 @@ SERVICE_AREAS = tuple(BLOCK_OF_AREA)
 
 
 class DepartmentError(ValueError):
-    """A department cannot be added or changed as asked; the message says what to fix."""
+    """A department cannot be added or changed as asked; the message says what to fix.
+
+    ``field`` names the input at fault (``code``, ``name_en``, ``name_tn``, ``ministry``,
+    ``service_areas`` or ``page_id``) when there is one, so a form can show it beside it.
+    """
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True)
-class Department:
-    """A department as the rest of the product sees it."""
+class Department(DepartmentName):
+    """A department as the rest of the product sees it: its names, ministry and state (as
+    reports name it, ``analytics.directory``), the service areas it provides and its Page."""
 
-    code: str
-    name_en: str
-    name_tn: str
-    ministry: str
-    service_areas: tuple[str, ...]
-    active: bool
-    page_id: str | None
-
-    def name(self, lang: str) -> str:
-        """Return the name in a language ('tn' for Setswana, English otherwise)."""
-        return self.name_tn if lang == "tn" else self.name_en
+    service_areas: tuple[str, ...] = ()
+    page_id: str | None = None
 
 
 def _department(record: DepartmentRecord, areas: Iterable[str]) -> Department:
@@ -86,7 +87,8 @@ def check_code(code: str) -> str:
     if not REF_PATTERN.match(code or ""):
         raise DepartmentError(
             f"department code {code!r} cannot be a link's ref: use 1 to 250 letters, digits, "
-            "'_', '-' or '=' (for example moh-clinics)"
+            "'_', '-' or '=' (for example moh-clinics)",
+            "code",
         )
     return code
 
@@ -105,34 +107,42 @@ def add_department(
     name_en, ministry = (name_en or "").strip(), (ministry or "").strip()
     name_tn = (name_tn or "").strip() or name_en
     if not name_en:
-        raise DepartmentError("give the department's name (--name)")
+        raise DepartmentError("give the department's name (--name)", "name_en")
     if not ministry:
-        raise DepartmentError("give the department's ministry (--ministry)")
-    for label, value in (("name", name_en), ("Setswana name", name_tn), ("ministry", ministry)):
+        raise DepartmentError("give the department's ministry (--ministry)", "ministry")
+    for field, label, value in (
+        ("name_en", "name", name_en),
+        ("name_tn", "Setswana name", name_tn),
+        ("ministry", "ministry", ministry),
+    ):
         if len(value) > 200:
-            raise DepartmentError(f"the {label} has {len(value)} characters; keep it to 200")
+            raise DepartmentError(f"the {label} has {len(value)} characters; keep it to 200", field)
     areas = list(dict.fromkeys(service_areas))
     if not areas:
         raise DepartmentError(
-            "give at least one service area (--service-area): " + ", ".join(SERVICE_AREAS)
+            "give at least one service area (--service-area): " + ", ".join(SERVICE_AREAS),
+            "service_areas",
         )
     unknown = [area for area in areas if area not in SERVICE_AREAS]
     if unknown:
         raise DepartmentError(
-            f"unknown service area {unknown[0]!r}: use one of " + ", ".join(SERVICE_AREAS)
+            f"unknown service area {unknown[0]!r}: use one of " + ", ".join(SERVICE_AREAS),
+            "service_areas",
         )
     existing = repository.find_department(session, code)
     if existing is not None:
         state = "" if existing[0].active else ", inactive"
         raise DepartmentError(
             f"department {code!r} already exists ({existing[0].name_en}{state}); "
-            "choose another code"
+            "choose another code",
+            "code",
         )
     if page_id is not None and repository.find_page(session, page_id) is None:
         raise DepartmentError(
             f"unknown Page {page_id!r}: add it first with "
             f"`flask --app wsgi pages add {page_id} --name NAME`, or leave --page out to use "
-            "the central survey Page"
+            "the central survey Page",
+            "page_id",
         )
     record = DepartmentRecord(
         code=code,
@@ -147,7 +157,9 @@ def add_department(
         with session.begin_nested():
             repository.add_department_record(session, record, areas)
     except IntegrityError as exc:  # another admin added the same code meanwhile
-        raise DepartmentError(f"department {code!r} already exists; choose another code") from exc
+        raise DepartmentError(
+            f"department {code!r} already exists; choose another code", "code"
+        ) from exc
     return _department(record, areas)
 
 

@@ -20,9 +20,11 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
+    UniqueConstraint,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -299,3 +301,116 @@ class WorkerHeartbeat(Base):
     worker: Mapped[str] = mapped_column(String(120), primary_key=True)  # host:pid
     nlu: Mapped[str] = mapped_column(String(20))  # ok, degraded
     seen_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+# --- the dashboard, its users and the reports (issue 11) ---------------------------------
+
+
+class User(Base):
+    """A person who signs in to the dashboard: admin, analyst or a department's viewer."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(10))  # admin, analyst, viewer
+    department: Mapped[str | None] = mapped_column(String(250))  # a viewer's department
+    language: Mapped[str] = mapped_column(String(5), default="en")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
+    disabled_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class Subscription(Base):
+    """Someone who receives a report by e-mail: weekly or monthly, for a department, a
+    ministry or the whole country (scope_value is empty for the country)."""
+
+    __tablename__ = "report_subscriptions"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    frequency: Mapped[str] = mapped_column(String(10))  # week, month
+    scope_kind: Mapped[str] = mapped_column(String(12))  # department, ministry, national
+    scope_value: Mapped[str] = mapped_column(String(250), default="")
+    language: Mapped[str] = mapped_column(String(5), default="en")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+    __table_args__ = (
+        UniqueConstraint(
+            "email",
+            "frequency",
+            "scope_kind",
+            "scope_value",
+            name="uq_report_subscriptions_recipient",
+        ),
+    )
+
+
+class Report(Base):
+    """A built report (PDF): one per period, scope and language, whoever asked for it."""
+
+    __tablename__ = "reports"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    frequency: Mapped[str] = mapped_column(String(10))  # week, month
+    period_label: Mapped[str] = mapped_column(String(10))  # 2026-W47, 2026-11
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    scope_kind: Mapped[str] = mapped_column(String(12))
+    scope_value: Mapped[str] = mapped_column(String(250), default="")
+    # The department codes the report covers (None: every department, the national report).
+    departments: Mapped[list[Any] | None]
+    language: Mapped[str] = mapped_column(String(5), default="en")
+    is_test: Mapped[bool] = mapped_column(Boolean, default=False)  # built with test data
+    status: Mapped[str] = mapped_column(String(10))  # building, ready, empty, failed
+    claimed_at: Mapped[datetime] = mapped_column(DateTime)
+    built_at: Mapped[datetime | None] = mapped_column(DateTime)
+    respondents: Mapped[int | None] = mapped_column(Integer)
+    pdf: Mapped[bytes | None] = mapped_column(LargeBinary)
+    error: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        UniqueConstraint(
+            "frequency",
+            "period_label",
+            "scope_kind",
+            "scope_value",
+            "language",
+            "is_test",
+            name="uq_reports_period_scope",
+        ),
+    )
+
+
+class ReportDelivery(Base):
+    """One report sent to one address: claimed before the SMTP call, so never sent twice."""
+
+    __tablename__ = "report_deliveries"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"))
+    email: Mapped[str] = mapped_column(String(254))
+    status: Mapped[str] = mapped_column(String(10))  # sending, sent, retry, failed, unknown
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claimed_at: Mapped[datetime] = mapped_column(DateTime)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+    error: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        UniqueConstraint("report_id", "email", name="uq_report_deliveries_report_id"),
+    )
+
+
+class DashboardSnapshot(Base):
+    """The tidy data of one period, computed once and shared by every web process."""
+
+    __tablename__ = "dashboard_snapshots"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), unique=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    built_at: Mapped[datetime] = mapped_column(DateTime)
+    used_at: Mapped[datetime] = mapped_column(DateTime)
+    payload: Mapped[bytes] = mapped_column(LargeBinary)

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, text, tuple_, update
+from sqlalchemy import case, delete, func, select, text, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -21,6 +21,8 @@ from bot.messenger.events import InboundEvent, RejectedItem
 from bot.models import (
     Answer,
     Conversation,
+    DashboardSnapshot,
+    Decline,
     DeletionRequest,
     DepartmentRecord,
     DepartmentServiceArea,
@@ -28,8 +30,12 @@ from bot.models import (
     InboxEvent,
     MalformedEvent,
     OutboxMessage,
+    Report,
+    ReportDelivery,
     Respondent,
+    Subscription,
     TopicCode,
+    User,
     WorkerHeartbeat,
 )
 
@@ -547,3 +553,313 @@ def forget_unmasked_text(session: Session, answered_before: datetime) -> int:
         execution_options={"synchronize_session": False},
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+# --- dashboard users, report subscriptions, reports, snapshots (issue 11) --------------
+# Reads of survey data for the dashboard take the viewer's Scope and apply it here, in the
+# statement: no caller filters departments by hand.
+
+
+def find_user(session: Session, email: str) -> User | None:
+    """Return the dashboard user with this e-mail address (case-insensitive)."""
+    return session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+
+
+def get_user(session: Session, user_id: int) -> User | None:
+    """Return the dashboard user with this id."""
+    return session.get(User, user_id)
+
+
+def add_user(session: Session, user: User) -> User:
+    """Store a new dashboard user and return it with its id."""
+    session.add(user)
+    session.flush()
+    return user
+
+
+def list_users(session: Session) -> list[User]:
+    """Return every dashboard user, by e-mail address."""
+    return list(session.scalars(select(User).order_by(User.email)))
+
+
+def count_users(session: Session) -> int:
+    """Return how many dashboard users exist."""
+    return int(session.scalar(select(func.count()).select_from(User)) or 0)
+
+
+def add_subscription(session: Session, subscription: Subscription) -> Subscription | None:
+    """Store a subscription; return None when the same one exists already."""
+    same = session.scalar(
+        select(Subscription).where(
+            func.lower(Subscription.email) == subscription.email.lower(),
+            Subscription.frequency == subscription.frequency,
+            Subscription.scope_kind == subscription.scope_kind,
+            Subscription.scope_value == subscription.scope_value,
+        )
+    )
+    if same is not None:
+        return None
+    session.add(subscription)
+    session.flush()
+    return subscription
+
+
+def list_subscriptions(session: Session) -> list[Subscription]:
+    """Return every report subscription."""
+    return list(
+        session.scalars(
+            select(Subscription).order_by(
+                Subscription.frequency, Subscription.scope_kind, Subscription.scope_value
+            )
+        )
+    )
+
+
+def delete_subscription(session: Session, subscription_id: int) -> bool:
+    """Delete a subscription; return whether it existed."""
+    result = session.execute(delete(Subscription).where(Subscription.id == subscription_id))
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def find_report(
+    session: Session,
+    frequency: str,
+    label: str,
+    scope_kind: str,
+    scope_value: str,
+    lang: str,
+    is_test: bool = False,
+) -> Report | None:
+    """Return the report of a period, scope and language, built or being built."""
+    return session.scalar(
+        select(Report).where(
+            Report.frequency == frequency,
+            Report.period_label == label,
+            Report.scope_kind == scope_kind,
+            Report.scope_value == scope_value,
+            Report.language == lang,
+            Report.is_test.is_(is_test),
+        )
+    )
+
+
+def claim_report(session: Session, report: Report) -> bool:
+    """Insert a report row as 'building' unless one exists; return whether this call won."""
+    values = {
+        column.name: getattr(report, column.key)
+        for column in Report.__table__.columns
+        if column.name != "id"
+    }
+    dialect_insert = pg_insert if _is_postgres(session) else sqlite_insert
+    statement = (
+        dialect_insert(Report)
+        .values(**values)
+        .on_conflict_do_nothing()
+        .returning(Report.__table__.c.id)
+    )
+    return session.execute(statement).first() is not None
+
+
+def reclaim_stale_report(
+    session: Session, report_id: int, older_than: datetime, now: datetime
+) -> bool:
+    """Take over a report whose builder died (still 'building' since before the cut-off)."""
+    result = session.execute(
+        update(Report)
+        .where(
+            Report.id == report_id,
+            Report.status.in_(("building", "failed")),
+            Report.claimed_at < older_than,
+        )
+        .values(status="building", claimed_at=now)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def report_summaries(session: Session) -> list[Report]:
+    """Return every report without its PDF, newest period first (callers apply the scope)."""
+    from sqlalchemy.orm import defer
+
+    return list(
+        session.scalars(
+            select(Report)
+            .options(defer(Report.pdf))
+            .order_by(Report.period_start.desc(), Report.frequency, Report.scope_kind)
+        )
+    )
+
+
+def claim_delivery(session: Session, report_id: int, email: str, now: datetime) -> bool:
+    """Claim the sending of a report to an address; False when it was claimed before."""
+    dialect_insert = pg_insert if _is_postgres(session) else sqlite_insert
+    statement = (
+        dialect_insert(ReportDelivery)
+        .values(report_id=report_id, email=email, status="sending", attempts=1, claimed_at=now)
+        .on_conflict_do_nothing()
+        .returning(ReportDelivery.__table__.c.id)
+    )
+    return session.execute(statement).first() is not None
+
+
+def claim_delivery_retry(session: Session, report_id: int, email: str, now: datetime) -> bool:
+    """Claim again a delivery that failed before reaching the server and is due for a retry."""
+    result = session.execute(
+        update(ReportDelivery)
+        .where(
+            ReportDelivery.report_id == report_id,
+            ReportDelivery.email == email,
+            ReportDelivery.status == "retry",
+            ReportDelivery.next_attempt_at <= now,
+        )
+        .values(status="sending", claimed_at=now, attempts=ReportDelivery.attempts + 1)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def finish_delivery(
+    session: Session,
+    report_id: int,
+    email: str,
+    status: str,
+    now: datetime,
+    error: str | None = None,
+    next_attempt_at: datetime | None = None,
+) -> None:
+    """Record how sending a report to an address ended."""
+    session.execute(
+        update(ReportDelivery)
+        .where(ReportDelivery.report_id == report_id, ReportDelivery.email == email)
+        .values(
+            status=status,
+            sent_at=now if status == "sent" else None,
+            error=error[:2000] if error else None,
+            next_attempt_at=next_attempt_at,
+        )
+    )
+
+
+def deliveries_of(session: Session, report_id: int) -> list[ReportDelivery]:
+    """Return the deliveries of a report."""
+    return list(
+        session.scalars(
+            select(ReportDelivery)
+            .where(ReportDelivery.report_id == report_id)
+            .order_by(ReportDelivery.email)
+        )
+    )
+
+
+def snapshot_header(session: Session, key: str) -> tuple[int, str, datetime, datetime] | None:
+    """Return a snapshot's id, fingerprint, build time and last use, without its payload."""
+    row = session.execute(
+        select(
+            DashboardSnapshot.id,
+            DashboardSnapshot.fingerprint,
+            DashboardSnapshot.built_at,
+            DashboardSnapshot.used_at,
+        ).where(DashboardSnapshot.key == key)
+    ).first()
+    return None if row is None else (row[0], row[1], row[2], row[3])
+
+
+def snapshot_payload(session: Session, snapshot_id: int) -> bytes | None:
+    """Return the stored data of a snapshot."""
+    return session.scalar(
+        select(DashboardSnapshot.payload).where(DashboardSnapshot.id == snapshot_id)
+    )
+
+
+def save_snapshot(
+    session: Session, key: str, fingerprint: str, payload: bytes, now: datetime
+) -> None:
+    """Store or replace the snapshot of a key."""
+    dialect_insert = pg_insert if _is_postgres(session) else sqlite_insert
+    statement = dialect_insert(DashboardSnapshot).values(
+        key=key, fingerprint=fingerprint, payload=payload, built_at=now, used_at=now
+    )
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["key"],
+            set_={"fingerprint": fingerprint, "payload": payload, "built_at": now},
+        )
+    )
+
+
+def touch_snapshot(session: Session, snapshot_id: int, now: datetime) -> None:
+    """Note that a snapshot was read, so the worker keeps it fresh."""
+    session.execute(
+        update(DashboardSnapshot).where(DashboardSnapshot.id == snapshot_id).values(used_at=now)
+    )
+
+
+def snapshots_used_since(session: Session, since: datetime) -> list[tuple[str, str]]:
+    """Return the key and fingerprint of every snapshot read since a time."""
+    rows = session.execute(
+        select(DashboardSnapshot.key, DashboardSnapshot.fingerprint).where(
+            DashboardSnapshot.used_at >= since
+        )
+    ).all()
+    return [(key, fingerprint) for key, fingerprint in rows]
+
+
+def period_fingerprint(session: Session, lower: datetime, upper: datetime) -> tuple[Any, ...]:
+    """Return figures that change whenever a period's answers, interviews or topics change."""
+    answers, conversations, topics = Answer.__table__, Conversation.__table__, TopicCode.__table__
+    in_answers = (answers.c.answered_at >= lower) & (answers.c.answered_at < upper)
+    in_started = (conversations.c.started_at >= lower) & (conversations.c.started_at < upper)
+
+    def count_of(*statuses: str) -> Any:
+        return func.sum(case((conversations.c.status.in_(statuses), 1), else_=0))
+
+    answer_figures = session.execute(
+        select(func.count(), func.max(answers.c.id)).where(in_answers)
+    ).one()
+    interview_figures = session.execute(
+        select(
+            func.count(),
+            func.max(conversations.c.last_input_at),
+            count_of("completed"),
+            count_of("expired", "stopped"),
+        ).where(in_started)
+    ).one()
+    topic_figures = session.execute(
+        select(func.count(), func.max(topics.c.id), func.max(topics.c.reviewed_at))
+        .join(answers, answers.c.id == topics.c.answer_id)
+        .where(in_answers)
+    ).one()
+    declines = session.scalar(
+        select(func.count())
+        .select_from(Decline)
+        .where(Decline.declined_on >= lower.date(), Decline.declined_on < upper.date())
+    )
+    return (*answer_figures, *interview_figures, *topic_figures, declines)
+
+
+def improvement_comments(
+    session: Session,
+    scope: Any,
+    lower: datetime,
+    upper: datetime,
+    include_test: bool,
+    limit: int,
+) -> list[tuple[int, str, str, str | None]]:
+    """Return the newest coded improvement answers of a period in a scope: id, text, topic,
+    department (the text as stored; the dashboard masks it before showing it)."""
+    statement = (
+        select(Answer.id, Answer.raw_text, TopicCode.topic, Answer.department)
+        .join(TopicCode, TopicCode.answer_id == Answer.id)
+        .where(
+            Answer.answered_at >= lower,
+            Answer.answered_at < upper,
+            Answer.raw_text.is_not(None),
+            scope.clause(Answer.department),
+        )
+        .order_by(Answer.id.desc())
+        .limit(limit)
+    )
+    if not include_test:
+        statement = statement.where(Answer.is_test.is_(False))
+    return [
+        (i, text or "", topic, department)
+        for i, text, topic, department in session.execute(statement)
+    ]

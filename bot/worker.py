@@ -15,6 +15,7 @@ import logging
 import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -26,6 +27,13 @@ from bot.heartbeat import Heartbeat
 from bot.models import InboxEvent
 
 log = logging.getLogger(__name__)
+
+
+class Scheduler(Protocol):
+    """Periodic work beside the inbox (bot.report_schedule): ``tick`` must never block."""
+
+    def tick(self) -> None: ...
+
 
 MAX_EVENT_ATTEMPTS = 5
 GROUP = 20  # people whose turns share one transaction
@@ -42,8 +50,10 @@ class Worker:
         deps: TurnDeps,
         delivery: Delivery,
         clock: Callable[[], datetime] = utcnow,
+        scheduler: Scheduler | None = None,
     ) -> None:
         self.sessions = sessions
+        self.scheduler = scheduler  # reports and dashboard snapshots, in a thread of their own
         self.deps = deps
         self.delivery = delivery
         self.clock = clock
@@ -135,6 +145,8 @@ class Worker:
         while not self._stop.is_set():
             try:
                 busy = self.run_once() > 0
+                if self.scheduler is not None:
+                    self.scheduler.tick()
             except Exception:  # the database may be restarting: wait and try again
                 log.exception("worker round failed; retrying")
                 busy = False

@@ -132,16 +132,32 @@ def test_the_poster_says_who_why_and_how_long_in_both_languages(tmp_path):
         assert expected in text
 
 
+def test_names_outside_latin_1_print_as_themselves(tmp_path):
+    # The registry takes any name an admin types: dashes, curly quotes, accented letters.
+    named = Department(
+        code="maun-clinic",
+        name_en="Maun clinic \u2014 \u2018Letsholathebe\u2019 wing",
+        name_tn="Kliniki ya Maun \u0161 \u014b",
+        ministry="Ministry of Health",
+        active=True,
+        service_areas=("healthcare",),
+    )
+    link = department_link("BotswanaSurvey", "maun-clinic")
+    pdf = poster_pdf(named, link, FLOW)
+    text = _pdf_text(pdf, tmp_path)
+    assert named.name_en in text and named.name_tn in text
+    assert _decode(_render(pdf, tmp_path)) == [link]
+
+
 def test_a_long_code_and_name_still_fit_and_scan(tmp_path):
     code = "district-" + "x" * 230
     long_one = Department(
-        code,
-        "A department with a very long name " * 3,
-        "Lefapha " * 12,
-        "Ministry of Health",
-        ("healthcare",),
-        True,
-        None,
+        code=code,
+        name_en="A department with a very long name " * 3,
+        name_tn="Lefapha " * 12,
+        ministry="Ministry of Health",
+        active=True,
+        service_areas=("healthcare",),
     )
     link = department_link("BotswanaSurvey", code)
     pdf = poster_pdf(long_one, link, FLOW)
