@@ -1,19 +1,46 @@
-"""How sure is sure enough: the one rule that turns a classifier's confidence into an action.
+"""How sure is sure enough: the rule that turns a reading of typed text into an action.
 
 A misread "disagree" recorded as "agree" corrupts the indicator, so only confident readings
 are recorded directly; a middle band is confirmed with buttons; anything lower is asked again.
-The NLU evaluation uses the same rule, so its figures describe what the survey really does.
+`read_answer` is the whole rule for a typed answer at a question and `read_number` for a
+number question; the engine and `nlu evaluate` both call them, so the evaluation's figures
+describe what the survey really does. docs/typed-answers.md explains the rule with examples.
+
+For a rating, the classifier's intents are added up by the position on the scale they stand
+for (survey_flows.scale), and the question takes its own option for the winning position:
+"yes" at an agree question is Agree. A rating in another scale's words needs more
+confidence to be recorded without a confirmation (CROSS_SCALE_RECORD_AT), because its
+strength is a guess. Three guards keep a misreading from being recorded: a polarity that
+negation rules out ("I wouldn't say I was satisfied"), one that the answer's emoji
+contradict ("great 🙄"), and a positive reading of a sarcastic answer ("oh great, 5 hours").
+When a guard changes the answer, it can only be confirmed, never recorded directly.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from enum import Enum
 
-from survey_flows.intents import COMMANDS
-from survey_flows.ports import Interpretation
+from survey_flows.intents import COMMANDS, NUMBER
+from survey_flows.ports import Classifier, Interpretation
+from survey_flows.scale import (
+    POSITION_OF_INTENT,
+    RATING_INTENTS,
+    Symbols,
+    is_rating_question,
+    option_for,
+    ruled_out,
+    sarcastic,
+    split_reason,
+    symbols,
+)
 
 RECORD_AT = 0.80  # at or above: record the answer
-CONFIRM_AT = 0.45  # at or above (and below RECORD_AT): ask "Did you mean ...?"
+CROSS_SCALE_RECORD_AT = 0.90  # the same for a rating in another scale's words
+CONFIRM_AT = 0.45  # at or above (and below the record threshold): ask "Did you mean ...?"
+NON_SUBSTANTIVE = ("dont_know", "refuse")
+TABLE = "table"  # source of an answer read from an emoji or a rating number
 
 
 class Decision(Enum):
@@ -35,17 +62,177 @@ def decide(interpretation: Interpretation) -> Decision:
     return Decision.REASK
 
 
-def survey_decision(interpretation: Interpretation) -> Decision:
-    """Return what the survey does with a typed answer at a question.
+@dataclass(frozen=True)
+class Answer:
+    """What the survey does with one typed answer at one question.
 
-    Only answers to the question are confirmed with buttons. A command read in the middle
-    band is asked again (stopping someone who did not mean it is worse than one more
-    message); a "don't know" or "refuse" there is acted on, because the first one only asks
-    for a best guess and the second is recorded as 98 or 99, excluded from the estimate.
+    ``intent`` is one of the question's option intents, "dont_know", "refuse", a command,
+    "number" (with ``value``) or None (not understood).
     """
-    decision = decide(interpretation)
-    if decision is Decision.CONFIRM and interpretation.intent in COMMANDS:
-        return Decision.REASK
-    if decision is Decision.CONFIRM and interpretation.intent in ("dont_know", "refuse"):
+
+    intent: str | None
+    confidence: float
+    decision: Decision
+    source: str
+    value: float | None = None
+
+    def interpretation(self) -> Interpretation:
+        """Return the answer as the interpretation stored with a recorded answer."""
+        return Interpretation(self.intent, self.confidence, self.source)
+
+
+NOT_UNDERSTOOD = Answer(None, 0.0, Decision.REASK, TABLE)
+
+
+def expected_intents(options: Sequence[str]) -> tuple[str, ...]:
+    """Return the intents the classifier considers at a question with these option intents.
+
+    At a rating question that is every rating intent of every scale, so that an answer in
+    another scale's words is read and mapped rather than lost.
+    """
+    answers = RATING_INTENTS if is_rating_question(options) else tuple(options)
+    return (*answers, *NON_SUBSTANTIVE, *COMMANDS)
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    intent: str  # an option intent, "dont_know", "refuse" or a command
+    score: float  # the summed confidence of the intents that mean it
+    native: bool  # its strongest intent is the question's own word ("agree", not "yes")
+    polarity: int  # +1 or -1 for an option on a scale, 0 otherwise
+
+
+def _candidates(reading: Interpretation, options: Sequence[str]) -> list[_Candidate]:
+    totals: dict[str, float] = {}
+    strongest: dict[str, tuple[float, str]] = {}
+    for intent, confidence in reading.scores().items():
+        if intent in POSITION_OF_INTENT and is_rating_question(options):
+            answer = option_for(POSITION_OF_INTENT[intent], options)
+        elif intent in options or intent in NON_SUBSTANTIVE or intent in COMMANDS:
+            answer = intent
+        else:
+            answer = None
+        if answer is None:
+            continue
+        totals[answer] = totals.get(answer, 0.0) + confidence
+        if confidence > strongest.get(answer, (-1.0, ""))[0]:
+            strongest[answer] = (confidence, intent)
+    candidates = [
+        _Candidate(
+            answer,
+            round(score, 6),
+            strongest[answer][1] in options,
+            POSITION_OF_INTENT[answer].polarity if answer in POSITION_OF_INTENT else 0,
+        )
+        for answer, score in totals.items()
+    ]
+    return sorted(candidates, key=lambda c: -c.score)
+
+
+def _choose(
+    reading: Interpretation, options: Sequence[str], text: str, excluded: set[int]
+) -> tuple[_Candidate | None, bool]:
+    """Return the best candidate whose polarity is allowed, and whether a guard changed it."""
+    candidates = _candidates(reading, options)
+    out = excluded | ruled_out(text)
+    allowed = [c for c in candidates if c.polarity not in out]
+    best = allowed[0] if allowed else None
+    return best, bool(candidates) and best is not candidates[0]
+
+
+def _decide(candidate: _Candidate, guarded: bool) -> Decision:
+    """Apply the thresholds: commands need a high confidence, "don't know" a middle one."""
+    if candidate.intent in COMMANDS:
+        return Decision.RECORD if candidate.score >= RECORD_AT else Decision.REASK
+    if candidate.intent in NON_SUBSTANTIVE:
+        # "don't know" only asks for a best guess; "refuse" is 99, out of the estimate
+        return Decision.RECORD if candidate.score >= CONFIRM_AT else Decision.REASK
+    record_at = RECORD_AT if candidate.native else CROSS_SCALE_RECORD_AT
+    if candidate.score >= record_at and not guarded:
         return Decision.RECORD
-    return decision
+    return Decision.CONFIRM if candidate.score >= CONFIRM_AT else Decision.REASK
+
+
+def _understood(candidate: _Candidate | None) -> bool:
+    return candidate is not None and candidate.score >= CONFIRM_AT
+
+
+def read_answer(classifier: Classifier, text: str, options: Sequence[str], lang: str) -> Answer:
+    """Read a typed answer at a question offering these option intents, and decide.
+
+    Emoji and rating numbers alone are read from the tables and confirmed. Otherwise the
+    words are classified: the rating part first ("agree" in "agree, the nurse explained
+    everything"), then the whole answer when the rating part is not an answer on its own,
+    or is only a "yes" that the rest of the answer says in the question's own words.
+    """
+    found = symbols(text)
+    if not any(char.isalpha() for char in found.words):
+        return _symbol_answer(found, options)
+    symbol_polarity = found.polarity()
+    excluded = {-symbol_polarity} if symbol_polarity else set()
+    sarcasm = sarcastic(found.words)
+    if sarcasm:
+        excluded.add(1)
+    expected = expected_intents(options)
+    head, reason = split_reason(found.words)
+    reading = classifier.classify(head or found.words, expected, lang)
+    best, guarded = _choose(reading, options, head or found.words, excluded)
+    if reason:
+        whole = classifier.classify(found.words, expected, lang)
+        whole_best, whole_guarded = _choose(whole, options, found.words, excluded)
+        if not _understood(best) or (
+            best is not None
+            and whole_best is not None
+            and best.polarity
+            and not best.native
+            and whole_best.native
+            and whole_best.polarity == best.polarity
+            and _understood(whole_best)
+        ):
+            reading, best, guarded = whole, whole_best, whole_guarded
+        elif (
+            best is not None
+            and whole_best is not None
+            and best.polarity
+            and whole_best.polarity == -best.polarity
+            and _understood(whole_best)
+        ):
+            guarded = True  # "yes, but not really": the reason takes the rating back
+    if best is None:
+        return _symbol_answer(found, options)
+    decision = _decide(best, guarded or (sarcasm and best.polarity != 0))
+    if decision is Decision.REASK and found.position() is not None:
+        return _symbol_answer(found, options)
+    return Answer(best.intent, best.score, decision, reading.source)
+
+
+def _symbol_answer(found: Symbols, options: Sequence[str]) -> Answer:
+    """Read emoji and rating numbers from the table: a shrug is "don't know", a position is
+    confirmed (an emoji is a guess at a meaning), anything else is not understood."""
+    if found.only_dont_know():
+        return Answer("dont_know", 1.0, Decision.RECORD, TABLE)
+    position = found.position()
+    option = option_for(position, options) if position else None
+    if option is None:
+        return NOT_UNDERSTOOD
+    return Answer(option, 1.0, Decision.CONFIRM, TABLE)
+
+
+def read_number(classifier: Classifier, text: str, lang: str) -> Answer:
+    """Read a typed answer at a number question: the number entity, or a command or DK.
+
+    The value comes from the classifier's number entity, in digits or words ("twice",
+    "pedi"). A command is acted on only when confident; "don't know" and "refuse" win over
+    a zero that may only be a word like "nothing" in "I know nothing".
+    """
+    reading = classifier.classify(text, (NUMBER, *NON_SUBSTANTIVE, *COMMANDS), lang)
+    value = reading.entities.get(NUMBER)
+    intent, confidence = reading.intent, reading.confidence
+    if intent in COMMANDS and confidence >= RECORD_AT:
+        return Answer(intent, confidence, Decision.RECORD, reading.source)
+    if intent in NON_SUBSTANTIVE and confidence >= CONFIRM_AT and not value:
+        return Answer(intent, confidence, Decision.RECORD, reading.source)
+    if value is None:
+        return Answer(None, 0.0, Decision.REASK, reading.source)
+    number_confidence = reading.scores().get(NUMBER, confidence)
+    return Answer(NUMBER, number_confidence, Decision.RECORD, reading.source, float(value))
