@@ -19,15 +19,16 @@ When a guard changes the answer, it can only be confirmed, never recorded direct
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 
-from survey_flows.intents import COMMANDS, NUMBER
+from survey_flows.intents import COMMANDS, NUMBER, YES_NO
 from survey_flows.ports import Classifier, Interpretation
 from survey_flows.scale import (
     POSITION_OF_INTENT,
     RATING_INTENTS,
     Symbols,
+    doubtful,
     is_rating_question,
     option_for,
     ruled_out,
@@ -99,6 +100,7 @@ class _Candidate:
     intent: str  # an option intent, "dont_know", "refuse" or a command
     score: float  # the summed confidence of the intents that mean it
     native: bool  # its strongest intent is the question's own word ("agree", not "yes")
+    word: str  # that strongest intent
     polarity: int  # +1 or -1 for an option on a scale, 0 otherwise
 
 
@@ -122,6 +124,7 @@ def _candidates(reading: Interpretation, options: Sequence[str]) -> list[_Candid
             answer,
             round(score, 6),
             strongest[answer][1] in options,
+            strongest[answer][1],
             POSITION_OF_INTENT[answer].polarity if answer in POSITION_OF_INTENT else 0,
         )
         for answer, score in totals.items()
@@ -132,12 +135,25 @@ def _candidates(reading: Interpretation, options: Sequence[str]) -> list[_Candid
 def _choose(
     reading: Interpretation, options: Sequence[str], text: str, excluded: set[int]
 ) -> tuple[_Candidate | None, bool]:
-    """Return the best candidate whose polarity is allowed, and whether a guard changed it."""
+    """Return the best candidate whose polarity is allowed, and whether a guard changed it.
+
+    When the classifier's best guess overall is no answer to the question (a topic such
+    as "the staff were rude"), the options are weighed among themselves: such a reading
+    can be confirmed with buttons but never recorded directly.
+    """
     candidates = _candidates(reading, options)
+    off_question = reading.intent is None and bool(candidates)
+    if off_question:
+        share = sum(c.score for c in candidates)
+        candidates = sorted(
+            (replace(c, score=round(c.score / share, 6)) if c.polarity else c for c in candidates),
+            key=lambda c: -c.score,
+        )
     out = excluded | ruled_out(text)
     allowed = [c for c in candidates if c.polarity not in out]
     best = allowed[0] if allowed else None
-    return best, bool(candidates) and best is not candidates[0]
+    changed = bool(candidates) and best is not candidates[0]
+    return best, changed or (off_question and best is not None and best.polarity != 0)
 
 
 def _decide(candidate: _Candidate, guarded: bool) -> Decision:
@@ -157,6 +173,35 @@ def _understood(candidate: _Candidate | None) -> bool:
     return candidate is not None and candidate.score >= CONFIRM_AT
 
 
+def _prefer_whole(head: _Candidate | None, whole: _Candidate | None) -> bool:
+    """Return whether the whole answer says more than its first part.
+
+    It does when the first part is no answer on its own ("well, I agree"), or is only a
+    yes or a no that the rest says with another strength ("no, not one bit") or in the
+    question's own words ("ee, ke a dumela" at an agree question).
+    """
+    if head is None or not _understood(head):
+        return True
+    if whole is None or not _understood(whole) or not head.polarity:
+        return False
+    return (
+        head.word in YES_NO
+        and whole.polarity == head.polarity
+        and (whole.intent != head.intent or (whole.native and not head.native))
+    )
+
+
+def _takes_back(head: _Candidate | None, whole: _Candidate | None) -> bool:
+    """Return whether the rest of the answer reverses its first part ("yes, but not really")."""
+    return (
+        head is not None
+        and whole is not None
+        and bool(head.polarity)
+        and whole.polarity == -head.polarity
+        and _understood(whole)
+    )
+
+
 def read_answer(classifier: Classifier, text: str, options: Sequence[str], lang: str) -> Answer:
     """Read a typed answer at a question offering these option intents, and decide.
 
@@ -166,7 +211,7 @@ def read_answer(classifier: Classifier, text: str, options: Sequence[str], lang:
     or is only a "yes" that the rest of the answer says in the question's own words.
     """
     found = symbols(text)
-    if not any(char.isalpha() for char in found.words):
+    if not found.has_words:
         return _symbol_answer(found, options)
     symbol_polarity = found.polarity()
     excluded = {-symbol_polarity} if symbol_polarity else set()
@@ -180,27 +225,14 @@ def read_answer(classifier: Classifier, text: str, options: Sequence[str], lang:
     if reason:
         whole = classifier.classify(found.words, expected, lang)
         whole_best, whole_guarded = _choose(whole, options, found.words, excluded)
-        if not _understood(best) or (
-            best is not None
-            and whole_best is not None
-            and best.polarity
-            and not best.native
-            and whole_best.native
-            and whole_best.polarity == best.polarity
-            and _understood(whole_best)
-        ):
+        if _prefer_whole(best, whole_best):
             reading, best, guarded = whole, whole_best, whole_guarded
-        elif (
-            best is not None
-            and whole_best is not None
-            and best.polarity
-            and whole_best.polarity == -best.polarity
-            and _understood(whole_best)
-        ):
-            guarded = True  # "yes, but not really": the reason takes the rating back
+        elif _takes_back(best, whole_best):
+            guarded = True
     if best is None:
         return _symbol_answer(found, options)
-    decision = _decide(best, guarded or (sarcasm and best.polarity != 0))
+    doubt = (sarcasm and best.polarity != 0) or (best.polarity > 0 and doubtful(text))
+    decision = _decide(best, guarded or doubt)
     if decision is Decision.REASK and found.position() is not None:
         return _symbol_answer(found, options)
     return Answer(best.intent, best.score, decision, reading.source)

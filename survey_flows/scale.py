@@ -79,8 +79,8 @@ def is_rating_question(options: Sequence[str]) -> bool:
 # An emoji alone is an answer, always confirmed with buttons (it is a guess at a meaning).
 EMOJI: dict[str, Position | str] = {
     **dict.fromkeys("😍🥰🤩💯🙌👏💖💕😻🥳🤗❤", STRONG_POSITIVE),
-    **dict.fromkeys("👍🙂😊😀😃😄😁☺👌✅✔🆗😌💪", POSITIVE),
-    **dict.fromkeys("👎🙁😕😞😒😔☹😟❌✖🙄😤😑😩😫🥱💔", NEGATIVE),
+    **dict.fromkeys("👍🙂😊😀😃😄😁☺👌✅✔🆗😌💪🙆", POSITIVE),
+    **dict.fromkeys("👎🙁😕😞😒😔☹😟❌✖🙄😤😑😩😫🥱💔🙅", NEGATIVE),
     **dict.fromkeys("😡🤬😠💩🤮😭🤢👿", STRONG_NEGATIVE),
     **dict.fromkeys("🤷🤔", DONT_KNOW),
 }
@@ -124,7 +124,8 @@ class Symbols:
     """The emoji, emoticons and rating numbers of a typed answer, and the words left over."""
 
     readings: tuple[Position | str, ...]  # a position, or "dont_know"
-    words: str
+    words: str  # the text without emoji (rating numbers stay: "agree 100%" is strong)
+    has_words: bool  # whether any word is left besides the symbols and rating numbers
 
     def position(self) -> Position | None:
         """Return the one position the symbols agree on (strong if any is strong), else None."""
@@ -161,29 +162,29 @@ def symbols(text: str) -> Symbols:
             readings.append(position)
         return " "
 
-    lowered = _RATING_NUMBER.sub(rating, lowered)
+    bare = _RATING_NUMBER.sub(rating, lowered)
 
     def emoticon(match: re.Match[str]) -> str:
         readings.append(EMOTICONS[match.group(1)])
         return " "
 
-    lowered = _EMOTICON.sub(emoticon, lowered)
+    bare = _EMOTICON.sub(emoticon, bare)
+    lowered = _EMOTICON.sub(" ", lowered)
     stars = sum(lowered.count(glyph) for glyph in STAR_GLYPHS)
     if stars:
         # a row of stars is a star rating; a single star is praise
         readings.append(
             POSITIVE if stars == 1 else _position_of_share(min(stars, 5) / 5) or POSITIVE
         )
-    kept = []
-    for char in lowered:
-        if char in EMOJI:
-            readings.append(EMOJI[char])
-            kept.append(" ")
-        elif char in STAR_GLYPHS or is_symbol(char):
-            kept.append(" ")
-        else:
-            kept.append(char)
-    return Symbols(tuple(readings), " ".join("".join(kept).split()))
+    readings += [EMOJI[char] for char in lowered if char in EMOJI]
+    words = " ".join(_without_symbols(lowered).split())
+    return Symbols(tuple(readings), words, any(c.isalpha() for c in _without_symbols(bare)))
+
+
+def _without_symbols(text: str) -> str:
+    return "".join(
+        " " if char in EMOJI or char in STAR_GLYPHS or is_symbol(char) else char for char in text
+    )
 
 
 def is_symbol(char: str) -> bool:
@@ -202,9 +203,10 @@ NEGATORS_EN = {
     "cannot", "dont", "didnt", "doesnt", "cant", "wont", "wouldnt", "couldnt", "shouldnt",
     "isnt", "wasnt", "arent", "werent", "havent", "hasnt", "hadnt", "aint", "nope", "nah",
 }  # fmt: skip
-NEGATORS_TN = {
-    "nnyaa", "nyaa", "nnya", "nya", "gake", "gaa", "gare", "gaba", "gase", "seng", "sepe",
-}  # fmt: skip
+NEGATORS_TN = {"gake", "gaa", "gare", "gaba", "gase", "seng", "sepe"}
+# "No" that answers the question ("no, it was far", "nnyaa go ne go tura") negates nothing
+# after it; "no problems" does.
+ANSWER_PARTICLES = {"no", "nope", "nah", "nnyaa", "nyaa", "nnya", "nya"}
 # "ga" + subject concord ("ga ke", "ga go", "ga se") negates; so does "ke sa" ("ke sa itumela").
 _CONCORDS = {"ke", "o", "a", "re", "lo", "ba", "e", "go", "se", "di", "le"}
 # "couldn't be happier", "can't agree more": a negated comparative praises.
@@ -224,7 +226,7 @@ NEGATIVE_WORDS = {
     "disappointed", "disappointing", "bad", "terrible", "horrible", "awful", "poor", "worse",
     "worst", "complain", "complaint", "complaints", "complaining", "problem", "problems",
     "issue", "issues", "wrong", "rude", "dirty", "slow", "expensive", "hard", "difficult",
-    "fault", "faults", "unfair", "useless", "pathetic", "hate", "hated", "angry", "upset",
+    "fault", "faults", "unfair", "useless", "pathetic", "hate", "hated", "angry", "upset", "far",
     "annoyed", "mad", "sad", "false", "lie", "lies", "trouble", "unreasonable",
 }  # fmt: skip
 # Setswana takes prefixes and suffixes: stems are matched inside a word ("nthusa", "kedumela").
@@ -235,17 +237,25 @@ POSITIVE_STEMS_TN = (
 )  # fmt: skip
 NEGATIVE_STEMS_TN = (
     "ganet", "maswe", "bosula", "galef", "teneg", "kgopeg", "kgopis", "bothata", "mathata",
-    "ngongor", "bonya", "leswe", "tshwenyeg", "sulafal", "botlhoko", "bokete",
+    "ngongor", "bonya", "leswe", "tshwenyeg", "sulafal", "botlhoko", "bokete", "tura", "kgakala",
 )  # fmt: skip
 # "still" ("ke sa ntse") and "no longer" are not negations of what follows.
 _NOT_NEGATING_AFTER_SA = {"ntse"}
 
 # Phrases that mark sarcasm: such an answer is never recorded as positive.
 SARCASM = (
-    "oh great", "oh wow", "wow thanks", "yeah right", "ya right", "yeah sure", "oh sure",
+    "oh great", "oh wow", "wow thanks", "yeah right", "ya right", "oh sure", "oh yes",
     "just great", "just perfect", "just wonderful", "oh perfect", "oh brilliant", "oh lovely",
-    "thanks for nothing", "as if", "so efficient", "very efficient indeed", "what a joke",
+    "oh wonderful", "oh nice", "thanks for nothing", "thanks a lot", "as if", "so efficient",
+    "very efficient indeed", "what a joke", "so much fun", "such fun", "just what i needed",
 )  # fmt: skip
+# Weaker hints that praise may be ironic ("great, they lost my file again", "lol"): a
+# positive reading of such an answer is confirmed, not recorded.
+DOUBT = (
+    "again", "as usual", "only took", "only waited", "only took them", "lost my", "lost our",
+    "lol", "haha", "lmao", "is fun", "not",
+)  # fmt: skip
+DOUBT_EMOJI = "😂🤣🙃😏🤡"
 
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?|[,.;:!?]")
 
@@ -273,6 +283,9 @@ def _negator_length(words: list[str], i: int) -> int:
     word = words[i]
     after = words[i + 1] if i + 1 < len(words) else ""
     before = words[i - 1] if i > 0 else ""
+    if word in ANSWER_PARTICLES and all(w in ANSWER_PARTICLES for w in words[:i]):
+        # "no problems", "no good": a determiner right before a rating word still negates
+        return 1 if word == "no" and after.isalpha() and _polarity_of_word(after) else 0
     if word in NEGATORS_EN or word in NEGATORS_TN:
         return 1
     if word == "ga" and after in _CONCORDS:
@@ -321,10 +334,28 @@ def ruled_out(text: str) -> set[int]:
     return out
 
 
+def _has_phrase(text: str, phrases: Sequence[str]) -> bool:
+    folded = " " + " ".join(w for w in _words(text) if w.isalpha()) + " "
+    return any(f" {phrase} " in folded for phrase in phrases)
+
+
 def sarcastic(text: str) -> bool:
     """Return whether the text carries a sarcasm marker ("oh great", "yeah right")."""
-    folded = " " + " ".join(w for w in _words(text) if w.isalpha()) + " "
-    return any(f" {phrase} " in folded for phrase in SARCASM)
+    return _has_phrase(text, SARCASM)
+
+
+def doubtful(text: str) -> bool:
+    """Return whether praise in the text may be ironic: "great, they lost my file again",
+    "so fast lol", a laughing emoji, a word in quotes ('fast'), or a final "... not"."""
+    words = [w for w in _words(text) if w.isalpha()]
+    ends_with_not = bool(words) and words[-1] == "not" and len(words) > 1
+    quoted = re.search(r"(?<!\w)['\"\u2018\u201c][a-z]+['\"\u2019\u201d](?!\w)", text.lower())
+    return (
+        _has_phrase(text, tuple(d for d in DOUBT if d != "not"))
+        or ends_with_not
+        or quoted is not None
+        or any(char in DOUBT_EMOJI for char in text)
+    )
 
 
 # --- the rating part and the reason ----------------------------------------------------------
