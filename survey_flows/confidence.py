@@ -29,11 +29,15 @@ from survey_flows.scale import (
     RATING_INTENTS,
     Symbols,
     doubtful,
+    has_scale_words,
+    in_own_words,
     is_rating_question,
+    only_a_feeling,
     option_for,
-    ruled_out,
+    read_negation,
     sarcastic,
     split_reason,
+    strong_marker,
     symbols,
 )
 
@@ -99,12 +103,12 @@ def expected_intents(options: Sequence[str]) -> tuple[str, ...]:
 class _Candidate:
     intent: str  # an option intent, "dont_know", "refuse" or a command
     score: float  # the summed confidence of the intents that mean it
-    native: bool  # its strongest intent is the question's own word ("agree", not "yes")
+    native: bool  # in the question's own words ("I agree", not "yes"), or a yes/no question
     word: str  # that strongest intent
     polarity: int  # +1 or -1 for an option on a scale, 0 otherwise
 
 
-def _candidates(reading: Interpretation, options: Sequence[str]) -> list[_Candidate]:
+def _candidates(reading: Interpretation, options: Sequence[str], text: str) -> list[_Candidate]:
     totals: dict[str, float] = {}
     strongest: dict[str, tuple[float, str]] = {}
     for intent, confidence in reading.scores().items():
@@ -123,7 +127,9 @@ def _candidates(reading: Interpretation, options: Sequence[str]) -> list[_Candid
         _Candidate(
             answer,
             round(score, 6),
-            strongest[answer][1] in options,
+            # at a yes/no question only the side counts, so any scale's words will do
+            len(options) == 2
+            or (strongest[answer][1] in options and in_own_words(text, strongest[answer][1])),
             strongest[answer][1],
             POSITION_OF_INTENT[answer].polarity if answer in POSITION_OF_INTENT else 0,
         )
@@ -141,7 +147,7 @@ def _choose(
     as "the staff were rude"), the options are weighed among themselves: such a reading
     can be confirmed with buttons but never recorded directly.
     """
-    candidates = _candidates(reading, options)
+    candidates = _candidates(reading, options, text)
     off_question = reading.intent is None and bool(candidates)
     if off_question:
         share = sum(c.score for c in candidates)
@@ -149,11 +155,12 @@ def _choose(
             (replace(c, score=round(c.score / share, 6)) if c.polarity else c for c in candidates),
             key=lambda c: -c.score,
         )
-    out = excluded | ruled_out(text)
-    allowed = [c for c in candidates if c.polarity not in out]
+    negation = read_negation(text)
+    allowed = [c for c in candidates if c.polarity not in excluded | negation.ruled_out]
     best = allowed[0] if allowed else None
     changed = bool(candidates) and best is not candidates[0]
-    return best, changed or (off_question and best is not None and best.polarity != 0)
+    unsettled = off_question or negation.unsure
+    return best, changed or (unsettled and best is not None and best.polarity != 0)
 
 
 def _decide(candidate: _Candidate, guarded: bool) -> Decision:
@@ -173,16 +180,23 @@ def _understood(candidate: _Candidate | None) -> bool:
     return candidate is not None and candidate.score >= CONFIRM_AT
 
 
-def _prefer_whole(head: _Candidate | None, whole: _Candidate | None) -> bool:
+def _prefer_whole(
+    head: _Candidate | None, whole: _Candidate | None, head_text: str, whole_text: str
+) -> bool:
     """Return whether the whole answer says more than its first part.
 
-    It does when the first part is no answer on its own ("well, I agree"), or is only a
-    yes or a no that the rest says with another strength ("no, not one bit") or in the
+    It does when the first part is no answer on its own ("well, I agree"), when only the
+    rest uses a rating word ("they were quick, I'm happy"), or when the first part is only
+    a yes or a no that the rest says with another strength ("no, not one bit") or in the
     question's own words ("ee, ke a dumela" at an agree question).
     """
     if head is None or not _understood(head):
         return True
-    if whole is None or not _understood(whole) or not head.polarity:
+    if whole is None or not _understood(whole):
+        return False
+    if not has_scale_words(head_text) and has_scale_words(whole_text):
+        return True
+    if not head.polarity:
         return False
     return (
         head.word in YES_NO
@@ -215,9 +229,9 @@ def read_answer(classifier: Classifier, text: str, options: Sequence[str], lang:
         return _symbol_answer(found, options)
     symbol_polarity = found.polarity()
     excluded = {-symbol_polarity} if symbol_polarity else set()
-    sarcasm = sarcastic(found.words)
+    sarcasm = sarcastic(found.words) or doubtful(text)
     if sarcasm:
-        excluded.add(1)
+        excluded.add(1)  # ironic praise is never read as praise
     expected = expected_intents(options)
     head, reason = split_reason(found.words)
     reading = classifier.classify(head or found.words, expected, lang)
@@ -225,13 +239,22 @@ def read_answer(classifier: Classifier, text: str, options: Sequence[str], lang:
     if reason:
         whole = classifier.classify(found.words, expected, lang)
         whole_best, whole_guarded = _choose(whole, options, found.words, excluded)
-        if _prefer_whole(best, whole_best):
+        if _prefer_whole(best, whole_best, head, found.words):
             reading, best, guarded = whole, whole_best, whole_guarded
         elif _takes_back(best, whole_best):
             guarded = True
     if best is None:
         return _symbol_answer(found, options)
-    doubt = (sarcasm and best.polarity != 0) or (best.polarity > 0 and doubtful(text))
+    doubt = sarcasm and best.polarity != 0
+    if len(options) > 2 and best.polarity and only_a_feeling(found.words):
+        doubt = True  # "ke galefile": dissatisfied, but how much is a guess
+    if best.intent in POSITION_OF_INTENT and POSITION_OF_INTENT[best.intent].strength == 1:
+        # "not satisfied in the least" read as plain dissatisfied: the strength is in doubt
+        doubt = doubt or (len(options) > 2 and strong_marker(text))
+    symbol_position = found.position()
+    if symbol_position is not None and best.intent in POSITION_OF_INTENT:
+        # emoji that say another strength than the words: the table's rule, confirm
+        doubt = doubt or option_for(symbol_position, options) != best.intent
     decision = _decide(best, guarded or doubt)
     if decision is Decision.REASK and found.position() is not None:
         return _symbol_answer(found, options)

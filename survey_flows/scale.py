@@ -69,6 +69,38 @@ def option_for(position: Position, options: Sequence[str]) -> str | None:
     return next((o for o in same_side if POSITION_OF_INTENT[o] == position), None)
 
 
+# The words of each scale. An answer in the question's own words ("I agree" at an agree
+# question) is recorded at the usual bar; one that only implies a scale point (a "yes", a
+# feeling, a description: "ke galefile", "the clinic is far") needs more confidence.
+SCALE_WORDS: dict[str, tuple[str, ...]] = {
+    "agree": ("agree", "dumel", "dumal", "ganet"),
+    "satisfaction": (
+        "satisf", "happy", "pleased", "content", "kgotsof", "itumel", "itumets",
+    ),
+    "yes_no": ("yes", "yeah", "yep", "yup", "yah", "no", "nope", "nah", "ee", "eya", "ehe",
+               "nnyaa", "nyaa", "nya", "nnya"),
+}  # fmt: skip
+_SCALE_OF_INTENT = {
+    **dict.fromkeys(AGREE_SCALE, "agree"),
+    **dict.fromkeys(SATISFACTION_SCALE, "satisfaction"),
+    **dict.fromkeys(YES_NO, "yes_no"),
+}
+
+
+def in_own_words(text: str, intent: str) -> bool:
+    """Return whether the text uses a word of the scale the intent belongs to."""
+    stems = SCALE_WORDS.get(_SCALE_OF_INTENT.get(intent, ""), ())
+    words = [w for w in _words(text) if w.isalpha()]
+    if _SCALE_OF_INTENT.get(intent) == "yes_no":
+        return any(w.rstrip("sh") in stems or w in stems for w in words)
+    return any(stem in word for word in words for stem in stems)
+
+
+def has_scale_words(text: str) -> bool:
+    """Return whether the text uses a word of any rating scale."""
+    return any(in_own_words(text, scale[0]) for scale in (AGREE_SCALE, SATISFACTION_SCALE, YES_NO))
+
+
 def is_rating_question(options: Sequence[str]) -> bool:
     """Return whether a question's options are positions on a scale."""
     return any(o in POSITION_OF_INTENT for o in options)
@@ -202,6 +234,7 @@ NEGATORS_EN = {
     "not", "no", "never", "none", "nothing", "nobody", "neither", "nor", "without", "hardly",
     "cannot", "dont", "didnt", "doesnt", "cant", "wont", "wouldnt", "couldnt", "shouldnt",
     "isnt", "wasnt", "arent", "werent", "havent", "hasnt", "hadnt", "aint", "nope", "nah",
+    "nt", "dnt", "cnt",
 }  # fmt: skip
 NEGATORS_TN = {"gake", "gaa", "gare", "gaba", "gase", "seng", "sepe"}
 # "No" that answers the question ("no, it was far", "nnyaa go ne go tura") negates nothing
@@ -216,10 +249,10 @@ POSITIVE_WORDS = {
     "agree", "agreed", "satisfied", "satisfactory", "satisfying", "happy", "happier", "pleased",
     "content", "glad", "good", "great", "fine", "ok", "okay", "nice", "excellent", "perfect",
     "well", "clean", "easy", "fair", "affordable", "cheap", "helpful", "kind", "friendly",
-    "polite", "quick", "fast", "true", "right", "correct", "best", "better", "amazing",
+    "polite", "quick", "fast", "true", "right", "correct", "amazing",
     "wonderful", "love", "loved", "like", "liked", "impressed", "reasonable", "acceptable",
     "convenient", "efficient", "smooth", "simple", "respectful", "professional", "recommend",
-    "yes", "sure", "satisfy",
+    "yes", "sure", "satisfy", "gd", "hapy", "hapi",
 }  # fmt: skip
 NEGATIVE_WORDS = {
     "disagree", "disagreed", "dissatisfied", "unsatisfied", "unhappy", "displeased",
@@ -239,6 +272,11 @@ NEGATIVE_STEMS_TN = (
     "ganet", "maswe", "bosula", "galef", "teneg", "kgopeg", "kgopis", "bothata", "mathata",
     "ngongor", "bonya", "leswe", "tshwenyeg", "sulafal", "botlhoko", "bokete", "tura", "kgakala",
 )  # fmt: skip
+# Words that soften a negation into a plain "no": "not really", "I don't think so".
+NEGATED_HEDGES = {
+    "really", "exactly", "quite", "entirely", "particularly", "totally", "completely",
+    "think", "so", "much", "necessarily", "always", "tota", "thata", "at", "all",
+}  # fmt: skip
 # "still" ("ke sa ntse") and "no longer" are not negations of what follows.
 _NOT_NEGATING_AFTER_SA = {"ntse"}
 
@@ -253,9 +291,31 @@ SARCASM = (
 # positive reading of such an answer is confirmed, not recorded.
 DOUBT = (
     "again", "as usual", "only took", "only waited", "only took them", "lost my", "lost our",
-    "lol", "haha", "lmao", "is fun", "not",
+    "lol", "haha", "lmao", "smh", "is fun", "not", "eish", "ijoo", "ao",
 )  # fmt: skip
-DOUBT_EMOJI = "😂🤣🙃😏🤡"
+DOUBT_EMOJI = "😂🤣🙃😏🤡🤦"
+
+# Feelings say which side a person is on, not how far: "ke galefile" (I am angry) is
+# dissatisfied, but whether very is a guess. An answer that is only a feeling is confirmed.
+FEELINGS_EN = {
+    "angry", "annoyed", "upset", "frustrated", "furious", "fuming", "mad", "cross",
+    "irritated", "sad", "fed", "pissed", "livid", "disgusted", "hurt", "tired", "glad",
+    "delighted", "thrilled", "grateful", "thankful", "relieved", "impressed", "proud",
+    "excited", "disappointed", "gutted", "heartbroken", "overjoyed",
+}  # fmt: skip
+FEELING_STEMS_TN = (
+    "galef", "teneg", "kgopeg", "kgopis", "befet", "gakal", "hutsaf", "tshwenyeg", "nyem",
+    "swab", "botlhoko", "lapil", "lapis", "kgathal", "kgathet", "sulafal", "lebog", "kgatl",
+    "ratil", "ngomog",
+)  # fmt: skip
+
+
+def only_a_feeling(text: str) -> bool:
+    """Return whether the answer names a feeling and no word of a rating scale."""
+    words = [w for w in _words(text) if w.isalpha()]
+    feeling = any(w in FEELINGS_EN or any(stem in w for stem in FEELING_STEMS_TN) for w in words)
+    return feeling and not has_scale_words(text)
+
 
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?|[,.;:!?]")
 
@@ -283,8 +343,9 @@ def _negator_length(words: list[str], i: int) -> int:
     word = words[i]
     after = words[i + 1] if i + 1 < len(words) else ""
     before = words[i - 1] if i > 0 else ""
-    if word in ANSWER_PARTICLES and all(w in ANSWER_PARTICLES for w in words[:i]):
-        # "no problems", "no good": a determiner right before a rating word still negates
+    if word in ANSWER_PARTICLES:
+        # "no" answers ("no, it was far", "not really, no"); only a "no" right before a
+        # rating word negates it ("no problems", "no good")
         return 1 if word == "no" and after.isalpha() and _polarity_of_word(after) else 0
     if word in NEGATORS_EN or word in NEGATORS_TN:
         return 1
@@ -295,48 +356,98 @@ def _negator_length(words: list[str], i: int) -> int:
     return 0
 
 
-def ruled_out(text: str) -> set[int]:
-    """Return the polarities a reading of this text must not have, because of negation.
+@dataclass(frozen=True)
+class Negation:
+    """What the negations in an answer say about its polarity.
+
+    ``ruled_out`` holds the polarities a reading must not have. ``unsure`` is set when a
+    negation's meaning is not settled by the survey's word lists: it reaches no rating word
+    ("I wasn't let down"), or it negates a negative word, which is an understatement of
+    uncertain strength ("not bad", "can't complain"). Such an answer is confirmed, never
+    recorded directly.
+    """
+
+    ruled_out: frozenset[int] = frozenset()
+    unsure: bool = False
+
+
+def read_negation(text: str) -> Negation:
+    """Read the negations of a typed answer (see `Negation`).
 
     A negation reaching a positive word ("not happy", "I wouldn't say I was satisfied",
     "ga ke a itumela") rules out a positive reading; one reaching a negative word ("not
-    bad", "can't complain", "ga go na bothata") rules out a negative reading. A negation
-    reaches the next few words up to a comma or a "but"; a negated comparative ("couldn't
-    be happier") praises.
+    bad", "ga go na bothata") rules out a negative reading. A negation reaches the next few
+    words up to a comma or a "but"; a hedge ("not really", "I don't think so") negates like
+    a positive word unless a rating word follows; a negated comparative ("couldn't be
+    happier") praises.
     """
     words = _words(text)
     out: set[int] = set()
+    unsure = False
     i = 0
     while i < len(words):
         length = _negator_length(words, i)
         if not length:
             i += 1
             continue
-        negator = words[i]
-        j = i + length
-        reach = 0
+        negator, j, reach, found = words[i], i + length, 0, 0
+        hedges = others = 0
         while j < len(words) and reach < SCOPE:
             word = words[j]
             if word in _SCOPE_ENDS or not word.isalpha() or _negator_length(words, j):
                 break
-            polarity = _polarity_of_word(word)
-            if polarity:
-                rest = words[j : j + 3]
+            found = _polarity_of_word(word)
+            if found:
                 praising = negator in ("couldnt", "cant", "cannot") and (
-                    word in _PRAISING_COMPARATIVES or _PRAISING_COMPARATIVES & set(rest)
+                    word in _PRAISING_COMPARATIVES or _PRAISING_COMPARATIVES & set(words[j : j + 3])
                 )
-                if not praising:
-                    out.add(polarity)
+                found = 2 if praising else found
                 break
+            if word in NEGATED_HEDGES:
+                hedges += 1
+            else:
+                others += 1
             j += 1
             reach += 1
+        # a hedge settles the meaning only when nothing else follows it: "I don't think so",
+        # not "I don't think anyone was favoured"
+        hedged = (
+            hedges
+            and not others
+            and (j >= len(words) or not words[j].isalpha() or words[j] in _SCOPE_ENDS)
+        )
+        if found == 1 or (not found and hedged):
+            out.add(1)
+        elif found == -1:
+            out.add(-1)
+            unsure = True
+        elif not found:
+            unsure = True
         i = j if j > i else i + 1
-    return out
+    return Negation(frozenset(out), unsure)
+
+
+def ruled_out(text: str) -> set[int]:
+    """Return the polarities a reading of this text must not have, because of negation."""
+    return set(read_negation(text).ruled_out)
 
 
 def _has_phrase(text: str, phrases: Sequence[str]) -> bool:
     folded = " " + " ".join(w for w in _words(text) if w.isalpha()) + " "
     return any(f" {phrase} " in folded for phrase in phrases)
+
+
+# Words that make a negative answer strong whatever else it says ("not satisfied in the
+# least", "ga ke dumele gotlhelele"). A plain reading of such an answer is confirmed.
+STRONG_MARKERS = (
+    "at all", "in the least", "whatsoever", "one bit", "by any means", "gotlhelele", "gope",
+    "le gannye", "le e seng", "le ka motlha",
+)  # fmt: skip
+
+
+def strong_marker(text: str) -> bool:
+    """Return whether the text says "at all" or the like."""
+    return _has_phrase(text, STRONG_MARKERS)
 
 
 def sarcastic(text: str) -> bool:
