@@ -8,12 +8,15 @@ describe what the survey really does. docs/typed-answers.md explains the rule wi
 
 For a rating, the classifier's intents are added up by the position on the scale they stand
 for (survey_flows.scale), and the question takes its own option for the winning position:
-"yes" at an agree question is Agree. A rating in another scale's words needs more
-confidence to be recorded without a confirmation (CROSS_SCALE_RECORD_AT), because its
-strength is a guess. Three guards keep a misreading from being recorded: a polarity that
-negation rules out ("I wouldn't say I was satisfied"), one that the answer's emoji
-contradict ("great 🙄"), and a positive reading of a sarcastic answer ("oh great, 5 hours").
-When a guard changes the answer, it can only be confirmed, never recorded directly.
+"yes" at an agree question is Agree. An answer that only implies a scale point ("yes" at an
+agree question, a description, a feeling) needs more confidence to be recorded without a
+confirmation (CROSS_SCALE_RECORD_AT), because its strength is a guess; at a yes/no question
+only the side counts. Guards rule out a polarity: negation ("I wouldn't say I was
+satisfied" is never positive), emoji that contradict the words ("great 🙄") and irony ("oh
+great, 5 hours"). Other guards allow a confirmation but not a direct record: a negation the
+word lists cannot settle ("I wasn't let down") or an understatement ("not bad"), a best
+guess that is a topic rather than an answer, an answer that is only a feeling, a plain
+reading of an answer that says "at all", and emoji that say another strength than the words.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from survey_flows.scale import (
     option_for,
     read_negation,
     sarcastic,
+    sides_only,
     split_reason,
     strong_marker,
     symbols,
@@ -128,7 +132,7 @@ def _candidates(reading: Interpretation, options: Sequence[str], text: str) -> l
             answer,
             round(score, 6),
             # at a yes/no question only the side counts, so any scale's words will do
-            len(options) == 2
+            sides_only(options)
             or (strongest[answer][1] in options and in_own_words(text, strongest[answer][1])),
             strongest[answer][1],
             POSITION_OF_INTENT[answer].polarity if answer in POSITION_OF_INTENT else 0,
@@ -219,46 +223,61 @@ def _takes_back(head: _Candidate | None, whole: _Candidate | None) -> bool:
 def read_answer(classifier: Classifier, text: str, options: Sequence[str], lang: str) -> Answer:
     """Read a typed answer at a question offering these option intents, and decide.
 
-    Emoji and rating numbers alone are read from the tables and confirmed. Otherwise the
-    words are classified: the rating part first ("agree" in "agree, the nurse explained
-    everything"), then the whole answer when the rating part is not an answer on its own,
-    or is only a "yes" that the rest of the answer says in the question's own words.
+    Emoji and rating numbers alone are read from the table and confirmed. Otherwise the
+    words are classified (`_read_words`), the guards may forbid a direct record
+    (`_in_doubt`), and the thresholds decide (`_decide`).
     """
     found = symbols(text)
     if not found.has_words:
         return _symbol_answer(found, options)
+    ironic = sarcastic(found.words) or doubtful(text)
     symbol_polarity = found.polarity()
     excluded = {-symbol_polarity} if symbol_polarity else set()
-    sarcasm = sarcastic(found.words) or doubtful(text)
-    if sarcasm:
+    if ironic:
         excluded.add(1)  # ironic praise is never read as praise
-    expected = expected_intents(options)
-    head, reason = split_reason(found.words)
-    reading = classifier.classify(head or found.words, expected, lang)
-    best, guarded = _choose(reading, options, head or found.words, excluded)
-    if reason:
-        whole = classifier.classify(found.words, expected, lang)
-        whole_best, whole_guarded = _choose(whole, options, found.words, excluded)
-        if _prefer_whole(best, whole_best, head, found.words):
-            reading, best, guarded = whole, whole_best, whole_guarded
-        elif _takes_back(best, whole_best):
-            guarded = True
+    best, guarded, source = _read_words(classifier, found.words, options, lang, excluded)
     if best is None:
         return _symbol_answer(found, options)
-    doubt = sarcasm and best.polarity != 0
-    if len(options) > 2 and best.polarity and only_a_feeling(found.words):
-        doubt = True  # "ke galefile": dissatisfied, but how much is a guess
-    if best.intent in POSITION_OF_INTENT and POSITION_OF_INTENT[best.intent].strength == 1:
-        # "not satisfied in the least" read as plain dissatisfied: the strength is in doubt
-        doubt = doubt or (len(options) > 2 and strong_marker(text))
-    symbol_position = found.position()
-    if symbol_position is not None and best.intent in POSITION_OF_INTENT:
-        # emoji that say another strength than the words: the table's rule, confirm
-        doubt = doubt or option_for(symbol_position, options) != best.intent
-    decision = _decide(best, guarded or doubt)
+    decision = _decide(best, guarded or _in_doubt(best, found, options, ironic))
     if decision is Decision.REASK and found.position() is not None:
         return _symbol_answer(found, options)
-    return Answer(best.intent, best.score, decision, reading.source)
+    return Answer(best.intent, best.score, decision, source)
+
+
+def _read_words(
+    classifier: Classifier, words: str, options: Sequence[str], lang: str, excluded: set[int]
+) -> tuple[_Candidate | None, bool, str]:
+    """Classify the rating part ("agree" in "agree, the nurse explained everything"), and the
+    whole answer when it has a reason too; return the better reading, whether a guard
+    changed it, and its source."""
+    expected = expected_intents(options)
+    head, reason = split_reason(words)
+    reading = classifier.classify(head or words, expected, lang)
+    best, guarded = _choose(reading, options, head or words, excluded)
+    if reason:
+        whole = classifier.classify(words, expected, lang)
+        whole_best, whole_guarded = _choose(whole, options, words, excluded)
+        if _prefer_whole(best, whole_best, head, words):
+            return whole_best, whole_guarded, whole.source
+        guarded = guarded or _takes_back(best, whole_best)
+    return best, guarded, reading.source
+
+
+def _in_doubt(best: _Candidate, found: Symbols, options: Sequence[str], ironic: bool) -> bool:
+    """Return whether an option read from the words may only be confirmed, not recorded."""
+    if not best.polarity:
+        return False
+    if ironic:
+        return True
+    strength_matters = not sides_only(options)
+    if strength_matters and only_a_feeling(found.words):
+        return True  # "ke galefile": dissatisfied, but how much is a guess
+    plain = POSITION_OF_INTENT[best.intent].strength == 1
+    if strength_matters and plain and strong_marker(found.words):
+        return True  # "not satisfied in the least" read as plain dissatisfied
+    symbol_position = found.position()
+    # emoji that say another strength than the words ("bad 😡😡"): confirm, as the table does
+    return symbol_position is not None and option_for(symbol_position, options) != best.intent
 
 
 def _symbol_answer(found: Symbols, options: Sequence[str]) -> Answer:

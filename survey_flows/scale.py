@@ -101,6 +101,12 @@ def has_scale_words(text: str) -> bool:
     return any(in_own_words(text, scale[0]) for scale in (AGREE_SCALE, SATISFACTION_SCALE, YES_NO))
 
 
+def sides_only(options: Sequence[str]) -> bool:
+    """Return whether a rating question has one option per side (yes/no): no strengths."""
+    positions = [POSITION_OF_INTENT[o] for o in options if o in POSITION_OF_INTENT]
+    return bool(positions) and len({p.polarity for p in positions}) == len(positions)
+
+
 def is_rating_question(options: Sequence[str]) -> bool:
     """Return whether a question's options are positions on a scale."""
     return any(o in POSITION_OF_INTENT for o in options)
