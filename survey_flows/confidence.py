@@ -48,6 +48,9 @@ from survey_flows.scale import (
 RECORD_AT = 0.80  # at or above: record the answer
 CROSS_SCALE_RECORD_AT = 0.90  # the same for a rating in another scale's words
 CONFIRM_AT = 0.45  # at or above (and below the record threshold): ask "Did you mean ...?"
+# When the best guess is no answer to the question (a topic), the answers are weighed among
+# themselves only if they hold this share of the confidence; below it, nothing is offered.
+OFF_QUESTION_SHARE = 0.25
 NON_SUBSTANTIVE = ("dont_know", "refuse")
 TABLE = "table"  # source of an answer read from an emoji or a rating number
 
@@ -148,13 +151,14 @@ def _choose(
     """Return the best candidate whose polarity is allowed, and whether a guard changed it.
 
     When the classifier's best guess overall is no answer to the question (a topic such
-    as "the staff were rude"), the options are weighed among themselves: such a reading
-    can be confirmed with buttons but never recorded directly.
+    as "the staff were rude") but the answers still hold a fair share of its confidence,
+    they are weighed among themselves: such a reading can be confirmed with buttons but
+    never recorded directly.
     """
     candidates = _candidates(reading, options, text)
-    off_question = reading.intent is None and bool(candidates)
+    share = sum(c.score for c in candidates)
+    off_question = reading.intent is None and share >= OFF_QUESTION_SHARE
     if off_question:
-        share = sum(c.score for c in candidates)
         candidates = sorted(
             (replace(c, score=round(c.score / share, 6)) if c.polarity else c for c in candidates),
             key=lambda c: -c.score,
@@ -259,7 +263,10 @@ def _read_words(
         whole_best, whole_guarded = _choose(whole, options, words, excluded)
         if _prefer_whole(best, whole_best, head, words):
             return whole_best, whole_guarded, whole.source
-        guarded = guarded or _takes_back(best, whole_best)
+        # a reason that takes the rating back ("yes, but not really"), or that holds a
+        # negation the word lists cannot settle ("no, nobody was treated better")
+        unsettled = not sides_only(options) and read_negation(words).unsure
+        guarded = guarded or _takes_back(best, whole_best) or unsettled
     return best, guarded, reading.source
 
 
