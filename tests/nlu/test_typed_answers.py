@@ -20,14 +20,39 @@ from nlu.keywords import KeywordClassifier
 from nlu.normalise import normalise
 from nlu.numbers import parse_number
 from survey_flows import engine
-from survey_flows.confidence import Decision, read_answer, read_number
+from survey_flows.confidence import (
+    CONFIRM_AT,
+    CROSS_SCALE_RECORD_AT,
+    RECORD_AT,
+    Decision,
+    read_answer,
+    read_number,
+)
 from survey_flows.definition import load_flow
 from survey_flows.intents import AGREE_SCALE, SATISFACTION_SCALE, YES_NO
 from survey_flows.ports import Interpretation
-from survey_flows.scale import POSITION_OF_INTENT, option_for, read_negation, split_reason, symbols
+from survey_flows.scale import (
+    EMOJI,
+    NEGATIVE,
+    POSITION_OF_INTENT,
+    POSITIVE,
+    STRONG_NEGATIVE,
+    STRONG_POSITIVE,
+    option_for,
+    read_negation,
+    split_reason,
+    symbols,
+)
 from survey_flows.step import AnswerRecorded, Input, StartContext
 
 FLOW_FILE = Path(__file__).parents[2] / "survey_flows" / "flows" / "sdg16_6_2.yaml"
+POSITION_NAMES = {
+    "strong positive": STRONG_POSITIVE,
+    "positive": POSITIVE,
+    "negative": NEGATIVE,
+    "strong negative": STRONG_NEGATIVE,
+    "don't know": "dont_know",
+}
 START = datetime(2026, 11, 2, 9, 0)
 
 
@@ -104,7 +129,7 @@ def test_a_topic_is_never_recorded_as_a_rating():
 
 # --- negation -----------------------------------------------------------------------------
 
-POSITIVE = {intent for intent, position in POSITION_OF_INTENT.items() if position.polarity > 0}
+POSITIVE_INTENTS = {i for i, position in POSITION_OF_INTENT.items() if position.polarity > 0}
 NEGATED_POSITIVES = [
     "I wouldn't say I was satisfied", "can't say I agree", "not happy", "not really",
     "I don't think so", "it wasn't easy", "ga ke a itumela", "ga ke dumele", "ke sa itumela",
@@ -122,7 +147,7 @@ def test_a_negated_positive_is_never_recorded_as_positive(text, misread):
     for options in (AGREE_SCALE, SATISFACTION_SCALE, YES_NO):
         # the classifier is sure the answer is positive; the survey must not even offer it
         answer = read(text, options, ranking={misread: 0.99})
-        assert answer.intent not in POSITIVE, (text, options, answer)
+        assert answer.intent not in POSITIVE_INTENTS, (text, options, answer)
 
 
 @pytest.mark.parametrize("text", NEGATED_NEGATIVES)
@@ -298,3 +323,15 @@ def test_a_number_question_reads_words_and_commands_even_with_rasa_down():
     assert stopped.state["status"] == "stopped"
     unclear = _type(flow, state, "a lot", KeywordClassifier())
     assert unclear.state["question"] == "hc_tc_visits" and "number" in unclear.events[0].text
+
+
+def test_the_documented_tables_are_the_ones_the_survey_uses():
+    doc = (Path(__file__).parents[2] / "docs" / "typed-answers.md").read_text(encoding="utf-8")
+    documented = {}
+    for line in doc.splitlines():
+        cells = [cell.strip() for cell in line.strip("|").split("|")]
+        if len(cells) == 2 and cells[0] in POSITION_NAMES:
+            documented.update(dict.fromkeys(cells[1].split(), POSITION_NAMES[cells[0]]))
+    assert documented == EMOJI
+    for threshold in (RECORD_AT, CROSS_SCALE_RECORD_AT, CONFIRM_AT):
+        assert f"{threshold:.2f}" in doc
