@@ -479,8 +479,8 @@ def doubtful(text: str) -> bool:
 
 _REASON_START = re.compile(
     r"[,.;:!?\n]+|\s[-\u2013\u2014]+\s|\((?=\w)"
-    r"|\s(?=(?:because|coz|cos|cause|bcoz|bcz|since|but|though|although|however|ka gonne|"
-    r"gonne|ka gore|ka ntlha ya|mme|le fa)\s)",
+    r"|\s(?=(?:because|coz|cos|cause|bcoz|bcz|since|but|though|although|however|that|ka gonne|"
+    r"gonne|ka gore|gore|ka ntlha ya|mme|le fa)\s)",
     re.IGNORECASE,
 )
 
@@ -489,8 +489,9 @@ def split_reason(text: str) -> tuple[str, str]:
     """Return (the rating part, the reason): "agree, the nurse explained" -> ("agree", ...).
 
     The rating part is everything before the first comma, full stop, exclamation or
-    question mark, dash, or a word that starts a reason or a contrast ("because", "but",
-    "ka gonne", "mme"). Text without such a break is all rating part.
+    question mark, dash, or a word that starts a reason, a contrast or what is agreed with
+    ("because", "but", "that", "ka gonne", "mme", "gore"). Text without such a break is all
+    rating part.
     """
     stripped = text.strip(" \n,.;:!?-")
     found = _REASON_START.search(stripped)
