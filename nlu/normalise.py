@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from survey_flows.scale import is_symbol
+from survey_flows.symbols import is_symbol
 
 _HELD_DOWN = re.compile(r"([^\W\d_])\1{2,}")
 # Text-message spellings, written out so the model and the negation rule know them.

@@ -25,25 +25,26 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import Enum
 
+from survey_flows.cues import (
+    doubtful,
+    only_a_feeling,
+    read_negation,
+    sarcastic,
+    split_reason,
+    strong_marker,
+)
 from survey_flows.intents import COMMANDS, NUMBER, YES_NO
 from survey_flows.ports import Classifier, Interpretation
 from survey_flows.scale import (
     POSITION_OF_INTENT,
     RATING_INTENTS,
-    Symbols,
-    doubtful,
     has_scale_words,
     in_own_words,
     is_rating_question,
-    only_a_feeling,
     option_for,
-    read_negation,
-    sarcastic,
     sides_only,
-    split_reason,
-    strong_marker,
-    symbols,
 )
+from survey_flows.symbols import Symbols, symbols
 
 RECORD_AT = 0.80  # at or above: record the answer
 CROSS_SCALE_RECORD_AT = 0.90  # the same for a rating in another scale's words

@@ -28,22 +28,20 @@ from survey_flows.confidence import (
     read_answer,
     read_number,
 )
+from survey_flows.cues import read_negation, split_reason
 from survey_flows.definition import load_flow
 from survey_flows.intents import AGREE_SCALE, SATISFACTION_SCALE, YES_NO
 from survey_flows.ports import Interpretation
 from survey_flows.scale import (
-    EMOJI,
     NEGATIVE,
     POSITION_OF_INTENT,
     POSITIVE,
     STRONG_NEGATIVE,
     STRONG_POSITIVE,
     option_for,
-    read_negation,
-    split_reason,
-    symbols,
 )
 from survey_flows.step import AnswerRecorded, Input, StartContext
+from survey_flows.symbols import EMOJI, symbols
 
 FLOW_FILE = Path(__file__).parents[2] / "survey_flows" / "flows" / "sdg16_6_2.yaml"
 POSITION_NAMES = {
