@@ -69,7 +69,8 @@ class RasaClassifier:
         return result
 
     def classify(self, text: str, expected: Sequence[str], lang: str) -> Interpretation:
-        """Return Rasa's best intent if the question accepts it, else intent None."""
+        """Return Rasa's best intent if the question accepts it, else intent None, with the
+        confidences of the accepted intents (``ranking``) and the entities found."""
         normalised = normalise(text)
         if not normalised:
             return Interpretation(None, 0.0, SOURCE)
@@ -98,10 +99,13 @@ def _ranking(result: Mapping[str, Any]) -> dict[str, float]:
     """Return {intent: confidence} from Rasa's intent ranking (or its one intent)."""
     ranking = result.get("intent_ranking") or [result.get("intent") or {}]
     scores: dict[str, float] = {}
-    for item in ranking:
-        name = item.get("name")
-        if name:
-            scores[str(name)] = float(item.get("confidence") or 0.0)
+    for item in ranking if isinstance(ranking, list) else []:
+        if not isinstance(item, Mapping) or not item.get("name"):
+            continue  # a malformed entry is skipped, not fatal
+        try:
+            scores[str(item["name"])] = float(item.get("confidence") or 0.0)
+        except (TypeError, ValueError):
+            continue
     return scores
 
 

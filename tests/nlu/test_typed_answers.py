@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from nlu.client import _number
+from nlu.client import _number, _ranking
 from nlu.keywords import KeywordClassifier
 from nlu.normalise import normalise
 from nlu.numbers import parse_number
@@ -253,6 +253,13 @@ def test_adjacent_number_entities_are_read_as_one_number():
              for w in ("masome", "mabedi", "botlhano")]  # fmt: skip
     assert _number(found, text) == 25
     assert _number(found[:1], "twenty or so") is None
+
+
+def test_a_malformed_ranking_from_rasa_loses_only_its_malformed_entries():
+    ranking = [None, {"name": "yes", "confidence": "high"}, {"confidence": 0.9},
+               {"name": "no", "confidence": 0.4}]  # fmt: skip
+    assert _ranking({"intent": {"name": "no"}, "intent_ranking": ranking}) == {"no": 0.4}
+    assert _ranking({"intent": {"name": "yes", "confidence": 0.9}, "intent_ranking": "x"}) == {}
 
 
 def test_a_number_question_reads_the_number_entity_or_a_command():
