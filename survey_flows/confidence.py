@@ -53,7 +53,9 @@ CONFIRM_AT = 0.45  # at or above (and below the record threshold): ask "Did you 
 # themselves only if they hold this share of the confidence; below it, nothing is offered.
 OFF_QUESTION_SHARE = 0.25
 NON_SUBSTANTIVE = ("dont_know", "refuse")
-TABLE = "table"  # source of an answer read from an emoji or a rating number
+# Emoji and rating numbers are read from a table, as keywords are: stored as method "keyword"
+# (docs/data-contract.md) when recorded, as "confirmation" when confirmed.
+TABLE = "keyword"
 
 
 class Decision(Enum):

@@ -181,7 +181,7 @@ def test_a_no_that_answers_negates_nothing_after_it():
 def test_emoji_and_rating_numbers_are_read_from_the_table_and_confirmed(text, options, intent):
     reader = Reader({})
     answer = read_answer(reader, text, options, "en")
-    assert (answer.intent, answer.decision, answer.source) == (intent, Decision.CONFIRM, "table")
+    assert (answer.intent, answer.decision, answer.source) == (intent, Decision.CONFIRM, "keyword")
     assert reader.asked == []
 
 
