@@ -66,7 +66,7 @@ NEGATED_HEDGES = {
     "really", "exactly", "quite", "entirely", "particularly", "totally", "completely",
     "think", "so", "much", "necessarily", "always", "tota", "thata", "at", "all",
 }  # fmt: skip
-# "still" ("ke sa ntse") and "no longer" are not negations of what follows.
+# "ke sa ntse" means "I still": that "sa" negates nothing.
 _NOT_NEGATING_AFTER_SA = {"ntse"}
 
 # Phrases that mark sarcasm: such an answer is never recorded as positive.
@@ -76,11 +76,11 @@ SARCASM = (
     "oh wonderful", "oh nice", "thanks for nothing", "thanks a lot", "as if", "so efficient",
     "very efficient indeed", "what a joke", "so much fun", "such fun", "just what i needed",
 )  # fmt: skip
-# Weaker hints that praise may be ironic ("great, they lost my file again", "lol"): a
-# positive reading of such an answer is confirmed, not recorded.
+# Weaker hints that praise may be ironic ("great, they lost my file again", "lol"): praise
+# in such an answer is not read as praise either.
 DOUBT = (
     "again", "as usual", "only took", "only waited", "only took them", "lost my", "lost our",
-    "lol", "haha", "lmao", "smh", "is fun", "not", "eish", "ijoo", "ao",
+    "lol", "haha", "lmao", "smh", "is fun", "eish", "ijoo", "ao",
 )  # fmt: skip
 DOUBT_EMOJI = "😂🤣🙃😏🤡🤦"
 
@@ -237,7 +237,7 @@ def doubtful(text: str) -> bool:
     ends_with_not = bool(words) and words[-1] == "not" and len(words) > 1
     quoted = re.search(r"(?<!\w)['\"\u2018\u201c][a-z]+['\"\u2019\u201d](?!\w)", text.lower())
     return (
-        _has_phrase(text, tuple(d for d in DOUBT if d != "not"))
+        _has_phrase(text, DOUBT)
         or ends_with_not
         or quoted is not None
         or any(char in DOUBT_EMOJI for char in text)
