@@ -95,11 +95,14 @@ def flows_run(flow: str | None, ref: str | None) -> None:
 @nlu_group.command("evaluate")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
-def nlu_evaluate(file: str, as_json: bool) -> None:
-    """Measure how the NLU at RASA_URL reads a held-out set of answers."""
+@click.option(
+    "--show-misread", is_flag=True, help="List the misread answers (development set only)."
+)
+def nlu_evaluate(file: str, as_json: bool, show_misread: bool) -> None:
+    """Measure how the survey reads a set of typed answers, with the NLU at RASA_URL."""
     from nlu import evaluate
 
-    argv = [file, "--json"] if as_json else [file]
+    argv = [file, *(["--json"] if as_json else []), *(["--show-misread"] if show_misread else [])]
     sys.exit(evaluate.main(argv, current_app.config["SETTINGS"].rasa_url))
 
 

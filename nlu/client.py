@@ -3,7 +3,12 @@
 An intent counts only if it is one the current question accepts. When Rasa's best guess
 overall is something the question does not accept, the answer is reported as not
 understood rather than bent into the best accepted intent: a misread scale answer recorded
-silently would corrupt the indicator, while a re-ask costs one message.
+silently would corrupt the indicator, while a re-ask costs one message. The ranking of the
+accepted intents goes back too, so that the survey can add up the intents that mean the
+same position on a scale (survey_flows.confidence).
+
+The text is normalised first (nlu.normalise). A number is read from Rasa's `number`
+entities: adjacent ones ("twenty" "five", "masome" "a" "mabedi") are read together.
 """
 
 from __future__ import annotations
@@ -15,7 +20,8 @@ from typing import Any
 import requests
 
 from nlu.errors import NluBadResponse, NluUnavailable
-from nlu.numbers import parse_number
+from nlu.normalise import normalise
+from nlu.numbers import JOINERS, parse_number
 from survey_flows.intents import NUMBER
 from survey_flows.ports import Interpretation
 
@@ -63,18 +69,22 @@ class RasaClassifier:
         return result
 
     def classify(self, text: str, expected: Sequence[str], lang: str) -> Interpretation:
-        """Return Rasa's best intent if the question accepts it, else intent None."""
-        if not text.strip():
+        """Return Rasa's best intent if the question accepts it, else intent None, with the
+        confidences of the accepted intents (``ranking``) and the entities found."""
+        normalised = normalise(text)
+        if not normalised:
             return Interpretation(None, 0.0, SOURCE)
-        result = self.parse(text)
-        entities = _entities(result.get("entities") or [])
-        best = _best(result)
+        result = self.parse(normalised)
+        entities = _entities(result.get("entities") or [], normalised)
+        ranking = _ranking(result)
+        considered = {name: score for name, score in ranking.items() if name in expected}
+        best = max(ranking.items(), key=lambda item: item[1], default=None)
         if best is None or best[0] not in expected:
-            return Interpretation(None, 0.0, SOURCE, entities)
+            return Interpretation(None, 0.0, SOURCE, entities, considered)
         intent, confidence = best
         if intent == NUMBER and NUMBER not in entities:
-            return Interpretation(None, 0.0, SOURCE, entities)
-        return Interpretation(intent, confidence, SOURCE, entities)
+            return Interpretation(None, 0.0, SOURCE, entities, considered)
+        return Interpretation(intent, confidence, SOURCE, entities, considered)
 
     def _http(self) -> requests.Session:
         if self._session is not None:
@@ -85,23 +95,48 @@ class RasaClassifier:
         return session
 
 
-def _best(result: Mapping[str, Any]) -> tuple[str, float] | None:
+def _ranking(result: Mapping[str, Any]) -> dict[str, float]:
+    """Return {intent: confidence} from Rasa's intent ranking (or its one intent)."""
     ranking = result.get("intent_ranking") or [result.get("intent") or {}]
-    top = max(ranking, key=lambda item: float(item.get("confidence") or 0.0))
-    name = top.get("name")
-    return (str(name), float(top.get("confidence") or 0.0)) if name else None
+    scores: dict[str, float] = {}
+    for item in ranking if isinstance(ranking, list) else []:
+        if not isinstance(item, Mapping) or not item.get("name"):
+            continue  # a malformed entry is skipped, not fatal
+        try:
+            scores[str(item["name"])] = float(item.get("confidence") or 0.0)
+        except (TypeError, ValueError):
+            continue
+    return scores
 
 
-def _entities(found: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+def _entities(found: Sequence[Mapping[str, Any]], text: str) -> dict[str, Any]:
     entities: dict[str, Any] = {}
     for entity in found:
         name, value = entity.get("entity"), entity.get("value")
-        if not name or value is None or name in entities:
-            continue
-        if name == NUMBER:
-            number = parse_number(str(value))
-            if number is not None:
-                entities[name] = number
-        else:
+        if name and name != NUMBER and value is not None and name not in entities:
             entities[name] = value
+    number = _number(found, text)
+    if number is not None:
+        entities[NUMBER] = number
     return entities
+
+
+def _number(found: Sequence[Mapping[str, Any]], text: str) -> float | None:
+    """Read the first run of number entities as one number ("twenty five" is 25, not 20)."""
+    spans = sorted(
+        (int(e["start"]), int(e["end"]))
+        for e in found
+        if e.get("entity") == NUMBER
+        and isinstance(e.get("start"), int)
+        and isinstance(e.get("end"), int)
+    )
+    if not spans:
+        return None
+    start, end = spans[0]
+    for next_start, next_end in spans[1:]:
+        between = text[end:next_start].split()
+        if next_start < end or all(word in JOINERS for word in between):
+            end = max(end, next_end)
+        else:
+            break
+    return parse_number(text[start:end])

@@ -1,13 +1,19 @@
-"""Measure how the classifier reads a held-out set of typed answers, as the survey would.
+"""Measure how the survey reads a set of typed answers, as it would at its questions.
 
-Each row is classified with the intents the engine would send for its question type (the
-options, don't know, refuse and the commands), and the reading goes through the survey's
-own rule (survey_flows.confidence.survey_decision). "Understood" means the reading is the
-expected intent; "recorded wrongly" means the rule would record a different one, which is
-the error that corrupts the indicator; the others are confirmed with buttons or re-asked.
+Each row goes through the survey's own rule, the function the engine calls
+(survey_flows.confidence.read_answer, or read_number at a number question), with the
+options of its question type. "Understood" means the answer read is the expected one (at a
+number question: the value read equals the expected value); "recorded wrongly" means the
+survey would record something else, the error that corrupts the indicator;
+"first reply" means it would record the right answer with no confirmation and no re-ask.
+The others are confirmed with buttons or asked again.
 
-    flask --app wsgi nlu evaluate FILE [--json]      (uses RASA_URL)
-    python -m nlu.evaluate FILE [--json]             (RASA_URL, or starts the trained model)
+A held-out set stays private so that it keeps measuring: the report prints only aggregate
+figures (overall, per language, per family, the confusion counts) unless --show-misread
+asks for the misread answers, which is for the development set only.
+
+    flask --app wsgi nlu evaluate FILE [--json] [--show-misread]   (uses RASA_URL)
+    python -m nlu.evaluate FILE [--json] [--show-misread]   (RASA_URL or the trained model)
 """
 
 from __future__ import annotations
@@ -26,28 +32,40 @@ from typing import Any
 
 from nlu.client import RasaClassifier
 from nlu.errors import NluError
-from survey_flows.confidence import CONFIRM_AT, RECORD_AT, Decision, survey_decision
-from survey_flows.intents import AGREE_SCALE, COMMANDS, SATISFACTION_SCALE, YES_NO
-from survey_flows.ports import Classifier, Interpretation
+from survey_flows.confidence import (
+    CONFIRM_AT,
+    CROSS_SCALE_RECORD_AT,
+    RECORD_AT,
+    Answer,
+    Decision,
+    read_answer,
+    read_number,
+)
+from survey_flows.intents import AGREE_SCALE, COMMANDS, NUMBER, SATISFACTION_SCALE, YES_NO
+from survey_flows.ports import Classifier
 
-OPTIONS = {
+OPTIONS: dict[str, tuple[str, ...]] = {
     "agree_scale": AGREE_SCALE,
     "satisfaction_scale": SATISFACTION_SCALE,
     "yes_no": YES_NO,
     "command": (),
+    "number": (),
 }
 LANGS = ("en", "tn")
 NOT_UNDERSTOOD = "(none)"
+WRONG_VALUE = "number (wrong value)"
 
 
 @dataclass(frozen=True)
 class Row:
-    """One typed answer and the intent it should be read as."""
+    """One typed answer and what it should be read as (a value too at a number question)."""
 
     text: str
     question_type: str
     expected: str
     lang: str
+    family: str = ""
+    value: float | None = None
 
 
 @dataclass(frozen=True)
@@ -55,19 +73,36 @@ class Outcome:
     """How one row was read, what the survey would do with it, and how long it took."""
 
     row: Row
-    reading: Interpretation
-    decision: Decision
+    answer: Answer
     latency_ms: float
 
     @property
     def understood(self) -> bool:
-        """Return whether the classifier's reading is the expected intent."""
-        return self.reading.intent == self.row.expected
+        """Return whether the answer read is the expected one (and its value, for a number)."""
+        if self.answer.intent != self.row.expected:
+            return False
+        if self.row.expected == NUMBER:
+            return self.answer.value is not None and math.isclose(
+                self.answer.value, float(self.row.value or 0.0)
+            )
+        return True
 
     @property
     def wrongly_recorded(self) -> bool:
-        """Return whether the survey would record an intent other than the expected one."""
-        return self.decision is Decision.RECORD and not self.understood
+        """Return whether the survey would record an answer other than the expected one."""
+        return self.answer.decision is Decision.RECORD and not self.understood
+
+    @property
+    def first_reply(self) -> bool:
+        """Return whether the survey would record the right answer with nothing more asked."""
+        return self.answer.decision is Decision.RECORD and self.understood
+
+    @property
+    def read_as(self) -> str:
+        """Return what the answer was read as, for the confusion counts."""
+        if self.answer.intent == NUMBER and self.row.expected == NUMBER and not self.understood:
+            return WRONG_VALUE
+        return self.answer.intent or NOT_UNDERSTOOD
 
 
 @dataclass(frozen=True)
@@ -76,30 +111,45 @@ class Report:
 
     outcomes: tuple[Outcome, ...]
 
-    def subset(self, lang: str) -> Report:
-        """Return the report restricted to one language."""
-        return Report(tuple(o for o in self.outcomes if o.row.lang == lang))
+    def only(self, lang: str | None = None, family: str | None = None) -> Report:
+        """Return the report restricted to one language, one family, or both."""
+        return Report(
+            tuple(
+                o
+                for o in self.outcomes
+                if lang in (None, o.row.lang) and family in (None, o.row.family)
+            )
+        )
 
 
 def expected_for(question_type: str) -> tuple[str, ...]:
-    """Return the intents the engine accepts for a question type, as it sends them."""
+    """Return the answers a row of this question type may expect."""
     if question_type not in OPTIONS:
         raise ValueError(
             f"unknown question_type {question_type!r}; use one of {', '.join(OPTIONS)}"
         )
-    return (*OPTIONS[question_type], "dont_know", "refuse", *COMMANDS)
+    number = (NUMBER,) if question_type == "number" else ()
+    return (*OPTIONS[question_type], *number, "dont_know", "refuse", *COMMANDS)
 
 
 def load_rows(lines: Iterable[str]) -> list[Row]:
-    """Parse JSON lines {"text", "question_type", "expected", "lang"} into rows."""
+    """Parse JSON lines {"text", "question_type", "expected", "lang"[, "family", "value"]}."""
     rows = []
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
         try:
             data = json.loads(line)
-            row = Row(data["text"], data["question_type"], data["expected"], data["lang"])
-        except (ValueError, KeyError, TypeError) as exc:
+            value = data.get("value")
+            row = Row(
+                data["text"],
+                data["question_type"],
+                data["expected"],
+                data["lang"],
+                str(data.get("family") or ""),
+                None if value is None else float(value),
+            )
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise ValueError(
                 f"line {number}: expected a JSON object with text, question_type, expected "
                 f"and lang ({type(exc).__name__}: {exc})"
@@ -109,18 +159,26 @@ def load_rows(lines: Iterable[str]) -> list[Row]:
                 f"line {number}: {row.expected!r} is not an answer to a {row.question_type} "
                 "question"
             )
+        if row.expected == NUMBER and row.value is None:
+            raise ValueError(f'line {number}: a number answer needs its "value"')
         rows.append(row)
     return rows
 
 
+def read(classifier: Classifier, row: Row) -> Answer:
+    """Read one row as the engine reads a typed answer at its question."""
+    if row.question_type == "number":
+        return read_number(classifier, row.text, row.lang)
+    return read_answer(classifier, row.text, OPTIONS[row.question_type], row.lang)
+
+
 def evaluate(classifier: Classifier, rows: Iterable[Row]) -> Report:
-    """Classify every row as the engine would and return the outcomes."""
+    """Read every row as the engine would and return the outcomes."""
     outcomes = []
     for row in rows:
         started = time.perf_counter()
-        reading = classifier.classify(row.text, expected_for(row.question_type), row.lang)
-        latency_ms = (time.perf_counter() - started) * 1000
-        outcomes.append(Outcome(row, reading, survey_decision(reading), latency_ms))
+        answer = read(classifier, row)
+        outcomes.append(Outcome(row, answer, (time.perf_counter() - started) * 1000))
     return Report(tuple(outcomes))
 
 
@@ -142,10 +200,11 @@ def _rates(report: Report) -> dict[str, Any]:
     return {
         "n": n,
         "accuracy": rate(sum(o.understood for o in outcomes)),
-        "recorded_rate": rate(sum(o.decision is Decision.RECORD for o in outcomes)),
+        "first_reply_rate": rate(sum(o.first_reply for o in outcomes)),
+        "recorded_rate": rate(sum(o.answer.decision is Decision.RECORD for o in outcomes)),
         "wrong_recorded_rate": rate(sum(o.wrongly_recorded for o in outcomes)),
-        "confirmed_rate": rate(sum(o.decision is Decision.CONFIRM for o in outcomes)),
-        "reasked_rate": rate(sum(o.decision is Decision.REASK for o in outcomes)),
+        "confirmed_rate": rate(sum(o.answer.decision is Decision.CONFIRM for o in outcomes)),
+        "reasked_rate": rate(sum(o.answer.decision is Decision.REASK for o in outcomes)),
     }
 
 
@@ -153,36 +212,53 @@ def confusion(report: Report) -> dict[str, dict[str, int]]:
     """Return counts of {expected: {read as: n}}; "(none)" means not understood."""
     counts: dict[str, Counter[str]] = {}
     for outcome in report.outcomes:
-        read_as = outcome.reading.intent or NOT_UNDERSTOOD
-        counts.setdefault(outcome.row.expected, Counter())[read_as] += 1
+        counts.setdefault(outcome.row.expected, Counter())[outcome.read_as] += 1
     return {expected: dict(row) for expected, row in counts.items()}
 
 
-def figures(report: Report) -> dict[str, Any]:
-    """Return the report as one JSON-ready object."""
+def figures(report: Report, show_misread: bool = False) -> dict[str, Any]:
+    """Return the report as one JSON-ready object (rows only when show_misread)."""
     latencies = [o.latency_ms for o in report.outcomes]
-    by_lang = {lang: _rates(report.subset(lang)) for lang in LANGS}
-    return {
+    by_lang = {lang: _rates(report.only(lang=lang)) for lang in LANGS}
+    families = sorted({o.row.family for o in report.outcomes if o.row.family})
+    by_family = {
+        family: {
+            "all": _rates(report.only(family=family)),
+            **{lang: _rates(report.only(lang, family)) for lang in LANGS},
+        }
+        for family in families
+    }
+    result: dict[str, Any] = {
         **_rates(report),
         "accuracy_by_lang": {lang: by_lang[lang]["accuracy"] for lang in LANGS},
         "by_lang": by_lang,
+        "by_family": by_family,
         "latency_ms": {
             "p50": round(percentile(latencies, 0.50), 2),
             "p99": round(percentile(latencies, 0.99), 2),
         },
-        "thresholds": {"record_at": RECORD_AT, "confirm_at": CONFIRM_AT},
+        "thresholds": {
+            "record_at": RECORD_AT,
+            "cross_scale_record_at": CROSS_SCALE_RECORD_AT,
+            "confirm_at": CONFIRM_AT,
+        },
         "confusion": confusion(report),
-        "wrongly_recorded": [_describe(o) for o in report.outcomes if o.wrongly_recorded],
     }
+    if show_misread:
+        result["misread"] = [_describe(o) for o in report.outcomes if not o.first_reply]
+    return result
 
 
 def _describe(outcome: Outcome) -> dict[str, Any]:
     return {
         "text": outcome.row.text,
         "lang": outcome.row.lang,
+        "family": outcome.row.family,
         "expected": outcome.row.expected,
-        "read_as": outcome.reading.intent,
-        "confidence": round(outcome.reading.confidence, 3),
+        "read_as": outcome.read_as,
+        "value": outcome.answer.value,
+        "confidence": round(outcome.answer.confidence, 3),
+        "decision": outcome.answer.decision.value,
     }
 
 
@@ -190,36 +266,52 @@ def _percent(value: float | None) -> str:
     return "-" if value is None else f"{value * 100:.1f}%"
 
 
-def format_report(report: Report) -> str:
-    """Return the figures, the confusion matrix and the misread answers as text."""
+COLUMNS = (
+    ("understood", "accuracy"),
+    ("first reply", "first_reply_rate"),
+    ("recorded wrongly", "wrong_recorded_rate"),
+    ("confirmed", "confirmed_rate"),
+    ("re-asked", "reasked_rate"),
+)
+
+
+def _table(rows: Iterable[tuple[str, dict[str, Any]]], width: int = 8) -> list[str]:
+    header = f"{'':{width}}{'n':>5}" + "".join(f"  {title:>{len(title)}}" for title, _ in COLUMNS)
+    lines = [header]
+    for name, rates in rows:
+        cells = "".join(f"  {_percent(rates[key]):>{len(title)}}" for title, key in COLUMNS)
+        lines.append(f"{name:{width}}{rates['n']:>5}{cells}")
+    return lines
+
+
+def format_report(report: Report, show_misread: bool = False) -> str:
+    """Return the figures and the confusion counts as text (misread rows if asked)."""
     data = figures(report)
     lines = [
-        f"NLU evaluation of {data['n']} answers "
-        f"(record at >= {RECORD_AT}, confirm at >= {CONFIRM_AT})",
+        f"NLU evaluation of {data['n']} typed answers (record at >= {RECORD_AT}, "
+        f">= {CROSS_SCALE_RECORD_AT} in another scale's words; confirm at >= {CONFIRM_AT})",
         "",
-        f"{'':8}{'n':>5}  {'understood':>10}  {'recorded wrongly':>16}  "
-        f"{'confirmed':>9}  {'re-asked':>8}",
-    ]
-    for name, rates in (("all", data), *data["by_lang"].items()):
-        lines.append(
-            f"{name:8}{rates['n']:>5}  {_percent(rates['accuracy']):>10}  "
-            f"{_percent(rates['wrong_recorded_rate']):>16}  "
-            f"{_percent(rates['confirmed_rate']):>9}  {_percent(rates['reasked_rate']):>8}"
-        )
-    lines += [
+        *_table((("all", data), *data["by_lang"].items())),
         "",
-        f"parse latency: p50 {data['latency_ms']['p50']:.1f} ms, "
+        f"reading time per answer: p50 {data['latency_ms']['p50']:.1f} ms, "
         f"p99 {data['latency_ms']['p99']:.1f} ms",
-        "",
-        *_matrix(data["confusion"]),
     ]
-    misread = [o for o in report.outcomes if not o.understood]
-    if misread:
-        lines += ["", "Not understood (expected -> read as, confidence, what the survey does):"]
+    if data["by_family"]:
+        width = max(len(f) for f in data["by_family"]) + 5
+        family_rows = [
+            (f"{family} {lang}", rates)
+            for family, parts in data["by_family"].items()
+            for lang, rates in parts.items()
+            if lang != "all" and rates["n"]
+        ]
+        lines += ["", "By family and language:", *_table(family_rows, width)]
+    lines += ["", *_matrix(data["confusion"])]
+    if show_misread:
+        misread = [o for o in report.outcomes if not o.first_reply]
+        lines += ["", "Not recorded right at the first reply (expected -> read as, what happens):"]
         lines += [
-            f"  [{o.row.lang}] {o.row.text!r}: {o.row.expected} -> "
-            f"{o.reading.intent or NOT_UNDERSTOOD} ({o.reading.confidence:.2f}, "
-            f"{o.decision.value})"
+            f"  [{o.row.lang}] {o.row.text!r}: {o.row.expected} -> {o.read_as} "
+            f"({o.answer.confidence:.2f}, {o.answer.decision.value})"
             for o in misread
         ]
     return "\n".join(lines)
@@ -228,7 +320,7 @@ def format_report(report: Report) -> str:
 def _matrix(counts: dict[str, dict[str, int]]) -> list[str]:
     labels = sorted(counts)
     columns = labels + sorted({c for row in counts.values() for c in row} - set(labels))
-    width = max(len(label) for label in labels)
+    width = max((len(label) for label in labels), default=0)
     lines = ["Confusion matrix (rows: expected; columns: read as, numbered as the rows):"]
     header = "".join(f"{n:>4}" for n in range(1, len(columns) + 1))
     lines.append(f"{'':>{width + 4}}{header}")
@@ -244,6 +336,12 @@ def main(argv: Sequence[str], rasa_url: str) -> int:
     parser = argparse.ArgumentParser(prog="nlu evaluate", description=__doc__.split("\n")[0])
     parser.add_argument("file", type=Path, help="JSON lines: text, question_type, expected, lang")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument(
+        "--show-misread",
+        action="store_true",
+        help="also list the answers not recorded right at the first reply (development set "
+        "only: a held-out set must stay unread)",
+    )
     args = parser.parse_args(argv)
     try:
         rows = load_rows(args.file.read_text(encoding="utf-8").splitlines())
@@ -256,9 +354,9 @@ def main(argv: Sequence[str], rasa_url: str) -> int:
         print(f"evaluation stopped: {exc}", file=sys.stderr)
         return 1
     if args.json:
-        print(json.dumps(figures(report), ensure_ascii=False))
+        print(json.dumps(figures(report, args.show_misread), ensure_ascii=False))
     else:
-        print(format_report(report))
+        print(format_report(report, args.show_misread))
     return 0
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from nlu.normalise import normalise
 from nlu.numbers import parse_number
 from survey_flows.intents import NUMBER
 from survey_flows.ports import Interpretation
@@ -84,9 +85,8 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
 
 
 def _fold(text: str) -> str:
-    """Lower-case, unify apostrophes and reduce punctuation and emoji to spaces."""
-    text = text.lower().replace("\u2019", "'")
-    return " ".join(re.sub(r"[^\w'/]+", " ", text).split())
+    """Normalise as for Rasa (nlu.normalise), then reduce punctuation to spaces."""
+    return " ".join(re.sub(r"[^\w'/]+", " ", normalise(text)).split())
 
 
 class KeywordClassifier:

@@ -1,28 +1,101 @@
-"""Turn the number a person typed ("3", "2,5", "twice", "pedi") into a float."""
+"""Turn the number a person typed into a float: "3", "2,5", "twice", "twenty five", "pedi",
+"masome a mabedi", "an hour and a half".
+
+The first number in the text wins, whether in digits or in English or Setswana words.
+Number words combine as people write them: "one hundred and fifty", "two and a half",
+"lesome le bongwe" (11), "makgolo a mabedi" (200), "masome a mabedi le botlhano" (25).
+"""
 
 from __future__ import annotations
 
 import re
 
-DIGITS = re.compile(r"-?\d+(?:[.,]\d+)?")
-
-# English and Setswana number words, including "once"/"gangwe" style counts of times.
-WORDS = {
-    "zero": 0, "once": 1, "twice": 2, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
-    "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "twenty": 20, "thirty": 30,
-    "fifty": 50, "hundred": 100,
-    "gangwe": 1, "gabedi": 2, "gararo": 3, "gane": 4, "gatlhano": 5,
-    "nngwe": 1, "pedi": 2, "tharo": 3, "nne": 4, "tlhano": 5, "thataro": 6, "supa": 7,
-    "robedi": 8, "robongwe": 9, "lesome": 10,
+ZERO = ("zero", "nil", "none", "nothing", "nought", "free", "sepe", "lefela", "mahala")
+# Values of single words, including counts of times ("twice", "gabedi").
+WORDS: dict[str, float] = {
+    **dict.fromkeys(ZERO, 0),
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+    "twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90,
+    "once": 1, "twice": 2, "thrice": 3, "couple": 2, "dozen": 12,
+    # Setswana stems with their class prefixes: bo-, ma-, me-, ba- (two, three, ...)
+    "nngwe": 1, "bongwe": 1, "pedi": 2, "bedi": 2, "bobedi": 2, "mabedi": 2, "mebedi": 2,
+    "babedi": 2, "tharo": 3, "raro": 3, "boraro": 3, "mararo": 3, "meraro": 3, "bararo": 3,
+    "nne": 4, "mane": 4, "mene": 4, "bane": 4, "tlhano": 5, "botlhano": 5, "matlhano": 5,
+    "metlhano": 5, "batlhano": 5, "thataro": 6, "borataro": 6, "marataro": 6, "merataro": 6,
+    "supa": 7, "supang": 7, "robedi": 8, "robabedi": 8, "robongwe": 9, "robabongwe": 9,
+    "lesome": 10, "lekgolo": 100, "sekete": 1000,
+    "gangwe": 1, "gabedi": 2, "gararo": 3, "gane": 4, "gatlhano": 5, "garataro": 6,
 }  # fmt: skip
+SCALES = {"hundred": 100, "thousand": 1000}  # multiply what came before: "two hundred"
+TIMES_NEXT = {"masome": 10, "makgolo": 100, "dikete": 1000}  # multiply what follows
+# Words that may join the parts of one number ("one hundred and fifty", "masome a mabedi").
+JOINERS = {"and", "a", "an", "le", "tse", "di", "e", "metso"}
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[a-z]+")
+_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+_AND_A_HALF = re.compile(r"\b(?:an?|one)\s+(hour|day|week|month|year)s?\s+and\s+a\s+half\b")
+
+
+def _digits(token: str) -> float:
+    """Read "1,500" and "1,200.50" as thousands, "2,5" as a decimal comma."""
+    if _THOUSANDS.fullmatch(token):
+        return float(token.replace(",", ""))
+    whole, *decimals = token.replace(",", ".").split(".")
+    return float(f"{whole}.{decimals[0]}" if decimals and decimals[0] else whole)
+
+
+def _starts_number(token: str) -> bool:
+    return (
+        token[0].isdigit() or token in WORDS or token in TIMES_NEXT or token in SCALES
+        or token == "half"
+    )  # fmt: skip
+
+
+def _continues_number(tokens: list[str], i: int) -> bool:
+    """Return whether the joiners from i lead to more of the same number ("and a half")."""
+    while i < len(tokens) and tokens[i] in JOINERS:
+        i += 1
+    return i < len(tokens) and (_starts_number(tokens[i]) and not tokens[i][0].isdigit())
 
 
 def parse_number(text: str) -> float | None:
-    """Return the first number in the text (digits first, then number words), or None."""
-    found = DIGITS.search(text)
-    if found:
-        return float(found.group().replace(",", "."))
-    for word in re.findall(r"[a-z]+", text.lower()):
-        if word in WORDS:
-            return float(WORDS[word])
-    return None
+    """Return the first number in the text, in digits or words, or None."""
+    tokens = _TOKEN.findall(_AND_A_HALF.sub(r"1.5 \1", text.lower()))
+    start = next((i for i, token in enumerate(tokens) if _starts_number(token)), None)
+    if start is None:
+        return None
+    total, current, times_next = 0.0, 0.0, 0.0
+    seen_digits = False
+    for i in range(start, len(tokens)):
+        token = tokens[i]
+        if token[0].isdigit():
+            if seen_digits or current or total:
+                break  # "2 3" or "two 3": a second number
+            current, seen_digits = _digits(token), True
+        elif token == "half":
+            current += 0.5
+        elif token in SCALES:
+            current = (current or 1) * SCALES[token]
+            if token == "thousand":
+                total, current = total + current, 0.0
+        elif token in TIMES_NEXT:
+            times_next = TIMES_NEXT[token]
+        elif token in WORDS and not seen_digits:
+            value = WORDS[token]
+            if token in ("couple", "dozen"):
+                current = (current or 1) * value
+            elif times_next:
+                current, times_next = current + value * times_next, 0.0
+            else:
+                current += value
+        elif (token in JOINERS and _continues_number(tokens, i)) or (
+            token == "of" and tokens[i - 1] in ("couple", "dozen")
+        ):
+            continue
+        else:
+            break
+    if times_next and not current and not total:
+        return None  # "masome" alone is no number
+    return total + current

@@ -1,19 +1,61 @@
-"""How sure is sure enough: the one rule that turns a classifier's confidence into an action.
+"""How sure is sure enough: the rule that turns a reading of typed text into an action.
 
 A misread "disagree" recorded as "agree" corrupts the indicator, so only confident readings
 are recorded directly; a middle band is confirmed with buttons; anything lower is asked again.
-The NLU evaluation uses the same rule, so its figures describe what the survey really does.
+`read_answer` is the whole rule for a typed answer at a question and `read_number` for a
+number question; the engine and `nlu evaluate` both call them, so the evaluation's figures
+describe what the survey really does. docs/typed-answers.md explains the rule with examples.
+
+For a rating, the classifier's intents are added up by the position on the scale they stand
+for (survey_flows.scale), and the question takes its own option for the winning position:
+"yes" at an agree question is Agree. An answer that only implies a scale point ("yes" at an
+agree question, a description, a feeling) needs more confidence to be recorded without a
+confirmation (CROSS_SCALE_RECORD_AT), because its strength is a guess; at a yes/no question
+only the side counts. Guards rule out a polarity: negation ("I wouldn't say I was
+satisfied" is never positive), emoji that contradict the words ("great 🙄") and irony ("oh
+great, 5 hours"). Other guards allow a confirmation but not a direct record: a negation the
+word lists cannot settle ("I wasn't let down") or an understatement ("not bad"), a best
+guess that is a topic rather than an answer, an answer that is only a feeling, a plain
+reading of an answer that says "at all", and emoji that say another strength than the words.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from enum import Enum
 
-from survey_flows.intents import COMMANDS
-from survey_flows.ports import Interpretation
+from survey_flows.cues import (
+    doubtful,
+    only_a_feeling,
+    read_negation,
+    sarcastic,
+    split_reason,
+    strong_marker,
+)
+from survey_flows.intents import COMMANDS, NUMBER, YES_NO
+from survey_flows.ports import Classifier, Interpretation
+from survey_flows.scale import (
+    POSITION_OF_INTENT,
+    RATING_INTENTS,
+    has_scale_words,
+    in_own_words,
+    is_rating_question,
+    option_for,
+    sides_only,
+)
+from survey_flows.symbols import Symbols, symbols
 
 RECORD_AT = 0.80  # at or above: record the answer
-CONFIRM_AT = 0.45  # at or above (and below RECORD_AT): ask "Did you mean ...?"
+CROSS_SCALE_RECORD_AT = 0.90  # the same for a rating in another scale's words
+CONFIRM_AT = 0.45  # at or above (and below the record threshold): ask "Did you mean ...?"
+# When the best guess is no answer to the question (a topic), the answers are weighed among
+# themselves only if they hold this share of the confidence; below it, nothing is offered.
+OFF_QUESTION_SHARE = 0.25
+NON_SUBSTANTIVE = ("dont_know", "refuse")
+# Emoji and rating numbers are read from a table, as keywords are: stored as method "keyword"
+# (docs/data-contract.md) when recorded, as "confirmation" when confirmed.
+TABLE = "keyword"
 
 
 class Decision(Enum):
@@ -35,17 +77,246 @@ def decide(interpretation: Interpretation) -> Decision:
     return Decision.REASK
 
 
-def survey_decision(interpretation: Interpretation) -> Decision:
-    """Return what the survey does with a typed answer at a question.
+@dataclass(frozen=True)
+class Answer:
+    """What the survey does with one typed answer at one question.
 
-    Only answers to the question are confirmed with buttons. A command read in the middle
-    band is asked again (stopping someone who did not mean it is worse than one more
-    message); a "don't know" or "refuse" there is acted on, because the first one only asks
-    for a best guess and the second is recorded as 98 or 99, excluded from the estimate.
+    ``intent`` is one of the question's option intents, "dont_know", "refuse", a command,
+    "number" (with ``value``) or None (not understood).
     """
-    decision = decide(interpretation)
-    if decision is Decision.CONFIRM and interpretation.intent in COMMANDS:
-        return Decision.REASK
-    if decision is Decision.CONFIRM and interpretation.intent in ("dont_know", "refuse"):
+
+    intent: str | None
+    confidence: float
+    decision: Decision
+    source: str
+    value: float | None = None
+
+    def interpretation(self) -> Interpretation:
+        """Return the answer as the interpretation stored with a recorded answer."""
+        return Interpretation(self.intent, self.confidence, self.source)
+
+
+NOT_UNDERSTOOD = Answer(None, 0.0, Decision.REASK, TABLE)
+
+
+def expected_intents(options: Sequence[str]) -> tuple[str, ...]:
+    """Return the intents the classifier considers at a question with these option intents.
+
+    At a rating question that is every rating intent of every scale, so that an answer in
+    another scale's words is read and mapped rather than lost.
+    """
+    answers = RATING_INTENTS if is_rating_question(options) else tuple(options)
+    return (*answers, *NON_SUBSTANTIVE, *COMMANDS)
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    intent: str  # an option intent, "dont_know", "refuse" or a command
+    score: float  # the summed confidence of the intents that mean it
+    native: bool  # in the question's own words ("I agree", not "yes"), or a yes/no question
+    word: str  # that strongest intent
+    polarity: int  # +1 or -1 for an option on a scale, 0 otherwise
+
+
+def _candidates(reading: Interpretation, options: Sequence[str], text: str) -> list[_Candidate]:
+    totals: dict[str, float] = {}
+    strongest: dict[str, tuple[float, str]] = {}
+    for intent, confidence in reading.scores().items():
+        if intent in POSITION_OF_INTENT and is_rating_question(options):
+            answer = option_for(POSITION_OF_INTENT[intent], options)
+        elif intent in options or intent in NON_SUBSTANTIVE or intent in COMMANDS:
+            answer = intent
+        else:
+            answer = None
+        if answer is None:
+            continue
+        totals[answer] = totals.get(answer, 0.0) + confidence
+        if confidence > strongest.get(answer, (-1.0, ""))[0]:
+            strongest[answer] = (confidence, intent)
+    candidates = [
+        _Candidate(
+            answer,
+            round(score, 6),
+            # at a yes/no question only the side counts, so any scale's words will do
+            sides_only(options)
+            or (strongest[answer][1] in options and in_own_words(text, strongest[answer][1])),
+            strongest[answer][1],
+            POSITION_OF_INTENT[answer].polarity if answer in POSITION_OF_INTENT else 0,
+        )
+        for answer, score in totals.items()
+    ]
+    return sorted(candidates, key=lambda c: -c.score)
+
+
+def _choose(
+    reading: Interpretation, options: Sequence[str], text: str, excluded: set[int]
+) -> tuple[_Candidate | None, bool]:
+    """Return the best candidate whose polarity is allowed, and whether a guard changed it.
+
+    When the classifier's best guess overall is no answer to the question (a topic such
+    as "the staff were rude") but the answers still hold a fair share of its confidence,
+    they are weighed among themselves: such a reading can be confirmed with buttons but
+    never recorded directly.
+    """
+    candidates = _candidates(reading, options, text)
+    share = sum(c.score for c in candidates)
+    off_question = reading.intent is None and share >= OFF_QUESTION_SHARE
+    if off_question:
+        candidates = sorted(
+            (replace(c, score=round(c.score / share, 6)) if c.polarity else c for c in candidates),
+            key=lambda c: -c.score,
+        )
+    negation = read_negation(text)
+    allowed = [c for c in candidates if c.polarity not in excluded | negation.ruled_out]
+    best = allowed[0] if allowed else None
+    changed = bool(candidates) and best is not candidates[0]
+    unsettled = off_question or negation.unsure
+    return best, changed or (unsettled and best is not None and best.polarity != 0)
+
+
+def _decide(candidate: _Candidate, guarded: bool) -> Decision:
+    """Apply the thresholds: commands need a high confidence, "don't know" a middle one."""
+    if candidate.intent in COMMANDS:
+        return Decision.RECORD if candidate.score >= RECORD_AT else Decision.REASK
+    if candidate.intent in NON_SUBSTANTIVE:
+        # "don't know" only asks for a best guess; "refuse" is 99, out of the estimate
+        return Decision.RECORD if candidate.score >= CONFIRM_AT else Decision.REASK
+    record_at = RECORD_AT if candidate.native else CROSS_SCALE_RECORD_AT
+    if candidate.score >= record_at and not guarded:
         return Decision.RECORD
-    return decision
+    return Decision.CONFIRM if candidate.score >= CONFIRM_AT else Decision.REASK
+
+
+def _understood(candidate: _Candidate | None) -> bool:
+    return candidate is not None and candidate.score >= CONFIRM_AT
+
+
+def _prefer_whole(
+    head: _Candidate | None, whole: _Candidate | None, head_text: str, whole_text: str
+) -> bool:
+    """Return whether the whole answer says more than its first part.
+
+    It does when the first part is no answer on its own ("well, I agree"), when only the
+    rest uses a rating word ("they were quick, I'm happy"), or when the first part is only
+    a yes or a no that the rest says with another strength ("no, not one bit") or in the
+    question's own words ("ee, ke a dumela" at an agree question).
+    """
+    if head is None or not _understood(head):
+        return True
+    if whole is None or not _understood(whole):
+        return False
+    if not has_scale_words(head_text) and has_scale_words(whole_text):
+        return True
+    if not head.polarity:
+        return False
+    return (
+        head.word in YES_NO
+        and whole.polarity == head.polarity
+        and (whole.intent != head.intent or (whole.native and not head.native))
+    )
+
+
+def _takes_back(head: _Candidate | None, whole: _Candidate | None) -> bool:
+    """Return whether the rest of the answer reverses its first part ("yes, but not really")."""
+    return (
+        head is not None
+        and whole is not None
+        and bool(head.polarity)
+        and whole.polarity == -head.polarity
+        and _understood(whole)
+    )
+
+
+def read_answer(classifier: Classifier, text: str, options: Sequence[str], lang: str) -> Answer:
+    """Read a typed answer at a question offering these option intents, and decide.
+
+    Emoji and rating numbers alone are read from the table and confirmed. Otherwise the
+    words are classified (`_read_words`), the guards may forbid a direct record
+    (`_in_doubt`), and the thresholds decide (`_decide`).
+    """
+    found = symbols(text)
+    if not found.has_words:
+        return _symbol_answer(found, options)
+    ironic = sarcastic(found.words) or doubtful(text)
+    symbol_polarity = found.polarity()
+    excluded = {-symbol_polarity} if symbol_polarity else set()
+    if ironic:
+        excluded.add(1)  # ironic praise is never read as praise
+    best, guarded, source = _read_words(classifier, found.words, options, lang, excluded)
+    if best is None:
+        return _symbol_answer(found, options)
+    decision = _decide(best, guarded or _in_doubt(best, found, options, ironic))
+    if decision is Decision.REASK and found.position() is not None:
+        return _symbol_answer(found, options)
+    return Answer(best.intent, best.score, decision, source)
+
+
+def _read_words(
+    classifier: Classifier, words: str, options: Sequence[str], lang: str, excluded: set[int]
+) -> tuple[_Candidate | None, bool, str]:
+    """Classify the rating part ("agree" in "agree, the nurse explained everything"), and the
+    whole answer when it has a reason too; return the better reading, whether a guard
+    changed it, and its source."""
+    expected = expected_intents(options)
+    head, reason = split_reason(words)
+    reading = classifier.classify(head or words, expected, lang)
+    best, guarded = _choose(reading, options, head or words, excluded)
+    if reason:
+        whole = classifier.classify(words, expected, lang)
+        whole_best, whole_guarded = _choose(whole, options, words, excluded)
+        if _prefer_whole(best, whole_best, head, words):
+            return whole_best, whole_guarded, whole.source
+        # a reason that takes the rating back ("yes, but not really"), or that holds a
+        # negation the word lists cannot settle ("no, nobody was treated better")
+        unsettled = not sides_only(options) and read_negation(words).unsure
+        guarded = guarded or _takes_back(best, whole_best) or unsettled
+    return best, guarded, reading.source
+
+
+def _in_doubt(best: _Candidate, found: Symbols, options: Sequence[str], ironic: bool) -> bool:
+    """Return whether an option read from the words may only be confirmed, not recorded."""
+    if not best.polarity:
+        return False
+    if ironic:
+        return True
+    strength_matters = not sides_only(options)
+    if strength_matters and only_a_feeling(found.words):
+        return True  # "ke galefile": dissatisfied, but how much is a guess
+    plain = POSITION_OF_INTENT[best.intent].strength == 1
+    if strength_matters and plain and strong_marker(found.words):
+        return True  # "not satisfied in the least" read as plain dissatisfied
+    symbol_position = found.position()
+    # emoji that say another strength than the words ("bad 😡😡"): confirm, as the table does
+    return symbol_position is not None and option_for(symbol_position, options) != best.intent
+
+
+def _symbol_answer(found: Symbols, options: Sequence[str]) -> Answer:
+    """Read emoji and rating numbers from the table: a shrug is "don't know", a position is
+    confirmed (an emoji is a guess at a meaning), anything else is not understood."""
+    if found.only_dont_know():
+        return Answer("dont_know", 1.0, Decision.RECORD, TABLE)
+    position = found.position()
+    option = option_for(position, options) if position else None
+    if option is None:
+        return NOT_UNDERSTOOD
+    return Answer(option, 1.0, Decision.CONFIRM, TABLE)
+
+
+def read_number(classifier: Classifier, text: str, lang: str) -> Answer:
+    """Read a typed answer at a number question: the number entity, or a command or DK.
+
+    The value comes from the classifier's number entity, in digits or words ("twice",
+    "pedi"). A command is acted on only when confident; "don't know" and "refuse" win over
+    a zero that may only be a word like "nothing" in "I know nothing".
+    """
+    reading = classifier.classify(text, (NUMBER, *NON_SUBSTANTIVE, *COMMANDS), lang)
+    value = reading.entities.get(NUMBER)
+    intent, confidence = reading.intent, reading.confidence
+    if intent in COMMANDS and confidence >= RECORD_AT:
+        return Answer(intent, confidence, Decision.RECORD, reading.source)
+    if intent in NON_SUBSTANTIVE and confidence >= CONFIRM_AT and not value:
+        return Answer(intent, confidence, Decision.RECORD, reading.source)
+    if value is None:
+        return Answer(None, 0.0, Decision.REASK, reading.source)
+    number_confidence = reading.scores().get(NUMBER, confidence)
+    return Answer(NUMBER, number_confidence, Decision.RECORD, reading.source, float(value))

@@ -9,8 +9,10 @@ lang_en, lang_tn). A payload for any question but the current one is stale (an o
 tapped late) and only brings the current question back; it never records an answer.
 
 Typed text is matched against the current question's button titles (either language) and
-option numbers first; otherwise the classifier reads it within the answers the question
-accepts, and `survey_flows.confidence.decide` says whether to record, confirm or re-ask.
+option numbers first; otherwise `survey_flows.confidence.read_answer` reads it (a rating is
+a position on a scale that the question maps to its own options; docs/typed-answers.md)
+and says whether to record, confirm or re-ask. A number question reads the classifier's
+number entity (`read_number`), in digits or words.
 "Don't know" and "refuse" are never buttons: typed once, the bot asks for a best guess;
 typed twice, 98 or 99 is recorded. After `max_reasks` re-asks the item is recorded as no
 answer (`gave_up`) and the survey moves on, so no one is caught in a loop.
@@ -30,10 +32,10 @@ import re
 from datetime import datetime, timedelta
 from typing import Any
 
-from survey_flows.confidence import Decision, decide, survey_decision
+from survey_flows.confidence import Answer, Decision, decide, read_answer, read_number
 from survey_flows.definition import Flow, Question
 from survey_flows.departments import BLOCK_OF_AREA
-from survey_flows.intents import COMMANDS
+from survey_flows.intents import COMMANDS, NUMBER
 from survey_flows.ports import Classifier, Interpretation
 from survey_flows.step import (
     AnswerRecorded,
@@ -318,19 +320,7 @@ def _handle(turn: _Turn, inp: Input, command: str | None, classifier: Classifier
         turn.advance()
         return
     if question.kind == "number":
-        found = re.search(r"-?\d+(?:[.,]\d+)?", text)
-        if found:
-            turn.record(
-                question,
-                None,
-                "keyword",
-                None,
-                raw_text=text,
-                value=float(found.group().replace(",", ".")),
-            )
-            turn.advance()
-        else:
-            _reask(turn, question, turn.message("number_hint"))
+        _interpret_number(turn, question, text, classifier)
         return
     code = _match_title(question, text)
     if code is not None:
@@ -361,42 +351,27 @@ def _match_title(question: Question, text: str) -> int | None:
 
 def _interpret(turn: _Turn, question: Question, text: str, classifier: Classifier) -> None:
     intents = {o.intent: o.code for o in question.options if o.intent}
-    expected = (*intents, "dont_know", "refuse", *COMMANDS)
-    reading = classifier.classify(text, expected, turn.lang)
-    decision = survey_decision(reading)
-    intent = reading.intent
-    if decision is Decision.RECORD and intent in COMMANDS:
-        _run_command(turn, intent)
+    answer = read_answer(classifier, text, tuple(intents), turn.lang)
+    if _acted_without_an_option(turn, question, answer, text):
         return
-    if decision is Decision.RECORD and intent in NON_SUBSTANTIVE and is_gate(question):
-        _reask(turn, question)  # a gate needs a real answer: no 98 or 99 lets anyone pass
+    reading = answer.interpretation()
+    if answer.intent in intents and answer.decision is Decision.RECORD:
+        _accept(turn, question, intents[answer.intent], answer.source, reading, text)
         return
-    if decision is Decision.RECORD and intent in NON_SUBSTANTIVE:
-        if turn.state.get("dk", 0) == 0:
-            turn.state["dk"] = 1
-            turn.ask_current(turn.message("best_guess"))
-            return
-        code = NON_SUBSTANTIVE[intent]
-        turn.record(question, code, reading.source, NON_SUBSTANTIVE_LABEL[code], reading, text)
-        turn.advance()
-        return
-    if intent in intents and decision is Decision.RECORD:
-        _accept(turn, question, intents[intent], reading.source, reading, text)
-        return
-    if intent in intents and decision is Decision.CONFIRM:
+    if answer.intent in intents and answer.decision is Decision.CONFIRM:
         # Typing again instead of answering "Did you mean...?" counts as asking again, so
         # a person who keeps typing unclear answers is not asked to confirm for ever.
         already_asked = (turn.state.get("pending") or {}).get("kind") == "confirm"
         if already_asked and _gave_up(turn, question):
             return
-        option = question.option(intents[intent])
+        option = question.option(intents[answer.intent])
         assert option is not None
         turn.state["pending"] = {
             "kind": "confirm",
             "code": option.code,
-            "intent": intent,
-            "confidence": reading.confidence,
-            "source": reading.source,
+            "intent": answer.intent,
+            "confidence": answer.confidence,
+            "source": answer.source,
             "raw_text": text,
         }
         turn.say(
@@ -408,6 +383,41 @@ def _interpret(turn: _Turn, question: Question, text: str, classifier: Classifie
         )
         return
     _reask(turn, question)
+
+
+def _interpret_number(turn: _Turn, question: Question, text: str, classifier: Classifier) -> None:
+    answer = read_number(classifier, text, turn.lang)
+    if _acted_without_an_option(turn, question, answer, text):
+        return
+    if answer.intent == NUMBER and answer.decision is Decision.RECORD:
+        reading = answer.interpretation()
+        turn.record(question, None, answer.source, None, reading, text, value=answer.value)
+        turn.advance()
+        return
+    _reask(turn, question, turn.message("number_hint"))
+
+
+def _acted_without_an_option(turn: _Turn, question: Question, answer: Answer, text: str) -> bool:
+    """Run a typed command, or handle "don't know" and "refuse"; return whether it did."""
+    if answer.decision is not Decision.RECORD:
+        return False
+    if answer.intent in COMMANDS:
+        _run_command(turn, answer.intent)
+        return True
+    if answer.intent in NON_SUBSTANTIVE and is_gate(question):
+        _reask(turn, question)  # a gate needs a real answer: no 98 or 99 lets anyone pass
+        return True
+    if answer.intent in NON_SUBSTANTIVE:
+        if turn.state.get("dk", 0) == 0:
+            turn.state["dk"] = 1
+            turn.ask_current(turn.message("best_guess"))
+            return True
+        code = NON_SUBSTANTIVE[answer.intent]
+        reading = answer.interpretation()
+        turn.record(question, code, answer.source, NON_SUBSTANTIVE_LABEL[code], reading, text)
+        turn.advance()
+        return True
+    return False
 
 
 def _accept(

@@ -18,13 +18,22 @@ class Interpretation:
 
     ``intent`` is one of the names in ``survey_flows.intents`` or ``None`` when nothing in
     ``expected`` was recognised. ``source`` says who decided: ``"nlu"`` (the Rasa server) or
-    ``"keyword"`` (the offline fallback).
+    ``"keyword"`` (the offline fallback). ``ranking`` holds the confidence of every intent in
+    ``expected`` the classifier considered, so that the survey can add up the intents that
+    mean the same position on a scale (``survey_flows.scale``).
     """
 
     intent: str | None
     confidence: float
     source: str
     entities: Mapping[str, Any] = field(default_factory=dict)
+    ranking: Mapping[str, float] = field(default_factory=dict)
+
+    def scores(self) -> Mapping[str, float]:
+        """Return the confidence of each intent considered (the one intent if no ranking)."""
+        if self.ranking:
+            return self.ranking
+        return {self.intent: self.confidence} if self.intent else {}
 
 
 class Classifier(Protocol):

@@ -1,7 +1,8 @@
 """The trained model behind the classifier port, read as the survey reads it.
 
-These tests talk to the real Rasa server (scripts/setup-nlu builds and trains it); the
-held-out set (nlu/testset/heldout.jsonl) is the one the README's figures come from.
+These tests talk to the real Rasa server (scripts/setup-nlu builds and trains it). The
+held-out sets (nlu/testset/) are measured here without printing a single row: a failure
+reports figures, never the answers, so that the sets keep measuring.
 """
 
 from __future__ import annotations
@@ -17,12 +18,17 @@ import pytest
 import yaml
 
 from nlu.client import RasaClassifier
-from nlu.evaluate import evaluate, expected_for, figures, load_rows
+from nlu.evaluate import Report, Row, evaluate, figures, load_rows, read
 from nlu.topics import code_topic
+from survey_flows.confidence import Decision
+from survey_flows.scale import POSITION_OF_INTENT
 
 pytestmark = pytest.mark.rasa
 REPO = Path(__file__).resolve().parents[2]
-HELD_OUT = REPO / "nlu" / "testset" / "heldout.jsonl"
+TESTSET = REPO / "nlu" / "testset"
+HELD_OUT = TESTSET / "heldout.jsonl"
+HELD_OUT_2026_11 = TESTSET / "heldout_2026_11.jsonl"
+DEV = TESTSET / "dev.jsonl"
 TRAINING = REPO / "nlu" / "rasa_project" / "data"
 
 
@@ -31,52 +37,150 @@ def classifier(rasa_url: str) -> RasaClassifier:
     return RasaClassifier(rasa_url, timeout=5.0)
 
 
+def _rows(path: Path):  # type: ignore[no-untyped-def]
+    return load_rows(path.read_text(encoding="utf-8").splitlines())
+
+
 @pytest.mark.parametrize(
     ("text", "question_type", "lang", "intent"),
     [
         ("I strongly disagree", "agree_scale", "en", "strongly_disagree"),
-        ("yes I agree", "agree_scale", "en", "agree"),
+        ("yes", "agree_scale", "en", "agree"),
+        ("yes I agree", "yes_no", "en", "yes"),
+        ("ee", "satisfaction_scale", "tn", "satisfied"),
+        ("nnyaa", "agree_scale", "tn", "disagree"),
         ("not satisfied at all", "satisfaction_scale", "en", "very_dissatisfied"),
-        ("ee", "yes_no", "tn", "yes"),
-        ("nyaa", "yes_no", "tn", "no"),
+        ("ga ke a itumela", "satisfaction_scale", "tn", "dissatisfied"),
+        ("dissatisfied, nobody ever answers the phone", "satisfaction_scale", "en", "dissatisfied"),
         ("I don't know", "agree_scale", "en", "dont_know"),
         ("stop", "satisfaction_scale", "en", "stop"),
     ],
 )
 def test_typed_answers_are_read_as_the_answer_meant(classifier, text, question_type, lang, intent):
-    reading = classifier.classify(text, expected_for(question_type), lang)
-    assert reading.intent == intent
-    assert reading.source == "nlu" and 0 < reading.confidence <= 1
+    answer = read(classifier, _row(text, question_type, intent, lang))
+    assert answer.intent == intent
+    assert answer.source == "nlu" and 0 < answer.confidence <= 1
 
 
-def test_an_answer_the_question_does_not_accept_is_not_bent_into_one_it_does(classifier):
-    # "very satisfied" typed at an agree question must not be recorded as some agree level
-    reading = classifier.classify("very satisfied", expected_for("agree_scale"), "en")
-    assert reading.intent is None
+@pytest.mark.parametrize(
+    ("text", "lang", "value"),
+    [("twice", "en", 2), ("three times", "en", 3), ("about 45 minutes", "en", 45),
+     ("P150", "en", 150), ("gabedi", "tn", 2), ("pula di le masome a mabedi", "tn", 20)],
+)  # fmt: skip
+def test_a_number_question_reads_the_number_entity_in_words_and_digits(
+    classifier, text, lang, value
+):
+    answer = read(classifier, _row(text, "number", "number", lang, value))
+    assert (answer.intent, answer.value, answer.decision) == ("number", value, Decision.RECORD)
 
 
-def test_held_out_set_meets_the_published_targets(classifier):
-    rows = load_rows(HELD_OUT.read_text(encoding="utf-8").splitlines())
-    result = figures(evaluate(classifier, rows))
+def test_an_answer_that_is_no_rating_is_not_bent_into_one(classifier):
+    answer = read(classifier, _row("what is the capital of France", "agree_scale", "agree", "en"))
+    assert answer.decision is Decision.REASK
+
+
+def _row(text: str, question_type: str, expected: str, lang: str, value: float | None = None):  # type: ignore[no-untyped-def]
+    line = {"text": text, "question_type": question_type, "expected": expected, "lang": lang}
+    if value is not None:
+        line["value"] = value
+    return load_rows([json.dumps(line)])[0]
+
+
+NEGATED = [
+    ("I wouldn't say I was satisfied", "satisfaction_scale", -1),
+    ("can't say I agree", "agree_scale", -1),
+    ("I don't really agree with that", "agree_scale", -1),
+    ("not happy with them", "satisfaction_scale", -1),
+    ("it wasn't easy to get there", "agree_scale", -1),
+    ("ga ke a kgotsofala", "satisfaction_scale", -1),
+    ("ga ke dumalane le seo", "agree_scale", -1),
+    ("I didn't get care every time", "yes_no", -1),
+    ("not bad", "satisfaction_scale", 1),
+    ("can't complain", "satisfaction_scale", 1),
+    ("I wouldn't disagree", "agree_scale", 1),
+    ("ga go na bothata", "satisfaction_scale", 1),
+]
+
+
+def _flipped(report: Report) -> int:
+    """Count rating answers the survey would record with the opposite polarity."""
+    return sum(
+        o.answer.decision is Decision.RECORD
+        and o.answer.intent in POSITION_OF_INTENT
+        and o.row.expected in POSITION_OF_INTENT
+        and POSITION_OF_INTENT[o.answer.intent].polarity
+        != POSITION_OF_INTENT[o.row.expected].polarity
+        for o in report.outcomes
+    )
+
+
+@pytest.mark.parametrize(("text", "question_type", "polarity"), NEGATED)
+def test_no_negated_answer_is_recorded_with_the_opposite_polarity(
+    classifier, text, question_type, polarity
+):
+    answer = read(classifier, Row(text, question_type, expected="", lang="en"))
+    if answer.decision is Decision.RECORD and answer.intent in POSITION_OF_INTENT:
+        assert POSITION_OF_INTENT[answer.intent].polarity == polarity
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        HELD_OUT,
+        DEV,
+        pytest.param(
+            HELD_OUT_2026_11,
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="1 of the 79 negated answers of the independent set is still recorded "
+                "with the opposite polarity (README, Free-text understanding)",
+            ),
+        ),
+    ],
+    ids=lambda p: p.name,
+)
+def test_no_negated_answer_of_a_test_set_is_recorded_with_the_opposite_polarity(classifier, path):
+    negated = [row for row in _rows(path) if row.family == "negation"]
+    flipped = _flipped(evaluate(classifier, negated))  # a count: the rows stay unread
+    assert flipped == 0, f"{flipped} of {len(negated)} negated answers recorded the other way"
+
+
+def test_the_first_held_out_set_meets_the_targets(classifier):
+    result = figures(evaluate(classifier, _rows(HELD_OUT)))
+    en, tn = result["by_lang"]["en"], result["by_lang"]["tn"]
     assert result["n"] >= 300
-    assert result["accuracy_by_lang"]["en"] >= 0.95, result["confusion"]
-    assert result["accuracy_by_lang"]["tn"] >= 0.85, result["confusion"]
-    assert result["wrong_recorded_rate"] <= 0.005, result["wrongly_recorded"]
+    assert en["accuracy"] >= 0.95 and tn["accuracy"] >= 0.92, result["by_lang"]
+    assert en["first_reply_rate"] >= 0.80 and tn["first_reply_rate"] >= 0.75, result["by_lang"]
+    assert en["wrong_recorded_rate"] <= 0.003 and tn["wrong_recorded_rate"] <= 0.003
+
+
+def test_the_independent_held_out_set_keeps_the_published_figures(classifier):
+    # Not all of issue 12's targets are met on this set (README, "Free-text understanding");
+    # these floors sit just under the published figures, so that a change that makes the
+    # survey misread more typed answers fails here.
+    result = figures(evaluate(classifier, _rows(HELD_OUT_2026_11)))
+    en, tn = result["by_lang"]["en"], result["by_lang"]["tn"]
+    assert result["n"] >= 800
+    assert en["accuracy"] >= 0.92 and tn["accuracy"] >= 0.87, result["by_lang"]
+    assert en["first_reply_rate"] >= 0.63 and tn["first_reply_rate"] >= 0.64, result["by_lang"]
+    assert en["wrong_recorded_rate"] <= 0.015 and tn["wrong_recorded_rate"] <= 0.015
 
 
 def _normalise(text: str) -> str:
     return " ".join(re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text).lower().split())
 
 
-def test_held_out_answers_are_not_training_examples():
+@pytest.mark.parametrize("path", [HELD_OUT, HELD_OUT_2026_11, DEV], ids=lambda p: p.name)
+def test_test_answers_are_not_training_examples(path):
     trained = set()
-    for path in TRAINING.glob("*.yml"):
-        for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu", []):
-            examples = block.get("examples") or ""
-            trained.update(_normalise(line.removeprefix("- ")) for line in examples.splitlines())
-    rows = load_rows(HELD_OUT.read_text(encoding="utf-8").splitlines())
-    leaked = [row.text for row in rows if _normalise(row.text) in trained]
-    assert not leaked
+    for training_file in TRAINING.glob("*.yml"):
+        for block in yaml.safe_load(training_file.read_text(encoding="utf-8")).get("nlu", []):
+            if "intent" in block:
+                examples = block.get("examples") or ""
+                trained.update(_normalise(line[2:]) for line in examples.splitlines())
+    rows = _rows(path)
+    leaked = sum(_normalise(row.text) in trained for row in rows)
+    assert leaked == 0, f"{leaked} answers of {path.name} are training examples"
     assert {row.lang for row in rows} == {"en", "tn"}
 
 
@@ -95,7 +199,7 @@ def test_improvement_answers_are_coded_to_a_topic(classifier, text, topic):
 def test_evaluate_command_prints_the_figures_as_one_json_object(rasa_url, tmp_path):
     sample = tmp_path / "sample.jsonl"
     sample.write_text(
-        "\n".join(HELD_OUT.read_text(encoding="utf-8").splitlines()[:20]), encoding="utf-8"
+        "\n".join(DEV.read_text(encoding="utf-8").splitlines()[::22]), encoding="utf-8"
     )
     env = {
         **os.environ,
@@ -110,9 +214,11 @@ def test_evaluate_command_prints_the_figures_as_one_json_object(rasa_url, tmp_pa
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
     assert result["n"] == 20
-    for key in ("accuracy", "wrong_recorded_rate", "confirmed_rate", "reasked_rate"):
+    for key in ("accuracy", "first_reply_rate", "wrong_recorded_rate", "confirmed_rate"):
         assert 0 <= result[key] <= 1
-    assert set(result["accuracy_by_lang"]) == {"en", "tn"}
+        assert all(0 <= result["by_lang"][lang][key] <= 1 for lang in ("en", "tn"))
+    assert result["first_reply_rate"] <= result["accuracy"]
+    assert set(result["by_family"]) and "misread" not in result
     assert result["latency_ms"]["p50"] <= result["latency_ms"]["p99"]
 
 

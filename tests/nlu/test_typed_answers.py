@@ -1,0 +1,342 @@
+"""How the survey reads typed answers: positions on a scale, negation, emoji, reasons, numbers.
+
+These tests need no Rasa server: a classifier double returns the reading under test, so
+each rule of survey_flows.confidence is checked on its own. The same rules run against the
+real trained model in test_rasa_server.py.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from nlu.client import _number, _ranking
+from nlu.keywords import KeywordClassifier
+from nlu.normalise import normalise
+from nlu.numbers import parse_number
+from survey_flows import engine
+from survey_flows.confidence import (
+    CONFIRM_AT,
+    CROSS_SCALE_RECORD_AT,
+    RECORD_AT,
+    Decision,
+    read_answer,
+    read_number,
+)
+from survey_flows.cues import read_negation, split_reason
+from survey_flows.definition import load_flow
+from survey_flows.intents import AGREE_SCALE, SATISFACTION_SCALE, YES_NO
+from survey_flows.ports import Interpretation
+from survey_flows.scale import (
+    NEGATIVE,
+    POSITION_OF_INTENT,
+    POSITIVE,
+    STRONG_NEGATIVE,
+    STRONG_POSITIVE,
+    option_for,
+)
+from survey_flows.step import AnswerRecorded, Input, StartContext
+from survey_flows.symbols import EMOJI, symbols
+
+FLOW_FILE = Path(__file__).parents[2] / "survey_flows" / "flows" / "sdg16_6_2.yaml"
+POSITION_NAMES = {
+    "strong positive": STRONG_POSITIVE,
+    "positive": POSITIVE,
+    "negative": NEGATIVE,
+    "strong negative": STRONG_NEGATIVE,
+    "don't know": "dont_know",
+}
+START = datetime(2026, 11, 2, 9, 0)
+
+
+class Reader:
+    """A classifier double: a fixed ranking for each text it is asked about."""
+
+    def __init__(self, readings: Mapping[str, Mapping[str, float]],
+                 entities: Mapping[str, Any] | None = None) -> None:  # fmt: skip
+        self.readings = {text.lower(): ranking for text, ranking in readings.items()}
+        self.entities = dict(entities or {})
+        self.asked: list[str] = []
+
+    def classify(self, text: str, expected: Sequence[str], lang: str) -> Interpretation:
+        self.asked.append(text)
+        ranking = self.readings.get(text.lower(), {})
+        considered = {name: score for name, score in ranking.items() if name in expected}
+        top = max(ranking.items(), key=lambda item: item[1], default=None)
+        if top is None or top[0] not in expected:
+            return Interpretation(None, 0.0, "nlu", self.entities, considered)
+        return Interpretation(top[0], top[1], "nlu", self.entities, considered)
+
+
+def read(text: str, options: Sequence[str], **readings: Mapping[str, float]) -> Any:
+    return read_answer(Reader(readings.get("by_text") or {text: readings["ranking"]}), text,
+                       options, "en")  # fmt: skip
+
+
+# --- the scale ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("intent", "options", "option"),
+    [
+        ("yes", AGREE_SCALE, "agree"),
+        ("no", SATISFACTION_SCALE, "dissatisfied"),
+        ("strongly_agree", SATISFACTION_SCALE, "very_satisfied"),
+        ("agree", YES_NO, "yes"),
+        ("very_dissatisfied", YES_NO, "no"),
+        ("strongly_disagree", AGREE_SCALE, "strongly_disagree"),
+    ],
+)
+def test_each_question_maps_a_position_to_its_own_option(intent, options, option):
+    assert option_for(POSITION_OF_INTENT[intent], options) == option
+
+
+def test_yes_at_an_agree_question_is_agree_recorded_only_when_the_confidence_is_high():
+    sure = read("yes", AGREE_SCALE, ranking={"yes": 0.95, "agree": 0.02})
+    assert (sure.intent, sure.decision) == ("agree", Decision.RECORD)
+    unsure = read("yes", AGREE_SCALE, ranking={"yes": 0.84})
+    assert (unsure.intent, unsure.decision) == ("agree", Decision.CONFIRM)
+    strong = read("yes absolutely", AGREE_SCALE, ranking={"strongly_agree": 0.86, "yes": 0.1})
+    assert (strong.intent, strong.decision) == ("strongly_agree", Decision.CONFIRM)
+
+
+def test_i_agree_at_a_yes_no_question_is_yes():
+    answer = read("yes I agree", YES_NO, ranking={"agree": 0.83, "yes": 0.1})
+    assert (answer.intent, answer.decision) == ("yes", Decision.RECORD)
+
+
+def test_intents_meaning_the_same_position_are_added_up():
+    answer = read("yeah it was fine", SATISFACTION_SCALE,
+                  ranking={"yes": 0.46, "satisfied": 0.45, "topic_other": 0.09})  # fmt: skip
+    assert answer.intent == "satisfied" and answer.confidence == pytest.approx(0.91)
+    assert answer.decision is Decision.RECORD
+
+
+def test_a_topic_is_never_recorded_as_a_rating():
+    ranking = {"topic_staff_attitude": 0.7, "disagree": 0.2, "dissatisfied": 0.06}
+    answer = read("the staff were rude", AGREE_SCALE, ranking=ranking)
+    assert (answer.intent, answer.decision) == ("disagree", Decision.CONFIRM)
+    nothing = read("bananas", AGREE_SCALE, ranking={"topic_other": 0.9, "agree": 0.01})
+    assert nothing.decision is Decision.REASK
+
+
+# --- negation -----------------------------------------------------------------------------
+
+POSITIVE_INTENTS = {i for i, position in POSITION_OF_INTENT.items() if position.polarity > 0}
+NEGATED_POSITIVES = [
+    "I wouldn't say I was satisfied", "can't say I agree", "not happy", "not really",
+    "I don't think so", "it wasn't easy", "ga ke a itumela", "ga ke dumele", "ke sa itumela",
+    "ga go a siama", "not satisfied, no", "gake dumele",
+]  # fmt: skip
+NEGATED_NEGATIVES = [
+    "not bad", "can't complain", "I wouldn't disagree", "no complaints",
+    "ga go na bothata", "ga ke ganetse", "it wasn't hard", "I wasn't let down",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("text", NEGATED_POSITIVES)
+@pytest.mark.parametrize("misread", ["strongly_agree", "very_satisfied", "yes"])
+def test_a_negated_positive_is_never_recorded_as_positive(text, misread):
+    for options in (AGREE_SCALE, SATISFACTION_SCALE, YES_NO):
+        # the classifier is sure the answer is positive; the survey must not even offer it
+        answer = read(text, options, ranking={misread: 0.99})
+        assert answer.intent not in POSITIVE_INTENTS, (text, options, answer)
+
+
+@pytest.mark.parametrize("text", NEGATED_NEGATIVES)
+def test_an_understatement_is_never_recorded_as_negative_and_confirmed_when_positive(text):
+    negative = read(text, SATISFACTION_SCALE, ranking={"very_dissatisfied": 0.99})
+    assert negative.decision is not Decision.RECORD
+    positive = read(text, SATISFACTION_SCALE, ranking={"satisfied": 0.99})
+    assert (positive.intent, positive.decision) == ("satisfied", Decision.CONFIRM)
+
+
+def test_a_no_that_answers_negates_nothing_after_it():
+    assert read_negation("nnyaa go ne go tura").ruled_out == frozenset()
+    assert read_negation("no problems").ruled_out == frozenset({-1})
+    assert read_negation("couldn't be happier") == read_negation("very happy")
+
+
+# --- emoji, rating numbers, sarcasm ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "options", "intent"),
+    [
+        ("👍", AGREE_SCALE, "agree"),
+        ("👍🏽", YES_NO, "yes"),
+        ("😡😡", SATISFACTION_SCALE, "very_dissatisfied"),
+        ("10/10", SATISFACTION_SCALE, "very_satisfied"),
+        ("100%", AGREE_SCALE, "strongly_agree"),
+        ("zero stars", SATISFACTION_SCALE, "very_dissatisfied"),
+        ("7 out of 10", SATISFACTION_SCALE, "satisfied"),
+        ("⭐⭐", SATISFACTION_SCALE, "dissatisfied"),
+    ],
+)
+def test_emoji_and_rating_numbers_are_read_from_the_table_and_confirmed(text, options, intent):
+    reader = Reader({})
+    answer = read_answer(reader, text, options, "en")
+    assert (answer.intent, answer.decision, answer.source) == (intent, Decision.CONFIRM, "keyword")
+    assert reader.asked == []
+
+
+def test_a_shrug_is_dont_know_and_the_middle_of_a_rating_is_no_answer():
+    assert read_answer(Reader({}), "🤷‍♀️", AGREE_SCALE, "en").intent == "dont_know"
+    assert read_answer(Reader({}), "5/10", AGREE_SCALE, "en").decision is Decision.REASK
+
+
+@pytest.mark.parametrize(
+    "text", ["great 🙄", "oh great, 5 hours in a queue", "yeah right", "great service... NOT",
+             "so fast lol"],
+)  # fmt: skip
+def test_ironic_praise_is_never_recorded_as_positive(text):
+    reader = Reader({part: {"very_satisfied": 0.99} for part in (text, *split_reason(text))})
+    answer = read_answer(reader, text, SATISFACTION_SCALE, "en")
+    assert answer.intent not in ("very_satisfied", "satisfied")
+
+
+def test_emoji_that_say_another_strength_than_the_words_are_confirmed():
+    answer = read("bad 😡😡", SATISFACTION_SCALE, by_text={"bad": {"dissatisfied": 0.95}})
+    assert (answer.intent, answer.decision) == ("dissatisfied", Decision.CONFIRM)
+
+
+# --- the rating part and its reason ------------------------------------------------------
+
+
+def test_the_rating_part_is_read_before_the_reason():
+    text = "agree, the nurse explained everything very well"
+    reader = Reader({"agree": {"agree": 0.96}, text: {"strongly_agree": 0.7}})
+    answer = read_answer(reader, text, AGREE_SCALE, "en")
+    assert (answer.intent, answer.decision) == ("agree", Decision.RECORD)
+    assert reader.asked[0] == "agree"
+
+
+def test_a_yes_followed_by_the_rating_in_the_questions_words_takes_the_rating():
+    text = "ee, ke dumela thata"
+    reader = Reader({"ee": {"yes": 0.97}, text: {"strongly_agree": 0.95}})
+    answer = read_answer(reader, text, AGREE_SCALE, "tn")
+    assert (answer.intent, answer.decision) == ("strongly_agree", Decision.RECORD)
+
+
+def test_a_reason_that_takes_the_rating_back_is_confirmed():
+    text = "yes, but not really"
+    reader = Reader({"yes": {"yes": 0.97}, text: {"no": 0.9}})
+    assert read_answer(reader, text, YES_NO, "en").decision is Decision.CONFIRM
+
+
+# --- numbers ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("3", 3), ("2,5", 2.5), ("1,500", 1500), ("P150", 150), ("twice", 2),
+        ("three times", 3), ("twenty five", 25), ("one hundred and fifty", 150),
+        ("two and a half hours", 2.5), ("half an hour", 0.5), ("an hour and a half", 1.5),
+        ("pedi", 2), ("gabedi", 2), ("ga tharo", 3), ("lesome le bongwe", 11),
+        ("masome a mabedi le botlhano", 25), ("makgolo a mabedi", 200), ("nothing", 0),
+        ("2 or 3", 2), ("no idea", None),
+    ],
+)  # fmt: skip
+def test_numbers_are_read_in_digits_and_in_english_and_setswana_words(text, value):
+    assert parse_number(text) == value
+
+
+def test_adjacent_number_entities_are_read_as_one_number():
+    text = "pula di le masome a mabedi le botlhano"
+    found = [{"entity": "number", "start": text.index(w), "end": text.index(w) + len(w)}
+             for w in ("masome", "mabedi", "botlhano")]  # fmt: skip
+    assert _number(found, text) == 25
+    assert _number(found[:1], "twenty or so") is None
+
+
+def test_a_malformed_ranking_from_rasa_loses_only_its_malformed_entries():
+    ranking = [None, {"name": "yes", "confidence": "high"}, {"confidence": 0.9},
+               {"name": "no", "confidence": 0.4}]  # fmt: skip
+    assert _ranking({"intent": {"name": "no"}, "intent_ranking": ranking}) == {"no": 0.4}
+    assert _ranking({"intent": {"name": "yes", "confidence": 0.9}, "intent_ranking": "x"}) == {}
+
+
+def test_a_number_question_reads_the_number_entity_or_a_command():
+    value = read_number(Reader({"twice": {"number": 0.6}}, {"number": 2.0}), "twice", "en")
+    assert (value.intent, value.value, value.decision) == ("number", 2.0, Decision.RECORD)
+    stop = read_number(Reader({"stop": {"stop": 0.97}}), "stop", "en")
+    assert (stop.intent, stop.decision) == ("stop", Decision.RECORD)
+    dk = read_number(Reader({"ga ke itse sepe": {"dont_know": 0.9}}, {"number": 0.0}),
+                     "ga ke itse sepe", "tn")  # fmt: skip
+    assert dk.intent == "dont_know"
+    none = read_number(Reader({"lots": {"topic_other": 0.9}}), "lots", "en")
+    assert none.decision is Decision.REASK
+
+
+@pytest.mark.parametrize(
+    ("typed", "seen"),
+    [("YESSSS!!!", "yess!!!"), ("Nnyaaaaa", "nnyaa"), ("eeee 👍🏽", "ee"), ("P150", "p 150"),
+     ("nt gd", "not good"), ("gake dumele", "ga ke dumele"),
+     ("I don\u2019t agree", "i don't agree")],
+)  # fmt: skip
+def test_text_is_normalised_before_the_model_sees_it(typed, seen):
+    assert normalise(typed) == seen
+
+
+def test_symbols_keep_rating_numbers_for_the_words_and_drop_emoji():
+    found = symbols("agree 100% 👍")
+    assert found.words == "agree 100%" and found.has_words
+
+
+# --- the engine ---------------------------------------------------------------------------
+
+
+def _at(question_id: str, optional: tuple[str, ...] = ()) -> tuple[Any, dict[str, Any]]:
+    flow = dataclasses.replace(load_flow(FLOW_FILE), optional_parts=optional)
+    step = engine.start(flow, StartContext(now=START, seed=7, first_area="healthcare"))
+    state = dict(step.state, question=question_id, asked_at=START.isoformat(),
+                 answers={"consent": 1, "language": 1, "age_band": 2, "hc_need": 1,
+                          "hc_got_care": 1})  # fmt: skip
+    return flow, state
+
+
+def _type(flow: Any, state: dict[str, Any], text: str, classifier: Any) -> Any:
+    return engine.resume(flow, state, Input(at=START + timedelta(seconds=30), text=text),
+                         classifier)  # fmt: skip
+
+
+def test_yes_typed_at_an_agree_question_is_recorded_as_agree_with_the_whole_text():
+    flow, state = _at("hc_accessibility")
+    text = "yes, it is close to my house"
+    step = _type(flow, state, text, Reader({"yes": {"yes": 0.97}, text: {"yes": 0.6}}))
+    recorded = [e for e in step.events if isinstance(e, AnswerRecorded)]
+    assert [(e.question_id, e.code, e.label, e.method) for e in recorded] == [
+        ("hc_accessibility", 2, "Agree", "nlu")
+    ]
+    assert recorded[0].raw_text == text and recorded[0].intent == "agree"
+
+
+def test_a_number_question_reads_words_and_commands_even_with_rasa_down():
+    flow, state = _at("hc_tc_visits", ("time_cost",))
+    step = _type(flow, state, "twice", KeywordClassifier())
+    recorded = [e for e in step.events if isinstance(e, AnswerRecorded)]
+    assert [(e.question_id, e.value, e.method) for e in recorded] == [
+        ("hc_tc_visits", 2.0, "keyword")
+    ]
+    stopped = _type(flow, state, "stop", KeywordClassifier())
+    assert stopped.state["status"] == "stopped"
+    unclear = _type(flow, state, "a lot", KeywordClassifier())
+    assert unclear.state["question"] == "hc_tc_visits" and "number" in unclear.events[0].text
+
+
+def test_the_documented_tables_are_the_ones_the_survey_uses():
+    doc = (Path(__file__).parents[2] / "docs" / "typed-answers.md").read_text(encoding="utf-8")
+    documented = {}
+    for line in doc.splitlines():
+        cells = [cell.strip() for cell in line.strip("|").split("|")]
+        if len(cells) == 2 and cells[0] in POSITION_NAMES:
+            documented.update(dict.fromkeys(cells[1].split(), POSITION_NAMES[cells[0]]))
+    assert documented == EMOJI
+    for threshold in (RECORD_AT, CROSS_SCALE_RECORD_AT, CONFIRM_AT):
+        assert f"{threshold:.2f}" in doc
