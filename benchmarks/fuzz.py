@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 from alembic import command  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 
+from bot.app import close_services  # noqa: E402
 from bot.cli import alembic_config  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.db import normalise_url  # noqa: E402
@@ -114,8 +115,7 @@ def main(argv: list[str] | None = None) -> int:
                 figures = run.finish()
             finally:
                 app.extensions["worker"].stop()
-                app.extensions["health"].close()
-                app.extensions["db_engine"].dispose()
+                close_services(app)
     finally:
         if schema is not None:
             drop_schema(args.db, schema)

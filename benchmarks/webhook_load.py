@@ -4,6 +4,12 @@ Run from the repository root with the app environment:
 
     .venv/bin/python benchmarks/webhook_load.py --db sqlite
     .venv/bin/python benchmarks/webhook_load.py --db postgresql://postgres@127.0.0.1:5432/test
+    .venv/bin/python benchmarks/webhook_load.py --slow-nlu 0.5
+
+`--slow-nlu SECONDS` measures the embedded default instead (`make run`: SQLite, one gunicorn
+process with the worker as its thread) while the NLU takes that long per call: people type
+answers that a slow Rasa double reads, and the acknowledgement latency of every webhook post
+is printed while the worker is busy with them.
 
 Phase 1 posts every person's events (Get Started, consent, language) as signed batches to
 gunicorn on loopback, with no worker running, and prints events acknowledged per second and
@@ -171,6 +177,168 @@ def wait_until_up(port: int, timeout: float = 60) -> None:
         raise SystemExit("gunicorn did not start")
 
 
+class SlowRasa:
+    """A Rasa server double on loopback: `POST /model/parse` answers after a fixed delay."""
+
+    def __init__(self, delay: float) -> None:
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.calls = 0
+        double = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                time.sleep(delay)
+                double.calls += 1
+                intent = {"name": "dont_know", "confidence": 0.3}
+                raw = json.dumps(
+                    {"intent": intent, "intent_ranking": [intent], "entities": []}
+                ).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(raw)))
+                self.end_headers()
+                self.wfile.write(raw)
+
+        class Server(ThreadingHTTPServer):
+            def handle_error(self, request: object, client_address: object) -> None:
+                pass  # gunicorn stopping mid-call resets a connection: not a finding
+
+        self.server = Server(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+def _event(person: int, stamp: int, kind: str, text: str, payload: str | None) -> bytes:
+    item: dict[str, object] = {
+        "sender": {"id": f"psid-{person}"},
+        "recipient": {"id": PAGE},
+        "timestamp": stamp,
+    }
+    mid = f"m-{uuid.uuid4().hex}"
+    if kind == "postback":
+        item["postback"] = {"mid": mid, "title": text, "payload": payload}
+    elif payload:
+        item["message"] = {"mid": mid, "text": text, "quick_reply": {"payload": payload}}
+    else:
+        item["message"] = {"mid": mid, "text": text}
+    body = {"object": "page", "entry": [{"id": PAGE, "time": stamp, "messaging": [item]}]}
+    return json.dumps(body).encode()
+
+
+def slow_nlu(args: argparse.Namespace) -> None:
+    """Acknowledgement latency of the embedded default while every NLU call is slow."""
+    workdir = Path(tempfile.mkdtemp(prefix="bench-"))
+    url, _ = database("sqlite", workdir)
+    graph = GraphDouble(access_token="bench-token").__enter__()
+    rasa = SlowRasa(args.slow_nlu)
+    env = {
+        **os.environ,
+        "APP_ENV": "production",
+        "DATABASE_URL": url,
+        "FB_APP_SECRET": SECRET,
+        "FB_VERIFY_TOKEN": "v",
+        "FB_PAGE_ACCESS_TOKEN": "bench-token",
+        "SECRET_KEY": "s",
+        "RESPONDENT_KEY_SECRET": "r",
+        "GRAPH_API_URL": graph.url,
+        "RASA_URL": rasa.url,
+        "NLU_TIMEOUT": str(args.slow_nlu * 4),
+        "EMBEDDED_WORKER": "1",
+    }
+    port = free_port()
+    # The command of `make run` (scripts/run): one process, eight threads, the worker inside.
+    web = subprocess.Popen(
+        [str(ROOT / ".venv/bin/gunicorn"), "wsgi:app", "--bind", f"127.0.0.1:{port}",
+         "--workers", "1", "--threads", "8", "--worker-class", "gthread",
+         "--log-level", "warning"],
+        cwd=ROOT, env=env,
+    )  # fmt: skip
+    engine = create_engine(normalise_url(url))
+    try:
+        wait_until_up(port)
+        people = args.slow_people
+        stamp = int(time.time() * 1000)
+        start = [
+            _event(p, stamp + i, kind, text, payload)
+            for i, (kind, text, payload) in enumerate(
+                (("postback", "Get Started", "GET_STARTED"), ("message", "Yes", "A:consent:1"),
+                 ("message", "English", "A:language:1"))
+            )
+            for p in range(people)
+        ]  # fmt: skip
+        post_all(port, start, 4)
+        while True:  # everyone is asked their age before the typing starts
+            with engine.connect() as connection:
+                pending = connection.scalar(
+                    select(func.count())
+                    .select_from(InboxEvent)
+                    .where(InboxEvent.processed_at.is_(None))
+                )
+            if pending == 0:
+                break
+            time.sleep(0.2)
+        typed = []
+        for round_ in range(args.slow_rounds):
+            for p in range(people):
+                typed.append(_event(p, stamp + 10_000 + round_, "message", "about thirty", None))
+        calls_before = rasa.calls
+        started = time.perf_counter()
+        latencies: list[float] = []
+        interval = 1 / args.slow_rate
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        for body in typed:  # one event per post, at a steady rate, as Meta sends them
+            sent = time.perf_counter()
+            connection.request(
+                "POST",
+                "/webhook",
+                body=body,
+                headers={
+                    "Content-Type": "application/json",
+                    "X-Hub-Signature-256": sign(SECRET, body),
+                },
+            )
+            response = connection.getresponse()
+            response.read()
+            latencies.append(time.perf_counter() - sent)
+            if response.status != 200:
+                raise SystemExit(f"webhook answered {response.status}")
+            time.sleep(max(0.0, interval - (time.perf_counter() - sent)))
+        connection.close()
+        posting = time.perf_counter() - started
+        with engine.connect() as connection:
+            waiting = connection.scalar(
+                select(func.count())
+                .select_from(InboxEvent)
+                .where(InboxEvent.processed_at.is_(None))
+            )
+        latencies.sort()
+        print(
+            f"embedded default (SQLite, one gunicorn process with the worker thread); NLU "
+            f"{args.slow_nlu:.2f} s per call; {len(typed)} typed answers posted one per request "
+            f"at {args.slow_rate:g}/s over {posting:.1f} s"
+        )
+        print(
+            f"acknowledgement: p50 {statistics.median(latencies) * 1000:.1f} ms, "
+            f"p99 {latencies[max(0, int(len(latencies) * 0.99) - 1)] * 1000:.1f} ms, "
+            f"max {latencies[-1] * 1000:.1f} ms; meanwhile the worker made "
+            f"{rasa.calls - calls_before} NLU calls and {waiting} typed answers still waited"
+        )
+    finally:
+        web.terminate()
+        web.wait(10)
+        engine.dispose()
+        graph.__exit__()
+        rasa.server.shutdown()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", default="sqlite", help="sqlite, or a PostgreSQL URL")
@@ -179,7 +347,20 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=8, help="client connections")
     parser.add_argument("--web-workers", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2, help="worker processes")
+    parser.add_argument(
+        "--slow-nlu",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="measure the embedded default with an NLU this slow per call",
+    )
+    parser.add_argument("--slow-people", type=int, default=20)
+    parser.add_argument("--slow-rounds", type=int, default=10, help="typed answers per person")
+    parser.add_argument("--slow-rate", type=float, default=20.0, help="posts per second")
     args = parser.parse_args()
+    if args.slow_nlu:
+        slow_nlu(args)
+        return
 
     workdir = Path(tempfile.mkdtemp(prefix="bench-"))
     url, schema = database(args.db, workdir)

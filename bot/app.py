@@ -11,7 +11,7 @@ from flask import Flask
 from bot import log_redaction
 from bot.config import SIMULATOR_PAGE_ID, Settings, load_settings
 from bot.conversation import TurnDeps
-from bot.db import make_engine, make_probe_engine, make_session_factory
+from bot.db import make_engine, make_mark_engine, make_probe_engine, make_session_factory
 from bot.delivery import Delivery, Sender, SimulatorSender
 from bot.departments import AreaLookup
 from bot.headers import register_security_headers
@@ -23,7 +23,7 @@ from bot.worker import Worker
 from nlu.client import RasaClassifier
 from nlu.keywords import KeywordClassifier
 from nlu.resilient import ResilientClassifier
-from survey_flows.definition import load_flow
+from survey_flows.versions import load_catalog
 
 MAX_WEBHOOK_BODY = 1024 * 1024  # Meta's batches stay far below; larger bodies get 413
 PROBE_LOCK_WAIT = 0.5  # seconds /healthz waits for SQLite's write lock before saying "locked"
@@ -90,19 +90,27 @@ def register_services(app: Flask, settings: Settings) -> None:
         return simulator if page_id == SIMULATOR_PAGE_ID else page_senders(page_id)
 
     deps = TurnDeps(
-        flow=load_flow(settings.flow_file),
+        flows=load_catalog(settings.flow_file),
         classifier=classifier,
         respondent_key_secret=settings.respondent_key_secret,
         area_for=AreaLookup(sessions),
         unmasked_text_retention=timedelta(days=settings.unmasked_text_retention_days),
     )
-    delivery = Delivery(writer_sessions, sender_for_page)
+    mark_engine = make_mark_engine(engine)
+    delivery = Delivery(
+        writer_sessions,
+        sender_for_page,
+        send_timeout=settings.send_timeout,
+        read_sessions=sessions,
+        mark_sessions=make_session_factory(mark_engine, writer=True),
+    )
     from bot import report_schedule
 
     reports = report_schedule.for_app(app, settings, engine, writer_sessions)
-    worker = Worker(writer_sessions, deps, delivery, scheduler=reports)
+    worker = Worker(writer_sessions, deps, delivery, read_sessions=sessions, scheduler=reports)
     app.extensions.update(
         db_engine=engine,
+        mark_engine=mark_engine,
         sessions=sessions,
         writer_sessions=writer_sessions,
         classifier=classifier,
@@ -113,6 +121,14 @@ def register_services(app: Flask, settings: Settings) -> None:
         turn_deps=deps,
         page_cipher=cipher,
     )
+
+
+def close_services(app: Flask) -> None:
+    """Release what register_services opened: the report thread, then every database pool."""
+    app.extensions["report_scheduler"].stop()
+    app.extensions["health"].close()
+    app.extensions["mark_engine"].dispose()
+    app.extensions["db_engine"].dispose()
 
 
 def register_blueprints(app: Flask, settings: Settings) -> None:

@@ -60,12 +60,45 @@ def inbox_malformed(limit: int, raw: bool) -> None:
 
 @flows_group.command("validate")
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
-def flows_validate(files: tuple[str, ...]) -> None:
+@click.option(
+    "--db",
+    "check_db",
+    is_flag=True,
+    help="Also check the conversations in flight in the database against each file: warn "
+    "about those the new version would close (a removed question, a version not kept).",
+)
+@click.option("--strict", is_flag=True, help="With --db, exit 1 when there is a warning.")
+def flows_validate(files: tuple[str, ...], check_db: bool, strict: bool) -> None:
     """Check flow files (default: the configured flow) and name the line of each problem."""
     from survey_flows import validate
 
     paths = list(files) or [current_app.config["SETTINGS"].flow_file]
-    sys.exit(validate.main(paths))
+    status = validate.main(paths)
+    if check_db and status == 0:
+        warned = sum(_check_in_flight(path) for path in paths)
+        if warned and strict:
+            status = 1
+    sys.exit(status)
+
+
+def _check_in_flight(path: str) -> int:
+    """Print what a flow file would do to the conversations in flight; return the warnings."""
+    from bot import repository
+    from survey_flows.versions import Parked, in_flight_report, load_catalog
+
+    catalog = load_catalog(path)
+    with current_app.extensions["sessions"]() as session:
+        parked = [Parked(*row) for row in repository.parked_conversations(session)]
+    warnings, notes = in_flight_report(catalog, parked)
+    for note in notes:
+        click.echo(f"{path}: note: {note}")
+    for warning in warnings:
+        click.echo(f"{path}: warning: {warning}")
+    if not warnings:
+        click.echo(
+            f"{path}: no conversation in flight is stranded by version {catalog.current.version}"
+        )
+    return len(warnings)
 
 
 @flows_group.command("run")

@@ -57,7 +57,7 @@ class InboxEvent(Base):
     dedup_key: Mapped[str] = mapped_column(String(300), unique=True)
     page_id: Mapped[str] = mapped_column(String(64))
     psid: Mapped[str] = mapped_column(String(64))
-    kind: Mapped[str] = mapped_column(String(20))  # message, postback, referral
+    kind: Mapped[str] = mapped_column(String(20))  # message, postback, referral, echo
     event: Mapped[dict[str, Any]]
     event_time: Mapped[int] = mapped_column(BigInteger)  # Meta's timestamp, ms
     received_at: Mapped[datetime] = mapped_column(DateTime)
@@ -102,8 +102,12 @@ class Conversation(Base):
     started_at: Mapped[datetime] = mapped_column(DateTime)
     last_input_at: Mapped[datetime] = mapped_column(DateTime)
     completed_at: Mapped[datetime | None] = mapped_column(DateTime)
-    # Why replies stopped reaching the person (outside_window, unavailable, ...), if they did.
+    # Why replies stopped reaching the person (outside_window, unavailable, ...), if they did;
+    # cleared when the person writes again.
     delivery_failure: Mapped[str | None] = mapped_column(String(40))
+    # Why the bot closed an interview (status "ended"): error, flow_version_unavailable,
+    # question_removed.
+    end_reason: Mapped[str | None] = mapped_column(String(60))
     is_test: Mapped[bool] = mapped_column(Boolean, default=False)
 
     __table_args__ = (Index("ix_conversations_respondent_status", "respondent_id", "status"),)
@@ -167,7 +171,15 @@ class TopicCode(Base):
 
 
 class OutboxMessage(Base):
-    """A message to deliver through the Send API, written in the same transaction as the turn."""
+    """A message to deliver through the Send API, written in the same transaction as the turn.
+
+    ``status`` moves queued -> sending -> sent, each step committed on its own (bot.delivery
+    describes every state and the recovery rule): ``queued`` waits for ``next_attempt_at``;
+    ``sending`` is claimed by a worker whose Graph call is in flight; ``unconfirmed`` may
+    have arrived (a timeout, an odd answer) and waits for its echo until
+    ``next_attempt_at``; ``held`` waits until the person writes again; ``failed`` was given
+    up, with ``failure_reason``.
+    """
 
     __tablename__ = "outbox_messages"
 
@@ -188,8 +200,34 @@ class OutboxMessage(Base):
     error: Mapped[str | None] = mapped_column(Text)
     message_id: Mapped[str | None] = mapped_column(String(200))
     is_test: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(20), default="queued", server_default="queued")
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # The end of the person's 24-hour window as known when the row was written.
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    failure_reason: Mapped[str | None] = mapped_column(String(40))
+    unknown_errors: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    resends: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    echoed_at: Mapped[datetime | None] = mapped_column(DateTime)
 
-    __table_args__ = (Index("ix_outbox_pending", "sent_at", "failed_at", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_due", "status", "next_attempt_at"),
+        Index("ix_outbox_person", "page_id", "psid", "id"),
+    )
+
+
+class PagePause(Base):
+    """Sends to a Page paused after rate limits, an outage or a refused token.
+
+    ``strikes`` counts the failures since the last success; the pause grows with it.
+    """
+
+    __tablename__ = "page_pauses"
+
+    page_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    paused_until: Mapped[datetime] = mapped_column(DateTime)
+    reason: Mapped[str] = mapped_column(String(40))
+    strikes: Mapped[int] = mapped_column(Integer, default=0)
+    since: Mapped[datetime] = mapped_column(DateTime)
 
 
 class DeletionRequest(Base):

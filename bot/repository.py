@@ -30,6 +30,7 @@ from bot.models import (
     InboxEvent,
     MalformedEvent,
     OutboxMessage,
+    PagePause,
     Report,
     ReportDelivery,
     Respondent,
@@ -39,7 +40,9 @@ from bot.models import (
     WorkerHeartbeat,
 )
 
-FINISHED = ("completed", "declined", "screened_out", "deleted")
+# Statuses after which a person's next message opens a new interview ("ended": the bot
+# closed it, after an error or because its flow version cannot go on).
+FINISHED = ("completed", "declined", "screened_out", "deleted", "ended")
 
 
 def _is_postgres(session: Session) -> bool:
@@ -129,6 +132,22 @@ def pending_events(session: Session, people: Sequence[tuple[str, str]]) -> list[
     )
 
 
+def event_person(session: Session, event_id: int) -> tuple[str, str] | None:
+    """Return the (page, person) an inbox event belongs to."""
+    row = session.execute(
+        select(InboxEvent.page_id, InboxEvent.psid).where(InboxEvent.id == event_id)
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
+def delete_inbox_event(session: Session, event_id: int) -> None:
+    """Remove a handled event that must not be kept (an echo: it names the person)."""
+    session.execute(
+        delete(InboxEvent).where(InboxEvent.id == event_id),
+        execution_options={"synchronize_session": False},
+    )
+
+
 def mark_processed(session: Session, event_id: int, now: datetime) -> None:
     """Mark one inbox event as handled (by statement: a deletion may have detached it)."""
     session.execute(
@@ -140,7 +159,8 @@ def mark_processed(session: Session, event_id: int, now: datetime) -> None:
 def record_event_failure(
     session: Session, event_id: int, error: str, give_up: bool, now: datetime
 ) -> None:
-    """Count a failed attempt at an event; after too many, set it aside as processed."""
+    """Count a failed attempt at an event; with ``give_up``, set it aside as processed (the
+    error stays on the row for a person to look at)."""
     session.execute(
         update(InboxEvent)
         .where(InboxEvent.id == event_id)
@@ -187,6 +207,19 @@ def latest_conversation(session: Session, respondent_id: int) -> Conversation | 
     )
 
 
+def latest_conversations(session: Session, keys: Sequence[str]) -> dict[str, Conversation]:
+    """Return the most recent conversation of each respondent key that has one."""
+    if not keys:
+        return {}
+    rows = session.execute(
+        select(Respondent.key, Conversation)
+        .join(Conversation, Conversation.respondent_id == Respondent.id)
+        .where(Respondent.key.in_(keys))
+        .order_by(Conversation.id)
+    ).all()
+    return {key: conversation for key, conversation in rows}
+
+
 def last_completed_at(session: Session, respondent_id: int) -> datetime | None:
     """Return when the respondent last completed an interview."""
     return session.scalar(
@@ -201,6 +234,22 @@ def add_conversation(session: Session, conversation: Conversation) -> Conversati
     session.add(conversation)
     session.flush()
     return conversation
+
+
+def parked_conversations(session: Session) -> list[tuple[str, str, str | None, int]]:
+    """Return how many unfinished conversations wait on each question of each flow version."""
+    rows = session.execute(
+        select(
+            Conversation.flow_id,
+            Conversation.flow_version,
+            Conversation.current_question,
+            func.count(),
+        )
+        .where(Conversation.status.not_in(FINISHED))
+        .group_by(Conversation.flow_id, Conversation.flow_version, Conversation.current_question)
+        .order_by(Conversation.flow_version, Conversation.current_question)
+    ).all()
+    return [(flow_id, version, question, int(n)) for flow_id, version, question, n in rows]
 
 
 def expire_conversations(session: Session, last_input_before: datetime) -> int:
@@ -265,39 +314,237 @@ def topic_codes_for_review(session: Session, limit: int) -> list[tuple[TopicCode
 
 # --- outbox ----------------------------------------------------------------------------
 
+# Not delivered and not given up: the person's queue, in the order written.
+OPEN = ("queued", "sending", "unconfirmed", "held")
+# Waiting for a send or for the answer to one.
+UNDELIVERED = ("queued", "sending", "unconfirmed")
+
 
 def enqueue(session: Session, message: OutboxMessage) -> None:
     """Add a message to the outbox (delivered after the turn commits)."""
     session.add(message)
 
 
-def outbox_candidates(session: Session, limit: int) -> list[OutboxMessage]:
-    """Return undelivered messages, oldest first (due or not: order per person matters)."""
+def due_people(session: Session, now: datetime, limit: int) -> list[tuple[str, str]]:
+    """Return the people with a message due now on a Page that is not paused, oldest first."""
+    paused = select(PagePause.page_id).where(PagePause.paused_until > now)
+    rows = session.execute(
+        select(OutboxMessage.page_id, OutboxMessage.psid)
+        .where(
+            OutboxMessage.status == "queued",
+            OutboxMessage.next_attempt_at <= now,
+            OutboxMessage.page_id.not_in(paused),
+        )
+        .group_by(OutboxMessage.page_id, OutboxMessage.psid)
+        .order_by(func.min(OutboxMessage.id))
+        .limit(limit)
+    ).all()
+    return [(page_id, psid) for page_id, psid in rows]
+
+
+def open_messages(session: Session, people: Sequence[tuple[str, str]]) -> list[OutboxMessage]:
+    """Return the undelivered messages of several people, each person's in the order written."""
+    if not people:
+        return []
     return list(
         session.scalars(
             select(OutboxMessage)
-            .where(OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None))
+            .where(
+                tuple_(OutboxMessage.page_id, OutboxMessage.psid).in_(people),
+                OutboxMessage.status.in_(OPEN),
+            )
             .order_by(OutboxMessage.id)
-            .limit(limit)
         )
     )
 
 
-def outbox_rows(session: Session, ids: Sequence[int]) -> list[OutboxMessage]:
-    """Return the outbox rows with these ids that still exist, in the order written."""
-    return list(
-        session.scalars(
-            select(OutboxMessage).where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id)
+def relax_durability(session: Session) -> None:
+    """Let this transaction commit without waiting for the disk (PostgreSQL).
+
+    For the mark after a send only: a database crash may lose the last fraction of a second of
+    such commits, which leaves the message ``sending``, and the recovery rule (its echo, else
+    a resend after the stated time) covers that. A commit otherwise costs a disk flush per
+    message sent.
+    """
+    if _is_postgres(session):
+        session.execute(text("SET LOCAL synchronous_commit = off"))
+
+
+def claim_messages(session: Session, ids: Sequence[int], now: datetime) -> None:
+    """Mark queued messages as being sent by this worker (committed before any send)."""
+    session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(ids), OutboxMessage.status == "queued")
+        .values(status="sending", claimed_at=now),
+        execution_options={"synchronize_session": False},
+    )
+
+
+def unclaim_messages(session: Session, ids: Sequence[int]) -> None:
+    """Give claimed messages back to the queue unsent (their turn in the order comes later)."""
+    if ids:
+        session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(ids), OutboxMessage.status == "sending")
+            .values(status="queued", claimed_at=None),
+            execution_options={"synchronize_session": False},
         )
+
+
+def mark_sent(session: Session, message_id: int, graph_id: str | None, now: datetime) -> None:
+    """Record that Graph accepted a message (whatever state a lost claim left it in)."""
+    session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.status != "sent")
+        .values(
+            status="sent",
+            sent_at=now,
+            failed_at=None,
+            failure_reason=None,
+            message_id=func.coalesce(OutboxMessage.message_id, graph_id),
+        ),
+        execution_options={"synchronize_session": False},
+    )
+
+
+def settle_claim(
+    session: Session, message_id: int, claimed_at: datetime, values: dict[str, Any]
+) -> bool:
+    """Record the outcome of a claimed send unless the claim was lost; return whether it was."""
+    result = session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id == message_id,
+            OutboxMessage.status == "sending",
+            OutboxMessage.claimed_at == claimed_at,
+        )
+        .values(claimed_at=None, **values),
+        execution_options={"synchronize_session": False},
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def hold_person(
+    session: Session, page_id: str, psid: str, conversation_id: int | None, reason: str
+) -> int:
+    """Hold a person's queued messages until they write again; note why on them and on the
+    conversation; return how many messages wait."""
+    result = session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.page_id == page_id,
+            OutboxMessage.psid == psid,
+            OutboxMessage.status == "queued",
+        )
+        .values(status="held", failure_reason=reason),
+        execution_options={"synchronize_session": False},
+    )
+    record_delivery_failure(session, conversation_id, page_id, psid, reason)
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def release_person(session: Session, page_id: str, psid: str, window_end: datetime) -> int:
+    """The person wrote again: send their held messages, within the window their message
+    opened; return how many were released."""
+    result = session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.page_id == page_id,
+            OutboxMessage.psid == psid,
+            OutboxMessage.status == "held",
+        )
+        .values(
+            status="queued",
+            failure_reason=None,
+            next_attempt_at=OutboxMessage.created_at,
+            expires_at=window_end,
+        ),
+        execution_options={"synchronize_session": False},
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def resend_unknown_outcomes(session: Session, now: datetime, stale_claims: datetime) -> int:
+    """Queue again what may not have arrived and whose echo never came; return how many.
+
+    Two cases: an ``unconfirmed`` message whose wait for the echo is over, and a ``sending``
+    message claimed before ``stale_claims`` (its worker died between the claim and the mark).
+    """
+    waited = session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.status == "unconfirmed", OutboxMessage.next_attempt_at <= now)
+        .values(status="queued", resends=OutboxMessage.resends + 1),
+        execution_options={"synchronize_session": False},
+    )
+    orphaned = session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.status == "sending", OutboxMessage.claimed_at < stale_claims)
+        .values(
+            status="queued", claimed_at=None, next_attempt_at=now, resends=OutboxMessage.resends + 1
+        ),
+        execution_options={"synchronize_session": False},
+    )
+    return int(waited.rowcount or 0) + int(orphaned.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def give_up_expired(session: Session, now: datetime) -> int:
+    """Give up what waited past the person's 24-hour window (Graph would refuse it now);
+    return how many messages."""
+    result = session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.status.in_(("queued", "held")), OutboxMessage.expires_at <= now)
+        .values(
+            status="failed",
+            failed_at=now,
+            failure_reason=func.coalesce(OutboxMessage.failure_reason, "window_closed"),
+        ),
+        execution_options={"synchronize_session": False},
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def confirm_echo(
+    session: Session, outbox_id: int, page_id: str, psid: str, graph_id: str, now: datetime
+) -> bool:
+    """Record that Meta echoed a message back: it reached the thread; return whether the
+    message was known."""
+    result = session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id == outbox_id,
+            OutboxMessage.page_id == page_id,
+            OutboxMessage.psid == psid,
+        )
+        .values(
+            status="sent",
+            sent_at=func.coalesce(OutboxMessage.sent_at, now),
+            failed_at=None,
+            failure_reason=None,
+            claimed_at=None,
+            message_id=func.coalesce(OutboxMessage.message_id, graph_id),
+            echoed_at=now,
+        ),
+        execution_options={"synchronize_session": False},
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def count_given_up_messages(session: Session) -> int:
+    """Return how many real (not test) messages were given up, each with its failure_reason."""
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(OutboxMessage)
+            .where(OutboxMessage.status == "failed", OutboxMessage.is_test.is_(False))
+        )
+        or 0
     )
 
 
 def oldest_unsent_created_at(session: Session) -> datetime | None:
-    """Return when the oldest undelivered message was written."""
+    """Return when the oldest message waiting to be sent was written."""
     return session.scalar(
-        select(func.min(OutboxMessage.created_at)).where(
-            OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None)
-        )
+        select(func.min(OutboxMessage.created_at)).where(OutboxMessage.status.in_(UNDELIVERED))
     )
 
 
@@ -309,12 +556,66 @@ def sent_messages(session: Session, page_id: str, psid: str, after_id: int) -> l
             .where(
                 OutboxMessage.page_id == page_id,
                 OutboxMessage.psid == psid,
-                OutboxMessage.sent_at.is_not(None),
+                OutboxMessage.status == "sent",
                 OutboxMessage.id > after_id,
             )
             .order_by(OutboxMessage.id)
         )
     )
+
+
+# --- page pauses -----------------------------------------------------------------------
+
+
+def page_pauses(session: Session, page_ids: Iterable[str]) -> dict[str, PagePause]:
+    """Return the pause records (active or not) of these Pages."""
+    ids = sorted(set(page_ids))
+    if not ids:
+        return {}
+    rows = session.scalars(select(PagePause).where(PagePause.page_id.in_(ids)))
+    return {row.page_id: row for row in rows}
+
+
+def strike_page(session: Session, page_id: str, reason: str, now: datetime) -> PagePause:
+    """Count one more failure against a Page, under a row lock; return its pause record for
+    the caller to set ``paused_until``."""
+    dialect_insert = pg_insert if _is_postgres(session) else sqlite_insert
+    session.execute(
+        dialect_insert(PagePause)
+        .values(page_id=page_id, paused_until=now, reason=reason, strikes=0, since=now)
+        .on_conflict_do_nothing(index_elements=["page_id"])
+    )
+    pause = session.scalars(
+        select(PagePause)
+        .where(PagePause.page_id == page_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+    pause.strikes += 1
+    pause.reason = reason
+    return pause
+
+
+def clear_page_pause(session: Session, page_id: str, now: datetime, release: bool) -> None:
+    """The Page answered again: forget its failures; with ``release``, every message that
+    backed off during the pause is due now, so the queues resume at once."""
+    session.execute(delete(PagePause).where(PagePause.page_id == page_id))
+    if release:
+        session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.page_id == page_id,
+                OutboxMessage.status == "queued",
+                OutboxMessage.next_attempt_at > now,
+            )
+            .values(next_attempt_at=now),
+            execution_options={"synchronize_session": False},
+        )
+
+
+def active_page_pauses(session: Session, now: datetime) -> list[PagePause]:
+    """Return the Pages whose sends are paused now, and why."""
+    return list(session.scalars(select(PagePause).where(PagePause.paused_until > now)))
 
 
 # --- deletion --------------------------------------------------------------------------
@@ -486,31 +787,13 @@ def count_malformed_events(session: Session, since: datetime | None = None) -> i
     return int(session.scalar(query) or 0)
 
 
-def count_given_up_messages(session: Session) -> int:
-    """Return how many outbox messages were given up (never delivered)."""
-    return int(
-        session.scalar(
-            select(func.count())
-            .select_from(OutboxMessage)
-            .where(OutboxMessage.failed_at.is_not(None))
-        )
-        or 0
-    )
-
-
 def count_set_aside_events(session: Session) -> int:
-    """Return how many inbox events the worker set aside after failing on them repeatedly."""
-    from bot.worker import MAX_EVENT_ATTEMPTS  # the worker decides when it gives up
-
+    """Return how many inbox events the worker set aside (handled with an error kept)."""
     return int(
         session.scalar(
             select(func.count())
             .select_from(InboxEvent)
-            .where(
-                InboxEvent.processed_at.is_not(None),
-                InboxEvent.error.is_not(None),
-                InboxEvent.attempts >= MAX_EVENT_ATTEMPTS,
-            )
+            .where(InboxEvent.processed_at.is_not(None), InboxEvent.error.is_not(None))
         )
         or 0
     )

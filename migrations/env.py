@@ -33,6 +33,14 @@ def run_migrations_online() -> None:
     """Apply the migrations over a connection."""
     engine = make_engine(_url())
     with engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            # A batch migration copies a table, drops the old one and renames the copy: with
+            # foreign keys enforced, dropping `conversations` would cascade and delete every
+            # answer. The pragma must be set outside a transaction, so on the driver's own
+            # connection (the app's engine turns enforcement on at connect).
+            driver = connection.connection.driver_connection
+            assert driver is not None
+            driver.execute("PRAGMA foreign_keys=OFF")
         context.configure(
             connection=connection,
             target_metadata=target_metadata,

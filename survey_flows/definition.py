@@ -8,11 +8,13 @@ language, demographics, closing question). Routing is declarative, on earlier an
 applicable, if any named question has one of the codes). A question marked `optional: NAME`
 belongs to an optional part of the questionnaire, asked only when `settings.optional.NAME`
 is true; switching a part on changes the questionnaire, so it deserves a new flow version.
+A version may list under `migrate_from` how conversations of earlier versions move to it
+(survey_flows.versions keeps the earlier versions loadable and applies the maps).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -75,10 +77,17 @@ class Flow:
     expiry_hours: float = 23
     reference_period_days: int = 365
     optional_parts: tuple[str, ...] = ()  # the optional parts switched on in settings
+    # Earlier versions whose conversations move to this one: old question id -> new id, or
+    # None for a removed question (survey_flows.versions).
+    migrate_from: dict[str, dict[str, str | None]] = field(default_factory=dict)
 
     def question(self, question_id: str) -> Question:
         """Return the question with this id."""
         return self._index[question_id]
+
+    def has_question(self, question_id: str) -> bool:
+        """Return whether this version has a question with this id."""
+        return question_id in self._index
 
     @cached_property
     def _index(self) -> dict[str, Question]:
@@ -147,6 +156,10 @@ def build_flow(data: dict[str, Any]) -> Flow:
         expiry_hours=float(settings.get("expiry_hours", 23)),
         reference_period_days=int(settings.get("reference_period_days", 365)),
         optional_parts=tuple(name for name, on in (settings.get("optional") or {}).items() if on),
+        migrate_from={
+            str(version): {str(old): None if new is None else str(new) for old, new in m.items()}
+            for version, m in (data.get("migrate_from") or {}).items()
+        },
     )
 
 

@@ -4,7 +4,8 @@ Checks: YAML syntax; required keys; duplicate question ids; routing that names a
 question or a question asked later (a dangling route); questions that can never be asked;
 duplicate option codes; a text missing for a declared language; a button title over 20
 characters; more than 13 buttons; an intent the NLU does not know; an optional part that
-is not declared in the settings.
+is not declared in the settings; a `migrate_from` map that moves conversations to a question
+this version lacks.
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ REQUIRED_MESSAGES = (
     "number_hint",
     "answer_yes",
     "answer_no",
+    "interview_ended",
 )
 REQUIRED_QUESTIONS = ("consent", "language")
 KINDS = ("choice", "text", "number")
@@ -178,7 +180,8 @@ def _check(name: str, data: LineDict) -> list[Problem]:
     for key, texts in (data.get("messages") or {}).items():
         texts_complete(texts, f"message '{key}'", data["messages"].at(key))
     for scale, options in scales.items():
-        check_options(options, f"scale '{scale}'", scales.at(scale))
+        line = scales.at(scale) if isinstance(scales, LineDict) else data.at("scales")
+        check_options(options, f"scale '{scale}'", line)
 
     seen_ids: dict[str, int] = {}
     blocks = set(data["blocks"])
@@ -242,7 +245,32 @@ def _check(name: str, data: LineDict) -> list[Problem]:
     for qid in REQUIRED_QUESTIONS:
         if qid not in seen_ids:
             report(data.at("questions"), f"question '{qid}' is missing; every flow starts with it")
+    _check_migrations(data, set(seen_ids), report)
     return problems
+
+
+def _check_migrations(data: LineDict, question_ids: set[str], report: Any) -> None:
+    """Report a `migrate_from` map that names questions this version does not have."""
+    maps = data.get("migrate_from")
+    if maps is None:
+        return
+    if not isinstance(maps, LineDict):
+        report(data.at("migrate_from"), "migrate_from must map earlier versions to question maps")
+        return
+    for version, mapping in maps.items():
+        line = maps.at(version)
+        if str(version) == str(data["version"]):
+            report(line, f"migrate_from names this file's own version {version!r}")
+        if not isinstance(mapping, LineDict):
+            report(line, f"migrate_from {version!r}: expected 'old_id: new_id' (or null) pairs")
+            continue
+        for old, new in mapping.items():
+            if new is not None and new not in question_ids:
+                report(
+                    mapping.at(old),
+                    f"migrate_from {version!r}: {old!r} moves to {new!r}, which this version "
+                    "does not have (use null for a removed question)",
+                )
 
 
 def _check_contradiction(question: LineDict, where: str, report: Any) -> None:

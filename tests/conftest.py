@@ -22,7 +22,7 @@ from bot.config import Settings
 from bot.db import normalise_url
 
 REPO = Path(__file__).resolve().parents[1]
-FIXTURES = REPO.parent / "shared" / "fixtures" / "messenger"
+FIXTURES = REPO / "tests" / "fixtures" / "messenger"
 APP_SECRET = "test-app-secret"
 
 

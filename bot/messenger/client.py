@@ -3,8 +3,12 @@
 pymessenger builds the Graph URL and the auth arguments (access token, appsecret_proof);
 this adapter sends through a `requests.Session` with a timeout, always states
 `messaging_type` (the Send API requires it), and turns Graph's error bodies into typed
-errors instead of returning them as ordinary dicts. The access token travels in the query
-string, so it is scrubbed from every error message.
+errors instead of returning them as ordinary dicts (bot.messenger.errors sorts them). The
+access token travels in the query string, so it is scrubbed from every error message.
+
+Each message can carry ``metadata``, a string Meta returns in the message's echo; delivery
+tags every send with its outbox row, so that a send whose answer was lost can be recognised
+when its echo arrives instead of being sent twice.
 """
 
 from __future__ import annotations
@@ -15,14 +19,16 @@ from collections.abc import Sequence
 from typing import Any
 
 import requests
+import urllib3
 from pymessenger.bot import Bot
 
-from bot.messenger.errors import RetryableSendError, SendError, classify
+from bot.messenger.errors import RetryableSendError, UnknownSendError, classify
 
 MAX_TEXT = 2000
 MAX_QUICK_REPLIES = 13
 MAX_TITLE = 20
 MAX_PAYLOAD = 1000
+MAX_METADATA = 1000
 MESSAGING_TYPES = ("RESPONSE", "UPDATE", "MESSAGE_TAG")
 
 
@@ -50,17 +56,29 @@ class _TimedBot(Bot):  # type: ignore[misc]
                 url, params=self.auth_args, json=payload, timeout=self.timeout
             )
         except requests.RequestException as exc:
-            raise RetryableSendError(self._scrub(f"{type(exc).__name__}: {exc}")) from None
+            arrived = _may_have_arrived(exc)
+            raise RetryableSendError(
+                self._scrub(f"{type(exc).__name__}: {exc}"),
+                reason="timeout" if isinstance(exc, requests.Timeout) else "connection",
+                may_have_arrived=arrived,
+            ) from None
         try:
             body = response.json()
         except ValueError:
-            body = {}
+            body = None
         error = body.get("error") if isinstance(body, dict) else None
         if response.status_code >= 400 or error:
             error = error if isinstance(error, dict) else {}
             message = self._scrub(str(error.get("message") or f"HTTP {response.status_code}"))
             raise classify(
                 message, error.get("code"), error.get("error_subcode"), response.status_code
+            )
+        if not isinstance(body, dict):
+            # A proxy or a captive portal, not Graph: whether the message went is unknown.
+            raise UnknownSendError(
+                f"HTTP {response.status_code} with a body that is not Graph's JSON",
+                http_status=response.status_code,
+                may_have_arrived=True,
             )
         return dict(body)
 
@@ -94,27 +112,51 @@ class MessengerClient:
         message: dict[str, Any],
         messaging_type: str = "RESPONSE",
         tag: str | None = None,
+        metadata: str | None = None,
     ) -> str:
-        """Send one message; return Meta's message id or raise a SendError."""
+        """Send one message; return Meta's message id or raise a SendError.
+
+        ``metadata`` (under 1,000 characters) comes back in the echo of this message.
+        """
         if messaging_type not in MESSAGING_TYPES:
             raise ValueError(f"messaging_type must be one of {MESSAGING_TYPES}")
         if messaging_type == "MESSAGE_TAG" and not tag:
             raise ValueError("messaging_type MESSAGE_TAG needs a tag")
+        if metadata is not None and len(metadata) >= MAX_METADATA:
+            raise ValueError(f"metadata must be under {MAX_METADATA} characters")
         payload: dict[str, Any] = {
             "recipient": {"id": psid},
             "messaging_type": messaging_type,
-            "message": message,
+            "message": {**message, "metadata": metadata} if metadata else message,
         }
         if tag:
             payload["tag"] = tag
         result = self._bot.send_raw(payload)
-        if "message_id" not in result:
-            raise SendError("the Send API answered without a message_id")
+        if not result.get("message_id"):
+            raise UnknownSendError(
+                "the Send API answered 200 without a message_id",
+                http_status=200,
+                may_have_arrived=True,
+            )
         return str(result["message_id"])
 
     def send_action(self, psid: str, action: str) -> None:
         """Send a sender action: typing_on, typing_off or mark_seen."""
         self._bot.send_raw({"recipient": {"id": psid}, "sender_action": action})
+
+
+def _may_have_arrived(exc: requests.RequestException) -> bool:
+    """Return whether Graph may have received the request although no answer came back.
+
+    A refused or timed-out connection never carried the request; any other failure (a read
+    timeout, a connection reset while waiting for the answer) may have.
+    """
+    if isinstance(exc, requests.ConnectTimeout):
+        return False
+    if isinstance(exc, requests.ConnectionError):
+        reason = getattr(exc.args[0], "reason", None) if exc.args else None
+        return not isinstance(reason, urllib3.exceptions.NewConnectionError)
+    return True
 
 
 def _session(graph_api_url: str) -> requests.Session:

@@ -13,6 +13,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.app import close_services
 from bot.config import Settings
 from bot.messenger.signature import sign
 from tests.conftest import APP_SECRET, FIXTURES
@@ -33,8 +34,7 @@ def app(settings: Settings, graph: GraphDouble) -> Iterator[Flask]:
 
     application = create_app(settings.with_overrides(graph_api_url=graph.url))
     yield application
-    application.extensions["health"].close()
-    application.extensions["db_engine"].dispose()
+    close_services(application)
 
 
 @pytest.fixture
@@ -60,13 +60,10 @@ def signed_post(client: FlaskClient) -> Callable[..., Any]:
 
 @pytest.fixture
 def fixture_bytes() -> Callable[[str], bytes]:
-    """Read one of the shared Messenger payload fixtures as raw bytes."""
+    """Read one of the Messenger payload fixtures (tests/fixtures/messenger) as raw bytes."""
 
     def read(name: str) -> bytes:
-        path = Path(FIXTURES) / name
-        if not path.exists():
-            pytest.skip(f"shared fixtures not found at {FIXTURES}")
-        return path.read_bytes()
+        return (Path(FIXTURES) / name).read_bytes()
 
     return read
 

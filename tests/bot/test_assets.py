@@ -12,6 +12,7 @@ import pytest
 import zxingcpp
 from PIL import Image
 
+from bot.app import close_services
 from bot.assets import department_link, poster_pdf, qr_png, qr_svg, write_assets
 from bot.departments import Department, add_department, deactivate_department
 from survey_flows.definition import load_flow
@@ -196,7 +197,7 @@ def named_app(settings, graph):
         settings.with_overrides(graph_api_url=graph.url, fb_page_username="BotswanaSurvey")
     )
     yield app
-    app.extensions["db_engine"].dispose()
+    close_services(app)
 
 
 def test_a_new_department_gets_a_working_link_qr_and_poster_in_two_commands(named_app, tmp_path):

@@ -13,6 +13,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import create_engine, text
 
+from bot.app import close_services
 from bot.clock import utcnow
 from bot.db import normalise_url
 from bot.models import InboxEvent, OutboxMessage, WorkerHeartbeat
@@ -50,8 +51,7 @@ def test_the_nlu_is_reported_as_the_worker_process_saw_it(settings, graph, signe
         person.type("I think so, yes")  # Rasa is unreachable: the worker uses its keywords
         report, status = health(client)
     finally:
-        worker_process.extensions["health"].close()
-        worker_process.extensions["db_engine"].dispose()
+        close_services(worker_process)
     assert report["nlu"] == "degraded" and report["worker"] == "ok"
     assert status == 503 and report["status"] == "degraded"
     assert any("keyword fallback" in problem for problem in report["problems"])
@@ -63,7 +63,8 @@ def test_a_given_up_message_turns_health_degraded(app, client):
         app,
         OutboxMessage(
             page_id="p", psid="q", message={"text": "hi"}, created_at=now, next_attempt_at=now,
-            attempts=12, failed_at=now, error="gave up",
+            attempts=5, status="failed", failed_at=now, failure_reason="unknown", expires_at=now,
+            error="HTML with status 200",
         ),
     )  # fmt: skip
     report, status = health(client)
@@ -187,8 +188,7 @@ def test_a_database_that_does_not_answer_is_reported_within_a_second(settings, s
         report, status = health(app.test_client())
         elapsed = time.monotonic() - started
     finally:
-        app.extensions["health"].close()
-        app.extensions["db_engine"].dispose()
+        close_services(app)
     assert status == 503 and report["database"].startswith("not answering")
     assert elapsed < QUICK, f"/healthz took {elapsed:.1f} s"
 

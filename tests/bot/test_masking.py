@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import create_engine, text
 
+from bot.app import close_services
 from bot.cli import alembic_config
 from bot.clock import utcnow
 from bot.db import normalise_url
@@ -63,8 +64,7 @@ def test_the_original_is_kept_only_as_long_as_the_setting_says(settings, graph, 
             assert session.query(Answer).filter(Answer.raw_text_unmasked.is_not(None)).count() == 0
             assert session.query(Answer).filter(Answer.raw_text == MASKED).count() == 1
     finally:
-        app.extensions["health"].close()
-        app.extensions["db_engine"].dispose()
+        close_services(app)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

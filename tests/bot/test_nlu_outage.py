@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.app import close_services
 from bot.models import Answer, Conversation, InboxEvent
 from nlu.server import missing_reason, start_server
 from tests.support.person import Person, answers
@@ -78,4 +79,4 @@ def test_a_person_completes_the_survey_after_rasa_stops(
     assert "hmm it was okay-ish I guess" in typed and "More nurses please" in typed
     stored = {row.raw_text for row in db.query(Answer) if row.raw_text}
     assert {"I don't agree with that", "More nurses please"} <= stored
-    app.extensions["db_engine"].dispose()
+    close_services(app)

@@ -10,6 +10,7 @@ import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy import select, text
 
+from bot.app import close_services
 from bot.config import ConfigError, load_settings
 from bot.departments import add_department, get_department
 from bot.models import FacebookPage, OutboxMessage
@@ -50,9 +51,11 @@ def test_the_token_is_encrypted_at_rest_and_never_in_logs_or_errors(
     caplog.set_level(logging.DEBUG)
     Person(app, signed_post, graph, "psid-x", page=GHANZI_PAGE).open_link()
     db.rollback()
-    failed = db.scalars(select(OutboxMessage)).all()
-    assert failed and all(row.error_code == 190 for row in failed)  # Graph refused the token
-    everything = caplog.text + json.dumps([row.error for row in failed])
+    waiting = db.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+    assert waiting and not any(row.sent_at for row in waiting)
+    assert waiting[0].error_code == 190  # Graph refused the token: the Page stops sending
+    assert "store its token again (`pages add`" in caplog.text
+    everything = caplog.text + json.dumps([row.error for row in waiting])
     assert "revoked-token" not in everything
     assert "revoked" not in repr(list_pages(db)) + repr(app.extensions["page_cipher"])
 
@@ -81,7 +84,7 @@ def test_a_page_whose_token_cannot_be_read_waits_and_blocks_no_other_page(
     Person(app, signed, graph, "psid-ghanzi", page=GHANZI_PAGE).open_link()
     central = Person(app, signed, graph, "psid-central")
     central.open_link()
-    app.extensions["db_engine"].dispose()
+    close_services(app)
     assert central.buttons() and not graph.tokens_to("psid-ghanzi")
     db.rollback()
     waiting = db.scalars(
@@ -124,7 +127,7 @@ def test_production_starts_without_a_key_but_refuses_to_store_a_page(settings, g
     result = app.test_cli_runner().invoke(
         args=["pages", "add", GHANZI_PAGE, "--name", "Ghanzi"], input=GHANZI_TOKEN + "\n"
     )
-    app.extensions["db_engine"].dispose()
+    close_services(app)
     assert result.exit_code == 1
     assert "PAGE_TOKEN_KEY is not set" in result.output and GHANZI_TOKEN not in result.output
 

@@ -132,17 +132,20 @@ def test_deliveries_reads_and_standby_stay_out_of_the_inbox(signed_post, db, fix
     assert count(db, MalformedEvent) == 0
 
 
-def test_an_echo_is_stored_with_its_metadata_and_starts_no_conversation(
+def test_an_echo_is_stored_for_delivery_and_starts_no_conversation(
     app, signed_post, db, fixture_bytes
 ):
+    from bot.models import Conversation, Respondent
+    from tests.bot.conftest import run_worker
+
     assert signed_post(fixture_bytes("echo.json")).status_code == 200
     [echo] = db.query(InboxEvent).all()
     assert (echo.kind, echo.dedup_key) == ("echo", "mid:m_AbC5")
     assert (echo.page_id, echo.psid) == ("112233445566778", "7001234567890123")
     assert echo.event["metadata"] == "outbox:42"
     run_worker(app)
-    assert count(db, Conversation) == 0
-    assert db.query(InboxEvent).one().processed_at is not None
+    assert count(db, Conversation) == 0 and count(db, Respondent) == 0
+    assert count(db, InboxEvent) == 0  # handled, and not kept: it names the person
 
 
 def test_referral_without_mid_is_deduplicated_on_its_own_key(signed_post, db, fixture_bytes):

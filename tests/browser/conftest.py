@@ -15,6 +15,8 @@ from collections.abc import Iterator
 import pytest
 from werkzeug.serving import make_server
 
+from bot.app import close_services
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = [
     "--no-sandbox",
@@ -48,8 +50,7 @@ def live_app(settings) -> Iterator[tuple[object, str]]:
     yield app, f"http://127.0.0.1:{port}"
     server.shutdown()
     app.extensions["worker"].stop()
-    app.extensions["report_scheduler"].stop()
-    app.extensions["db_engine"].dispose()
+    close_services(app)
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import Engine, text
 
 from analytics.simulate import insert_synthetic
+from bot.app import close_services
 from bot.clock import utcnow
 from bot.config import Settings
 from bot.users import create_user
@@ -76,7 +77,7 @@ def app(dashboard_settings: Settings) -> Iterator[Flask]:
         create_user(db, "viewer-a@example.org", "viewer", DEPARTMENT_A, PASSWORD, now)
         create_user(db, "viewer-b@example.org", "viewer", DEPARTMENT_B, PASSWORD, now)
     yield application
-    application.extensions["db_engine"].dispose()
+    close_services(application)
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ import sys
 
 from sqlalchemy import select
 
+from bot.app import close_services
 from bot.models import User
 from tests.dashboard.conftest import PASSWORD, csrf_token, sign_in
 
@@ -108,7 +109,7 @@ def test_session_cookies_are_secure_httponly_and_samesite_in_production(settings
         cookie = response.headers["Set-Cookie"]
         assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
     finally:
-        app.extensions["db_engine"].dispose()
+        close_services(app)
 
 
 def test_users_add_takes_a_password_option_or_prompts_and_checks_the_role(app):
@@ -141,7 +142,7 @@ def test_the_documented_development_admin_is_refused_in_production(settings):
     for env, expected in (("development", 0), ("production", 1)):
         app = create_app(settings.with_overrides(env=env, simulator_enabled=False))
         result = app.test_cli_runner().invoke(args=["users", "dev-admin"])
-        app.extensions["db_engine"].dispose()
+        close_services(app)
         assert result.exit_code == expected, result.output
 
 

@@ -17,10 +17,7 @@ from tests.conftest import FIXTURES
 
 
 def fixture(name: str) -> bytes:
-    path = FIXTURES / name
-    if not path.exists():
-        pytest.skip(f"shared fixtures not found at {FIXTURES}")
-    return path.read_bytes()
+    return (FIXTURES / name).read_bytes()
 
 
 def test_signature_of_the_raw_bytes_is_accepted_and_anything_else_refused():
@@ -68,6 +65,13 @@ def test_an_echo_is_an_event_of_the_page_to_the_person_with_its_metadata():
     assert (echo.kind, echo.dedup_key, echo.metadata) == ("echo", "mid:m_AbC5", "outbox:42")
     assert (echo.page_id, echo.psid) == ("112233445566778", "7001234567890123")
     assert echo.stored()["metadata"] == "outbox:42"
+
+
+def test_an_echo_names_the_page_the_person_and_the_metadata_of_the_send():
+    [event] = parse_payload(fixture("echo.json")).events
+    assert event.kind == "echo" and event.dedup_key == "mid:m_AbC5"
+    assert (event.page_id, event.psid) == ("112233445566778", "7001234567890123")
+    assert event.metadata == "outbox:42"
 
 
 def test_sticker_is_a_message_without_text():

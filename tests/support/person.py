@@ -29,11 +29,16 @@ class Person:
         if process:
             run_worker(self.app)
 
-    def open_link(self, ref: str | None = None) -> None:
+    def open_link(self, ref: str | None = None, process: bool = True) -> None:
         postback = {"mid": f"gs-{next(_clock)}", "title": "Get Started", "payload": "GET_STARTED"}
         if ref:
             postback["referral"] = {"ref": ref, "source": "SHORTLINK", "type": "OPEN_THREAD"}
-        self._send({"postback": postback})
+        self._send({"postback": postback}, process)
+
+    def tap_payload(self, title: str, payload: str, process: bool = False) -> None:
+        """Tap a button known in advance (by its payload), without reading the last message."""
+        message = {"mid": f"q-{next(_clock)}", "text": title, "quick_reply": {"payload": payload}}
+        self._send({"message": message}, process)
 
     def menu(self, payload: str) -> None:
         """Tap an item of the persistent menu (a postback)."""

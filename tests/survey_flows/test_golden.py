@@ -4,17 +4,21 @@ Each scenario is a list of inputs: "#N" taps the N-th button under the last mess
 lets time pass before the next input, "[like]" (or "[sticker]", "[image]") sends something
 with neither text nor a button, anything else is typed text (read by the keyword
 classifier, the bot's offline reader, so the transcripts need no Rasa server). The rendered
-conversation, with every recorded code, is compared with tests/golden/<scenario>.txt.
-After an intended change to the flow or the engine, refresh the files with
+conversation, with every recorded code and the engine's state after each step (the JSON the
+database stores), is compared with tests/golden/<scenario>.txt. Between turns the state goes
+through JSON, as it does through the database, so a state that does not survive storage
+fails here. After an intended change to the flow or the engine, refresh the files with
 
     UPDATE_GOLDEN=1 .venv/bin/pytest tests/survey_flows/test_golden.py
 
-and review the diff like any other change to the questionnaire.
+and review the diff like any other change to the questionnaire. CI refuses UPDATE_GOLDEN:
+a golden file is only ever changed by a commit someone reviewed.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import re
 from datetime import datetime, timedelta
@@ -196,6 +200,7 @@ def transcript(flow: Flow, context: dict[str, object], inputs: list[str]) -> str
     ctx = StartContext(now=START, seed=7, **context)  # type: ignore[arg-type]
     step = engine.start(flow, ctx)
     buttons: tuple[QuickReply, ...] = show(step, lines.append)
+    state = stored(step.state, lines)
     at = START
     for typed in inputs:
         pause = re.fullmatch(r"\+(\d+)h", typed)
@@ -217,10 +222,19 @@ def transcript(flow: Flow, context: dict[str, object], inputs: list[str]) -> str
         else:
             lines.append(f"you> {typed}")
             inp = Input(at=at, text=typed)
-        step = engine.resume(flow, step.state, inp, KeywordClassifier())
+        step = engine.resume(flow, state, inp, KeywordClassifier())
         buttons = show(step, lines.append, buttons)
+        state = stored(step.state, lines)
     lines.append(f"== status: {step.state['status']}")
     return "\n".join(lines) + "\n"
+
+
+def stored(state: dict[str, object], lines: list[str]) -> dict[str, object]:
+    """Write the state as the database stores it (JSON), and return it read back."""
+    text = json.dumps(state, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    lines.append(f"  state {text}")
+    restored: dict[str, object] = json.loads(text)
+    return restored
 
 
 @pytest.fixture(scope="module")
@@ -233,6 +247,8 @@ def test_transcript_matches_the_golden_file(flow: Flow, name: str) -> None:
     context, inputs = SCENARIOS[name]
     rendered = transcript(flow, context, inputs)
     golden = GOLDEN / f"{name}.txt"
+    if os.environ.get("UPDATE_GOLDEN") and os.environ.get("CI"):
+        pytest.fail("CI refuses UPDATE_GOLDEN: refresh golden files locally and commit them")
     if os.environ.get("UPDATE_GOLDEN") == "1":
         GOLDEN.mkdir(exist_ok=True)
         golden.write_text(rendered, encoding="utf-8")
