@@ -665,7 +665,7 @@ def run_suite(short: bool, only: set[str] | None = None, slots: int | None = Non
         system = System(workdir, url, graph, rasa[0].url)
         system.start()
         graph.echo_to(f"http://127.0.0.1:{system.port}/webhook", SECRET)
-        _wait_for_web(system.port)
+        _wait_for_web(system.port, workdir / "web.log")
         crowd = Crowd(system.port, graph, slots or (10 if short else 24))
         ctx = Context(system, cluster, graph, rasa, rasa_port, crowd, 0.0)
         for spec in FAULTS:
@@ -687,7 +687,7 @@ def run_suite(short: bool, only: set[str] | None = None, slots: int | None = Non
     return results
 
 
-def _wait_for_web(port: int, timeout: float = 60.0) -> None:
+def _wait_for_web(port: int, log: Path, timeout: float = 180.0) -> None:
     probe = _Connection(port)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -695,7 +695,10 @@ def _wait_for_web(port: int, timeout: float = 60.0) -> None:
             probe.close()
             return
         time.sleep(0.3)
-    raise SystemExit("gunicorn did not start")
+    tail = log.read_text(errors="replace").splitlines()[-15:]
+    raise SystemExit(
+        f"gunicorn did not answer within {timeout:.0f} s; the end of its log:\n" + "\n".join(tail)
+    )
 
 
 def _row(result: Result, spec: FaultSpec) -> str:
