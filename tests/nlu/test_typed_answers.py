@@ -149,17 +149,53 @@ def test_a_negated_positive_is_never_recorded_as_positive(text, misread):
 
 
 @pytest.mark.parametrize("text", NEGATED_NEGATIVES)
-def test_an_understatement_is_never_recorded_as_negative_and_confirmed_when_positive(text):
+def test_an_understatement_is_the_mild_positive_and_never_recorded_as_negative(text):
     negative = read(text, SATISFACTION_SCALE, ranking={"very_dissatisfied": 0.99})
     assert negative.decision is not Decision.RECORD
     positive = read(text, SATISFACTION_SCALE, ranking={"satisfied": 0.99})
-    assert (positive.intent, positive.decision) == ("satisfied", Decision.CONFIRM)
+    assert (positive.intent, positive.decision) == ("satisfied", Decision.RECORD)
+    # an understatement says the side, not that it was the best: a strong reading is asked
+    strong = read(text, SATISFACTION_SCALE, ranking={"very_satisfied": 0.99})
+    assert strong.decision is Decision.CONFIRM
+
+
+@pytest.mark.parametrize(
+    "text", ["I didn't", "no it wasn't", "never did", "ga ke a dira", "not once"]
+)
+def test_an_elliptical_negation_is_a_no(text):
+    assert read(text, YES_NO, ranking={"no": 0.95}).decision is Decision.RECORD
+    assert read(text, AGREE_SCALE, ranking={"agree": 0.99}).intent not in POSITIVE_INTENTS
+
+
+def test_a_negated_verb_at_a_yes_no_question_is_a_no_unless_something_turns_it():
+    assert read("we did not need any", YES_NO, ranking={"no": 0.95}).decision is Decision.RECORD
+    # another negation or praise after it leaves the meaning open: confirmed
+    assert read("never went without", YES_NO, ranking={"no": 0.95}).decision is Decision.CONFIRM
+    turned = "I did not need to go back, they were kind"
+    assert read(turned, YES_NO, ranking={"no": 0.95}).decision is Decision.CONFIRM
+
+
+@pytest.mark.parametrize(
+    ("text", "misread"),
+    [("tirelo e ne e le maswe", "yes"), ("the toilets were dirty", "satisfied"),
+     ("bad", "very_satisfied")],
+)  # fmt: skip
+def test_only_negative_words_are_never_recorded_as_praise(text, misread):
+    answer = read(text, SATISFACTION_SCALE, ranking={misread: 0.95})
+    assert answer.intent not in POSITIVE_INTENTS or answer.decision is not Decision.RECORD
+    assert answer.decision is not Decision.RECORD
+
+
+def test_only_words_of_praise_read_as_a_complaint_are_confirmed():
+    answer = read("loved every minute", SATISFACTION_SCALE, ranking={"dissatisfied": 0.95})
+    assert (answer.intent, answer.decision) == ("dissatisfied", Decision.CONFIRM)
 
 
 def test_a_no_that_answers_negates_nothing_after_it():
     assert read_negation("nnyaa go ne go tura").ruled_out == frozenset()
     assert read_negation("no problems").ruled_out == frozenset({-1})
-    assert read_negation("couldn't be happier") == read_negation("very happy")
+    praise = read_negation("couldn't be happier")
+    assert (praise.ruled_out, praise.unsure, praise.litotes) == (frozenset(), False, False)
 
 
 # --- emoji, rating numbers, sarcasm ------------------------------------------------------
@@ -276,7 +312,7 @@ def test_a_number_question_reads_the_number_entity_or_a_command():
 
 @pytest.mark.parametrize(
     ("typed", "seen"),
-    [("YESSSS!!!", "yess!!!"), ("Nnyaaaaa", "nnyaa"), ("eeee 👍🏽", "ee"), ("P150", "p 150"),
+    [("YESSSS!!!", "yes!!!"), ("Nnyaaaaa", "nnyaa"), ("eeee 👍🏽", "ee"), ("P150", "p 150"),
      ("nt gd", "not good"), ("gake dumele", "ga ke dumele"),
      ("I don\u2019t agree", "i don't agree")],
 )  # fmt: skip
