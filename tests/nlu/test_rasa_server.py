@@ -123,22 +123,7 @@ def test_no_negated_answer_is_recorded_with_the_opposite_polarity(
         assert POSITION_OF_INTENT[answer.intent].polarity == polarity
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        HELD_OUT,
-        DEV,
-        pytest.param(
-            HELD_OUT_2026_11,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="1 of the 79 negated answers of the independent set is still recorded "
-                "with the opposite polarity (README, Free-text understanding)",
-            ),
-        ),
-    ],
-    ids=lambda p: p.name,
-)
+@pytest.mark.parametrize("path", [HELD_OUT, DEV, HELD_OUT_2026_11], ids=lambda p: p.name)
 def test_no_negated_answer_of_a_test_set_is_recorded_with_the_opposite_polarity(classifier, path):
     negated = [row for row in _rows(path) if row.family == "negation"]
     flipped = _flipped(evaluate(classifier, negated))  # a count: the rows stay unread
