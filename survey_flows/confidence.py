@@ -32,6 +32,7 @@ from survey_flows.cues import (
     intensified,
     moderated,
     only_a_feeling,
+    only_describes,
     praises,
     read_negation,
     sarcastic,
@@ -279,7 +280,9 @@ def read_answer(classifier: Classifier, text: str, options: Sequence[str], lang:
         excluded.add(1)  # ironic praise is never read as praise
     elif word_polarity(found.words) < 0:
         excluded.add(1)  # "tirelo e ne e le maswe": only negative words, never praise
-    best, guarded, source = _read_words(classifier, found.words, options, lang, excluded)
+    best, guarded, source, rating_part = _read_words(
+        classifier, found.words, options, lang, excluded
+    )
     if best is None:
         return _symbol_answer(found, options)
     felt = _felt(best, found.words, options)
@@ -288,7 +291,8 @@ def read_answer(classifier: Classifier, text: str, options: Sequence[str], lang:
         return Answer(felt, best.score, _decide(replace(best, intent=felt), True), source)
     # a bare "yes" confirms nothing: its words must rate too ("yeah it was easy")
     words_agree = bool(best.polarity) and word_polarity(found.words, False) == best.polarity
-    decision = _decide(best, guarded or _in_doubt(best, found, options, ironic), words_agree)
+    doubt = _in_doubt(best, found, options, ironic, rating_part)
+    decision = _decide(best, guarded or doubt, words_agree)
     if decision is Decision.REASK and found.position() is not None:
         return _symbol_answer(found, options)
     return Answer(best.intent, best.score, decision, source)
@@ -296,10 +300,10 @@ def read_answer(classifier: Classifier, text: str, options: Sequence[str], lang:
 
 def _read_words(
     classifier: Classifier, words: str, options: Sequence[str], lang: str, excluded: set[int]
-) -> tuple[_Candidate | None, bool, str]:
+) -> tuple[_Candidate | None, bool, str, str]:
     """Classify the rating part ("agree" in "agree, the nurse explained everything"), and the
     whole answer when it has a reason too; return the better reading, whether a guard
-    changed it, and its source."""
+    changed it, its source, and the text it was read from."""
     expected = expected_intents(options)
     head, reason = split_reason(words)
     reading = classifier.classify(head or words, expected, lang)
@@ -308,7 +312,7 @@ def _read_words(
         whole = classifier.classify(words, expected, lang)
         whole_best, whole_guarded = _choose(whole, options, words, excluded)
         if _prefer_whole(best, whole_best, head, words):
-            return whole_best, whole_guarded, whole.source
+            return whole_best, whole_guarded, whole.source, words
         # a reason that takes the rating back ("yes, but not really"), or that holds a
         # negation the word lists cannot settle ("no, nobody was treated better")
         negation = read_negation(words)
@@ -324,11 +328,17 @@ def _read_words(
         own_words = best is not None and best.native and not sides_only(options)
         unsettled = negation.unsure and ((not sides_only(options) and not own_words) or turned)
         guarded = guarded or _takes_back(best, whole_best, reason) or unsettled
-    return best, guarded, reading.source
+    return best, guarded, reading.source, head or words
 
 
-def _in_doubt(best: _Candidate, found: Symbols, options: Sequence[str], ironic: bool) -> bool:
-    """Return whether an option read from the words may only be confirmed, not recorded."""
+def _in_doubt(
+    best: _Candidate, found: Symbols, options: Sequence[str], ironic: bool, rating_part: str
+) -> bool:
+    """Return whether an option read from the words may only be confirmed, not recorded.
+
+    The strength is checked against the part of the answer it was read from (the rating
+    part, or the whole answer when that said more): a reason does not change it.
+    """
     if not best.polarity:
         return False
     if ironic and (best.polarity > 0 or praises(found.words)):
@@ -337,11 +347,12 @@ def _in_doubt(best: _Candidate, found: Symbols, options: Sequence[str], ironic: 
         return True  # only words of praise, read as a complaint: irony, or a misreading
     strength_matters = not sides_only(options)
     plain = POSITION_OF_INTENT[best.intent].strength == 1
-    rating_part = split_reason(found.words)[0]  # a reason does not change the strength
     if strength_matters and plain and (strong_marker(found.words) or intensified(rating_part)):
         return True  # "not satisfied in the least", "ee ruri" read as a plain answer
     if strength_matters and not plain and moderated(rating_part):
         return True  # "yes pretty much" read as a strong answer
+    if strength_matters and not plain and only_describes(rating_part):
+        return True  # "nnyaa, it was far thata": a description is the mild answer
     symbol_position = found.position()
     # emoji that say another strength than the words ("bad 😡😡"): confirm, as the table does
     return symbol_position is not None and option_for(symbol_position, options) != best.intent

@@ -322,6 +322,30 @@ def moderated(text: str) -> bool:
     return _has_phrase(text, MODERATORS)
 
 
+# Words that describe the service rather than judge it. A description is the mild answer
+# on its side (docs/typed-answers.md), however it is strengthened: "very far" is Disagree
+# at "the office is easy to reach", not Strongly disagree.
+DESCRIPTIVE_WORDS = {
+    "far", "long", "slow", "dirty", "expensive", "hard", "difficult", "rude", "quick",
+    "fast", "clean", "cheap", "easy", "close", "near", "short", "busy", "full", "crowded",
+    "forever", "ages", "affordable", "friendly", "kind", "polite", "helpful",
+}  # fmt: skip
+DESCRIPTIVE_STEMS_TN = (
+    "kgakala", "tura", "leswe", "bonya", "phepa", "gaufi", "bonolo", "motlhofo", "leele",
+    "telele", "bonako", "mahala",
+)  # fmt: skip
+
+
+def only_describes(text: str) -> bool:
+    """Return whether the rating words of the text are all descriptions ("it was far
+    thata"), with at least one of them."""
+    rated = [w for w in words_of(text) if w.isalpha() and _polarity_of_word(w)]
+    rated += [w for w in words_of(text) if any(stem in w for stem in DESCRIPTIVE_STEMS_TN)]
+    return bool(rated) and all(
+        w in DESCRIPTIVE_WORDS or any(stem in w for stem in DESCRIPTIVE_STEMS_TN) for w in rated
+    )
+
+
 def intensified(text: str) -> bool:
     """Return whether the text holds an intensifier and no negation."""
     return _has_phrase(text, INTENSIFIERS) and not read_negation(text).negators

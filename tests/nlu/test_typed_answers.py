@@ -212,6 +212,8 @@ def test_a_no_that_answers_negates_nothing_after_it():
         ("zero stars", SATISFACTION_SCALE, "very_dissatisfied"),
         ("7 out of 10", SATISFACTION_SCALE, "satisfied"),
         ("⭐⭐", SATISFACTION_SCALE, "dissatisfied"),
+        ("zero percent", AGREE_SCALE, "strongly_disagree"),
+        ("dinaledi di le tlhano", SATISFACTION_SCALE, "very_satisfied"),
     ],
 )
 def test_emoji_and_rating_numbers_are_read_from_the_table_and_confirmed(text, options, intent):
@@ -241,7 +243,53 @@ def test_emoji_that_say_another_strength_than_the_words_are_confirmed():
     assert (answer.intent, answer.decision) == ("dissatisfied", Decision.CONFIRM)
 
 
+# --- strength: feelings, intensifiers, descriptions ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "reading", "intent", "decision"),
+    [
+        ("ke galefile", "very_dissatisfied", "very_dissatisfied", Decision.RECORD),
+        ("ke galefile", "dissatisfied", "very_dissatisfied", Decision.CONFIRM),
+        ("ke tenegile", "dissatisfied", "dissatisfied", Decision.RECORD),
+        ("ke tenegile thata", "dissatisfied", "very_dissatisfied", Decision.CONFIRM),
+    ],
+)
+def test_a_feeling_takes_its_strength_from_the_feelings_table(text, reading, intent, decision):
+    answer = read(text, SATISFACTION_SCALE, ranking={reading: 0.95})
+    assert (answer.intent, answer.decision) == (intent, decision)
+
+
+@pytest.mark.parametrize(
+    ("text", "reading"),
+    [("ee ruri", "agree"), ("yes pretty much", "strongly_agree"),
+     ("nnyaa it was far thata", "strongly_disagree")],
+)  # fmt: skip
+def test_a_reading_of_another_strength_than_the_words_say_is_confirmed(text, reading):
+    answer = read(text, AGREE_SCALE, ranking={reading: 0.95})
+    assert (answer.intent, answer.decision) == (reading, Decision.CONFIRM)
+
+
+def test_for_sure_is_never_dont_know():
+    answer = read("for sure", YES_NO, ranking={"dont_know": 0.8, "yes": 0.15})
+    assert answer.intent != "dont_know"
+    assert read("not sure", YES_NO, ranking={"dont_know": 0.8}).intent == "dont_know"
+
+
+def test_a_negation_in_setswana_with_se_rules_out_praise():
+    assert read_negation("go ne go se monate").ruled_out == frozenset({1})
+    assert read_negation("sekolo se gaufi").negators == 0
+
+
 # --- the rating part and its reason ------------------------------------------------------
+
+
+def test_a_rating_run_on_into_its_reason_is_split():
+    assert split_reason("disagree the queue was very long") == (
+        "disagree",
+        "the queue was very long",
+    )
+    assert split_reason("no it wasn't") == ("no it wasn't", "")
 
 
 def test_the_rating_part_is_read_before_the_reason():
@@ -289,6 +337,8 @@ def test_adjacent_number_entities_are_read_as_one_number():
              for w in ("masome", "mabedi", "botlhano")]  # fmt: skip
     assert _number(found, text) == 25
     assert _number(found[:1], "twenty or so") is None
+    half = "an hour and a half"  # Rasa marks only "half"
+    assert _number([{"entity": "number", "start": 14, "end": 18}], half) == 1.5
 
 
 def test_a_malformed_ranking_from_rasa_loses_only_its_malformed_entries():
@@ -314,7 +364,8 @@ def test_a_number_question_reads_the_number_entity_or_a_command():
     ("typed", "seen"),
     [("YESSSS!!!", "yes!!!"), ("Nnyaaaaa", "nnyaa"), ("eeee 👍🏽", "ee"), ("P150", "p 150"),
      ("nt gd", "not good"), ("gake dumele", "ga ke dumele"),
-     ("I don\u2019t agree", "i don't agree")],
+     ("I don\u2019t agree", "i don't agree"), ("TERRIBLEEE", "terrible"),
+     ("agreeee", "agree"), ("gooood", "good")],
 )  # fmt: skip
 def test_text_is_normalised_before_the_model_sees_it(typed, seen):
     assert normalise(typed) == seen
