@@ -36,6 +36,7 @@ from survey_flows.cues import (
     praises,
     read_negation,
     sarcastic,
+    settled_side,
     split_reason,
     strong_marker,
     word_polarity,
@@ -201,9 +202,9 @@ def _choose(
 def _decide(candidate: _Candidate, guarded: bool, words_agree: bool = False) -> Decision:
     """Apply the thresholds: commands need a high confidence, "don't know" a middle one.
 
-    An option only implied needs the higher bar, unless the rating words of the answer
-    (survey_flows.cues.word_polarity) are on the same side ("yeah it was easy", "nnyaa,
-    too far"): then only the strength is a guess, as for an answer in the question's words.
+    An option only implied needs the higher bar, unless the words of the answer settle the
+    same side (survey_flows.cues.settled_side: "yeah it was easy", "nnyaa, too far", "not
+    too bad"): then only the strength is a guess, as for an answer in the question's words.
     """
     if candidate.intent in COMMANDS:
         return Decision.RECORD if candidate.score >= RECORD_AT else Decision.REASK
@@ -290,7 +291,7 @@ def read_answer(classifier: Classifier, text: str, options: Sequence[str], lang:
         # "ke galefile" read as plain Dissatisfied: the feelings table says how far
         return Answer(felt, best.score, _decide(replace(best, intent=felt), True), source)
     # a bare "yes" confirms nothing: its words must rate too ("yeah it was easy")
-    words_agree = bool(best.polarity) and word_polarity(found.words, False) == best.polarity
+    words_agree = bool(best.polarity) and settled_side(found.words) == best.polarity
     doubt = _in_doubt(best, found, options, ironic, rating_part)
     decision = _decide(best, guarded or doubt, words_agree)
     if decision is Decision.REASK and found.position() is not None:
@@ -351,7 +352,12 @@ def _in_doubt(
         return True  # "not satisfied in the least", "ee ruri" read as a plain answer
     if strength_matters and not plain and moderated(rating_part):
         return True  # "yes pretty much" read as a strong answer
-    if strength_matters and not plain and only_describes(rating_part):
+    if (
+        strength_matters
+        and not plain
+        and only_describes(rating_part)
+        and not strong_marker(rating_part)
+    ):
         return True  # "nnyaa, it was far thata": a description is the mild answer
     symbol_position = found.position()
     # emoji that say another strength than the words ("bad 😡😡"): confirm, as the table does

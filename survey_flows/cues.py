@@ -156,6 +156,19 @@ def word_polarity(text: str, particles: bool = True) -> int:
     return sides.pop() if len(sides) == 1 else 0
 
 
+def settled_side(text: str) -> int:
+    """Return the side the words settle without the classifier: the shared side of the
+    rating words when nothing is negated ("yeah it was easy": +1), the side a settled
+    negation leaves ("not too bad": +1, "it wasn't clean": -1), else 0. A bare yes or no
+    settles nothing here: it is what the classifier reads."""
+    negation = read_negation(text)
+    if not negation.negators:
+        return word_polarity(text, particles=False)
+    if negation.unsure or len(negation.ruled_out) != 1:
+        return 0
+    return -next(iter(negation.ruled_out))
+
+
 def praises(text: str) -> bool:
     """Return whether the text holds a word of praise (which irony may turn around)."""
     return any(_polarity_of_word(w) == 1 for w in words_of(text) if w.isalpha())
@@ -358,7 +371,8 @@ def sarcastic(text: str) -> bool:
 
 def doubtful(text: str) -> bool:
     """Return whether praise in the text may be ironic: "great, they lost my file again",
-    "so fast lol", a laughing emoji, a word in quotes ('fast'), or a final "... not"."""
+    "so fast lol", a laughing emoji, a word in quotes ('fast'), a final "... not", or the
+    question's words echoed as a question before the rest ("cheap? we paid P300")."""
     tokens = words_of(text)
     # "great service... NOT", "so fast not": a final "not" after praise or a stop, but not
     # "absolutely not" or "definitely not"
@@ -372,8 +386,14 @@ def doubtful(text: str) -> bool:
         _has_phrase(text, DOUBT)
         or ends_with_not
         or quoted is not None
+        or _RHETORICAL.match(text) is not None
         or any(char in DOUBT_EMOJI for char in text)
     )
+
+
+# The question's words echoed as a question, then something more: "affordable? we paid
+# P300", "nako e e lekaneng? o ne a bua mo mogaleng". Such an answer doubts the praise.
+_RHETORICAL = re.compile(r"^\W*\w+(?:[\s'-]+\w+){0,3}\s*\?+\s*\w")
 
 
 _REASON_START = re.compile(

@@ -270,6 +270,21 @@ def test_a_reading_of_another_strength_than_the_words_say_is_confirmed(text, rea
     assert (answer.intent, answer.decision) == (reading, Decision.CONFIRM)
 
 
+@pytest.mark.parametrize(
+    ("text", "reading"),
+    [("yeah it was easy", "agree"), ("not too bad", "satisfied"), ("it wasn't clean", "disagree")],
+)
+def test_an_implied_answer_whose_words_settle_its_side_is_recorded_at_the_usual_bar(text, reading):
+    assert read(text, AGREE_SCALE, ranking={reading: 0.85}).decision is Decision.RECORD
+    assert read("yes", AGREE_SCALE, ranking={"yes": 0.85}).decision is Decision.CONFIRM
+
+
+def test_the_question_echoed_as_a_question_is_never_praise():
+    text = "cheap? we paid P300 for the bus"
+    reader = Reader({part: {"agree": 0.95} for part in (text, *split_reason(text))})
+    assert read_answer(reader, text, AGREE_SCALE, "en").intent != "agree"
+
+
 def test_for_sure_is_never_dont_know():
     answer = read("for sure", YES_NO, ranking={"dont_know": 0.8, "yes": 0.15})
     assert answer.intent != "dont_know"
