@@ -139,16 +139,16 @@ def test_the_first_held_out_set_meets_the_targets(classifier):
     assert en["wrong_recorded_rate"] <= 0.003 and tn["wrong_recorded_rate"] <= 0.003
 
 
-def test_the_independent_held_out_set_keeps_the_published_figures(classifier):
-    # Not all of issue 12's targets are met on this set (README, "Free-text understanding");
-    # these floors sit just under the published figures, so that a change that makes the
-    # survey misread more typed answers fails here.
+def test_the_2026_11_development_set_keeps_the_published_figures(classifier):
+    # "Recorded wrongly" is still above issue 12's target on this set (README, "Free-text
+    # understanding"); these floors sit at or just under the published figures, so that a
+    # change that makes the survey misread more typed answers fails here.
     result = figures(evaluate(classifier, _rows(HELD_OUT_2026_11)))
     en, tn = result["by_lang"]["en"], result["by_lang"]["tn"]
     assert result["n"] >= 800
-    assert en["accuracy"] >= 0.92 and tn["accuracy"] >= 0.87, result["by_lang"]
-    assert en["first_reply_rate"] >= 0.63 and tn["first_reply_rate"] >= 0.64, result["by_lang"]
-    assert en["wrong_recorded_rate"] <= 0.015 and tn["wrong_recorded_rate"] <= 0.015
+    assert en["accuracy"] >= 0.95 and tn["accuracy"] >= 0.92, result["by_lang"]
+    assert en["first_reply_rate"] >= 0.80 and tn["first_reply_rate"] >= 0.77, result["by_lang"]
+    assert en["wrong_recorded_rate"] <= 0.005 and tn["wrong_recorded_rate"] <= 0.008
 
 
 def _normalise(text: str) -> str:
