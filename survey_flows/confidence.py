@@ -9,14 +9,17 @@ describe what the survey really does. docs/typed-answers.md explains the rule wi
 For a rating, the classifier's intents are added up by the position on the scale they stand
 for (survey_flows.scale), and the question takes its own option for the winning position:
 "yes" at an agree question is Agree. An answer that only implies a scale point ("yes" at an
-agree question, a description, a feeling) needs more confidence to be recorded without a
-confirmation (CROSS_SCALE_RECORD_AT), because its strength is a guess; at a yes/no question
-only the side counts. Guards rule out a polarity: negation ("I wouldn't say I was
-satisfied" is never positive), emoji that contradict the words ("great 🙄") and irony ("oh
-great, 5 hours"). Other guards allow a confirmation but not a direct record: a negation the
-word lists cannot settle ("I wasn't let down") or an understatement ("not bad"), a best
-guess that is a topic rather than an answer, an answer that is only a feeling, a plain
-reading of an answer that says "at all", and emoji that say another strength than the words.
+agree question, a description) needs more confidence to be recorded without a
+confirmation (CROSS_SCALE_RECORD_AT), unless its own words settle the side ("yeah it was
+easy"); at a yes/no question only the side counts. Guards rule out a polarity: negation ("I
+wouldn't say I was satisfied" is never positive), emoji that contradict the words ("great
+🙄"), irony ("oh great, 5 hours") and words that are all negative ("tirelo e ne e le
+maswe"). Other guards allow a confirmation but not a direct record: a negation the word
+lists cannot settle ("nobody was treated better"), an understatement read as strong, a
+best guess that is a topic rather than an answer, a feeling read with another strength
+than the feelings table gives, a reading of another strength than the rating part's words
+say ("at all", "ee ruri", "yes pretty much", a description), praise read as a complaint,
+and emoji that say another strength than the words.
 """
 
 from __future__ import annotations
@@ -188,7 +191,7 @@ def _choose(
     if best is None or not best.polarity:
         return best, changed
     # At a yes/no question one negated verb is a no ("we did not need any", "nobody was
-    # sick") unless praise follows ("I didn't need to go back, they helped me") or another
+    # sick") unless praise follows ("I didn't need to go back, they were kind") or another
     # negation turns it ("never went without").
     plain_no = (
         sides_only(options) and best.polarity < 0 and negation.negators == 1 and not praises(text)
