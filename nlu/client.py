@@ -21,7 +21,7 @@ import requests
 
 from nlu.errors import NluBadResponse, NluUnavailable
 from nlu.normalise import normalise
-from nlu.numbers import JOINERS, parse_number
+from nlu.numbers import AND_A_HALF, JOINERS, parse_number
 from survey_flows.intents import NUMBER
 from survey_flows.ports import Interpretation
 
@@ -133,6 +133,10 @@ def _number(found: Sequence[Mapping[str, Any]], text: str) -> float | None:
     if not spans:
         return None
     start, end = spans[0]
+    # "an hour and a half": the entity marks only "half"; the number is the whole phrase
+    half = AND_A_HALF.search(text)
+    if half is not None and half.start() <= start < half.end():
+        start, end = half.start(), max(end, half.end())
     for next_start, next_end in spans[1:]:
         between = text[end:next_start].split()
         if next_start < end or all(word in JOINERS for word in between):

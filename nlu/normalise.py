@@ -12,6 +12,10 @@ import re
 from survey_flows.symbols import is_symbol
 
 _HELD_DOWN = re.compile(r"([^\W\d_])\1{2,}")
+# A letter held down at the end of a word is cut to one ("terribleee" -> "terrible",
+# "yesss" -> "yes"), except in the short forms written with a double letter.
+_HELD_DOWN_AT_END = re.compile(r"([^\W\d_])\1{2,}(?![^\W\d_])")
+DOUBLED = {"e": "ee", "nnya": "nnyaa", "nya": "nyaa", "agre": "agree"}
 # Text-message spellings, written out so the model and the negation rule know them.
 SMS = {
     "nt": "not", "dnt": "don't", "dont": "don't", "cnt": "can't", "cant": "can't",
@@ -31,12 +35,14 @@ _GLUED_NUMBER = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
 
 
 def normalise(text: str) -> str:
-    """Return the text lower-cased, without emoji, with letters held down cut to two
-    ("yesss" -> "yess", "eeee" -> "ee", "nnyaaaa" -> "nnyaa"), text-message spellings written
+    """Return the text lower-cased, without emoji, with letters held down cut to one at the
+    end of a word ("yesss" -> "yes", "eeee" -> "ee", "nnyaaaa" -> "nnyaa") and to two inside
+    it ("gooood" -> "good"), text-message spellings written
     out ("nt gd" -> "not good", "gake" -> "ga ke") and numbers set apart from the words they
     are glued to ("p150" -> "p 150")."""
     lowered = text.lower().replace("\u2019", "'").replace("\u2018", "'")
     without_symbols = "".join(" " if is_symbol(char) else char for char in lowered)
-    held = _HELD_DOWN.sub(r"\1\1", without_symbols)
+    held = _HELD_DOWN.sub(r"\1\1", _HELD_DOWN_AT_END.sub(r"\1", without_symbols))
+    held = _SMS_WORD.sub(lambda m: DOUBLED.get(m.group(), m.group()), held)
     spelled = _SMS_WORD.sub(lambda m: SMS.get(m.group(), m.group()), held)
     return " ".join(_GLUED_NUMBER.sub(" ", spelled).split())

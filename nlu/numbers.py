@@ -35,7 +35,7 @@ TIMES_NEXT = {"masome": 10, "makgolo": 100, "dikete": 1000}  # multiply what fol
 JOINERS = {"and", "a", "an", "le", "tse", "di", "e", "metso"}
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[a-z]+")
 _THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
-_AND_A_HALF = re.compile(r"\b(?:an?|one)\s+(hour|day|week|month|year)s?\s+and\s+a\s+half\b")
+AND_A_HALF = re.compile(r"\b(?:an?|one)\s+(hour|day|week|month|year)s?\s+and\s+a\s+half\b")
 
 
 def _digits(token: str) -> float:
@@ -62,7 +62,7 @@ def _continues_number(tokens: list[str], i: int) -> bool:
 
 def parse_number(text: str) -> float | None:
     """Return the first number in the text, in digits or words, or None."""
-    tokens = _TOKEN.findall(_AND_A_HALF.sub(r"1.5 \1", text.lower()))
+    tokens = _TOKEN.findall(AND_A_HALF.sub(r"1.5 \1", text.lower()))
     start = next((i for i, token in enumerate(tokens) if _starts_number(token)), None)
     if start is None:
         return None

@@ -9,14 +9,17 @@ describe what the survey really does. docs/typed-answers.md explains the rule wi
 For a rating, the classifier's intents are added up by the position on the scale they stand
 for (survey_flows.scale), and the question takes its own option for the winning position:
 "yes" at an agree question is Agree. An answer that only implies a scale point ("yes" at an
-agree question, a description, a feeling) needs more confidence to be recorded without a
-confirmation (CROSS_SCALE_RECORD_AT), because its strength is a guess; at a yes/no question
-only the side counts. Guards rule out a polarity: negation ("I wouldn't say I was
-satisfied" is never positive), emoji that contradict the words ("great 🙄") and irony ("oh
-great, 5 hours"). Other guards allow a confirmation but not a direct record: a negation the
-word lists cannot settle ("I wasn't let down") or an understatement ("not bad"), a best
-guess that is a topic rather than an answer, an answer that is only a feeling, a plain
-reading of an answer that says "at all", and emoji that say another strength than the words.
+agree question, a description) needs more confidence to be recorded without a
+confirmation (CROSS_SCALE_RECORD_AT), unless its own words settle the side ("yeah it was
+easy"); at a yes/no question only the side counts. Guards rule out a polarity: negation ("I
+wouldn't say I was satisfied" is never positive), emoji that contradict the words ("great
+🙄"), irony ("oh great, 5 hours") and words that are all negative ("tirelo e ne e le
+maswe"). Other guards allow a confirmation but not a direct record: a negation the word
+lists cannot settle ("nobody was treated better"), an understatement read as strong, a
+best guess that is a topic rather than an answer, a feeling read with another strength
+than the feelings table gives, a reading of another strength than the rating part's words
+say ("at all", "ee ruri", "yes pretty much", a description), praise read as a complaint,
+and emoji that say another strength than the words.
 """
 
 from __future__ import annotations
@@ -26,18 +29,28 @@ from dataclasses import dataclass, replace
 from enum import Enum
 
 from survey_flows.cues import (
+    claims_to_know,
     doubtful,
+    feeling_strength,
+    intensified,
+    moderated,
     only_a_feeling,
+    only_describes,
+    praises,
     read_negation,
     sarcastic,
+    settled_side,
     split_reason,
     strong_marker,
+    word_polarity,
 )
 from survey_flows.intents import COMMANDS, NUMBER, YES_NO
 from survey_flows.ports import Classifier, Interpretation
 from survey_flows.scale import (
+    DONT_KNOW,
     POSITION_OF_INTENT,
     RATING_INTENTS,
+    Position,
     has_scale_words,
     in_own_words,
     is_rating_question,
@@ -167,21 +180,41 @@ def _choose(
             key=lambda c: -c.score,
         )
     negation = read_negation(text)
-    allowed = [c for c in candidates if c.polarity not in excluded | negation.ruled_out]
+    knows = claims_to_know(text)
+    allowed = [
+        c
+        for c in candidates
+        if c.polarity not in excluded | negation.ruled_out and not (knows and c.intent == DONT_KNOW)
+    ]
     best = allowed[0] if allowed else None
     changed = bool(candidates) and best is not candidates[0]
-    unsettled = off_question or negation.unsure
-    return best, changed or (unsettled and best is not None and best.polarity != 0)
+    if best is None or not best.polarity:
+        return best, changed
+    # At a yes/no question one negated verb is a no ("we did not need any", "nobody was
+    # sick") unless praise follows ("I didn't need to go back, they were kind") or another
+    # negation turns it ("never went without").
+    plain_no = (
+        sides_only(options) and best.polarity < 0 and negation.negators == 1 and not praises(text)
+    )
+    unsure = negation.unsure and not plain_no
+    # An understatement ("not bad", "can't complain") is the mild positive, never a strong one.
+    overstated = negation.litotes and POSITION_OF_INTENT[best.intent].strength == 2
+    return best, changed or off_question or unsure or overstated
 
 
-def _decide(candidate: _Candidate, guarded: bool) -> Decision:
-    """Apply the thresholds: commands need a high confidence, "don't know" a middle one."""
+def _decide(candidate: _Candidate, guarded: bool, words_agree: bool = False) -> Decision:
+    """Apply the thresholds: commands need a high confidence, "don't know" a middle one.
+
+    An option only implied needs the higher bar, unless the words of the answer settle the
+    same side (survey_flows.cues.settled_side: "yeah it was easy", "nnyaa, too far", "not
+    too bad"): then only the strength is a guess, as for an answer in the question's words.
+    """
     if candidate.intent in COMMANDS:
         return Decision.RECORD if candidate.score >= RECORD_AT else Decision.REASK
     if candidate.intent in NON_SUBSTANTIVE:
         # "don't know" only asks for a best guess; "refuse" is 99, out of the estimate
         return Decision.RECORD if candidate.score >= CONFIRM_AT else Decision.REASK
-    record_at = RECORD_AT if candidate.native else CROSS_SCALE_RECORD_AT
+    record_at = RECORD_AT if candidate.native or words_agree else CROSS_SCALE_RECORD_AT
     if candidate.score >= record_at and not guarded:
         return Decision.RECORD
     return Decision.CONFIRM if candidate.score >= CONFIRM_AT else Decision.REASK
@@ -216,14 +249,21 @@ def _prefer_whole(
     )
 
 
-def _takes_back(head: _Candidate | None, whole: _Candidate | None) -> bool:
-    """Return whether the rest of the answer reverses its first part ("yes, but not really")."""
+def _takes_back(head: _Candidate | None, whole: _Candidate | None, reason: str) -> bool:
+    """Return whether the rest of the answer reverses its first part ("yes, but not really").
+
+    A rating in the question's own words is taken back only by a reason that rates too
+    ("agree, but I'm not happy") or negates it ("yes, but not really"); a reason that only
+    tells what happened ("satisfied, though the waiting was long") leaves it as it is.
+    """
+    if head is None or whole is None or not head.polarity:
+        return False
+    if not (whole.polarity == -head.polarity and _understood(whole)):
+        return False
     return (
-        head is not None
-        and whole is not None
-        and bool(head.polarity)
-        and whole.polarity == -head.polarity
-        and _understood(whole)
+        not head.native
+        or has_scale_words(reason)
+        or head.polarity in read_negation(reason).ruled_out
     )
 
 
@@ -242,10 +282,21 @@ def read_answer(classifier: Classifier, text: str, options: Sequence[str], lang:
     excluded = {-symbol_polarity} if symbol_polarity else set()
     if ironic:
         excluded.add(1)  # ironic praise is never read as praise
-    best, guarded, source = _read_words(classifier, found.words, options, lang, excluded)
+    elif word_polarity(found.words) < 0:
+        excluded.add(1)  # "tirelo e ne e le maswe": only negative words, never praise
+    best, guarded, source, rating_part = _read_words(
+        classifier, found.words, options, lang, excluded
+    )
     if best is None:
         return _symbol_answer(found, options)
-    decision = _decide(best, guarded or _in_doubt(best, found, options, ironic))
+    felt = _felt(best, found.words, options)
+    if felt is not None and felt != best.intent:
+        # "ke galefile" read as plain Dissatisfied: the feelings table says how far
+        return Answer(felt, best.score, _decide(replace(best, intent=felt), True), source)
+    # a bare "yes" confirms nothing: its words must rate too ("yeah it was easy")
+    words_agree = bool(best.polarity) and settled_side(found.words) == best.polarity
+    doubt = _in_doubt(best, found, options, ironic, rating_part)
+    decision = _decide(best, guarded or doubt, words_agree)
     if decision is Decision.REASK and found.position() is not None:
         return _symbol_answer(found, options)
     return Answer(best.intent, best.score, decision, source)
@@ -253,10 +304,10 @@ def read_answer(classifier: Classifier, text: str, options: Sequence[str], lang:
 
 def _read_words(
     classifier: Classifier, words: str, options: Sequence[str], lang: str, excluded: set[int]
-) -> tuple[_Candidate | None, bool, str]:
+) -> tuple[_Candidate | None, bool, str, str]:
     """Classify the rating part ("agree" in "agree, the nurse explained everything"), and the
     whole answer when it has a reason too; return the better reading, whether a guard
-    changed it, and its source."""
+    changed it, its source, and the text it was read from."""
     expected = expected_intents(options)
     head, reason = split_reason(words)
     reading = classifier.classify(head or words, expected, lang)
@@ -265,29 +316,63 @@ def _read_words(
         whole = classifier.classify(words, expected, lang)
         whole_best, whole_guarded = _choose(whole, options, words, excluded)
         if _prefer_whole(best, whole_best, head, words):
-            return whole_best, whole_guarded, whole.source
+            return whole_best, whole_guarded, whole.source, words
         # a reason that takes the rating back ("yes, but not really"), or that holds a
         # negation the word lists cannot settle ("no, nobody was treated better")
-        unsettled = not sides_only(options) and read_negation(words).unsure
-        guarded = guarded or _takes_back(best, whole_best) or unsettled
-    return best, guarded, reading.source
+        negation = read_negation(words)
+        # at a yes/no question, a no with a reason is unsettled only when the reason
+        # praises or negates again ("I didn't need to go back, they always help me")
+        turned = (
+            best is not None
+            and best.polarity < 0
+            and (praises(reason) or read_negation(reason).litotes)
+        )
+        # a rating in the question's own words ("ga ke dumele, ...") is not unsettled by
+        # what the reason negates
+        own_words = best is not None and best.native and not sides_only(options)
+        unsettled = negation.unsure and ((not sides_only(options) and not own_words) or turned)
+        guarded = guarded or _takes_back(best, whole_best, reason) or unsettled
+    return best, guarded, reading.source, head or words
 
 
-def _in_doubt(best: _Candidate, found: Symbols, options: Sequence[str], ironic: bool) -> bool:
-    """Return whether an option read from the words may only be confirmed, not recorded."""
+def _in_doubt(
+    best: _Candidate, found: Symbols, options: Sequence[str], ironic: bool, rating_part: str
+) -> bool:
+    """Return whether an option read from the words may only be confirmed, not recorded.
+
+    The strength is checked against the part of the answer it was read from (the rating
+    part, or the whole answer when that said more): a reason does not change it.
+    """
     if not best.polarity:
         return False
-    if ironic:
-        return True
+    if ironic and (best.polarity > 0 or praises(found.words)):
+        return True  # "amazing, they lost my file again": the side is clear, not how far
+    if best.polarity < 0 and word_polarity(found.words) > 0:
+        return True  # only words of praise, read as a complaint: irony, or a misreading
     strength_matters = not sides_only(options)
-    if strength_matters and only_a_feeling(found.words):
-        return True  # "ke galefile": dissatisfied, but how much is a guess
     plain = POSITION_OF_INTENT[best.intent].strength == 1
-    if strength_matters and plain and strong_marker(found.words):
-        return True  # "not satisfied in the least" read as plain dissatisfied
+    if strength_matters and plain and (strong_marker(found.words) or intensified(rating_part)):
+        return True  # "not satisfied in the least", "ee ruri" read as a plain answer
+    if strength_matters and not plain and moderated(rating_part):
+        return True  # "yes pretty much" read as a strong answer
+    if (
+        strength_matters
+        and not plain
+        and only_describes(rating_part)
+        and not strong_marker(rating_part)
+    ):
+        return True  # "nnyaa, it was far thata": a description is the mild answer
     symbol_position = found.position()
     # emoji that say another strength than the words ("bad 😡😡"): confirm, as the table does
     return symbol_position is not None and option_for(symbol_position, options) != best.intent
+
+
+def _felt(best: _Candidate, words: str, options: Sequence[str]) -> str | None:
+    """Return the option the feelings table gives an answer that is only a feeling, on the
+    side the classifier read ("ke galefile": very dissatisfied), or None."""
+    if not best.polarity or sides_only(options) or not only_a_feeling(words):
+        return None
+    return option_for(Position(best.polarity, feeling_strength(words)), options)
 
 
 def _symbol_answer(found: Symbols, options: Sequence[str]) -> Answer:

@@ -50,21 +50,32 @@ NEGATIVE_WORDS = {
     "issue", "issues", "wrong", "rude", "dirty", "slow", "expensive", "hard", "difficult",
     "fault", "faults", "unfair", "useless", "pathetic", "hate", "hated", "angry", "upset", "far",
     "annoyed", "mad", "sad", "false", "lie", "lies", "trouble", "unreasonable",
+    "disappoint", "down", "favoured", "favored", "differently", "unequally", "long",
+    "forever", "ages", "rushed",
 }  # fmt: skip
 # Setswana takes prefixes and suffixes: stems are matched inside a word ("nthusa", "kedumela").
 POSITIVE_STEMS_TN = (
     "dumel", "dumal", "dumets", "itumel", "itumets", "kgotsof", "kgotshof", "siam", "sentle",
     "monate", "ntle", "botoka", "phepa", "bonolo", "motlhofo", "nnete", "boammaaruri",
-    "kgatleg", "thus",
+    "kgatleg", "thus", "tlotl",
 )  # fmt: skip
 NEGATIVE_STEMS_TN = (
     "ganet", "maswe", "bosula", "galef", "teneg", "kgopeg", "kgopis", "bothata", "mathata",
     "ngongor", "bonya", "leswe", "tshwenyeg", "sulafal", "botlhoko", "bokete", "tura", "kgakala",
+    "leele", "telele",
 )  # fmt: skip
 # Words that soften a negation into a plain "no": "not really", "I don't think so".
 NEGATED_HEDGES = {
     "really", "exactly", "quite", "entirely", "particularly", "totally", "completely",
     "think", "so", "much", "necessarily", "always", "tota", "thata", "at", "all",
+}  # fmt: skip
+# Words that leave a negation elliptical, negating the question itself ("I didn't", "no it
+# wasn't", "never did", "not me", "ga ke a dira jalo"): pronouns, auxiliaries, "to", "ever",
+# forms of address, and the Setswana concords and "do (so)".
+ELLIPSIS = {
+    "i", "it", "we", "they", "he", "she", "you", "me", "us", "them", "do", "did", "does",
+    "was", "were", "is", "are", "am", "have", "had", "has", "to", "ever", "sir", "madam",
+    "mma", "rra", "ke", "re", "ba", "a", "o", "e", "go", "dira", "dirile", "jalo", "once",
 }  # fmt: skip
 # "ke sa ntse" means "I still": that "sa" negates nothing.
 _NOT_NEGATING_AFTER_SA = {"ntse"}
@@ -84,19 +95,28 @@ DOUBT = (
 )  # fmt: skip
 DOUBT_EMOJI = "😂🤣🙃😏🤡🤦"
 
-# Feelings say which side a person is on, not how far: "ke galefile" (I am angry) is
-# dissatisfied, but whether very is a guess. An answer that is only a feeling is confirmed.
-FEELINGS_EN = {
-    "angry", "annoyed", "upset", "frustrated", "furious", "fuming", "mad", "cross",
-    "irritated", "sad", "fed", "pissed", "livid", "disgusted", "hurt", "tired", "glad",
-    "delighted", "thrilled", "grateful", "thankful", "relieved", "impressed", "proud",
-    "excited", "disappointed", "gutted", "heartbroken", "overjoyed",
+# Feelings say which side a person is on, and some say how far: being angry ("ke
+# galefile", "furious") is the strong negative, being annoyed, disappointed, hurt, sad or
+# tired of waiting the plain one; "very pleased" or "delighted" the strong positive. A
+# feeling said with "thata", "very", "so" or "go feta" is strong. An answer that is only a
+# feeling is recorded when the classifier reads the strength this table gives, and
+# otherwise the table's option is confirmed.
+STRONG_FEELINGS_EN = {
+    "angry", "furious", "fuming", "livid", "pissed", "disgusted", "heartbroken", "outraged",
+    "delighted", "thrilled", "overjoyed", "ecstatic",
 }  # fmt: skip
+FEELINGS_EN = STRONG_FEELINGS_EN | {
+    "annoyed", "upset", "frustrated", "mad", "cross", "irritated", "sad", "fed", "hurt",
+    "tired", "glad", "grateful", "thankful", "relieved", "impressed", "proud", "excited",
+    "disappointed", "gutted",
+}  # fmt: skip
+STRONG_FEELING_STEMS_TN = ("galef", "befet", "gakal")
 FEELING_STEMS_TN = (
-    "galef", "teneg", "kgopeg", "kgopis", "befet", "gakal", "hutsaf", "tshwenyeg", "nyem",
+    *STRONG_FEELING_STEMS_TN, "teneg", "kgopeg", "kgopis", "hutsaf", "tshwenyeg", "nyem",
     "swab", "botlhoko", "lapil", "lapis", "kgathal", "kgathet", "sulafal", "lebog", "kgatl",
-    "ratil", "ngomog",
+    "ratil", "ngomog", "gololes",
 )  # fmt: skip
+FEELING_INTENSIFIERS = ("thata", "very", "so", "extremely", "really really", "go feta", "too")
 
 
 def only_a_feeling(text: str) -> bool:
@@ -104,6 +124,54 @@ def only_a_feeling(text: str) -> bool:
     words = [w for w in words_of(text) if w.isalpha()]
     feeling = any(w in FEELINGS_EN or any(stem in w for stem in FEELING_STEMS_TN) for w in words)
     return feeling and not has_scale_words(text)
+
+
+def feeling_strength(text: str) -> int:
+    """Return the strength an answer that is a feeling says: 2 (angry, or any feeling with
+    "thata" or "very"), else 1."""
+    words = [w for w in words_of(text) if w.isalpha()]
+    strong = any(
+        w in STRONG_FEELINGS_EN or any(stem in w for stem in STRONG_FEELING_STEMS_TN) for w in words
+    )
+    return 2 if strong or _has_phrase(text, FEELING_INTENSIFIERS) else 1
+
+
+YES_PARTICLES = {"yes", "yeah", "yep", "yup", "ee", "eya", "ehe"}
+
+
+def word_polarity(text: str, particles: bool = True) -> int:
+    """Return the side the rating words of an answer without negation share: +1 ("the
+    service was good"), -1 ("tirelo e ne e le maswe", "no, too far"), or 0 when they are
+    mixed, absent or negated. A yes or a no counts as a rating word unless particles is
+    False."""
+    if read_negation(text).negators:
+        return 0
+    sides = set()
+    for word in words_of(text):
+        if word in ANSWER_PARTICLES or word in YES_PARTICLES:
+            if particles:
+                sides.add(-1 if word in ANSWER_PARTICLES else 1)
+        elif word.isalpha() and _polarity_of_word(word):
+            sides.add(_polarity_of_word(word))
+    return sides.pop() if len(sides) == 1 else 0
+
+
+def settled_side(text: str) -> int:
+    """Return the side the words settle without the classifier: the shared side of the
+    rating words when nothing is negated ("yeah it was easy": +1), the side a settled
+    negation leaves ("not too bad": +1, "it wasn't clean": -1), else 0. A bare yes or no
+    settles nothing here: it is what the classifier reads."""
+    negation = read_negation(text)
+    if not negation.negators:
+        return word_polarity(text, particles=False)
+    if negation.unsure or len(negation.ruled_out) != 1:
+        return 0
+    return -next(iter(negation.ruled_out))
+
+
+def praises(text: str) -> bool:
+    """Return whether the text holds a word of praise (which irony may turn around)."""
+    return any(_polarity_of_word(w) == 1 for w in words_of(text) if w.isalpha())
 
 
 def _polarity_of_word(word: str) -> int:
@@ -133,6 +201,8 @@ def _negator_length(words: list[str], i: int) -> int:
         return 2
     if word == "sa" and before in _CONCORDS and after not in _NOT_NEGATING_AFTER_SA:
         return 1
+    if word == "se" and before in _CONCORDS and after.isalpha():
+        return 1  # "go ne go se monate", "e ne e se phepa": it was not ...
     return 0
 
 
@@ -141,14 +211,17 @@ class Negation:
     """What the negations in an answer say about its polarity.
 
     ``ruled_out`` holds the polarities a reading must not have. ``unsure`` is set when a
-    negation's meaning is not settled by the survey's word lists: it reaches no rating word
-    ("I wasn't let down"), or it negates a negative word, which is an understatement of
-    uncertain strength ("not bad", "can't complain"). Such an answer is confirmed, never
-    recorded directly.
+    negation's meaning is not settled by the survey's word lists: it reaches words that
+    are neither rating words nor the rest of an elliptical answer ("I wasn't let off",
+    "nobody was treated better"). Such an answer is confirmed, never recorded directly.
+    ``litotes`` is set when a negation reaches a negative word ("not bad", "can't
+    complain"): an understatement, which is the mild positive.
     """
 
     ruled_out: frozenset[int] = frozenset()
     unsure: bool = False
+    litotes: bool = False  # a negated negative: the mild positive, never a strong one
+    negators: int = 0  # how many negations the answer holds ("never went without": 2)
 
 
 def read_negation(text: str) -> Negation:
@@ -163,13 +236,15 @@ def read_negation(text: str) -> Negation:
     """
     words = words_of(text)
     out: set[int] = set()
-    unsure = False
+    unsure = litotes = False
+    count = 0
     i = 0
     while i < len(words):
         length = _negator_length(words, i)
         if not length:
             i += 1
             continue
+        count += 1
         negator, j, reach, found = words[i], i + length, 0, 0
         hedges = others = 0
         while j < len(words) and reach < SCOPE:
@@ -185,26 +260,26 @@ def read_negation(text: str) -> Negation:
                 break
             if word in NEGATED_HEDGES:
                 hedges += 1
-            else:
+            elif word not in ELLIPSIS:
                 others += 1
             j += 1
             reach += 1
         # a hedge settles the meaning only when nothing else follows it: "I don't think so",
         # not "I don't think anyone was favoured"
-        hedged = (
-            hedges
-            and not others
-            and (j >= len(words) or not words[j].isalpha() or words[j] in _SCOPE_ENDS)
-        )
-        if found == 1 or (not found and hedged):
+        # An elliptical negation ("I didn't", "no it wasn't", "never did", "ga ke a dira")
+        # negates the question itself: a plain no.
+        ends = j >= len(words) or not words[j].isalpha() or words[j] in _SCOPE_ENDS
+        hedged = hedges and not others and ends
+        elliptical = not found and not others and ends
+        if found == 1 or (not found and (hedged or elliptical)):
             out.add(1)
         elif found == -1:
             out.add(-1)
-            unsure = True
+            litotes = True
         elif not found:
             unsure = True
         i = j if j > i else i + 1
-    return Negation(frozenset(out), unsure)
+    return Negation(frozenset(out), unsure, litotes and 1 not in out, count)
 
 
 def _has_phrase(text: str, phrases: Sequence[str]) -> bool:
@@ -220,9 +295,73 @@ STRONG_MARKERS = (
 )  # fmt: skip
 
 
+# "Not sure", "I don't know", "ga ke itse" are don't know; "for sure", "I know", "ke a itse"
+# said without a negation are not, whatever the classifier reads.
+KNOWING_WORDS = ("sure", "certain", "know", "knew", "remember", "itse", "gopol", "tlhomamis")
+
+
+def claims_to_know(text: str) -> bool:
+    """Return whether the text says, without a negation, that the person knows or is sure."""
+    words = [w for w in words_of(text) if w.isalpha()]
+    knowing = any(w.startswith(KNOWING_WORDS) for w in words)
+    return knowing and not read_negation(text).negators
+
+
 def strong_marker(text: str) -> bool:
     """Return whether the text says "at all" or the like."""
     return _has_phrase(text, STRONG_MARKERS)
+
+
+# Words that make any rating strong when nothing negates them ("yes, very", "ee ruri",
+# "agree, totally"): a plain reading of such an answer is confirmed. Setswana "thata" is
+# left out: it is also "hard" ("go ne go le thata").
+INTENSIFIERS = (
+    "very", "really", "extremely", "totally", "completely", "absolutely", "definitely",
+    "strongly", "ruri", "tota", "gotlhelele", "go feta", "ka botlalo", "mo go maswe",
+)  # fmt: skip
+
+
+# Words that make a rating mild ("yes pretty much", "mostly", "go le gonnye"): a strong
+# reading of such an answer is confirmed.
+MODERATORS = (
+    "fairly", "mostly", "somewhat", "partly", "partially", "kind of", "kinda", "sort of",
+    "sorta", "more or less", "a bit", "a little", "reasonably", "slightly", "pretty much",
+    "i guess", "go le gonnye", "e seng thata", "mo go rileng",
+)  # fmt: skip
+
+
+def moderated(text: str) -> bool:
+    """Return whether the text holds a word that makes a rating mild."""
+    return _has_phrase(text, MODERATORS)
+
+
+# Words that describe the service rather than judge it. A description is the mild answer
+# on its side (docs/typed-answers.md), however it is strengthened: "very far" is Disagree
+# at "the office is easy to reach", not Strongly disagree.
+DESCRIPTIVE_WORDS = {
+    "far", "long", "slow", "dirty", "expensive", "hard", "difficult", "rude", "quick",
+    "fast", "clean", "cheap", "easy", "close", "near", "short", "busy", "full", "crowded",
+    "forever", "ages", "affordable", "friendly", "kind", "polite", "helpful",
+}  # fmt: skip
+DESCRIPTIVE_STEMS_TN = (
+    "kgakala", "tura", "leswe", "bonya", "phepa", "gaufi", "bonolo", "motlhofo", "leele",
+    "telele", "bonako", "mahala",
+)  # fmt: skip
+
+
+def only_describes(text: str) -> bool:
+    """Return whether the rating words of the text are all descriptions ("it was far
+    thata"), with at least one of them."""
+    rated = [w for w in words_of(text) if w.isalpha() and _polarity_of_word(w)]
+    rated += [w for w in words_of(text) if any(stem in w for stem in DESCRIPTIVE_STEMS_TN)]
+    return bool(rated) and all(
+        w in DESCRIPTIVE_WORDS or any(stem in w for stem in DESCRIPTIVE_STEMS_TN) for w in rated
+    )
+
+
+def intensified(text: str) -> bool:
+    """Return whether the text holds an intensifier and no negation."""
+    return _has_phrase(text, INTENSIFIERS) and not read_negation(text).negators
 
 
 def sarcastic(text: str) -> bool:
@@ -232,16 +371,29 @@ def sarcastic(text: str) -> bool:
 
 def doubtful(text: str) -> bool:
     """Return whether praise in the text may be ironic: "great, they lost my file again",
-    "so fast lol", a laughing emoji, a word in quotes ('fast'), or a final "... not"."""
-    words = [w for w in words_of(text) if w.isalpha()]
-    ends_with_not = bool(words) and words[-1] == "not" and len(words) > 1
+    "so fast lol", a laughing emoji, a word in quotes ('fast'), a final "... not", or the
+    question's words echoed as a question before the rest ("cheap? we paid P300")."""
+    tokens = words_of(text)
+    # "great service... NOT", "so fast not": a final "not" after praise or a stop, but not
+    # "absolutely not" or "definitely not"
+    ends_with_not = (
+        len(tokens) > 1
+        and tokens[-1] == "not"
+        and (not tokens[-2].isalpha() or _polarity_of_word(tokens[-2]) == 1)
+    )
     quoted = re.search(r"(?<!\w)['\"\u2018\u201c][a-z]+['\"\u2019\u201d](?!\w)", text.lower())
     return (
         _has_phrase(text, DOUBT)
         or ends_with_not
         or quoted is not None
+        or _RHETORICAL.match(text) is not None
         or any(char in DOUBT_EMOJI for char in text)
     )
+
+
+# The question's words echoed as a question, then something more: "affordable? we paid
+# P300", "nako e e lekaneng? o ne a bua mo mogaleng". Such an answer doubts the praise.
+_RHETORICAL = re.compile(r"^\W*\w+(?:[\s'-]+\w+){0,3}\s*\?+\s*\w")
 
 
 _REASON_START = re.compile(
@@ -252,16 +404,31 @@ _REASON_START = re.compile(
 )
 
 
+# A rating said first and a reason run on without a break: "disagree the queue was long",
+# "satisfied they helped me quickly". The rating is one of the scales' own words, with an
+# intensifier, and the reason starts with a word that begins a new clause.
+_RATING_THEN_CLAUSE = re.compile(
+    r"^((?:strongly |very |totally |completely )?(?:dis)?(?:agree|satisfied)|unhappy|happy)"
+    r" (?=(?:the|they|it|its|it's|we|i|i'm|my|our|there|she|he|everything|nobody|everyone)"
+    r"\b)",
+    re.IGNORECASE,
+)
+
+
 def split_reason(text: str) -> tuple[str, str]:
     """Return (the rating part, the reason): "agree, the nurse explained" -> ("agree", ...).
 
     The rating part is everything before the first comma, full stop, exclamation or
     question mark, dash, or a word that starts a reason, a contrast or what is agreed with
-    ("because", "but", "that", "ka gonne", "mme", "gore"). Text without such a break is all
-    rating part.
+    ("because", "but", "that", "ka gonne", "mme", "gore"), or a leading rating in the scale's
+    own words followed by a new clause ("disagree the queue was long"). Text without such a
+    break is all rating part.
     """
     stripped = text.strip(" \n,.;:!?-")
     found = _REASON_START.search(stripped)
+    run_on = _RATING_THEN_CLAUSE.match(stripped)
+    if run_on is not None and (found is None or found.start() > run_on.end()):
+        return run_on.group(1), stripped[run_on.end() :].strip(" ,.;:!?-")
     if found is None:
         return stripped, ""
     head = stripped[: found.start()].strip(" ,.;:!?-")

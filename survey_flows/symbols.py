@@ -40,12 +40,20 @@ _EMOTICON = re.compile(
     + r")(?!\S)"
 )
 _SMALL = "zero|no|one|two|three|four|five|six|seven|eight|nine|ten"
-_SMALL_VALUE = {w: n for n, w in enumerate(_SMALL.split("|"))} | {"no": 0}
-# "8/10", "4 out of 5", "100%", "zero stars", "5 star": a share of the best rating.
+# Setswana numbers of stars ("dinaledi di le tlhano": five stars; "lefela": none)
+_SMALL_TN = "lefela|nngwe|pedi|tharo|nne|tlhano"
+_SMALL_VALUE = (
+    {w: n for n, w in enumerate(_SMALL.split("|"))}
+    | {w: n for n, w in enumerate(_SMALL_TN.split("|"))}
+    | {"no": 0, "hundred": 100, "a hundred": 100, "one hundred": 100}
+)
+# "8/10", "4 out of 5", "100%", "zero percent", "zero stars", "5 star", "dinaledi di le
+# tlhano": a share of the best rating.
 _RATING_NUMBER = re.compile(
     rf"(?<![\w.,/])(?P<num>\d+(?:[.,]\d+)?|{_SMALL})\s*(?:/|out\s+of|over)\s*(?P<den>5|10|100)(?!\d)"
-    rf"|(?<![\w.,])(?P<pct>\d+(?:[.,]\d+)?)\s*(?:%|percent\b|per\s+cent\b)"
+    rf"|(?<![\w.,])(?P<pct>\d+(?:[.,]\d+)?|zero|(?:a\s+|one\s+)?hundred)\s*(?:%|percent\b|per\s+cent\b)"
     rf"|(?<![\w.,])(?P<stars>[0-5]|{_SMALL})\s*stars?\b"
+    rf"|\b(?:di)?naledi\s+(?:(?:di|e)\s+le\s+)?(?P<tnstars>{_SMALL_TN})\b"
 )
 
 
@@ -61,6 +69,7 @@ def _position_of_share(share: float) -> Position | None:
 
 
 def _number(text: str) -> float:
+    text = " ".join(text.split())
     return float(_SMALL_VALUE[text]) if text in _SMALL_VALUE else float(text.replace(",", "."))
 
 
@@ -98,8 +107,8 @@ def symbols(text: str) -> Symbols:
     def rating(match: re.Match[str]) -> str:
         if match.group("pct"):
             share = _number(match.group("pct")) / 100
-        elif match.group("stars"):
-            share = _number(match.group("stars")) / 5
+        elif match.group("stars") or match.group("tnstars"):
+            share = _number(match.group("stars") or match.group("tnstars")) / 5
         else:
             share = _number(match.group("num")) / float(match.group("den"))
         position = _position_of_share(min(share, 1.0))

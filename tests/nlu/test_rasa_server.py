@@ -123,22 +123,7 @@ def test_no_negated_answer_is_recorded_with_the_opposite_polarity(
         assert POSITION_OF_INTENT[answer.intent].polarity == polarity
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        HELD_OUT,
-        DEV,
-        pytest.param(
-            HELD_OUT_2026_11,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="1 of the 79 negated answers of the independent set is still recorded "
-                "with the opposite polarity (README, Free-text understanding)",
-            ),
-        ),
-    ],
-    ids=lambda p: p.name,
-)
+@pytest.mark.parametrize("path", [HELD_OUT, DEV, HELD_OUT_2026_11], ids=lambda p: p.name)
 def test_no_negated_answer_of_a_test_set_is_recorded_with_the_opposite_polarity(classifier, path):
     negated = [row for row in _rows(path) if row.family == "negation"]
     flipped = _flipped(evaluate(classifier, negated))  # a count: the rows stay unread
@@ -154,16 +139,16 @@ def test_the_first_held_out_set_meets_the_targets(classifier):
     assert en["wrong_recorded_rate"] <= 0.003 and tn["wrong_recorded_rate"] <= 0.003
 
 
-def test_the_independent_held_out_set_keeps_the_published_figures(classifier):
-    # Not all of issue 12's targets are met on this set (README, "Free-text understanding");
-    # these floors sit just under the published figures, so that a change that makes the
-    # survey misread more typed answers fails here.
+def test_the_2026_11_development_set_keeps_the_published_figures(classifier):
+    # "Recorded wrongly" is still above issue 12's target on this set (README, "Free-text
+    # understanding"); these floors sit at or just under the published figures, so that a
+    # change that makes the survey misread more typed answers fails here.
     result = figures(evaluate(classifier, _rows(HELD_OUT_2026_11)))
     en, tn = result["by_lang"]["en"], result["by_lang"]["tn"]
     assert result["n"] >= 800
-    assert en["accuracy"] >= 0.92 and tn["accuracy"] >= 0.87, result["by_lang"]
-    assert en["first_reply_rate"] >= 0.63 and tn["first_reply_rate"] >= 0.64, result["by_lang"]
-    assert en["wrong_recorded_rate"] <= 0.015 and tn["wrong_recorded_rate"] <= 0.015
+    assert en["accuracy"] >= 0.95 and tn["accuracy"] >= 0.92, result["by_lang"]
+    assert en["first_reply_rate"] >= 0.80 and tn["first_reply_rate"] >= 0.77, result["by_lang"]
+    assert en["wrong_recorded_rate"] <= 0.005 and tn["wrong_recorded_rate"] <= 0.008
 
 
 def _normalise(text: str) -> str:
