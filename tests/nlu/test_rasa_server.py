@@ -28,6 +28,7 @@ REPO = Path(__file__).resolve().parents[2]
 TESTSET = REPO / "nlu" / "testset"
 HELD_OUT = TESTSET / "heldout.jsonl"
 HELD_OUT_2026_11 = TESTSET / "heldout_2026_11.jsonl"
+HELD_OUT_FINAL = TESTSET / "heldout_final.jsonl"
 DEV = TESTSET / "dev.jsonl"
 TRAINING = REPO / "nlu" / "rasa_project" / "data"
 
@@ -170,7 +171,9 @@ def _normalise(text: str) -> str:
     return " ".join(re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text).lower().split())
 
 
-@pytest.mark.parametrize("path", [HELD_OUT, HELD_OUT_2026_11, DEV], ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path", [HELD_OUT, HELD_OUT_2026_11, HELD_OUT_FINAL, DEV], ids=lambda p: p.name
+)
 def test_test_answers_are_not_training_examples(path):
     trained = set()
     for training_file in TRAINING.glob("*.yml"):
