@@ -187,6 +187,19 @@ def test_test_answers_are_not_training_examples(path):
     assert {row.lang for row in rows} == {"en", "tn"}
 
 
+def test_the_third_held_out_set_shares_no_answer_with_the_earlier_sets():
+    # It is the untouched measure only while none of its rows has been measured before.
+    earlier = {
+        (_normalise(row.text), row.question_type)
+        for path in (HELD_OUT, HELD_OUT_2026_11, DEV)
+        for row in _rows(path)
+    }
+    rows = _rows(HELD_OUT_FINAL)
+    shared = sum((_normalise(row.text), row.question_type) in earlier for row in rows)
+    assert shared == 0, f"{shared} answers of {HELD_OUT_FINAL.name} are in an earlier set"
+    assert len(rows) >= 1000
+
+
 @pytest.mark.parametrize(
     ("text", "topic"),
     [
