@@ -28,6 +28,7 @@ REPO = Path(__file__).resolve().parents[2]
 TESTSET = REPO / "nlu" / "testset"
 HELD_OUT = TESTSET / "heldout.jsonl"
 HELD_OUT_2026_11 = TESTSET / "heldout_2026_11.jsonl"
+HELD_OUT_FINAL = TESTSET / "heldout_final.jsonl"
 DEV = TESTSET / "dev.jsonl"
 TRAINING = REPO / "nlu" / "rasa_project" / "data"
 
@@ -155,7 +156,9 @@ def _normalise(text: str) -> str:
     return " ".join(re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text).lower().split())
 
 
-@pytest.mark.parametrize("path", [HELD_OUT, HELD_OUT_2026_11, DEV], ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path", [HELD_OUT, HELD_OUT_2026_11, HELD_OUT_FINAL, DEV], ids=lambda p: p.name
+)
 def test_test_answers_are_not_training_examples(path):
     trained = set()
     for training_file in TRAINING.glob("*.yml"):
@@ -167,6 +170,19 @@ def test_test_answers_are_not_training_examples(path):
     leaked = sum(_normalise(row.text) in trained for row in rows)
     assert leaked == 0, f"{leaked} answers of {path.name} are training examples"
     assert {row.lang for row in rows} == {"en", "tn"}
+
+
+def test_the_third_held_out_set_shares_no_answer_with_the_earlier_sets():
+    # It is the untouched measure only while none of its rows has been measured before.
+    earlier = {
+        (_normalise(row.text), row.question_type)
+        for path in (HELD_OUT, HELD_OUT_2026_11, DEV)
+        for row in _rows(path)
+    }
+    rows = _rows(HELD_OUT_FINAL)
+    shared = sum((_normalise(row.text), row.question_type) in earlier for row in rows)
+    assert shared == 0, f"{shared} answers of {HELD_OUT_FINAL.name} are in an earlier set"
+    assert len(rows) >= 1000
 
 
 @pytest.mark.parametrize(
