@@ -152,6 +152,32 @@ def test_the_2026_11_development_set_keeps_the_published_figures(classifier):
     assert en["wrong_recorded_rate"] <= 0.005 and tn["wrong_recorded_rate"] <= 0.008
 
 
+def test_the_final_set_keeps_its_first_measured_figures(classifier):
+    # heldout_final.jsonl was written apart from the training data and from the second round
+    # of issue 12, and measured once, after it (README, "Free-text understanding"). These
+    # floors sit just under those figures so that a change that reads more answers wrongly
+    # fails here; the rows stay unread, so the set keeps measuring.
+    result = figures(evaluate(classifier, _rows(HELD_OUT_FINAL)))
+    en, tn = result["by_lang"]["en"], result["by_lang"]["tn"]
+    assert result["n"] >= 1000
+    assert en["accuracy"] >= 0.86 and tn["accuracy"] >= 0.85, result["by_lang"]
+    assert en["first_reply_rate"] >= 0.70 and tn["first_reply_rate"] >= 0.72, result["by_lang"]
+    assert en["wrong_recorded_rate"] <= 0.025 and tn["wrong_recorded_rate"] <= 0.050
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 12 is open: on the final set the survey reads 86.7% / 85.5% of typed answers "
+    "(en / tn), 70.9% / 72.7% at the first reply, and records 2.3% / 4.9% wrongly",
+)
+def test_the_final_set_meets_the_targets_of_issue_12(classifier):
+    result = figures(evaluate(classifier, _rows(HELD_OUT_FINAL)))
+    en, tn = result["by_lang"]["en"], result["by_lang"]["tn"]
+    assert en["accuracy"] >= 0.95 and tn["accuracy"] >= 0.92, result["by_lang"]
+    assert en["first_reply_rate"] >= 0.80 and tn["first_reply_rate"] >= 0.75, result["by_lang"]
+    assert en["wrong_recorded_rate"] <= 0.003 and tn["wrong_recorded_rate"] <= 0.003
+
+
 def _normalise(text: str) -> str:
     return " ".join(re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text).lower().split())
 
