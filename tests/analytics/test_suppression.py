@@ -18,10 +18,12 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 import pytest
+from click.testing import CliRunner
 from scipy.optimize import linprog
 
 from analytics.breakdowns import STANDARD, TOTAL, group
 from analytics.codebook import AREAS
+from analytics.commands import make_group
 from analytics.estimates import area_table, indicator_tables
 from analytics.export import write_indicators_csv, write_indicators_xlsx
 from analytics.intervals import wilson
@@ -400,3 +402,28 @@ def test_an_empty_cell_is_published_empty_without_an_interval_method():
     access = table.set_index("attribute").loc["accessibility"]
     assert access["n_valid"] == 0 and access["n_dk"] == 40 and not access["suppressed"]
     assert pd.isna(access["percent"]) and pd.isna(access["ci_method"])
+
+
+def test_the_effective_size_threshold_is_a_command_option(sqlite_engine, tmp_path):
+    group = make_group(lambda: sqlite_engine)
+    result = CliRunner().invoke(group, ["simulate", "400", "--seed", "3", "--days", "10"])
+    assert result.exit_code == 0, result.output
+    margins = tmp_path / "margins.csv"
+    population_margins().to_csv(margins, index=False)
+
+    def table(*options: str) -> pd.DataFrame:
+        out = tmp_path / "indicators.csv"
+        args = ["indicators", "--out", str(out), "--include-test", "--margins", str(margins)]
+        result = CliRunner().invoke(group, [*args, *options])
+        assert result.exit_code == 0, result.output
+        return pd.read_csv(out, dtype={"category": str})
+
+    strict = table("--min-neff", "100000")
+    rated = (strict["n_valid"] > 0) | strict["suppressed"]
+    assert strict.loc[strict["weighted"] & rated, "suppressed"].all()
+    national = strict[(strict["dimension"] == "total") & ~strict["weighted"]]
+    assert national["percent"].notna().any()  # the unweighted figures do not depend on it
+    usual = table()
+    assert usual.loc[usual["weighted"], "suppressed"].sum() < strict["weighted"].sum()
+    shown = usual[usual["weighted"] & (usual["n_valid"] > 0)]
+    assert len(shown) > 0 and (shown["n_effective"] >= 30).all()
