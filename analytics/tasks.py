@@ -15,6 +15,7 @@ import pandas as pd
 from sqlalchemy import Engine
 from tqdm import tqdm
 
+from analytics import defaults
 from analytics.breakdowns import STANDARD, parse_breakdowns
 from analytics.codebook import AREAS
 from analytics.directory import read_directory
@@ -41,6 +42,7 @@ from analytics.report import ReportInputs, write_report
 from analytics.scope import Scope
 from analytics.sdmx import sdmx_rows
 from analytics.simulate import insert_synthetic, true_percentages
+from analytics.suppression import Rule
 from analytics.tidy import SurveyData, collect
 from analytics.weights import RakingReport, rake
 
@@ -100,7 +102,7 @@ def _about(
     include_test: bool,
     department: str | None,
     raking: RakingReport | None,
-    min_cell: int,
+    rule: Rule,
     level: float,
 ) -> list[tuple[str, str]]:
     rows = [
@@ -110,7 +112,8 @@ def _about(
         ("test data", "included" if include_test else "excluded (is_test rows left out)"),
         ("department", department or "all"),
         ("weighting", " ".join(raking.lines()) if raking else "none: unweighted estimates"),
-        ("minimum cell", f"{min_cell} valid answers"),
+        ("minimum cell", f"{rule.min_cell} valid answers"),
+        ("minimum effective size", f"{rule.min_neff:g} (weighted cells, Kish)"),
         ("confidence level", f"{level:.0%}"),
         ("generated", f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC"),
     ]
@@ -131,13 +134,15 @@ def write_indicators(
     include_test: bool,
     source: Path | None,
     say: Say,
+    min_neff: float = defaults.MIN_NEFF,
 ) -> str:
     """Write the indicator table as CSV, Excel or SDMX-CSV; return what was written."""
     breakdowns = parse_breakdowns(by) if by else list(STANDARD)
     data = _survey(get_engine, period, include_test, source, department)
     _, weights, raking = _weights(data, margins, trim, say)
+    rule = Rule(min_cell, min_neff)
     tables = tqdm(
-        indicator_tables(data, breakdowns, weights, level, min_cell),
+        indicator_tables(data, breakdowns, weights, level, rule),
         total=len(AREAS),
         desc="estimating",
         unit=" area",
@@ -146,7 +151,7 @@ def write_indicators(
     if fmt == "csv":
         rows = write_indicators_csv(tables, out)
     elif fmt == "xlsx":
-        about = _about(data, include_test, department, raking, min_cell, level)
+        about = _about(data, include_test, department, raking, rule, level)
         rows = write_indicators_xlsx(tables, about, out)
     else:
         year = period.end.year if period.end else data.respondents["first_at"].max().year
@@ -196,6 +201,7 @@ def report_inputs(
     min_cell: int,
     include_test: bool,
     say: Say,
+    min_neff: float = defaults.MIN_NEFF,
 ) -> ReportInputs:
     """Return what the report of a period is built from, for the respondents of a scope."""
     data = scope.respondents(_survey(get_engine, period, include_test, None))
@@ -214,7 +220,7 @@ def report_inputs(
         margins=table,
         weights=weights,
         raking=raking,
-        min_cell=min_cell,
+        rule=Rule(min_cell, min_neff),
     )
 
 
@@ -231,6 +237,7 @@ def write_period_report(
     min_cell: int,
     include_test: bool,
     say: Say,
+    min_neff: float = defaults.MIN_NEFF,
 ) -> str:
     """Write the report of a week or month for a department, a ministry or the country.
 
@@ -244,7 +251,7 @@ def write_period_report(
         kind, period = parse_period(period_name, today)
     scope = read_directory(get_engine()).report_scope(department, ministry)
     inputs = report_inputs(
-        get_engine, kind, period, scope.scope, margins, trim, min_cell, include_test, say
+        get_engine, kind, period, scope.scope, margins, trim, min_cell, include_test, say, min_neff
     )
     path = write_report(inputs, out, fmt, scope, period_label(kind, period))
     return f"wrote {path}"

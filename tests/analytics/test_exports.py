@@ -10,12 +10,13 @@ from openpyxl import load_workbook
 
 from analytics.codebook import AREAS
 from analytics.errors import NoDataError
-from analytics.estimates import TABLE_COLUMNS, suppress
+from analytics.estimates import TABLE_COLUMNS
 from analytics.export import write_indicators_csv, write_indicators_xlsx
 from analytics.load import Period, csv_chunks
 from analytics.microdata import ARROW, long_rows, wide_frame, write_csv, write_long, write_wide
 from analytics.sdmx import COLUMNS, sdmx_rows
 from analytics.simulate import population_margins, synthetic_batches
+from analytics.suppression import Rule, publish
 from analytics.tidy import collect
 from analytics.weights import rake
 from tests.analytics.conftest import SIMULATION_START
@@ -54,7 +55,7 @@ def data(batches):
 def published(data):
     weights, _ = rake(data.respondents, population_margins())
     return [
-        suppress(table_of(data, area, [("sex",), ("age_band", "urban_rural")], weights), 30)
+        publish(table_of(data, area, [("sex",), ("age_band", "urban_rural")], weights), Rule(30))
         for area in AREAS
     ]
 
