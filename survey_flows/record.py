@@ -18,7 +18,7 @@ would have asked for given the person's final answers:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Set
 from datetime import datetime, timedelta
 
 from survey_flows.definition import Condition, Flow, Question
@@ -27,41 +27,55 @@ NOT_APPLICABLE = 97
 RESTART_KEEPS = ("consent", "language")
 
 
-def _all(condition: Condition, answers: Mapping[str, int | None]) -> bool:
-    return all(answers.get(qid) in codes for qid, codes in condition.items())
+def _all(condition: Condition, answers: Mapping[str, int | None], unknown: Set[str]) -> bool:
+    return all(answers.get(q) in codes or q in unknown for q, codes in condition.items())
 
 
-def _any(condition: Condition, answers: Mapping[str, int | None]) -> bool:
-    return any(answers.get(qid) in codes for qid, codes in condition.items())
+def _any(condition: Condition, answers: Mapping[str, int | None], unknown: Set[str]) -> bool:
+    return any(answers.get(q) in codes and q not in unknown for q, codes in condition.items())
 
 
-def applies(question: Question, answers: Mapping[str, int | None]) -> bool:
-    """Return whether routing puts this question on the path, given the earlier answers."""
-    if question.when and not _all(question.when, answers):
+def applies(
+    question: Question, answers: Mapping[str, int | None], unknown: Set[str] = frozenset()
+) -> bool:
+    """Return whether routing puts this question on the path, given the earlier answers.
+
+    A condition on a question in ``unknown`` is not judged (see ``path``).
+    """
+    if question.when and not _all(question.when, answers, unknown):
         return False
-    return not (question.unless and _any(question.unless, answers))
+    return not (question.unless and _any(question.unless, answers, unknown))
 
 
-def not_applicable(question: Question, answers: Mapping[str, int | None]) -> bool:
+def not_applicable(
+    question: Question, answers: Mapping[str, int | None], unknown: Set[str] = frozenset()
+) -> bool:
     """Return whether this question, on the path, is recorded 97 (not applicable)."""
-    return bool(question.na_when and _any(question.na_when, answers))
+    return bool(question.na_when and _any(question.na_when, answers, unknown))
 
 
-def path(flow: Flow, answers: Mapping[str, int | None]) -> dict[str, int | None]:
+def path(
+    flow: Flow, answers: Mapping[str, int | None], unknown: Set[str] = frozenset()
+) -> dict[str, int | None]:
     """Return the record that routing gives these final answers: question id -> code.
 
     Questions off the path are left out. A question on the path maps to its answer (None
-    when it has none yet, or an answer without a code), or to 97 where ``na_when`` holds,
-    whatever was stored for it. Conditions only look at earlier questions, so the
-    questionnaire order is enough (the drawn block order does not change the path).
+    when it has none yet, or an answer without a code), or to 97 where ``na_when`` holds.
+    Conditions only look at earlier questions, so the questionnaire order is enough (the
+    drawn block order does not change the path).
+
+    ``unknown`` names questions the record holds no row for at all, in rows that did not
+    come through this flow's engine (a hand-made file, an earlier questionnaire version):
+    a condition on them is not judged, so their other answers are kept as given. The engine
+    itself never stores an answer whose conditions it could not judge.
     """
     record: dict[str, int | None] = {}
     for question in flow.questions:
         if question.optional and question.optional not in flow.optional_parts:
             continue
-        if not applies(question, record):
+        if not applies(question, record, unknown):
             continue
-        if not_applicable(question, record):
+        if not_applicable(question, record, unknown):
             record[question.id] = NOT_APPLICABLE
         else:
             record[question.id] = answers.get(question.id)
