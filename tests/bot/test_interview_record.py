@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+
 import pandas as pd
 from click.testing import CliRunner
 
