@@ -18,7 +18,7 @@ from tqdm import tqdm
 from analytics.breakdowns import STANDARD, parse_breakdowns
 from analytics.codebook import AREAS
 from analytics.directory import read_directory
-from analytics.errors import InputError, NoDataError
+from analytics.errors import InputError, NoDataError, WeightingError
 from analytics.estimates import indicator_tables
 from analytics.export import (
     METHODS_TEXT,
@@ -33,8 +33,8 @@ from analytics.load import (
     database_chunks,
     load_conversations,
     load_topic_counts,
-    read_margins,
 )
+from analytics.margins import read_margins
 from analytics.microdata import wide_frame, write_long, write_wide
 from analytics.periods import parse_period, period_label
 from analytics.report import ReportInputs, write_report
@@ -89,7 +89,10 @@ def _weights(
     if margins is None:
         return None, None, None
     table = read_margins(margins)
-    weights, report = rake(data.respondents, table, trim)
+    try:
+        weights, report = rake(data.respondents, table, trim)
+    except WeightingError as error:
+        raise WeightingError(f"{margins}: {error}") from error
     for line in report.lines():
         say(line)
     return table, weights, report
