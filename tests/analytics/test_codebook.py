@@ -127,6 +127,7 @@ def test_the_wide_form_tells_a_question_given_up_from_one_not_asked(tmp_path):
     assert frame["hc_overall"].to_dict() == {"a": 96, "b": 95, "c": 3}
     write_wide(frame.reset_index(), tmp_path / "wide.sav", "sav")
     back, meta = pyreadstat.read_sav(str(tmp_path / "wide.sav"), user_missing=True)
+    assert sorted(back["hc_overall"]) == [3.0, 95.0, 96.0]
     labels = meta.variable_value_labels["hc_overall"]
     assert labels[95].startswith("Not asked") and labels[96].startswith("No answer (gave up")
     assert meta.missing_ranges["hc_overall"] == [{"lo": 95.0, "hi": 99.0}]
