@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 from tqdm import tqdm
 
 from analytics.breakdowns import STANDARD, parse_breakdowns
-from analytics.codebook import AREAS
+from analytics.codebook import AREAS, income_quintiles
 from analytics.directory import read_directory
 from analytics.errors import InputError, NoDataError, WeightingError
 from analytics.estimates import indicator_tables
@@ -39,7 +39,7 @@ from analytics.microdata import wide_frame, write_long, write_wide
 from analytics.periods import parse_period, period_label
 from analytics.report import ReportInputs, write_report
 from analytics.scope import Scope
-from analytics.sdmx import sdmx_rows
+from analytics.sdmx import INCOME_OMITTED, sdmx_rows
 from analytics.simulate import insert_synthetic, true_percentages
 from analytics.tidy import SurveyData, collect
 from analytics.weights import RakingReport, rake
@@ -153,7 +153,12 @@ def write_indicators(
         rows = write_indicators_xlsx(tables, about, out)
     else:
         year = period.end.year if period.end else data.respondents["first_at"].max().year
-        sdmx = sdmx_rows(pd.concat(tables, ignore_index=True), str(year))
+        quintiles = income_quintiles()
+        if not quintiles:
+            say(INCOME_OMITTED)
+        sdmx = sdmx_rows(
+            pd.concat(tables, ignore_index=True), str(year), income_quintiles=quintiles
+        )
         if sdmx.empty:
             raise NoDataError(
                 "no cell has enough valid answers for the SDMX file; lower --min-cell "

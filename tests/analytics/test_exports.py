@@ -93,7 +93,7 @@ def test_the_excel_table_carries_a_sheet_describing_period_versions_and_methods(
 
 def test_sdmx_rows_carry_the_sdg_series_and_dimension_codes(published):
     table = pd.concat(published, ignore_index=True)
-    sdmx = sdmx_rows(table, "2026")
+    sdmx = sdmx_rows(table, "2026", income_quintiles=True)
     assert list(sdmx.columns) == COLUMNS
     for name in (
         "SERIES",

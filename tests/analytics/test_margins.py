@@ -6,11 +6,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from click.testing import CliRunner
 
-from analytics.commands import make_group
 from analytics.errors import InputError
 from analytics.margins import read_margins
+from tests.analytics.answers_csv import indicators, write_answers
 
 GOOD = "dimension,category,population\nsex,1,1180000\nsex,2,1230000\n"
 # Each bad file, and what the one-line refusal must name besides the file.
@@ -31,30 +30,14 @@ BAD = {
 }
 
 
-def _answers(path: Path) -> Path:
-    """Write 40 respondents (20 of each sex) who rated healthcare, as an exported long CSV."""
-    rows = []
-    for k in range(40):
-        key, stamp = f"r{k}", f"2026-03-0{1 + k % 5}T10:00:00"
-        rows.append((key, "demographics", "demographic", None, "sex", 1 + k % 2, stamp))
-        rows.append((key, "healthcare", "filter", None, "hc_need", 1, stamp))
-        rows.append((key, "healthcare", "overall", "overall", "hc_overall", k % 4, stamp))
-    columns = ["respondent_key", "service_area", "item", "attribute", "question_id", "code"]
-    pd.DataFrame(rows, columns=[*columns, "answered_at"]).to_csv(path, index=False)
-    return path
-
-
 @pytest.fixture(scope="module")
 def answers(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Give an exported answers CSV that the commands read with --input."""
-    return _answers(tmp_path_factory.mktemp("answers") / "answers.csv")
+    return write_answers(tmp_path_factory.mktemp("answers") / "answers.csv")
 
 
 def _indicators(answers: Path, margins: Path, out: Path) -> tuple[int, str]:
-    group = make_group(lambda: pytest.fail("the commands read --input, not the database"))
-    arguments = ["indicators", "--input", answers, "--margins", margins, "--out", out]
-    result = CliRunner().invoke(group, [str(a) for a in [*arguments, "--min-cell", "5"]])
-    return result.exit_code, result.output
+    return indicators(answers, "--margins", margins, "--out", out, "--min-cell", 5)
 
 
 def test_good_margins_give_a_weighted_table(answers, tmp_path):
