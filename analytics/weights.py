@@ -120,7 +120,7 @@ def _margins(respondents: pd.DataFrame, margins: pd.DataFrame) -> list[_Margin]:
                 "merge it with a neighbouring one"
             )
         counts = np.bincount(codes, minlength=len(categories) + 1)
-        empty = [c for k, c in enumerate(categories) if counts[k] == 0 and population[k] > 0]
+        empty = [c for k, c in enumerate(categories) if counts[k] == 0]
         if empty:
             raise WeightingError(
                 f"dimension {name}, category {', '.join(empty)}: no respondent has it although "
@@ -176,10 +176,6 @@ def rake(
         if _within(weights, lower, upper):
             break
         weights, sweeps, gap, converged = _ipf(np.clip(weights, lower, upper), prepared)
-    if not np.isfinite(weights).all():
-        raise WeightingError(
-            "raking gave weights that are not finite numbers; check the margins' populations"
-        )
     if not converged:
         raise WeightingError(
             f"raking did not converge in {MAX_SWEEPS} sweeps (largest gap {gap:.2e}); "
