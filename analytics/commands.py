@@ -46,6 +46,11 @@ def _friendly(command: Callable[..., None]) -> Callable[..., None]:
 def _period(start: datetime | None, end: datetime | None) -> Period:
     from analytics.load import Period
 
+    if start and end and start > end:
+        raise InputError(
+            f"--from {start:%Y-%m-%d} is after --to {end:%Y-%m-%d}: give the earlier day "
+            "to --from (both days are included)"
+        )
     return Period(start.date() if start else None, end.date() if end else None)
 
 

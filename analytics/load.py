@@ -278,27 +278,3 @@ def load_topic_counts(
     with engine.connect() as connection:
         rows = connection.execute(statement).all()
     return pd.DataFrame.from_records(rows, columns=["topic", "answers"])
-
-
-def read_margins(path: str | Path) -> pd.DataFrame:
-    """Read population margins: a CSV with columns ``dimension, category, population``."""
-    try:
-        margins = pd.read_csv(path, dtype={"dimension": str, "category": str})
-    except (OSError, ValueError) as error:
-        raise InputError(f"cannot read the margins file {path}: {error}") from error
-    margins.columns = [str(name).strip().lower() for name in margins.columns]
-    expected = ["dimension", "category", "population"]
-    if list(margins.columns[:3]) != expected:
-        raise InputError(
-            f"{path} must start with the columns {', '.join(expected)} "
-            f"(found {', '.join(map(str, margins.columns))})"
-        )
-    margins = margins[expected].dropna(how="all")
-    margins["dimension"] = margins["dimension"].str.strip()
-    margins["category"] = margins["category"].str.strip()
-    population = pd.to_numeric(margins["population"], errors="coerce")
-    if population.isna().any() or (population < 0).any():
-        raise InputError(f"{path}: every population must be a number of people, zero or more")
-    if margins.duplicated(["dimension", "category"]).any():
-        raise InputError(f"{path}: a dimension lists the same category twice")
-    return margins.assign(population=population.astype(float)).reset_index(drop=True)

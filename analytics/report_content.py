@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from analytics import labels
+from analytics.breakdowns import UNKNOWN
 from analytics.codebook import AREAS, QUESTION_BY_ID
 from analytics.directory import ReportScope
 from analytics.report import (
@@ -330,30 +331,43 @@ def _department_blocks(inputs: ReportInputs, scope: ReportScope, lang: str) -> l
 
 def _composition_blocks(inputs: ReportInputs, lang: str) -> list[Block]:
     composition = sample_composition(inputs)
+    composition = composition[composition["category"].astype(str) != UNKNOWN]
+    # Each share is among the people who gave a value for that question, as the
+    # methodology counts every percentage; those who did not are counted apart.
+    known = composition.groupby("dimension", sort=False)["respondents"].transform("sum")
+    shares = 100 * composition["respondents"] / known.where(known > 0)
     rows, chart_labels, chart_values = [], [], []
     has_population = "population_share" in composition.columns
-    for r in composition.itertuples(index=False):
-        if r.dimension == "district":
+    for dimension, group in composition.groupby("dimension", sort=False):
+        if dimension == "district":
             continue  # thirteen districts take a page; the dashboard shows them
-        name = labels.dimension(r.dimension, lang)
-        category = labels.category(r.dimension, str(r.category), lang)
-        share = 100 * float(r.sample_share)
-        row = [name, category, f"{share:.1f}%"]
-        if has_population:
-            population = getattr(r, "population_share", np.nan)
-            row.append("-" if pd.isna(population) else f"{100 * float(population):.1f}%")
-        rows.append(row)
-        if r.dimension in ("sex", "age_band", "urban_rural"):
-            chart_labels.append(f"{name}: {category}")
-            chart_values.append(share)
-    columns = ["", "Group", "Share of respondents"] + (["Population"] if has_population else [])
+        name = labels.dimension(str(dimension), lang)
+        for r in group.itertuples():
+            category = labels.category(str(dimension), str(r.category), lang)
+            share = float(shares[r.Index])
+            row = [name, category, pct(share)]
+            if has_population:
+                population = getattr(r, "population_share", np.nan)
+                row.append("-" if pd.isna(population) else f"{100 * float(population):.1f}%")
+            rows.append(row)
+            if dimension in ("sex", "age_band", "urban_rural"):
+                chart_labels.append(f"{name}: {category}")
+                chart_values.append(share)
+        unknown = len(inputs.data) - int(group["respondents"].sum())
+        rows.append(
+            [name, labels.pick(labels.UNKNOWN, lang), f"{unknown:,} not counted in the shares"]
+            + (["-"] if has_population else [])
+        )
+    columns = ["", "Group", "Share of those who said"] + (["Population"] if has_population else [])
     return [
         Heading("Who answered"),
         Paragraph(
-            "The share of respondents in each group. Groups that answer less often than "
-            "others are under-represented in every figure of this report."
+            "The share of each group among the respondents who told us their group; those "
+            "who did not are counted on the row 'Not known' and left out of the shares. "
+            "Groups that answer less often than others are under-represented in every "
+            "figure of this report."
         ),
-        Bars("Who answered (percent of respondents)", chart_labels, chart_values),
+        Bars("Who answered (percent of those who said)", chart_labels, chart_values),
         Table(columns, rows),
     ]
 

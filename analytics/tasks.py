@@ -17,9 +17,9 @@ from tqdm import tqdm
 
 from analytics import defaults
 from analytics.breakdowns import STANDARD, parse_breakdowns
-from analytics.codebook import AREAS
+from analytics.codebook import AREAS, income_quintiles
 from analytics.directory import read_directory
-from analytics.errors import InputError, NoDataError
+from analytics.errors import InputError, NoDataError, WeightingError
 from analytics.estimates import indicator_tables
 from analytics.export import (
     METHODS_TEXT,
@@ -34,13 +34,13 @@ from analytics.load import (
     database_chunks,
     load_conversations,
     load_topic_counts,
-    read_margins,
 )
+from analytics.margins import read_margins
 from analytics.microdata import wide_frame, write_long, write_wide
 from analytics.periods import parse_period, period_label
 from analytics.report import ReportInputs, write_report
 from analytics.scope import Scope
-from analytics.sdmx import sdmx_rows
+from analytics.sdmx import INCOME_OMITTED, sdmx_rows
 from analytics.simulate import insert_synthetic, true_percentages
 from analytics.suppression import Rule
 from analytics.tidy import SurveyData, collect
@@ -91,7 +91,10 @@ def _weights(
     if margins is None:
         return None, None, None
     table = read_margins(margins)
-    weights, report = rake(data.respondents, table, trim)
+    try:
+        weights, report = rake(data.respondents, table, trim)
+    except WeightingError as error:
+        raise WeightingError(f"{margins}: {error}") from error
     for line in report.lines():
         say(line)
     return table, weights, report
@@ -155,7 +158,12 @@ def write_indicators(
         rows = write_indicators_xlsx(tables, about, out)
     else:
         year = period.end.year if period.end else data.respondents["first_at"].max().year
-        sdmx = sdmx_rows(pd.concat(tables, ignore_index=True), str(year))
+        quintiles = income_quintiles()
+        if not quintiles:
+            say(INCOME_OMITTED)
+        sdmx = sdmx_rows(
+            pd.concat(tables, ignore_index=True), str(year), income_quintiles=quintiles
+        )
         if sdmx.empty:
             raise NoDataError(
                 "no cell has enough valid answers for the SDMX file; lower --min-cell "

@@ -142,6 +142,8 @@ def test_microdata_never_carries_the_psid(filled, tmp_path):
     assert meta.variable_value_labels["gov_online"] == {
         1: "Yes",
         2: "No",
+        95: "Not asked (routed past, or the interview ended before it)",
+        96: "No answer (gave up after three re-asks)",
         97: "Not applicable",
         98: "Don't know",
         99: "Refused",

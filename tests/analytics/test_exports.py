@@ -8,7 +8,7 @@ import pyreadstat
 import pytest
 from openpyxl import load_workbook
 
-from analytics.codebook import AREAS
+from analytics.codebook import AREAS, NO_ANSWER, NOT_ASKED
 from analytics.errors import NoDataError
 from analytics.estimates import TABLE_COLUMNS
 from analytics.export import write_indicators_csv, write_indicators_xlsx
@@ -94,7 +94,7 @@ def test_the_excel_table_carries_a_sheet_describing_period_versions_and_methods(
 
 def test_sdmx_rows_carry_the_sdg_series_and_dimension_codes(published):
     table = pd.concat(published, ignore_index=True)
-    sdmx = sdmx_rows(table, "2026")
+    sdmx = sdmx_rows(table, "2026", income_quintiles=True)
     assert list(sdmx.columns) == COLUMNS
     for name in (
         "SERIES",
@@ -157,12 +157,14 @@ def test_wide_microdata_reads_back_with_its_value_labels(data, tmp_path, fmt):
     assert labels["disability"][1] == "With disability"
     assert meta.column_names_to_labels["urban_rural"] == "Urban or rural residence"
     original = data.codes["hc_overall"].to_numpy()
+    # Not asked reads 95 and given up 96 (user-missing in SPSS, as 97-99 are).
+    blanks = np.select([original == NOT_ASKED, original == NO_ANSWER], [95, 96], np.nan)
     np.testing.assert_array_equal(
-        back["hc_overall"].to_numpy(), np.where(original >= 0, original, np.nan)
+        back["hc_overall"].to_numpy(), np.where(original >= 0, original, blanks)
     )
     assert back["weight"].sum() == pytest.approx(weights.sum())
     if fmt == "sav":
-        assert meta.missing_ranges["hc_overall"] == [{"lo": 97.0, "hi": 99.0}]
+        assert meta.missing_ranges["hc_overall"] == [{"lo": 95.0, "hi": 99.0}]
     assert (tmp_path / "wide.codebook.csv").exists()
 
 

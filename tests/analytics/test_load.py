@@ -16,7 +16,6 @@ from analytics.load import (
     database_chunks,
     load_conversations,
     load_topic_counts,
-    read_margins,
 )
 from analytics.report import completion
 from analytics.simulate import insert_synthetic
@@ -113,17 +112,3 @@ def test_a_csv_without_the_contract_columns_is_refused(tmp_path):
     pd.DataFrame({"respondent_key": ["a"], "code": [1]}).to_csv(path, index=False)
     with pytest.raises(InputError, match="lacks the column"):
         list(csv_chunks(path, Period()))
-
-
-def test_margins_need_the_three_columns_and_numbers(tmp_path):
-    good = tmp_path / "margins.csv"
-    good.write_text("dimension,category,population\nsex,1,100\nsex,2,110\n")
-    assert list(read_margins(good)["population"]) == [100.0, 110.0]
-    bad = tmp_path / "bad.csv"
-    bad.write_text("dimension,category,people\nsex,1,100\n")
-    with pytest.raises(InputError, match="must start with the columns"):
-        read_margins(bad)
-    negative = tmp_path / "negative.csv"
-    negative.write_text("dimension,category,population\nsex,1,-3\n")
-    with pytest.raises(InputError, match="zero or more"):
-        read_margins(negative)
