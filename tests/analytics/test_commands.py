@@ -13,11 +13,13 @@ from sqlalchemy import select
 from analytics.commands import make_group
 from analytics.simulate import population_margins
 from bot.models import Answer, Conversation, Respondent
+from tests.analytics.helpers import register_departments
 
 
 @pytest.fixture
 def filled(sqlite_engine):
-    """Give the command group on a database holding 600 simulated respondents."""
+    """Give the command group on a database holding 600 simulated people."""
+    register_departments(sqlite_engine)
     group = make_group(lambda: sqlite_engine)
     result = CliRunner().invoke(group, ["simulate", "600", "--seed", "7", "--days", "20"])
     assert result.exit_code == 0, result.output
@@ -82,7 +84,7 @@ def test_indicators_with_breakdowns_weights_and_a_department(filled, tmp_path):
         department,
         "--include-test",
         "--department",
-        "moh_clinics",
+        "moh-clinics",
         "--by",
         "sex",
     )
