@@ -220,6 +220,8 @@ class SyntheticBatch:
 
     keys: list[str]
     answers: pd.DataFrame  # the answers table's columns; ``respondent`` numbers the person
+    template: np.ndarray  # per answer row: its row in ``templates``
+    templates: pd.DataFrame  # the columns an answer takes from what the engine recorded
     status: np.ndarray
     current_question: np.ndarray
     block_order: list[list[str]]
@@ -252,7 +254,11 @@ def _template_columns(walker: Walker) -> dict[str, pd.Series]:
         "confidence",
         "reasks",
     )
-    return {name: pd.Series([getattr(t, name) for t in walker.templates]) for name in fields}
+    dtypes = {"code": "Int16", "value": "float64", "confidence": "float64", "reasks": "int16"}
+    return {
+        name: pd.Series([getattr(t, name) for t in walker.templates], dtype=dtypes.get(name))
+        for name in fields
+    }
 
 
 def _answers(
@@ -262,8 +268,9 @@ def _answers(
     keys: list[str],
     started: np.ndarray,
     department: np.ndarray,
-) -> pd.DataFrame:
-    """Return the recorded answers of the kept people as rows of the answers table."""
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """Return the recorded answers of the kept people as rows of the answers table, and the
+    template of each row."""
     rows = keep[done.person]
     person, template, turn = done.person[rows], done.template[rows], done.turn[rows]
     number = np.cumsum(keep) - 1  # a kept person's number among the kept
@@ -272,10 +279,10 @@ def _answers(
     codes = [code for code, _area in walker.departments]
 
     def take(values: pd.Series) -> object:
-        if values.dtype == object and values.map(lambda v: v is None or isinstance(v, str)).all():
-            categories = pd.Categorical(values)
-            return pd.Categorical.from_codes(categories.codes[template], categories.categories)
-        return values.to_numpy()[template]
+        if pd.api.types.is_numeric_dtype(values):
+            return values.take(template).array
+        categories = pd.Categorical(values)  # texts: one copy per distinct value
+        return pd.Categorical.from_codes(categories.codes[template], categories.categories)
 
     frame = pd.DataFrame(
         {
@@ -291,11 +298,7 @@ def _answers(
             "is_test": True,
         }
     )
-    frame["code"] = pd.array(frame["code"].to_numpy(dtype=object), dtype="Int16")
-    frame["value"] = frame["value"].astype(float)
-    frame["confidence"] = frame["confidence"].astype(float)
-    frame["reasks"] = frame["reasks"].astype(np.int16)
-    return frame
+    return frame, template
 
 
 def synthetic_batch(
@@ -328,7 +331,7 @@ def synthetic_batch(
     done = walk(walker, intended, starts, patience, stops)
     started = np.datetime64(start, "s") + (rng.random(n) * days * 86400).astype("timedelta64[s]")
     keep = ~done.erased
-    answers = _answers(walker, done, keep, keys, started, department)
+    answers, template = _answers(walker, done, keep, keys, started, department)
     ends = [walker.nodes[node].state for node in done.end[keep]]
     status = np.array([state["status"] for state in ends], dtype=object)
     status[(status == "active") & done.silent[keep]] = "expired"  # as the worker's sweep does
@@ -337,6 +340,8 @@ def synthetic_batch(
     return SyntheticBatch(
         keys=[k for k, kept in zip(keys, keep, strict=True) if kept],
         answers=answers,
+        template=template,
+        templates=pd.DataFrame(_template_columns(walker)),
         status=status,
         current_question=np.array([state["question"] for state in ends], dtype=object),
         block_order=[list(state["block_order"]) for state in ends],

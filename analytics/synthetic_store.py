@@ -191,8 +191,11 @@ def _write(connection: Connection, batch: SyntheticBatch, seed: int) -> None:
     answer_ids = _reserve_ids(connection, "answers", len(rows))
     rows.insert(0, "id", np.arange(answer_ids, answer_ids + len(rows)))
     rows["conversation_id"] = conversation_id[batch.answers["respondent"].to_numpy()]
-    _copy(connection, "answers", rows)
-    free_text = rows.loc[rows["raw_text"].notna(), "id"].to_numpy()
+    if connection.dialect.name == "postgresql":
+        _copy_answers(connection, rows, batch)
+    else:
+        _copy(connection, "answers", rows)
+    free_text = rows.loc[rows["method"] == "text", "id"].to_numpy()  # the comments
     topic = np.random.default_rng([seed, int(answer_ids)]).integers(0, len(TOPICS), len(free_text))
     _copy(
         connection,
@@ -208,6 +211,22 @@ def _write(connection: Connection, batch: SyntheticBatch, seed: int) -> None:
             }
         ),
     )
+
+
+def _copy_answers(connection: Connection, rows: pd.DataFrame, batch: SyntheticBatch) -> None:
+    """COPY answer rows, rendering the columns that come from the engine once per template."""
+    own = ["id", "respondent_key", "conversation_id", "department", "asked_at", "answered_at"]
+    shared = list(batch.templates.columns)
+    fragments = np.array(csv_text(batch.templates).splitlines(), dtype=object)
+    lines = _csv_column(rows[own[0]])
+    for name in own[1:]:
+        lines = lines + "," + _csv_column(rows[name])
+    lines = lines + "," + fragments[batch.template] + ",t"
+    columns = ", ".join([*own, *shared, "is_test"])
+    raw = connection.connection.driver_connection
+    statement = f"COPY answers ({columns}) FROM STDIN WITH (FORMAT csv)"
+    with raw.cursor() as cursor, cursor.copy(statement) as copy:  # type: ignore[union-attr]
+        copy.write("\n".join(lines.tolist()) + "\n")
 
 
 def _declines(connection: Connection, batch: SyntheticBatch) -> None:
