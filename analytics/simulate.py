@@ -20,6 +20,7 @@ demographics. What is stored is what the engine recorded.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -355,6 +356,12 @@ def synthetic_batch(
     )
 
 
+@functools.cache
+def _shipped_walker(departments: tuple[tuple[str, str | None], ...]) -> Walker:
+    """Return the walker of the shipped flow, kept so that its memo serves every call."""
+    return Walker(load_flow(FLOW_FILE), departments)
+
+
 def synthetic_batches(
     n: int,
     seed: int,
@@ -369,7 +376,7 @@ def synthetic_batches(
 
     ``departments`` are (code, first service area) pairs, as in the registry.
     """
-    walker = Walker(flow or load_flow(FLOW_FILE), tuple(departments))
+    walker = Walker(flow, tuple(departments)) if flow else _shipped_walker(tuple(departments))
     rng = np.random.default_rng(seed)
     for first in range(0, n, batch_size):
         keys = respondent_keys(seed, first, min(batch_size, n - first))
