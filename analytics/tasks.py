@@ -6,6 +6,7 @@ runs, so that registering the group costs the Flask command line nothing.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -41,8 +42,9 @@ from analytics.periods import parse_period, period_label
 from analytics.report import ReportInputs, write_report
 from analytics.scope import Scope
 from analytics.sdmx import INCOME_OMITTED, sdmx_rows
-from analytics.simulate import insert_synthetic, true_percentages
+from analytics.simulate import true_percentages
 from analytics.suppression import Rule
+from analytics.synthetic_store import insert_synthetic
 from analytics.tidy import SurveyData, collect
 from analytics.weights import RakingReport, rake
 
@@ -268,14 +270,18 @@ def write_period_report(
 def simulate_respondents(get_engine: EngineFactory, n: int, seed: int, days: int) -> list[str]:
     """Insert n simulated respondents over the last ``days`` days; return the true figures."""
     today = datetime.combine(datetime.now(UTC).date(), datetime.min.time())
-    with tqdm(total=n, unit=" respondents", desc="simulating", disable=None) as bar:
-        insert_synthetic(
+    started = time.perf_counter()
+    with tqdm(total=n, unit=" people", desc="simulating", disable=None) as bar:
+        stored = insert_synthetic(
             get_engine(), n, seed, today - timedelta(days=days), days, advance=bar.update
         )
+    seconds = time.perf_counter() - started
     truth = true_percentages()
     headline = truth[truth["estimate"] != "attribute"]
     return [
-        f"inserted {n:,} simulated respondents (is_test; use --include-test)",
+        f"interviewed {n:,} simulated people through the survey engine in {seconds:.0f} s: "
+        f"{stored:,} respondents stored, {n - stored:,} declined consent "
+        "(is_test; use --include-test)",
         "true population percentages:",
         *(
             f"  {row.service_area:<20} {row.estimate:<21} {row.true_percent:.1f}"

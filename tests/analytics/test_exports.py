@@ -80,7 +80,7 @@ def test_the_excel_table_carries_a_sheet_describing_period_versions_and_methods(
     path = tmp_path / "indicators.xlsx"
     about = [
         ("period", "2026-01-05 to 2026-03-01"),
-        ("flow versions", "sdg16_6_2@simulated"),
+        ("flow versions", "sdg16_6_2@2026.11.1"),
         ("weighting", "raked to sex, age band"),
     ]
     write_indicators_xlsx(published, about, path)
@@ -89,7 +89,7 @@ def test_the_excel_table_carries_a_sheet_describing_period_versions_and_methods(
     header = next(workbook["indicators"].iter_rows(values_only=True))
     assert list(header[:15]) == FIRST
     notes = dict(workbook["about"].iter_rows(min_row=2, values_only=True))
-    assert notes["flow versions"] == "sdg16_6_2@simulated"
+    assert notes["flow versions"] == "sdg16_6_2@2026.11.1"
 
 
 def test_sdmx_rows_carry_the_sdg_series_and_dimension_codes(published):
