@@ -215,8 +215,9 @@ def respondent_keys(seed: int, first: int, n: int) -> list[str]:
 class SyntheticBatch:
     """Simulated people: the answers the engine recorded and how their conversations ended.
 
-    People the engine erased (declined consent) have no answers and no conversation; they
-    are counted in ``declined``. Per-person arrays cover the kept people only.
+    People the engine erased (declined consent, or screened out as under 18) have no answers
+    and no conversation; they are counted in ``declined``, with the reason in
+    ``declined_reason``. Per-person arrays cover the kept people only.
     """
 
     keys: list[str]
@@ -232,6 +233,7 @@ class SyntheticBatch:
     lang: list[str]
     declined: np.ndarray  # the departments (or None) of the people who declined
     declined_on: list[date]  # the day each of them declined
+    declined_reason: list[str]  # "declined" or "screened_out", as the bot's tally records
     consent_version: str
 
 
@@ -352,6 +354,7 @@ def synthetic_batch(
         lang=[str(state["lang"]) for state in ends],
         declined=np.array([codes[d] if d >= 0 else None for d in department[~keep]], dtype=object),
         declined_on=[day.item().date() for day in started[~keep]],
+        declined_reason=np.where(done.screened[~keep], "screened_out", "declined").tolist(),
         consent_version=flow.consent_version,
     )
 

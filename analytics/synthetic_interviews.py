@@ -33,6 +33,7 @@ from survey_flows.step import (
     Declined,
     DeletionConfirmed,
     Input,
+    ScreenedOut,
     StartContext,
 )
 
@@ -96,26 +97,35 @@ def read_later(flow: Flow, block_order: Sequence[str]) -> dict[str | None, froze
     return later
 
 
-def _erases(events: Sequence[Any]) -> bool:
-    """Return whether the engine's events tell the caller to erase the person's rows."""
-    return any(isinstance(e, Declined | DeletionConfirmed) for e in events)
+def _erasure(events: Sequence[Any]) -> str | None:
+    """Return why the engine's events tell the caller to erase the person's rows, if they do.
+
+    A screen-out erases the interview as a decline does; the tally keeps the reason apart.
+    """
+    if any(isinstance(e, ScreenedOut) for e in events):
+        return "screened_out"
+    if any(isinstance(e, Declined | DeletionConfirmed) for e in events):
+        return "declined"
+    return None
 
 
 def engine_reply(
     flow: Flow, state: dict[str, Any], reply: int
-) -> tuple[dict[str, Any], list[AnswerRecorded], bool]:
+) -> tuple[dict[str, Any], list[AnswerRecorded], str | None]:
     """Give one reply to the current question through the engine.
 
-    Return the new state, the answers the engine recorded, and whether it erased the person.
+    Return the new state, the answers the engine recorded, and why it erased the person
+    (``declined`` or ``screened_out``), if it did.
     """
     recorded: list[AnswerRecorded] = []
-    erased = False
+    erased: str | None = None
     for inp in _inputs(str(state["question"]), reply, flow.max_reasks):
         step = engine.resume(flow, state, inp, CLASSIFIER)
         state = step.state
         recorded.extend(e for e in step.events if isinstance(e, AnswerRecorded))
-        if _erases(step.events):
-            recorded, erased = [], True
+        reason = _erasure(step.events)
+        if reason is not None:
+            recorded, erased = [], reason
         if state["status"] != "active":
             break
     return state, recorded, erased
@@ -201,7 +211,7 @@ class Walker:
             found = self._starts[key] = self._node(engine.start(self.flow, context).state)
         return found
 
-    def move(self, node: int, reply: int) -> tuple[int, tuple[int, ...], bool]:
+    def move(self, node: int, reply: int) -> tuple[int, tuple[int, ...], str | None]:
         """Return the node after a reply, the recorded answers (templates), and the erasure."""
         key = (node, reply)
         found = self._moves.get(key)
@@ -221,7 +231,8 @@ class Interviews:
     turn: np.ndarray  # per answer row: the number of the person's reply that recorded it
     end: np.ndarray  # per person: the node they ended in
     replies: np.ndarray  # per person: how many replies they gave
-    erased: np.ndarray  # per person: whether the engine erased them (a decline)
+    erased: np.ndarray  # per person: whether the engine erased them (a decline or screen-out)
+    screened: np.ndarray  # per person: whether that erasure was a screen-out (under 18)
     silent: np.ndarray  # per person: whether they went silent mid-interview
 
 
@@ -245,6 +256,7 @@ def walk(
     end = np.empty(n, dtype=np.int64)
     replies = np.zeros(n, dtype=np.int32)
     erased = np.zeros(n, dtype=bool)
+    screened = np.zeros(n, dtype=bool)
     silent = np.zeros(n, dtype=bool)
     nodes = walker.nodes
     for p in range(n):
@@ -265,8 +277,9 @@ def walk(
                 reply = int(row[question])
             node, recorded, gone = walker.move(node, reply)
             given += 1
-            if gone:
+            if gone is not None:
                 erased[p] = True
+                screened[p] = gone == "screened_out"
             for t in recorded:
                 person.append(p)
                 template.append(t)
@@ -280,5 +293,6 @@ def walk(
         end=end,
         replies=replies,
         erased=erased,
+        screened=screened,
         silent=silent,
     )

@@ -230,15 +230,19 @@ def _copy_answers(connection: Connection, rows: pd.DataFrame, batch: SyntheticBa
 
 
 def _declines(connection: Connection, batch: SyntheticBatch) -> None:
-    """Keep the anonymous tally of the people who declined, as the bot does."""
+    """Keep the anonymous tally of the people who declined or were screened out, as the bot
+    does."""
     rows = [
         {
             "department": department,
             "consent_version": batch.consent_version,
             "declined_on": day,
             "is_test": True,
+            "reason": reason,
         }
-        for department, day in zip(batch.declined, batch.declined_on, strict=True)
+        for department, day, reason in zip(
+            batch.declined, batch.declined_on, batch.declined_reason, strict=True
+        )
     ]
     if rows:
         connection.execute(insert(Decline), rows)

@@ -19,6 +19,7 @@ import pandas as pd
 from analytics.estimates import indicator_tables
 from analytics.load import Period
 from analytics.simulate import population_margins, synthetic_batches, true_percentages
+from analytics.suppression import Rule
 from analytics.tidy import SurveyData, collect
 from analytics.weights import rake
 
@@ -52,7 +53,7 @@ def simulated_data(n: int, seed: int, sample_urban_share: float) -> SurveyData:
 def coverage(data: SurveyData) -> Coverage:
     """Rake to the simulated population's margins; check each weighted cell against truth."""
     weights, report = rake(data.respondents, population_margins())
-    tables = pd.concat(indicator_tables(data, list(BREAKDOWNS), weights, min_cell=30))
+    tables = pd.concat(indicator_tables(data, list(BREAKDOWNS), weights, rule=Rule()))
     published = tables[tables["weighted"] & tables["ci_low"].notna() & tables["ci_high"].notna()]
     published = published[published["category"].astype(str) != "unknown"]
     cells = published.merge(true_percentages(), on=KEYS)

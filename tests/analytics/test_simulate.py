@@ -111,7 +111,7 @@ def test_the_survey_order_holds_demographics_last_and_break_offs_lose_them(batch
     assert first.xs("demographics", level="service_area").notna().all()
     # Some people break off after rating and before the demographics: ratings, no urban/rural.
     assert len(rated - told) > 0.01 * len(batch.keys)
-    assert {"completed", "expired", "stopped", "screened_out"} <= set(batch.status)
+    assert {"completed", "expired", "stopped"} <= set(batch.status)
 
 
 def test_answers_are_what_the_engine_records_dk_refusals_give_ups_and_routing(batch):
@@ -120,15 +120,11 @@ def test_answers_are_what_the_engine_records_dk_refusals_give_ups_and_routing(ba
     assert 0.015 < (codes == 98).mean() < 0.05 and 0.003 < (codes == 99).mean() < 0.02
     assert set(answers["method"]) >= {"button", "keyword", "gave_up", "routing", "text"}
     assert set(answers.loc[answers["method"] == "routing", "code"]) == {97}
-    # The engine never asks past a screen-out: under-18s have no service answers.
-    screened = np.flatnonzero(batch.status == "screened_out")
-    assert (
-        not answers[answers["respondent"].isin(screened)]["service_area"]
-        .isin(["healthcare", "government_services"])
-        .any()
-    )
+    # Under-18s are not respondents: as in the bot, the screen erases them like a decline, and
+    # only the tally, with its reason, remains.
+    assert "screened_out" not in set(batch.status)
+    assert set(batch.declined_reason) == {"declined", "screened_out"}
     assert set(answers["department"].dropna()) <= {code for code, _ in SEEDED_DEPARTMENTS}
-    assert len(batch.declined) > 0  # people who declined consent left no answers
 
 
 def test_simulate_without_departments_says_how_to_register_them(sqlite_engine):
@@ -152,10 +148,12 @@ def test_stored_rows_use_registry_codes_and_declines_leave_only_a_tally(engine):
         count = connection.scalar(select(func.count()).select_from(Answer))
         departments = set(connection.scalars(select(Conversation.department).distinct()))
         declines = connection.scalar(select(func.count()).select_from(Decline))
+        reasons = set(connection.scalars(select(Decline.reason).distinct()))
         people = connection.scalar(select(func.count()).select_from(Respondent))
     assert count == sum(len(b.answers) for b in expected)
     assert departments <= {"clinic-east", "omang-west", None} and "clinic-east" in departments
     assert people == stored == 300 - declines and declines > 0
+    assert reasons == {"declined", "screened_out"}
 
 
 def test_published_intervals_cover_the_true_values_about_95_percent_of_the_time():
