@@ -23,17 +23,16 @@ Breakdown = tuple[str, ...]
 def parse_breakdowns(specs: Iterable[str]) -> list[Breakdown]:
     """Parse ``sex,age_band,sex+urban_rural`` into breakdowns, checking each dimension."""
     breakdowns: list[Breakdown] = []
+    choose = f"choose from {', '.join(DIMENSIONS)} (separate with commas, combine with +)"
     for spec in specs:
         for part in spec.split(","):
-            if not part.strip():
-                continue
             dims = tuple(name.strip() for name in part.split("+"))
+            if "" in dims:
+                # A stray comma or plus would otherwise drop a breakdown without a word.
+                raise BreakdownError(f"--by {spec!r} has an empty dimension; {choose}")
             unknown = [name for name in dims if name not in DIMENSIONS]
             if unknown:
-                raise BreakdownError(
-                    f"unknown breakdown dimension {', '.join(unknown)}; "
-                    f"choose from {', '.join(DIMENSIONS)} (combine with +)"
-                )
+                raise BreakdownError(f"unknown breakdown dimension {', '.join(unknown)}; {choose}")
             if dims not in breakdowns:
                 breakdowns.append(dims)
     return breakdowns

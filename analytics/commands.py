@@ -46,6 +46,11 @@ def _friendly(command: Callable[..., None]) -> Callable[..., None]:
 def _period(start: datetime | None, end: datetime | None) -> Period:
     from analytics.load import Period
 
+    if start and end and start > end:
+        raise InputError(
+            f"--from {start:%Y-%m-%d} is after --to {end:%Y-%m-%d}: give the earlier day "
+            "to --from (both days are included)"
+        )
     return Period(start.date() if start else None, end.date() if end else None)
 
 
@@ -104,6 +109,13 @@ MIN_CELL = click.option(
     show_default=True,
     help="Suppress cells with fewer valid answers.",
 )
+MIN_NEFF = click.option(
+    "--min-neff",
+    type=click.FloatRange(min=0),
+    default=defaults.MIN_NEFF,
+    show_default=True,
+    help="Also suppress weighted cells whose Kish effective sample size is smaller.",
+)
 
 
 def make_group(get_engine: Callable[[], Engine]) -> click.Group:
@@ -131,6 +143,7 @@ def make_group(get_engine: Callable[[], Engine]) -> click.Group:
     )
     @TRIM
     @MIN_CELL
+    @MIN_NEFF
     @click.option(
         "--level",
         type=click.FloatRange(0.5, 0.999),
@@ -151,6 +164,7 @@ def make_group(get_engine: Callable[[], Engine]) -> click.Group:
         margins: Path | None,
         trim: str,
         min_cell: int,
+        min_neff: float,
         level: float,
         include_test: bool,
         source: Path | None,
@@ -172,6 +186,7 @@ def make_group(get_engine: Callable[[], Engine]) -> click.Group:
             include_test,
             source,
             _say,
+            min_neff=min_neff,
         )
         click.echo(message)
 
@@ -245,6 +260,7 @@ def make_group(get_engine: Callable[[], Engine]) -> click.Group:
     @click.option("--margins", type=EXISTING_FILE, help="Population margins CSV: weighted.")
     @TRIM
     @MIN_CELL
+    @MIN_NEFF
     @INCLUDE_TEST
     @_friendly
     def report(
@@ -257,6 +273,7 @@ def make_group(get_engine: Callable[[], Engine]) -> click.Group:
         margins: Path | None,
         trim: str,
         min_cell: int,
+        min_neff: float,
         include_test: bool,
     ) -> None:
         """Write the weekly or monthly report (PDF, or Markdown with charts) for a department,
@@ -277,6 +294,7 @@ def make_group(get_engine: Callable[[], Engine]) -> click.Group:
             min_cell,
             include_test,
             _say,
+            min_neff=min_neff,
         )
         click.echo(message)
 

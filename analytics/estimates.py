@@ -36,6 +36,7 @@ from analytics.codebook import (
     rating_questions,
 )
 from analytics.intervals import logit_t, wilson
+from analytics.suppression import Rule, publish
 from analytics.tidy import SurveyData
 
 TABLE_COLUMNS = [
@@ -57,10 +58,10 @@ TABLE_COLUMNS = [
     "n_no_answer",
     "se",
     "ci_method",
+    "n_effective",
 ]
 COUNT_COLUMNS = ["n_valid", "n_positive", "n_dk", "n_na", "n_ra", "n_no_answer"]
 DEFAULT_LEVEL = defaults.LEVEL
-DEFAULT_MIN_CELL = defaults.MIN_CELL
 
 
 # Every code falls in one of seven answer classes; counting classes per cell is one bincount.
@@ -202,6 +203,9 @@ def _estimate(tally: _Tally, weights: _Weights | None, level: float) -> dict[str
     high_average = np.where(edge_average, fallback_high, high_average)
     average_method = np.where(edge_average, "wilson_effective_n", "linearised_logit").astype(object)
     se_average = np.where(np.isnan(average), np.nan, se_average)
+    # An empty cell has no estimate, so no interval and no method for one.
+    share_method[~has_valid] = None
+    average_method[np.isnan(average)] = None
 
     def with_average(per_item: np.ndarray, for_average: np.ndarray) -> np.ndarray:
         return np.column_stack([per_item[:, :5], for_average, per_item[:, 5]])
@@ -212,6 +216,8 @@ def _estimate(tally: _Tally, weights: _Weights | None, level: float) -> dict[str
         "ci_low": with_average(low_share, low_average),
         "ci_high": with_average(high_share, high_average),
         "ci_method": with_average(share_method, average_method),
+        # Kish's effective sample size; unweighted it is n_valid. The average takes the smallest.
+        "n_effective": with_average(effective, effective[:, :5].min(axis=1)),
     }
     for name, values in totals.items():
         # The average has no count of its own; n_valid is its smallest attribute denominator.
@@ -246,6 +252,7 @@ def _rows(
             "suppressed": False,
             "se": 100 * result["se"].T.ravel(),
             "ci_method": result["ci_method"].T.ravel(),
+            "n_effective": result["n_effective"].T.ravel(),
         }
     )
     for name in COUNT_COLUMNS:
@@ -283,19 +290,12 @@ def indicator_tables(
     breakdowns: Sequence[Breakdown],
     weights: np.ndarray | None = None,
     level: float = DEFAULT_LEVEL,
-    min_cell: int = DEFAULT_MIN_CELL,
+    rule: Rule | None = None,
 ) -> Iterator[pd.DataFrame]:
-    """Yield the published table of each service area: national, then each breakdown."""
+    """Yield the published table of each service area: national, then each breakdown.
+
+    Small cells and their complements are suppressed by ``analytics.suppression.publish``.
+    """
     groupings = group(data.respondents, breakdowns)
     for area in AREAS:
-        yield suppress(area_table(data, area, groupings, weights, level), min_cell)
-
-
-def suppress(table: pd.DataFrame, min_cell: int = DEFAULT_MIN_CELL) -> pd.DataFrame:
-    """Flag cells with fewer than ``min_cell`` valid answers and blank what would reveal them."""
-    small = table["n_valid"].fillna(0) < min_cell
-    published = table.assign(suppressed=small.to_numpy())
-    for name in ("percent", "ci_low", "ci_high", "se"):
-        published[name] = published[name].mask(small)
-    published["n_positive"] = published["n_positive"].mask(small)
-    return published
+        yield publish(area_table(data, area, groupings, weights, level), rule)

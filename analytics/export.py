@@ -26,8 +26,14 @@ METHODS_TEXT = (
     "Weighted intervals: Taylor linearisation of the ratio estimator, respondents as primary "
     "sampling units drawn with replacement, logit-scale Student t interval (n - 1 degrees of "
     "freedom); Wilson on Kish's effective sample size where a share is 0 or 100.",
-    "Suppression: cells with fewer valid answers than the minimum cell size have percent, "
-    "interval, standard error and n_positive blanked (suppressed = True).",
+    "Suppression: a cell with fewer valid answers than the minimum cell size, or a weighted "
+    "cell whose Kish effective sample size (sum of weights squared over sum of squared "
+    "weights) is below the minimum effective size, is blanked whole: percent, interval, "
+    "standard error, method and every count (suppressed = True). Further cells of the same "
+    "breakdown (or the national row) are blanked with it until no blanked cell can be worked "
+    "out by subtracting published counts from totals; an attribute average is blanked when "
+    "one of its attributes is. A cell with no valid answer is published empty, without an "
+    "interval method.",
     "The sample is self-selected (Messenger), not a probability sample: weighting corrects "
     "the margins used, not other differences between respondents and the population.",
 )

@@ -1,6 +1,6 @@
 """Human names for what the estimates are about, in English and Setswana.
 
-Question texts and answer labels come from the flow file (``survey_flows.definition``): the
+Question texts and answer labels come from the flow file (``analytics.codebook.flow``): the
 questionnaire is their one source. What the flow does not name (service areas, the short name
 of each attribute, breakdown dimensions, topics, interview outcomes, periods) is named here,
 once, for the dashboard and the reports alike. No code, id or referral code is ever shown
@@ -11,18 +11,14 @@ speaker, like the flow's Setswana texts.
 from __future__ import annotations
 
 from datetime import date
-from functools import cache
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-import survey_flows
+from analytics.codebook import flow
 from analytics.load import Period
-from survey_flows.definition import Flow, load_flow
 
 if TYPE_CHECKING:
     from analytics.directory import Directory
 
-FLOW_FILE = Path(survey_flows.__file__).parent / "flows" / "sdg16_6_2.yaml"
 LANGUAGES = ("en", "tn")
 
 AREAS = {
@@ -113,12 +109,6 @@ MONTHS = {
 def pick(names: dict[str, str], lang: str) -> str:
     """Return a name in a language, English when the language has none."""
     return names.get(lang) or names["en"]
-
-
-@cache
-def flow(path: Path = FLOW_FILE) -> Flow:
-    """Return the flow whose texts and answer labels the names are taken from."""
-    return load_flow(path)
 
 
 def area(name: str, lang: str) -> str:

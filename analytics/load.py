@@ -110,17 +110,28 @@ class Period:
 
 
 def _answer_filter(period: Period, include_test: bool) -> ColumnElement[bool]:
+    """Keep the answers of each respondent's latest interview with an answer in the period.
+
+    Answers a restart abandoned (``superseded_at``) never count. Demographics of that same
+    interview count even when given outside the period (an interview across its edge).
+    """
     table = Answer.__table__
     in_period = period.clause(table.c.answered_at)
     test_rule = true() if include_test else table.c.is_test.is_(False)
-    if period.start is None and period.end is None:
-        return test_rule
-    # Demographics answered in an earlier interview still describe a respondent of the period.
-    keys_in_period = select(table.c.respondent_key).where(in_period, test_rule)
-    earlier_demographics = and_(
-        table.c.service_area == "demographics", table.c.respondent_key.in_(keys_in_period)
+    current = table.c.superseded_at.is_(None)
+    latest = (
+        select(func.max(table.c.conversation_id))
+        .where(in_period, test_rule, current)
+        .group_by(table.c.respondent_key)
     )
-    return and_(test_rule, or_(in_period, earlier_demographics))
+    if period.start is None and period.end is None:
+        return and_(test_rule, current, table.c.conversation_id.in_(latest))
+    return and_(
+        test_rule,
+        current,
+        table.c.conversation_id.in_(latest),
+        or_(in_period, table.c.service_area == "demographics"),
+    )
 
 
 def count_answers(engine: Engine, period: Period, include_test: bool = False) -> int:
@@ -156,7 +167,26 @@ def csv_chunks(
     include_test: bool = False,
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
 ) -> Iterator[pd.DataFrame]:
-    """Yield the period's answers from an exported long CSV, ``chunk_rows`` rows at a time."""
+    """Yield the period's answers from an exported long CSV, ``chunk_rows`` rows at a time.
+
+    As from the database, only each respondent's latest interview with an answer in the
+    period is kept (a first pass over the file finds it).
+    """
+    latest: dict[Any, Any] = {}
+    for chunk in _csv_reader(path, period, include_test, chunk_rows):
+        inside = chunk.loc[period.contains(chunk["answered_at"])]
+        for key, interview in inside.groupby("respondent_key")["conversation_id"].max().items():
+            if not pd.isna(interview) and (key not in latest or interview > latest[key]):
+                latest[key] = interview
+    for chunk in _csv_reader(path, period, include_test, chunk_rows):
+        chosen = chunk["respondent_key"].map(latest)
+        keep = chosen.isna() | (chunk["conversation_id"] == chosen)
+        yield chunk.loc[keep]
+
+
+def _csv_reader(
+    path: str | Path, period: Period, include_test: bool, chunk_rows: int
+) -> Iterator[pd.DataFrame]:
     try:
         reader = pd.read_csv(path, chunksize=chunk_rows, low_memory=False)
     except (OSError, ValueError) as error:
@@ -170,6 +200,11 @@ def csv_chunks(
                     f"{path} lacks the column(s) {', '.join(missing)}; export it with "
                     "`analytics microdata --format csv` or from the answers table"
                 )
+            current = (
+                chunk["superseded_at"].isna()
+                if "superseded_at" in chunk.columns
+                else pd.Series(True, index=chunk.index)
+            )
             for name in ANSWER_COLUMNS:
                 if name not in chunk.columns:
                     chunk[name] = pd.NA
@@ -178,7 +213,7 @@ def csv_chunks(
             is_test = chunk["is_test"].astype(str).str.lower().isin(["true", "1", "t", "yes"])
             # Keep demographics from any date: the collector keeps them only for respondents
             # who answered inside the period, as the database loader does.
-            keep = period.contains(answered) | (chunk["service_area"] == "demographics")
+            keep = current & (period.contains(answered) | (chunk["service_area"] == "demographics"))
             if not include_test:
                 keep &= ~is_test
             yield chunk.loc[keep].assign(answered_at=answered[keep], is_test=is_test[keep])
@@ -207,9 +242,10 @@ def load_conversations(engine: Engine, period: Period, include_test: bool = Fals
 
 
 def _declines(connection: Connection, period: Period, include_test: bool) -> list[Any]:
-    """Return refusals of consent as conversation rows: only their day and department remain."""
+    """Return refusals of consent and screen-outs (under 18) as conversation rows, with the
+    status ``declined`` or ``screened_out``: only their day and department remain."""
     table = Decline.__table__
-    statement = select(table.c.department, table.c.declined_on)
+    statement = select(table.c.reason, table.c.department, table.c.declined_on)
     if period.start:
         statement = statement.where(table.c.declined_on >= period.start)
     if period.end:
@@ -217,8 +253,8 @@ def _declines(connection: Connection, period: Period, include_test: bool) -> lis
     if not include_test:
         statement = statement.where(table.c.is_test.is_(False))
     return [
-        (None, "declined", None, department, None, None, datetime.combine(day, time()), None, None)
-        for department, day in connection.execute(statement)
+        (None, reason, None, department, None, None, datetime.combine(day, time()), None, None)
+        for reason, department, day in connection.execute(statement)
     ]
 
 
@@ -242,27 +278,3 @@ def load_topic_counts(
     with engine.connect() as connection:
         rows = connection.execute(statement).all()
     return pd.DataFrame.from_records(rows, columns=["topic", "answers"])
-
-
-def read_margins(path: str | Path) -> pd.DataFrame:
-    """Read population margins: a CSV with columns ``dimension, category, population``."""
-    try:
-        margins = pd.read_csv(path, dtype={"dimension": str, "category": str})
-    except (OSError, ValueError) as error:
-        raise InputError(f"cannot read the margins file {path}: {error}") from error
-    margins.columns = [str(name).strip().lower() for name in margins.columns]
-    expected = ["dimension", "category", "population"]
-    if list(margins.columns[:3]) != expected:
-        raise InputError(
-            f"{path} must start with the columns {', '.join(expected)} "
-            f"(found {', '.join(map(str, margins.columns))})"
-        )
-    margins = margins[expected].dropna(how="all")
-    margins["dimension"] = margins["dimension"].str.strip()
-    margins["category"] = margins["category"].str.strip()
-    population = pd.to_numeric(margins["population"], errors="coerce")
-    if population.isna().any() or (population < 0).any():
-        raise InputError(f"{path}: every population must be a number of people, zero or more")
-    if margins.duplicated(["dimension", "category"]).any():
-        raise InputError(f"{path}: a dimension lists the same category twice")
-    return margins.assign(population=population.astype(float)).reset_index(drop=True)

@@ -2,8 +2,9 @@
 
 Respondents appear only by ``respondent_key`` (an HMAC, never the PSID). Free text is never
 exported: it can hold names and ID numbers; the coded topics stand for it. Every file comes
-with a codebook: variable labels and value labels (the data contract's codes table in
-analytics/codebook.py), embedded in SPSS and Stata files and written beside the others.
+with a codebook: variable labels, value labels, question texts and routing, all read from the
+flow file (analytics/codebook.py), embedded in SPSS and Stata files and written beside the
+others. In the wide form a coded question not asked is 95 and one given up is 96.
 
 CSV and Excel are written as the rows stream in. SPSS and Stata files are written in one
 call of pyreadstat, so the whole frame is held in memory then (for the wide form, 8 bytes
@@ -28,9 +29,12 @@ from analytics.codebook import (
     DISABILITY,
     MISSING_CODES,
     NA,
+    NO_ANSWER,
+    NOT_ASKED,
     QUESTION_BY_ID,
     QUESTIONS,
     RA,
+    Question,
     value_labels,
     variable_label,
 )
@@ -82,6 +86,14 @@ RESPONDENT_COLUMNS = {
     "first_at": "Time of the first answer in the period (UTC)",
     "weight": "Raking weight (population margins)",
 }
+# The wide form gives its own codes to the two kinds of blank of a coded question, so that an
+# analyst can tell a question routed past from one the person could not answer. They are
+# user-missing in SPSS with 97-99 (the flow validator keeps 95 and 96 free of options).
+WIDE_NOT_ASKED, WIDE_GAVE_UP = 95, 96
+WIDE_MISSING = {
+    WIDE_NOT_ASKED: "Not asked (routed past, or the interview ended before it)",
+    WIDE_GAVE_UP: "No answer (gave up after three re-asks)",
+}
 _SHEET_ROWS = 1_048_575  # Excel's row limit, less the header
 # SPSS and Stata files are written from one frame in memory; beyond this, CSV or --wide.
 LABELLED_LONG_LIMIT = 5_000_000
@@ -132,6 +144,9 @@ def wide_frame(data: SurveyData, weights: np.ndarray | None = None) -> pd.DataFr
         codes = data.codes[qid].to_numpy()
         if (codes < 0).all():
             continue  # free text or never answered: nothing to export
+        codes = np.select(
+            [codes == NOT_ASKED, codes == NO_ANSWER], [WIDE_NOT_ASKED, WIDE_GAVE_UP], codes
+        )
         frame[qid] = pd.arrays.IntegerArray(codes.astype(np.int16), mask=codes < 0)
     return frame.reset_index(drop=True)
 
@@ -143,25 +158,33 @@ def _respondent_labels(name: str) -> dict[int, str]:
 
 
 def codebook(columns: list[str], long_form: bool) -> pd.DataFrame:
-    """Return the codebook of a microdata file: variable, label, value labels.
+    """Return the codebook of a microdata file: variable, label, value labels, texts, routing.
 
-    The long form's ``code`` means what the row's question says, so its codebook also lists
-    every question id of the data contract with its own value labels.
+    Question labels, value labels, texts (English and Setswana) and routing notes come from
+    the flow file (``analytics.codebook``). The long form's ``code`` means what the row's
+    question says, so its codebook also lists every question of the flow with its own labels.
     """
     described = LONG_COLUMNS if long_form else RESPONDENT_COLUMNS
-    rows = []
+    rows: list[tuple[str, str, str, dict[int, str], Question | None]] = []
     for column in columns:
+        question = None if long_form else QUESTION_BY_ID.get(column)
         if long_form:
             labels = dict(MISSING_CODES) if column == "code" else {}
-            label = described[column]
-        elif column in QUESTION_BY_ID:
-            labels, label = value_labels(column), variable_label(column)
+            rows.append(("variable", column, described[column], labels, None))
+        elif question is not None:
+            labels = value_labels(column)
+            if labels:  # a coded question: the wide form's two kinds of blank have codes
+                labels |= WIDE_MISSING
+            rows.append(("variable", column, variable_label(column), labels, question))
         else:
-            labels, label = _respondent_labels(column), described.get(column, column)
-        rows.append(("variable", column, label, labels))
+            labels = _respondent_labels(column)
+            rows.append(("variable", column, described.get(column, column), labels, None))
     if long_form:
-        rows += [("question", q.question_id, q.label, q.values) for q in QUESTIONS]
-    frame = pd.DataFrame(rows, columns=["kind", "variable", "label", "values"])
+        rows += [("question", q.question_id, q.label, q.values, q) for q in QUESTIONS]
+    frame = pd.DataFrame([row[:4] for row in rows], columns=["kind", "variable", "label", "values"])
+    for lang in ("en", "tn"):
+        frame[f"text_{lang}"] = [q.texts.get(lang, "") if q else "" for *_, q in rows]
+    frame["routing"] = [q.routing if q else "" for *_, q in rows]
     frame["value_labels"] = frame.pop("values").map(
         lambda labels: "; ".join(f"{code} = {text}" for code, text in labels.items())
     )
@@ -298,10 +321,11 @@ def _write_labelled(frame: pd.DataFrame, book: pd.DataFrame, path: Path, fmt: st
     with atomic_output(path) as temporary:
         if fmt == "sav":
             # 97-99 are user-missing in SPSS, so its default statistics leave them out.
+            lowest = min(WIDE_MISSING)
             missing: dict[str, list[int | float | str | MissingRange]] = {
-                name: [MissingRange(lo=NA, hi=RA)]
+                name: [MissingRange(lo=lowest if lowest in values else NA, hi=RA)]
                 for name, values in value_sets.items()
-                if {float(NA), float(RA)} <= set(values)
+                if float(RA) in values
             }
             pyreadstat.write_sav(
                 frame,

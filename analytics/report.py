@@ -9,7 +9,8 @@ ministry or the country, and ``report_render`` writes the PDF or the Markdown wi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -24,7 +25,8 @@ from analytics.codebook import (
     rating_questions,
 )
 from analytics.directory import ReportScope
-from analytics.estimates import area_table, suppress
+from analytics.estimates import area_table
+from analytics.suppression import Rule, publish
 from analytics.tidy import SurveyData
 from analytics.weights import RakingReport, margin_comparison
 
@@ -43,6 +45,11 @@ LIMITS = (
 )
 
 
+# The breakdowns a report shows beside the national figures. They are suppressed together,
+# so that the week-by-week and department rows cannot be subtracted from the national row.
+REPORT_BREAKDOWNS = [("week",), ("department",)]
+
+
 @dataclass(frozen=True)
 class ReportInputs:
     """What the report is built from: the period's data and its paradata."""
@@ -54,32 +61,36 @@ class ReportInputs:
     margins: pd.DataFrame | None = None
     weights: np.ndarray | None = None
     raking: RakingReport | None = None
-    min_cell: int = 30
+    rule: Rule = field(default_factory=Rule)
+
+    @cached_property
+    def published(self) -> pd.DataFrame:
+        """Return every estimate the report may show, suppressed as one table.
+
+        National rows and those by week and by department, of the weighted rows when there
+        are weights, else of the unweighted ones.
+        """
+        groupings = group(self.data.respondents, REPORT_BREAKDOWNS)
+        frames = []
+        for area in AREAS:
+            table = publish(area_table(self.data, area, groupings, self.weights), self.rule)
+            frames.append(table[table["weighted"] == (self.weights is not None)])
+        return pd.concat(frames, ignore_index=True)
 
 
 def estimates_table(inputs: ReportInputs) -> pd.DataFrame:
     """Return every estimate of each area for all the report's respondents, suppressed."""
-    national = group(inputs.data.respondents, [])
-    frames = []
-    for area in AREAS:
-        table = suppress(area_table(inputs.data, area, national, inputs.weights), inputs.min_cell)
-        frames.append(table[table["weighted"] == (inputs.weights is not None)])
-    return pd.concat(frames, ignore_index=True)
+    table = inputs.published
+    return table[table["dimension"] == "total"].reset_index(drop=True)
 
 
 def overall_by(inputs: ReportInputs, dimension: str) -> pd.DataFrame:
     """Return overall satisfaction per area and category of one breakdown dimension."""
-    frames = []
-    groupings = group(inputs.data.respondents, [(dimension,)])[1:]
-    for area in AREAS:
-        table = suppress(area_table(inputs.data, area, groupings, inputs.weights), inputs.min_cell)
-        chosen = table[
-            (table["dimension"] == dimension)
-            & (table["estimate"] == "overall_satisfaction")
-            & (table["weighted"] == (inputs.weights is not None))
-        ]
-        frames.append(chosen[["service_area", "category", "percent", "n_valid"]])
-    return pd.concat(frames, ignore_index=True)
+    table = inputs.published
+    chosen = table[
+        (table["dimension"] == dimension) & (table["estimate"] == "overall_satisfaction")
+    ]
+    return chosen[["service_area", "category", "percent", "n_valid"]].reset_index(drop=True)
 
 
 def completion(conversations: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

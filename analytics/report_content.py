@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from analytics import labels
+from analytics.breakdowns import UNKNOWN
 from analytics.codebook import AREAS, QUESTION_BY_ID
 from analytics.directory import ReportScope
 from analytics.report import (
@@ -101,8 +102,11 @@ METHODS = (
     "as the SDG 16.6.2 methodology defines it.",
     "Intervals: 95% confidence intervals (Wilson score intervals for percentages; the "
     "average's interval allows for the same people rating all five attributes).",
-    "Small numbers: a figure based on fewer than {min_cell} ratings is not shown, so that "
-    "no one's answers can be singled out and no figure rests on too few people.",
+    "Small numbers: a figure based on fewer than {min_cell} ratings (or, when weighted, on "
+    "an effective number of ratings below {min_neff:g}) is not shown, so that no one's "
+    "answers can be singled out and no figure rests on too few people. Where a hidden "
+    "figure could be worked out from a total and the figures beside it, enough of those "
+    "are hidden too, with their numbers of ratings.",
     "The people who answered chose to; they are not a random sample of the population. "
     "The figures describe them, and follow change for a similar audience.",
 )
@@ -118,6 +122,11 @@ def interval(low: float | None, high: float | None) -> str:
     if low is None or high is None or pd.isna(low) or pd.isna(high):
         return "-"
     return f"{low:.1f} to {high:.1f}"
+
+
+def ratings(value: object) -> str:
+    """Return a number of ratings, or a dash where it is hidden with a small figure."""
+    return "-" if value is None or pd.isna(value) else f"{int(value):,}"  # type: ignore[call-overload]
 
 
 def _value(value: object) -> float | None:
@@ -150,7 +159,7 @@ def _area_blocks(table: pd.DataFrame, area: str, lang: str) -> list[Block]:
         [_value(v) for v in rows["ci_high"]],
     )
     body = [
-        [name, pct(r.percent), interval(r.ci_low, r.ci_high), f"{int(r.n_valid):,}"]
+        [name, pct(r.percent), interval(r.ci_low, r.ci_high), ratings(r.n_valid)]
         for name, r in zip(names, rows.itertuples(index=False), strict=True)
     ]
     return [
@@ -228,7 +237,7 @@ def build_document(
             labels.attribute(r.attribute, lang),
             pct(r.percent),
             interval(r.ci_low, r.ci_high),
-            f"{int(r.n_valid):,}",
+            ratings(r.n_valid),
         ]
         for r in headline.itertuples(index=False)
     ]
@@ -249,7 +258,7 @@ def build_document(
         blocks = _area_blocks(table, area, lang)
         if blocks:
             doc.blocks.extend(blocks)
-        elif (table.loc[table["service_area"] == area, "n_valid"].fillna(0) > 0).any():
+        elif _rated(table[table["service_area"] == area]):
             too_few.append(labels.area(area, lang))
     if too_few:
         add(Paragraph(f"Too few ratings to show figures for: {', '.join(too_few)}."))
@@ -262,6 +271,11 @@ def build_document(
     doc.blocks.extend(_topic_blocks(inputs, lang))
     doc.blocks.extend(_about_blocks(inputs, scope, label, lang))
     return doc
+
+
+def _rated(rows: pd.DataFrame) -> bool:
+    """Return whether anyone rated these rows' service, hidden or shown."""
+    return bool(((rows["n_valid"].fillna(0) > 0) | rows["suppressed"]).any())
 
 
 def _trend_blocks(inputs: ReportInputs, lang: str) -> list[Block]:
@@ -284,7 +298,7 @@ def _trend_blocks(inputs: ReportInputs, lang: str) -> list[Block]:
             labels.area(r.service_area, lang),
             labels.category("week", r.category, lang),
             pct(r.percent),
-            f"{int(r.n_valid):,}",
+            ratings(r.n_valid),
         ]
         for r in trend.itertuples(index=False)
     ]
@@ -304,10 +318,10 @@ def _department_blocks(inputs: ReportInputs, scope: ReportScope, lang: str) -> l
             labels.category("department", r.category, lang, scope.directory),
             labels.area(r.service_area, lang),
             pct(r.percent),
-            f"{int(r.n_valid):,}",
+            ratings(r.n_valid),
         ]
         for r in by_department.itertuples(index=False)
-        if r.n_valid > 0
+        if pd.isna(r.n_valid) or r.n_valid > 0  # a hidden count hides a rated department
     ]
     return [
         Heading("Satisfied overall, by department"),
@@ -317,30 +331,43 @@ def _department_blocks(inputs: ReportInputs, scope: ReportScope, lang: str) -> l
 
 def _composition_blocks(inputs: ReportInputs, lang: str) -> list[Block]:
     composition = sample_composition(inputs)
+    composition = composition[composition["category"].astype(str) != UNKNOWN]
+    # Each share is among the people who gave a value for that question, as the
+    # methodology counts every percentage; those who did not are counted apart.
+    known = composition.groupby("dimension", sort=False)["respondents"].transform("sum")
+    shares = 100 * composition["respondents"] / known.where(known > 0)
     rows, chart_labels, chart_values = [], [], []
     has_population = "population_share" in composition.columns
-    for r in composition.itertuples(index=False):
-        if r.dimension == "district":
+    for dimension, group in composition.groupby("dimension", sort=False):
+        if dimension == "district":
             continue  # thirteen districts take a page; the dashboard shows them
-        name = labels.dimension(r.dimension, lang)
-        category = labels.category(r.dimension, str(r.category), lang)
-        share = 100 * float(r.sample_share)
-        row = [name, category, f"{share:.1f}%"]
-        if has_population:
-            population = getattr(r, "population_share", np.nan)
-            row.append("-" if pd.isna(population) else f"{100 * float(population):.1f}%")
-        rows.append(row)
-        if r.dimension in ("sex", "age_band", "urban_rural"):
-            chart_labels.append(f"{name}: {category}")
-            chart_values.append(share)
-    columns = ["", "Group", "Share of respondents"] + (["Population"] if has_population else [])
+        name = labels.dimension(str(dimension), lang)
+        for r in group.itertuples():
+            category = labels.category(str(dimension), str(r.category), lang)
+            share = float(shares[r.Index])
+            row = [name, category, pct(share)]
+            if has_population:
+                population = getattr(r, "population_share", np.nan)
+                row.append("-" if pd.isna(population) else f"{100 * float(population):.1f}%")
+            rows.append(row)
+            if dimension in ("sex", "age_band", "urban_rural"):
+                chart_labels.append(f"{name}: {category}")
+                chart_values.append(share)
+        unknown = len(inputs.data) - int(group["respondents"].sum())
+        rows.append(
+            [name, labels.pick(labels.UNKNOWN, lang), f"{unknown:,} not counted in the shares"]
+            + (["-"] if has_population else [])
+        )
+    columns = ["", "Group", "Share of those who said"] + (["Population"] if has_population else [])
     return [
         Heading("Who answered"),
         Paragraph(
-            "The share of respondents in each group. Groups that answer less often than "
-            "others are under-represented in every figure of this report."
+            "The share of each group among the respondents who told us their group; those "
+            "who did not are counted on the row 'Not known' and left out of the shares. "
+            "Groups that answer less often than others are under-represented in every "
+            "figure of this report."
         ),
-        Bars("Who answered (percent of respondents)", chart_labels, chart_values),
+        Bars("Who answered (percent of those who said)", chart_labels, chart_values),
         Table(columns, rows),
     ]
 
@@ -436,14 +463,17 @@ def _about_blocks(inputs: ReportInputs, scope: ReportScope, label: str, lang: st
         ["Interviews started", f"{int(status['n'].sum()):,}"],
         ["Questionnaire version", ", ".join(versions) or "unknown"],
         ["Weighting", weighting],
-        ["Smallest figure shown", f"{inputs.min_cell} ratings"],
+        ["Smallest figure shown", f"{inputs.rule.min_cell} ratings"],
     ]
     return [
         PageBreak(),
         Heading("About these figures"),
         Table(["", ""], rows),
         Heading("Methods", 3),
-        *[Paragraph(text.format(min_cell=inputs.min_cell)) for text in METHODS],
+        *[
+            Paragraph(text.format(min_cell=inputs.rule.min_cell, min_neff=inputs.rule.min_neff))
+            for text in METHODS
+        ],
         Heading("What this sample can and cannot tell", 3),
         Paragraph(LIMITS.replace("**", "")),
     ]

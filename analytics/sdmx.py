@@ -21,6 +21,11 @@ AREA_SUFFIX = {
     "government_services": "GOV",
 }
 SERIES_PREFIX = {"attribute_average": "SP_PSR_SATIS_", "overall_satisfaction": "SP_PSR_OSATIS_"}
+INCOME = "INCOME_WEALTH_QUANTILE"
+INCOME_OMITTED = (
+    f"the flow does not declare its income bands national quintiles (quintiles: true on "
+    f"income_band), so the SDMX file leaves out the {INCOME} dimension"
+)
 # Our breakdown dimension -> SDMX dimension and category codes.
 CODES = {
     "sex": ("SEX", {"1": "M", "2": "F"}),
@@ -29,8 +34,8 @@ CODES = {
         {"1": "Y18T24", "2": "Y25T34", "3": "Y35T44", "4": "Y45T54", "5": "Y55T64", "6": "Y_GE65"},
     ),
     "urban_rural": ("URBANISATION", {"1": "U", "2": "R"}),
-    # Valid only when the configured income bands are national quintiles (band k = Qk).
-    "income_band": ("INCOME_WEALTH_QUANTILE", {str(k): f"Q{k}" for k in range(1, 6)}),
+    # Written only when the flow declares its income bands national quintiles (band k = Qk).
+    "income_band": (INCOME, {str(k): f"Q{k}" for k in range(1, 6)}),
     # PD / PWD as one Open SDG platform labels them; their meaning must be verified.
     "disability": ("DISABILITY_STATUS", {"1": "PD", "2": "PWD"}),
 }
@@ -52,27 +57,36 @@ COLUMNS = [
 ]
 
 
-def _coordinates(dimension: str, category: str) -> dict[str, str] | None:
+def _coordinates(
+    dimension: str, category: str, codes: dict[str, tuple[str, dict[str, str]]]
+) -> dict[str, str] | None:
     """Return the SDMX dimension codes of a breakdown cell, or None if it has no SDMX code."""
-    coordinates = dict.fromkeys(DIMENSIONS, "_T")
+    coordinates = dict.fromkeys((sdmx for sdmx, _ in codes.values()), "_T")
     if dimension == TOTAL:
         return coordinates
     for name, code in zip(dimension.split("+"), category.split("+"), strict=True):
-        if name not in CODES or code not in CODES[name][1]:
+        if name not in codes or code not in codes[name][1]:
             return None
-        sdmx, codes = CODES[name]
-        coordinates[sdmx] = codes[code]
+        sdmx, names = codes[name]
+        coordinates[sdmx] = names[code]
     return coordinates
 
 
 def sdmx_rows(
-    table: pd.DataFrame, time_period: str, ref_area: str = REF_AREA_BOTSWANA
+    table: pd.DataFrame,
+    time_period: str,
+    ref_area: str = REF_AREA_BOTSWANA,
+    income_quintiles: bool = False,
 ) -> pd.DataFrame:
     """Return the published indicator table's global series as SDMX-CSV rows.
 
     Uses weighted rows when the table has them, else unweighted; leaves out suppressed cells,
-    unknown categories and breakdowns the SDG structure has no dimension for.
+    unknown categories and breakdowns the SDG structure has no dimension for. The income
+    dimension is written only when ``income_quintiles`` says the income bands are national
+    quintiles (the flow's declaration); otherwise the column and the income cells are left out.
     """
+    codes = {k: v for k, v in CODES.items() if income_quintiles or k != "income_band"}
+    columns = [c for c in COLUMNS if income_quintiles or c != INCOME]
     weighted = bool(table["weighted"].any())
     chosen = table[
         (table["weighted"] == weighted)
@@ -82,7 +96,7 @@ def sdmx_rows(
     ]
     rows = []
     for record in chosen.itertuples(index=False):
-        coordinates = _coordinates(record.dimension, record.category)
+        coordinates = _coordinates(record.dimension, record.category, codes)
         if coordinates is None:
             continue
         rows.append(
@@ -103,4 +117,4 @@ def sdmx_rows(
                 "NATURE": "C",
             }
         )
-    return pd.DataFrame(rows, columns=COLUMNS)
+    return pd.DataFrame(rows, columns=columns)

@@ -6,6 +6,7 @@ runs, so that registering the group costs the Flask command line nothing.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -15,10 +16,11 @@ import pandas as pd
 from sqlalchemy import Engine
 from tqdm import tqdm
 
+from analytics import defaults
 from analytics.breakdowns import STANDARD, parse_breakdowns
-from analytics.codebook import AREAS
+from analytics.codebook import AREAS, income_quintiles
 from analytics.directory import read_directory
-from analytics.errors import InputError, NoDataError
+from analytics.errors import InputError, NoDataError, WeightingError
 from analytics.estimates import indicator_tables
 from analytics.export import (
     METHODS_TEXT,
@@ -33,14 +35,16 @@ from analytics.load import (
     database_chunks,
     load_conversations,
     load_topic_counts,
-    read_margins,
 )
+from analytics.margins import read_margins
 from analytics.microdata import wide_frame, write_long, write_wide
 from analytics.periods import parse_period, period_label
 from analytics.report import ReportInputs, write_report
 from analytics.scope import Scope
-from analytics.sdmx import sdmx_rows
-from analytics.simulate import insert_synthetic, true_percentages
+from analytics.sdmx import INCOME_OMITTED, sdmx_rows
+from analytics.simulate import true_percentages
+from analytics.suppression import Rule
+from analytics.synthetic_store import insert_synthetic
 from analytics.tidy import SurveyData, collect
 from analytics.weights import RakingReport, rake
 
@@ -89,7 +93,10 @@ def _weights(
     if margins is None:
         return None, None, None
     table = read_margins(margins)
-    weights, report = rake(data.respondents, table, trim)
+    try:
+        weights, report = rake(data.respondents, table, trim)
+    except WeightingError as error:
+        raise WeightingError(f"{margins}: {error}") from error
     for line in report.lines():
         say(line)
     return table, weights, report
@@ -100,7 +107,7 @@ def _about(
     include_test: bool,
     department: str | None,
     raking: RakingReport | None,
-    min_cell: int,
+    rule: Rule,
     level: float,
 ) -> list[tuple[str, str]]:
     rows = [
@@ -110,7 +117,8 @@ def _about(
         ("test data", "included" if include_test else "excluded (is_test rows left out)"),
         ("department", department or "all"),
         ("weighting", " ".join(raking.lines()) if raking else "none: unweighted estimates"),
-        ("minimum cell", f"{min_cell} valid answers"),
+        ("minimum cell", f"{rule.min_cell} valid answers"),
+        ("minimum effective size", f"{rule.min_neff:g} (weighted cells, Kish)"),
         ("confidence level", f"{level:.0%}"),
         ("generated", f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC"),
     ]
@@ -131,13 +139,15 @@ def write_indicators(
     include_test: bool,
     source: Path | None,
     say: Say,
+    min_neff: float = defaults.MIN_NEFF,
 ) -> str:
     """Write the indicator table as CSV, Excel or SDMX-CSV; return what was written."""
     breakdowns = parse_breakdowns(by) if by else list(STANDARD)
     data = _survey(get_engine, period, include_test, source, department)
     _, weights, raking = _weights(data, margins, trim, say)
+    rule = Rule(min_cell, min_neff)
     tables = tqdm(
-        indicator_tables(data, breakdowns, weights, level, min_cell),
+        indicator_tables(data, breakdowns, weights, level, rule),
         total=len(AREAS),
         desc="estimating",
         unit=" area",
@@ -146,11 +156,16 @@ def write_indicators(
     if fmt == "csv":
         rows = write_indicators_csv(tables, out)
     elif fmt == "xlsx":
-        about = _about(data, include_test, department, raking, min_cell, level)
+        about = _about(data, include_test, department, raking, rule, level)
         rows = write_indicators_xlsx(tables, about, out)
     else:
         year = period.end.year if period.end else data.respondents["first_at"].max().year
-        sdmx = sdmx_rows(pd.concat(tables, ignore_index=True), str(year))
+        quintiles = income_quintiles()
+        if not quintiles:
+            say(INCOME_OMITTED)
+        sdmx = sdmx_rows(
+            pd.concat(tables, ignore_index=True), str(year), income_quintiles=quintiles
+        )
         if sdmx.empty:
             raise NoDataError(
                 "no cell has enough valid answers for the SDMX file; lower --min-cell "
@@ -196,6 +211,7 @@ def report_inputs(
     min_cell: int,
     include_test: bool,
     say: Say,
+    min_neff: float = defaults.MIN_NEFF,
 ) -> ReportInputs:
     """Return what the report of a period is built from, for the respondents of a scope."""
     data = scope.respondents(_survey(get_engine, period, include_test, None))
@@ -214,7 +230,7 @@ def report_inputs(
         margins=table,
         weights=weights,
         raking=raking,
-        min_cell=min_cell,
+        rule=Rule(min_cell, min_neff),
     )
 
 
@@ -231,6 +247,7 @@ def write_period_report(
     min_cell: int,
     include_test: bool,
     say: Say,
+    min_neff: float = defaults.MIN_NEFF,
 ) -> str:
     """Write the report of a week or month for a department, a ministry or the country.
 
@@ -244,7 +261,7 @@ def write_period_report(
         kind, period = parse_period(period_name, today)
     scope = read_directory(get_engine()).report_scope(department, ministry)
     inputs = report_inputs(
-        get_engine, kind, period, scope.scope, margins, trim, min_cell, include_test, say
+        get_engine, kind, period, scope.scope, margins, trim, min_cell, include_test, say, min_neff
     )
     path = write_report(inputs, out, fmt, scope, period_label(kind, period))
     return f"wrote {path}"
@@ -253,14 +270,18 @@ def write_period_report(
 def simulate_respondents(get_engine: EngineFactory, n: int, seed: int, days: int) -> list[str]:
     """Insert n simulated respondents over the last ``days`` days; return the true figures."""
     today = datetime.combine(datetime.now(UTC).date(), datetime.min.time())
-    with tqdm(total=n, unit=" respondents", desc="simulating", disable=None) as bar:
-        insert_synthetic(
+    started = time.perf_counter()
+    with tqdm(total=n, unit=" people", desc="simulating", disable=None) as bar:
+        stored = insert_synthetic(
             get_engine(), n, seed, today - timedelta(days=days), days, advance=bar.update
         )
+    seconds = time.perf_counter() - started
     truth = true_percentages()
     headline = truth[truth["estimate"] != "attribute"]
     return [
-        f"inserted {n:,} simulated respondents (is_test; use --include-test)",
+        f"interviewed {n:,} simulated people through the survey engine in {seconds:.0f} s: "
+        f"{stored:,} respondents stored, {n - stored:,} declined consent "
+        "(is_test; use --include-test)",
         "true population percentages:",
         *(
             f"  {row.service_area:<20} {row.estimate:<21} {row.true_percent:.1f}"

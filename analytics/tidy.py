@@ -6,8 +6,11 @@ per-respondent paradata arrays; the raw rows are never all in memory at once. Th
 ``SurveyData``: one row per respondent of the period, with the breakdown variables derived
 from the demographics rows of the same ``respondent_key``.
 
-Within a period a respondent counts once. When a question was answered twice (two interviews
-in one period) the later answer, by answer id, wins.
+Within a period a respondent counts once, with the record of one interview: the loaders
+deliver only the latest interview of each respondent and no answer a restart abandoned.
+``on_route`` then keeps only the answers on the path that the respondent's final answers
+define, by the engine's own routing rule (``survey_flows.record.path``), applied once per
+distinct pattern of routing answers, not re-derived here.
 """
 
 from __future__ import annotations
@@ -27,7 +30,10 @@ from analytics.codebook import (
     question_order,
 )
 from analytics.errors import NoDataError
+from analytics.labels import flow as shipped_flow
 from analytics.load import Period
+from survey_flows.definition import Flow
+from survey_flows.record import NOT_APPLICABLE, path
 
 _NEVER = np.iinfo(np.int64).max
 _LANG_CODES = {"en": 1, "tn": 2}
@@ -210,6 +216,7 @@ class _Collector:
             {qid: self.codes[:n, position[qid]][keep] for qid in order}, index=index
         )
         values = self._value_frame(n, keep, names, index)
+        codes, values = on_route(shipped_flow(), codes, values)
         paradata = pd.DataFrame(
             {
                 "first_at": pd.to_datetime(self.first_at[:n][keep]),
@@ -241,6 +248,47 @@ class _Collector:
         order = question_order([names[k] for k in used])
         column = {name: k for k, name in enumerate(names)}
         return pd.DataFrame({qid: matrix[keep, column[qid]] for qid in order}, index=index)
+
+
+def on_route(
+    flow: Flow, codes: pd.DataFrame, values: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Keep each record's answers on the path its final answers define; 97 where not
+    applicable. Answers off the path (from a route the person left) become NOT_ASKED."""
+    routing = sorted(
+        {
+            qid
+            for question in flow.questions
+            for condition in (question.when, question.unless, question.na_when)
+            for qid in (condition or {})
+        }
+    )
+    if codes.empty:
+        return codes, values
+    pattern = np.column_stack([_column(codes, qid).to_numpy() for qid in routing])
+    patterns, which = np.unique(pattern, axis=0, return_inverse=True)
+    which = which.ravel()
+    routed = [qid for qid in codes.columns if flow.has_question(qid)]
+    on_path = np.zeros((len(patterns), len(routed)), dtype=bool)
+    not_applicable = np.zeros_like(on_path)
+    for k, row in enumerate(patterns):
+        answers = {qid: int(c) for qid, c in zip(routing, row, strict=True) if c >= 0}
+        unknown = {qid for qid, c in zip(routing, row, strict=True) if c == NOT_ASKED}
+        record = path(flow, answers, unknown)
+        for j, qid in enumerate(routed):
+            on_path[k, j] = qid in record
+            not_applicable[k, j] = record.get(qid) == NOT_APPLICABLE
+    codes = codes.copy()
+    values = values.copy()
+    for j, qid in enumerate(routed):
+        column = codes[qid].to_numpy().copy()
+        off = ~on_path[which, j]
+        column[off] = NOT_ASKED
+        column[not_applicable[which, j] & (column != NOT_ASKED)] = NOT_APPLICABLE
+        codes[qid] = column
+        if qid in values.columns:
+            values.loc[off, qid] = np.nan
+    return codes, values
 
 
 def collect(chunks: Iterable[pd.DataFrame], period: Period) -> SurveyData:

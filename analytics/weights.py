@@ -103,22 +103,32 @@ def _margins(respondents: pd.DataFrame, margins: pd.DataFrame) -> list[_Margin]:
             )
         categories = list(rows["category"])
         population = rows["population"].to_numpy(dtype=float)
+        usable = np.isfinite(population) & (population > 0)
+        bad = [category for category, ok in zip(categories, usable, strict=True) if not ok]
+        if bad:
+            # A group of nobody would get weight 0 and vanish from every weighted figure.
+            raise WeightingError(
+                f"dimension {name}, category {bad[0]}: the population must be a finite number "
+                "above zero; merge the category with a neighbouring one"
+            )
         total = population.sum() if total is None else total
         codes, strays = _category_numbers(respondents[name], categories)
         if strays:
             raise WeightingError(
-                f"respondents have {name} = {', '.join(strays)}, which the margins lack; "
-                "add the categories to the margins file or merge them"
+                f"dimension {name}, category {', '.join(strays)}: respondents have it but the "
+                "margins give it no population; add the category to the margins file or "
+                "merge it with a neighbouring one"
             )
         counts = np.bincount(codes, minlength=len(categories) + 1)
-        empty = [c for k, c in enumerate(categories) if counts[k] == 0 and population[k] > 0]
+        empty = [c for k, c in enumerate(categories) if counts[k] == 0]
         if empty:
             raise WeightingError(
-                f"no respondent has {name} = {', '.join(empty)} although the margins give it "
-                "a population; merge it with a neighbouring category in the margins and data"
+                f"dimension {name}, category {', '.join(empty)}: no respondent has it although "
+                "the margins give it a population; merge it with a neighbouring category"
             )
         missing_share = counts[-1] / len(codes)
-        # Each dimension is scaled to the first one's total: census tables rarely agree exactly.
+        # Each dimension is scaled to the first one's total: census tables rarely agree exactly
+        # (analytics.margins refuses a file whose totals differ by more than 1%).
         known = population / population.sum() * total * (1 - missing_share)
         prepared.append(_Margin(name, codes, np.append(known, total * missing_share)))
     if not prepared:

@@ -75,14 +75,6 @@ def prepare(server: str, database: str, answers: int, env: dict[str, str]) -> in
             env["DATABASE_URL"].replace("postgresql://", "postgresql+psycopg://")
         )
         with engine.begin() as connection:
-            # The simulator's referral codes predate the registry: give them real departments.
-            for old, new in (("moh_clinics", "moh-clinics"), ("moe_schools", "moe-primary"),
-                             ("dnrs_omang", "dnrs-omang")):  # fmt: skip
-                for table in ("answers", "conversations"):
-                    connection.execute(
-                        text(f"UPDATE {table} SET department = :new WHERE department = :old"),
-                        {"new": new, "old": old},
-                    )
             stored = int(connection.scalar(text("SELECT count(*) FROM answers")) or 0)
         engine.dispose()
     if users == 0:

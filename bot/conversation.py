@@ -42,7 +42,9 @@ from survey_flows.step import (
     DeletionConfirmed,
     Input,
     OptedOut,
+    Restarted,
     Say,
+    ScreenedOut,
     StartContext,
     Step,
 )
@@ -258,7 +260,7 @@ def rehearse(
         except Exception as error:
             raise RehearsalError(event.id, error) from error
         ready.add(event.id)
-        if any(isinstance(e, Declined | DeletionConfirmed) for e in step.events):
+        if any(isinstance(e, Declined | DeletionConfirmed | ScreenedOut) for e in step.events):
             stopped_at = index + 1
             break
         state, status = step.state, step.state.get("status", status)
@@ -363,7 +365,25 @@ def _apply(
                     is_test=respondent.is_test,
                 )
             )
+        elif isinstance(event, ScreenedOut):
+            # Not in the survey's population: not a respondent, only a tally like a decline.
+            session.add(
+                Decline(
+                    department=conversation.department,
+                    consent_version=flow.consent_version,
+                    declined_on=at.date(),
+                    is_test=respondent.is_test,
+                    reason="screened_out",
+                )
+            )
+        elif isinstance(event, Restarted):
+            repository.supersede_answers(session, conversation.id, event.kept, at)
 
+    if any(isinstance(e, ScreenedOut) for e in step.events):
+        repository.erase_interview(session, respondent, conversation.id)
+        session.expunge_all()
+        _enqueue_says(session, respondent, None, step, window_end, now)
+        return
     if any(isinstance(e, DeletionConfirmed | Declined) for e in step.events):
         repository.erase_person(session, respondent.page_id, respondent.psid, respondent.key)
         session.expunge_all()

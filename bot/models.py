@@ -145,6 +145,9 @@ class Answer(Base):
     answered_at: Mapped[datetime] = mapped_column(DateTime, index=True)
     reasks: Mapped[int] = mapped_column(Integer, default=0)
     is_test: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Set when a restart abandoned this answer: it stays stored but is never counted
+    # (survey_flows.record).
+    superseded_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     __table_args__ = (
         # The retention sweep finds the few rows still holding typed originals through this.
@@ -246,10 +249,12 @@ class DeletionRequest(Base):
 
 
 class Decline(Base):
-    """That someone declined consent: no person, no time of day, only what a response rate needs.
+    """That someone declined consent or was screened out (under 18): no person, no time of
+    day, only what a response rate needs.
 
     The person's own rows (respondent, conversation, inbox events) are erased when they
-    decline, as the consent text promises; this tally lets the report count refusals.
+    decline, as the consent text promises, and the interview's rows when they are screened
+    out, since they are not in the survey's population; this tally lets the report count them.
     """
 
     __tablename__ = "declines"
@@ -259,6 +264,7 @@ class Decline(Base):
     consent_version: Mapped[str] = mapped_column(String(40))
     declined_on: Mapped[date] = mapped_column(Date, index=True)
     is_test: Mapped[bool] = mapped_column(Boolean, default=False)
+    reason: Mapped[str] = mapped_column(String(20), default="declined", server_default="declined")
 
 
 class FacebookPage(Base):

@@ -649,6 +649,49 @@ def erase_person(session: Session, page_id: str, psid: str, key: str) -> int:
     return deleted
 
 
+def erase_interview(session: Session, respondent: Respondent, conversation_id: int) -> int:
+    """Delete one interview's rows (a screen-out); the whole person when it was their only one.
+
+    A person once interviewed as an adult keeps that earlier interview; everything of the
+    screened-out interview goes. Return how many rows went.
+    """
+    others = session.scalar(
+        select(func.count())
+        .select_from(Conversation)
+        .where(Conversation.respondent_id == respondent.id, Conversation.id != conversation_id)
+    )
+    if not others:
+        return erase_person(session, respondent.page_id, respondent.psid, respondent.key)
+    answer_ids = select(Answer.id).where(Answer.conversation_id == conversation_id)
+    statements = [
+        delete(TopicCode).where(TopicCode.answer_id.in_(answer_ids)),
+        delete(Answer).where(Answer.conversation_id == conversation_id),
+        delete(OutboxMessage).where(OutboxMessage.conversation_id == conversation_id),
+        delete(Conversation).where(Conversation.id == conversation_id),
+    ]
+    deleted = 0
+    for statement in statements:
+        result = session.execute(statement, execution_options={"synchronize_session": False})
+        deleted += int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return deleted
+
+
+def supersede_answers(
+    session: Session, conversation_id: int, kept: Sequence[str], at: datetime
+) -> None:
+    """Mark the answers a restart abandoned (all but ``kept``) as superseded at ``at``."""
+    session.execute(
+        update(Answer)
+        .where(
+            Answer.conversation_id == conversation_id,
+            Answer.superseded_at.is_(None),
+            Answer.question_id.not_in(kept),
+        )
+        .values(superseded_at=at),
+        execution_options={"synchronize_session": False},
+    )
+
+
 def add_deletion_request(session: Session, request: DeletionRequest) -> None:
     """Store a data-deletion request."""
     session.add(request)

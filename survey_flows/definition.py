@@ -48,6 +48,7 @@ class Question:
     item: str
     kind: str  # choice, text, number
     texts: dict[str, str]
+    label: str  # the short English variable label the codebook and the exports print
     options: tuple[Option, ...] = ()
     attribute: str | None = None
     block: str | None = None
@@ -55,6 +56,9 @@ class Question:
     unless: Condition | None = None
     na_when: Condition | None = None
     optional: str | None = None  # the name of an optional part; asked only when it is on
+    # Whether the answer codes are national income quintiles (code k = quintile k); only
+    # such bands may be published in an income quintile dimension (SDMX).
+    quintiles: bool = False
 
     def option(self, code: int) -> Option | None:
         """Return the option with this code, if the question has one."""
@@ -133,6 +137,7 @@ def build_flow(data: dict[str, Any]) -> Flow:
                 item=q["item"],
                 kind=q.get("type", "choice"),
                 texts={k: str(v) for k, v in q["text"].items()},
+                label=str(q["label"]),
                 options=options,
                 attribute=q.get("attribute"),
                 block=q.get("block"),
@@ -140,6 +145,7 @@ def build_flow(data: dict[str, Any]) -> Flow:
                 unless=_condition(q.get("unless")),
                 na_when=_condition(q.get("na_when")),
                 optional=q.get("optional"),
+                quintiles=bool(q.get("quintiles", False)),
             )
         )
     settings = data.get("settings") or {}

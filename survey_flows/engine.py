@@ -37,6 +37,7 @@ from survey_flows.definition import Flow, Question
 from survey_flows.departments import BLOCK_OF_AREA
 from survey_flows.intents import COMMANDS, NUMBER
 from survey_flows.ports import Classifier, Interpretation
+from survey_flows.record import RESTART_KEEPS, applies, is_new_interview, not_applicable
 from survey_flows.step import (
     AnswerRecorded,
     Completed,
@@ -48,6 +49,7 @@ from survey_flows.step import (
     QuickReply,
     Restarted,
     Say,
+    ScreenedOut,
     StartContext,
     Step,
 )
@@ -152,9 +154,9 @@ class _Turn:
         answers = self.state["answers"]
         for qid in order[position:]:
             question = self.flow.question(qid)
-            if not _applies(question, answers):
+            if not applies(question, answers):
                 continue
-            if question.na_when and _any(question.na_when, answers):
+            if not_applicable(question, answers):
                 self.state["question"] = None
                 self.record(question, NA, "routing", NON_SUBSTANTIVE_LABEL[NA])
                 continue
@@ -163,20 +165,6 @@ class _Turn:
         self.state.update(status="completed", question=None, pending=None)
         self.say(self.message("thanks"))
         self.events.append(Completed())
-
-
-def _all(condition: dict[str, tuple[int, ...]], answers: dict[str, int]) -> bool:
-    return all(answers.get(qid) in codes for qid, codes in condition.items())
-
-
-def _any(condition: dict[str, tuple[int, ...]], answers: dict[str, int]) -> bool:
-    return any(answers.get(qid) in codes for qid, codes in condition.items())
-
-
-def _applies(question: Question, answers: dict[str, int]) -> bool:
-    if question.when and not _all(question.when, answers):
-        return False
-    return not (question.unless and _any(question.unless, answers))
 
 
 def is_gate(question: Question) -> bool:
@@ -227,8 +215,7 @@ def start(flow: Flow, ctx: StartContext) -> Step:
         "last_input_at": ctx.now.isoformat(),
     }
     turn = _Turn(flow, state, ctx.now)
-    period = timedelta(days=flow.reference_period_days)
-    if ctx.last_completed_at is not None and ctx.now - ctx.last_completed_at < period:
+    if not is_new_interview(flow, ctx.last_completed_at, ctx.now):
         state["status"] = "completed"
         turn.say(turn.message("already_done"))
         return turn.step()
@@ -438,6 +425,7 @@ def _accept(
     if option is not None and option.screen_out:
         turn.state.update(status="screened_out", question=None, pending=None)
         turn.say(turn.message("screened_out"))
+        turn.events.append(ScreenedOut())
         return
     if question.id == "language":
         turn.state["lang"] = LANG_BY_CODE.get(code, turn.lang)
@@ -476,6 +464,7 @@ def _end_at_gate(turn: _Turn, question: Question) -> None:
     else:
         turn.state.update(status="screened_out", question=None, pending=None)
         turn.say(turn.message("screen_unclear"))
+        turn.events.append(ScreenedOut())
 
 
 def _run_command(turn: _Turn, command: str) -> None:
@@ -487,8 +476,11 @@ def _run_command(turn: _Turn, command: str) -> None:
         turn.say(turn.message("stopped"))
         turn.events.append(OptedOut())
     elif command == "restart":
-        turn.events.append(Restarted())
+        # The answers given so far leave the route: routing must not read them again, and
+        # the caller retires their rows (survey_flows.record).
+        turn.events.append(Restarted(kept=RESTART_KEEPS))
         state["pending"] = None
+        state["answers"] = {q: c for q, c in state["answers"].items() if q in RESTART_KEEPS}
         if state["answers"].get(CONSENT) != CONSENT_YES:
             turn.move_to(turn.flow.question(CONSENT))  # never past a consent not given
         else:

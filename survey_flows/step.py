@@ -96,11 +96,28 @@ class DeletionConfirmed:
 
 
 @dataclass(frozen=True)
+class ScreenedOut:
+    """The person is outside the target population (under 18): nothing of theirs is kept."""
+
+
+@dataclass(frozen=True)
 class Restarted:
-    """The person started again: the answers given so far stay (partial interviews count)."""
+    """The person started again: answers given so far, but to the questions in ``kept``,
+    are retired (stored, marked superseded, never counted; survey_flows.record)."""
+
+    kept: tuple[str, ...] = ()
 
 
-Event = Say | AnswerRecorded | Completed | OptedOut | Declined | DeletionConfirmed | Restarted
+Event = (
+    Say
+    | AnswerRecorded
+    | Completed
+    | OptedOut
+    | Declined
+    | ScreenedOut
+    | DeletionConfirmed
+    | Restarted
+)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,9 @@ question or a question asked later (a dangling route); questions that can never 
 duplicate option codes; a text missing for a declared language; a button title over 20
 characters; more than 13 buttons; an intent the NLU does not know; an optional part that
 is not declared in the settings; a `migrate_from` map that moves conversations to a question
-this version lacks.
+this version lacks; a variable label missing or over Stata's 80 characters; option codes 95
+and 96 (the exports' "not asked" and "gave up"); a `quintiles` declaration that is not a
+boolean, or true on a question whose options are not coded 1 to 5.
 """
 
 from __future__ import annotations
@@ -32,7 +34,11 @@ TOP_KEYS = (
     "messages",
     "questions",
 )
-QUESTION_KEYS = ("id", "area", "item", "text")
+QUESTION_KEYS = ("id", "label", "area", "item", "text")
+MAX_VARIABLE_LABEL = 80  # Stata's limit; SPSS allows more
+# Codes the wide microdata gives to "not asked" and "gave up" (analytics.microdata).
+RESERVED_CODES = (95, 96)
+QUINTILE_CODES = {1, 2, 3, 4, 5}
 # Messages and questions the engine itself sends; a flow without them cannot run.
 REQUIRED_MESSAGES = (
     "intro",
@@ -163,6 +169,12 @@ def _check(name: str, data: LineDict) -> list[Problem]:
                 continue
             if code in seen:
                 report(oline, f"{where}: option code {code} is used twice")
+            if code in RESERVED_CODES:
+                report(
+                    oline,
+                    f"{where}: option code {code} is reserved for the exports "
+                    "(95 not asked, 96 gave up); use another code",
+                )
             seen.add(code)
             if not option.get("label"):
                 report(
@@ -210,6 +222,7 @@ def _check(name: str, data: LineDict) -> list[Problem]:
         if question.get("block") and question["block"] not in blocks:
             report(question.at("block"), f"{where}: block {question['block']!r} is not declared")
         texts_complete(question.get("text"), where, question.at("text"))
+        _check_label(question, where, report)
         if kind == "choice":
             if "options" in question:
                 check_options(question["options"], where, question.at("options"))
@@ -271,6 +284,28 @@ def _check_migrations(data: LineDict, question_ids: set[str], report: Any) -> No
                     f"migrate_from {version!r}: {old!r} moves to {new!r}, which this version "
                     "does not have (use null for a removed question)",
                 )
+
+
+def _check_label(question: LineDict, where: str, report: Any) -> None:
+    """Report a missing or overlong variable label, or a quintile declaration that cannot hold."""
+    label = question.get("label")
+    if "label" in question and (not isinstance(label, str) or not label.strip()):
+        report(question.at("label"), f"{where}: label must be a short English variable label")
+    elif isinstance(label, str) and len(label) > MAX_VARIABLE_LABEL:
+        report(
+            question.at("label"),
+            f"{where}: label is {len(label)} characters; Stata keeps {MAX_VARIABLE_LABEL}",
+        )
+    if "quintiles" not in question:
+        return
+    codes = {o.get("code") for o in question.get("options") or [] if isinstance(o, dict)}
+    if not isinstance(question["quintiles"], bool):
+        report(question.at("quintiles"), f"{where}: quintiles must be true or false")
+    elif question["quintiles"] and codes - {97, 98, 99} != QUINTILE_CODES:
+        report(
+            question.at("quintiles"),
+            f"{where}: quintiles: true needs options coded 1 to 5 (quintile 1 to 5)",
+        )
 
 
 def _check_contradiction(question: LineDict, where: str, report: Any) -> None:

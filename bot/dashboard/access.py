@@ -82,7 +82,7 @@ def _compute(data: PeriodData, view: Scope, breakdowns: tuple[Breakdown, ...]) -
     if survey is None or len(survey) == 0:
         return Figures(pd.DataFrame(), 0, started, completed)
     table = pd.concat(
-        indicator_tables(survey, list(breakdowns), None, defaults.LEVEL, defaults.MIN_CELL),
+        indicator_tables(survey, list(breakdowns), None, defaults.LEVEL),
         ignore_index=True,
     )
     return Figures(table, len(survey), started, completed)

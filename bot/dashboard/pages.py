@@ -63,6 +63,13 @@ def _number(value: Any) -> float | None:
     return None if value is None or pd.isna(value) else float(value)
 
 
+def _count(value: Any, suppressed: bool) -> str:
+    """Return a number of ratings; a suppressed cell's is hidden with its figure."""
+    if pd.isna(value):
+        return "-" if suppressed else "0"
+    return f"{int(value):,}"
+
+
 def rows_of(table: pd.DataFrame, label_of: Any) -> list[Row]:
     """Return table rows as printable rows, with a suppressed figure shown as such."""
     rows = []
@@ -73,7 +80,7 @@ def rows_of(table: pd.DataFrame, label_of: Any) -> list[Row]:
                 label_of(record),
                 "-" if value is None else f"{value:.1f}%",
                 "-" if value is None else f"{record.ci_low:.1f} - {record.ci_high:.1f}",
-                f"{int(record.n_valid):,}" if not pd.isna(record.n_valid) else "0",
+                _count(record.n_valid, record.suppressed),
                 value,
                 _number(record.ci_low),
                 _number(record.ci_high),
@@ -135,8 +142,8 @@ def overview() -> Any:
         if table.empty:
             break
         part = table[(table["service_area"] == area) & (table["dimension"] == "total")]
-        if part["n_valid"].fillna(0).max() == 0:
-            continue
+        if not ((part["n_valid"].fillna(0) > 0) | part["suppressed"]).any():
+            continue  # nobody rated this service (a suppressed cell has ratings)
         headline = part[part["estimate"] != "attribute"]
         areas.append((area, rows_of(headline, lambda r: labels.attribute(r.attribute, lang))))
     overall = [Row(labels.area(area, lang), *_pick(rows, -1)) for area, rows in areas]

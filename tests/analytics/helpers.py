@@ -6,11 +6,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pandas as pd
+from sqlalchemy import insert
 
 from analytics.breakdowns import group
 from analytics.codebook import QUESTION_BY_ID
 from analytics.estimates import area_table
 from analytics.load import ANSWER_COLUMNS
+from analytics.simulate import SEEDED_DEPARTMENTS
+from bot.models import DepartmentRecord, DepartmentServiceArea
 
 DAY = datetime(2026, 3, 10, 9, 0)
 
@@ -59,3 +62,26 @@ def ratings(respondents: int, question_id: str, codes: list[int | None]) -> list
 def table_of(data, area: str, breakdowns=(), weights=None) -> pd.DataFrame:
     """Return one area's estimates, national and for each breakdown, as the commands do."""
     return area_table(data, area, group(data.respondents, list(breakdowns)), weights)
+
+
+def register_departments(engine, departments=SEEDED_DEPARTMENTS) -> None:
+    """Register departments (code, first service area) as the migrations seed them."""
+    with engine.begin() as connection:
+        for code, area in departments:
+            connection.execute(
+                insert(DepartmentRecord.__table__).values(
+                    code=code,
+                    name_en=code,
+                    name_tn=code,
+                    ministry="Ministry",
+                    active=True,
+                    created_at=DAY,
+                )
+            )
+            if area is None:  # a department may not name its services
+                continue
+            connection.execute(
+                insert(DepartmentServiceArea.__table__).values(
+                    department_code=code, service_area=area, position=0
+                )
+            )

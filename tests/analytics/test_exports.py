@@ -8,14 +8,15 @@ import pyreadstat
 import pytest
 from openpyxl import load_workbook
 
-from analytics.codebook import AREAS
+from analytics.codebook import AREAS, NO_ANSWER, NOT_ASKED
 from analytics.errors import NoDataError
-from analytics.estimates import TABLE_COLUMNS, suppress
+from analytics.estimates import TABLE_COLUMNS
 from analytics.export import write_indicators_csv, write_indicators_xlsx
 from analytics.load import Period, csv_chunks
 from analytics.microdata import ARROW, long_rows, wide_frame, write_csv, write_long, write_wide
 from analytics.sdmx import COLUMNS, sdmx_rows
 from analytics.simulate import population_margins, synthetic_batches
+from analytics.suppression import Rule, publish
 from analytics.tidy import collect
 from analytics.weights import rake
 from tests.analytics.conftest import SIMULATION_START
@@ -54,7 +55,7 @@ def data(batches):
 def published(data):
     weights, _ = rake(data.respondents, population_margins())
     return [
-        suppress(table_of(data, area, [("sex",), ("age_band", "urban_rural")], weights), 30)
+        publish(table_of(data, area, [("sex",), ("age_band", "urban_rural")], weights), Rule(30))
         for area in AREAS
     ]
 
@@ -79,7 +80,7 @@ def test_the_excel_table_carries_a_sheet_describing_period_versions_and_methods(
     path = tmp_path / "indicators.xlsx"
     about = [
         ("period", "2026-01-05 to 2026-03-01"),
-        ("flow versions", "sdg16_6_2@simulated"),
+        ("flow versions", "sdg16_6_2@2026.11.1"),
         ("weighting", "raked to sex, age band"),
     ]
     write_indicators_xlsx(published, about, path)
@@ -88,12 +89,12 @@ def test_the_excel_table_carries_a_sheet_describing_period_versions_and_methods(
     header = next(workbook["indicators"].iter_rows(values_only=True))
     assert list(header[:15]) == FIRST
     notes = dict(workbook["about"].iter_rows(min_row=2, values_only=True))
-    assert notes["flow versions"] == "sdg16_6_2@simulated"
+    assert notes["flow versions"] == "sdg16_6_2@2026.11.1"
 
 
 def test_sdmx_rows_carry_the_sdg_series_and_dimension_codes(published):
     table = pd.concat(published, ignore_index=True)
-    sdmx = sdmx_rows(table, "2026")
+    sdmx = sdmx_rows(table, "2026", income_quintiles=True)
     assert list(sdmx.columns) == COLUMNS
     for name in (
         "SERIES",
@@ -156,12 +157,14 @@ def test_wide_microdata_reads_back_with_its_value_labels(data, tmp_path, fmt):
     assert labels["disability"][1] == "With disability"
     assert meta.column_names_to_labels["urban_rural"] == "Urban or rural residence"
     original = data.codes["hc_overall"].to_numpy()
+    # Not asked reads 95 and given up 96 (user-missing in SPSS, as 97-99 are).
+    blanks = np.select([original == NOT_ASKED, original == NO_ANSWER], [95, 96], np.nan)
     np.testing.assert_array_equal(
-        back["hc_overall"].to_numpy(), np.where(original >= 0, original, np.nan)
+        back["hc_overall"].to_numpy(), np.where(original >= 0, original, blanks)
     )
     assert back["weight"].sum() == pytest.approx(weights.sum())
     if fmt == "sav":
-        assert meta.missing_ranges["hc_overall"] == [{"lo": 97.0, "hi": 99.0}]
+        assert meta.missing_ranges["hc_overall"] == [{"lo": 95.0, "hi": 99.0}]
     assert (tmp_path / "wide.codebook.csv").exists()
 
 

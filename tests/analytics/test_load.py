@@ -16,13 +16,12 @@ from analytics.load import (
     database_chunks,
     load_conversations,
     load_topic_counts,
-    read_margins,
 )
 from analytics.report import completion
-from analytics.simulate import insert_synthetic
+from analytics.synthetic_store import insert_synthetic
 from analytics.tidy import collect
 from bot.models import Answer, Conversation, Decline, Respondent
-from tests.analytics.helpers import answer
+from tests.analytics.helpers import answer, register_departments
 
 START = datetime(2026, 3, 2)
 
@@ -59,6 +58,7 @@ def add_real_respondent(engine, key: str, when: datetime, sex: int, overall: int
 
 
 def test_test_rows_are_left_out_unless_asked_for(engine):
+    register_departments(engine)
     insert_synthetic(engine, 40, seed=2, start=START, days=7, batch_size=15)
     add_real_respondent(engine, "real", START + timedelta(days=1), sex=2, overall=3)
     period = Period(date(2026, 3, 2), date(2026, 3, 8))
@@ -77,6 +77,7 @@ def test_test_rows_are_left_out_unless_asked_for(engine):
 
 
 def test_conversations_and_topics_of_the_period_load_with_the_test_rule(engine):
+    register_departments(engine)
     insert_synthetic(engine, 30, seed=3, start=START, days=7, batch_size=30)
     add_real_respondent(engine, "real", START, sex=1, overall=2)
     period = Period(date(2026, 3, 2), date(2026, 3, 8))
@@ -87,7 +88,8 @@ def test_conversations_and_topics_of_the_period_load_with_the_test_rule(engine):
         minutes=9
     )
     simulated = load_conversations(engine, period, include_test=True)
-    assert len(simulated) == 31 and set(simulated["status"]) <= {"completed", "expired", "stopped"}
+    ends = {"completed", "expired", "stopped", "screened_out"}
+    assert len(simulated) == 31 and set(simulated["status"]) <= ends
     assert load_topic_counts(engine, period).empty
     assert load_topic_counts(engine, period, include_test=True)["answers"].sum() > 0
 
@@ -113,17 +115,3 @@ def test_a_csv_without_the_contract_columns_is_refused(tmp_path):
     pd.DataFrame({"respondent_key": ["a"], "code": [1]}).to_csv(path, index=False)
     with pytest.raises(InputError, match="lacks the column"):
         list(csv_chunks(path, Period()))
-
-
-def test_margins_need_the_three_columns_and_numbers(tmp_path):
-    good = tmp_path / "margins.csv"
-    good.write_text("dimension,category,population\nsex,1,100\nsex,2,110\n")
-    assert list(read_margins(good)["population"]) == [100.0, 110.0]
-    bad = tmp_path / "bad.csv"
-    bad.write_text("dimension,category,people\nsex,1,100\n")
-    with pytest.raises(InputError, match="must start with the columns"):
-        read_margins(bad)
-    negative = tmp_path / "negative.csv"
-    negative.write_text("dimension,category,population\nsex,1,-3\n")
-    with pytest.raises(InputError, match="zero or more"):
-        read_margins(negative)

@@ -45,10 +45,17 @@ def test_respondents_without_a_value_keep_their_sample_share_and_are_counted():
 
 def test_a_category_without_respondents_or_missing_from_the_margins_is_refused():
     sample = people(sex=[1, 1, 2], age_band=[1, 1, 2])
-    with pytest.raises(WeightingError, match="no respondent has age_band = 3"):
+    with pytest.raises(
+        WeightingError, match="dimension age_band, category 3: no respondent has it"
+    ):
         rake(sample, margins([("age_band", "1", 10), ("age_band", "2", 10), ("age_band", "3", 5)]))
-    with pytest.raises(WeightingError, match="sex = 2, which the margins lack"):
+    with pytest.raises(
+        WeightingError,
+        match="dimension sex, category 2: respondents have it but the margins give it no",
+    ):
         rake(sample, margins([("sex", "1", 10)]))
+    with pytest.raises(WeightingError, match="dimension sex, category 2: the population must"):
+        rake(sample, margins([("sex", "1", 10), ("sex", "2", 0)]))
     with pytest.raises(WeightingError, match="unknown dimension 'height'"):
         rake(sample, margins([("height", "1", 10)]))
 

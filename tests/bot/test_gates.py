@@ -74,8 +74,10 @@ def test_the_age_screen_is_never_skipped(app, signed_post, graph, db):
     for _ in range(4):
         send(person, STICKER)
     db.rollback()
-    assert db.query(Conversation).one().status == "screened_out"
-    assert [a.question_id for a in db.query(Answer)] == ["consent", "language"]
+    # Without an age the person is screened out, and a screened-out person is no respondent:
+    # their consent and language answers go, and only an anonymous tally stays.
+    assert count(db, Answer) == count(db, Respondent) == count(db, Conversation) == 0
+    assert [(d.reason, d.department) for d in db.query(Decline)] == [("screened_out", None)]
 
 
 def test_a_deletion_happens_only_on_a_clear_yes(app, signed_post, graph, db):

@@ -12,7 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import Engine, text
 
-from analytics.simulate import insert_synthetic
+from analytics.synthetic_store import insert_synthetic
 from bot.app import close_services
 from bot.clock import utcnow
 from bot.config import Settings
@@ -31,20 +31,10 @@ A_COMMENT = "Clinic A needs more nurses"
 
 
 def fill(engine: Engine, respondents: int = 1500, seed: int = 5) -> None:
-    """Insert simulated interviews as live data, spread over two weeks and three departments,
-    with an improvement comment that names each department."""
+    """Insert simulated interviews as live data, spread over two weeks and the registry's
+    departments, with an improvement comment that names each department."""
     insert_synthetic(engine, respondents, seed, START, days=14)
     with engine.begin() as connection:
-        for simulated, code in (
-            ("moh_clinics", DEPARTMENT_A),
-            ("dnrs_omang", DEPARTMENT_B),
-            ("moe_schools", OTHER),
-        ):
-            for table in ("answers", "conversations"):
-                connection.execute(
-                    text(f"UPDATE {table} SET department = :code WHERE department = :old"),
-                    {"code": code, "old": simulated},
-                )
         for table in ("answers", "conversations", "respondents"):
             connection.execute(text(f"UPDATE {table} SET is_test = false"))
         for code, comment in ((DEPARTMENT_A, A_COMMENT), (DEPARTMENT_B, B_SECRET)):

@@ -62,7 +62,7 @@ def test_the_weekly_pdf_of_a_department_is_in_plain_words_with_the_tables_number
         if pd.isna(row.percent):
             continue
         interval = f"{row.ci_low:.1f} to {row.ci_high:.1f}"
-        figure = f"{name} Satisfied overall {row.percent:.1f}% {interval} {row.n_valid:,}"
+        figure = f"{name} Satisfied overall {row.percent:.1f}% {interval} {int(row.n_valid):,}"
         assert figure in text, figure
     last = " ".join(pages[-1].split())
     assert "About these figures" in last and "Methods" in last

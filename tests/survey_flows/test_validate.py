@@ -151,6 +151,31 @@ CASES: dict[str, tuple[str, str, str, str]] = {
         "message 'number_hint' is missing; the engine sends it",
         "messages:\n  intro:",
     ),
+    "variable_label_missing": (
+        '  - id: hc_need\n    label: "Needed medical care, last 12 months"\n',
+        "  - id: hc_need\n",
+        "question 'hc_need': missing key 'label'",
+        "- id: hc_need",
+    ),
+    "variable_label_too_long_for_stata": (
+        'label: "Needed medical care, last 12 months"',
+        'label: "' + "x" * 81 + '"',
+        "question 'hc_need': label is 81 characters; Stata keeps 80",
+        'label: "xxx',
+    ),
+    "option_code_reserved_for_the_exports": (
+        '{code: 13, label: "Other town"',
+        '{code: 95, label: "Other town"',
+        "question 'district': option code 95 is reserved for the exports (95 not asked, "
+        "96 gave up); use another code",
+        '- {code: 95, label: "Other town"',
+    ),
+    "quintiles_not_a_boolean": (
+        "quintiles: false",
+        "quintiles: maybe",
+        "question 'income_band': quintiles must be true or false",
+        "quintiles: maybe",
+    ),
 }
 
 
@@ -214,7 +239,9 @@ def test_load_flow_raises_flow_error_naming_file_and_line_for_bad_indentation(
     tmp_path: Path,
 ) -> None:
     path = broken_copy(
-        tmp_path, "  - id: consent\n    area: survey", "  - id: consent\n   area: survey"
+        tmp_path,
+        '    label: "Consent given"\n    area: survey',
+        '    label: "Consent given"\n   area: survey',
     )
     line = line_of(path.read_text(encoding="utf-8"), "   area: survey\n    item: other\n    scale")
     with pytest.raises(FlowError) as caught:
@@ -229,3 +256,20 @@ def test_load_flow_raises_flow_error_for_a_dangling_route(tmp_path: Path) -> Non
     with pytest.raises(FlowError) as caught:
         load_flow(path)
     assert str(caught.value) == f"{path}:{line}: {message}"
+
+
+def test_income_bands_declared_quintiles_must_be_coded_1_to_5(tmp_path: Path) -> None:
+    quintiles = broken_copy(tmp_path, "quintiles: false", "quintiles: true")
+    assert validate.validate_file(quintiles) == []
+    text = quintiles.read_text(encoding="utf-8")
+    six = '      - {code: 6, label: "P12,000 or more"'
+    quintiles.write_text(text.replace('      - {code: 5, label: "P12,000 or more"', six))
+    problems = [p.message for p in validate.validate_file(quintiles)]
+    assert problems == [
+        "question 'income_band': quintiles: true needs options coded 1 to 5 (quintile 1 to 5)"
+    ]
+    assert (
+        load_flow(broken_copy(tmp_path, "quintiles: false", "quintiles: true"))
+        .question("income_band")
+        .quintiles
+    )

@@ -1,0 +1,83 @@
+"""Mistyped options of the indicators command get a clear message, and SDMX keeps its rules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analytics import codebook
+from analytics.breakdowns import parse_breakdowns
+from tests.analytics.answers_csv import indicators, write_answers
+
+
+@pytest.fixture(scope="module")
+def answers(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Give an exported answers CSV that the commands read with --input."""
+    return write_answers(tmp_path_factory.mktemp("answers") / "answers.csv")
+
+
+def test_a_reversed_period_says_which_day_goes_where(answers, tmp_path):
+    out = tmp_path / "table.csv"
+    status, output = indicators(answers, "--from", "2026-03-05", "--to", "2026-03-01", "--out", out)
+    assert status == 1 and not out.exists()
+    assert output.strip() == (
+        "Error: --from 2026-03-05 is after --to 2026-03-01: give the earlier day to --from "
+        "(both days are included)"
+    )
+
+
+@pytest.mark.parametrize("spec", [",,", "sex+", "sex,,age_band", "+sex", "sex+ +urban_rural"])
+def test_an_empty_breakdown_is_refused_naming_the_valid_dimensions(answers, tmp_path, spec):
+    out = tmp_path / "table.csv"
+    status, output = indicators(answers, "--by", spec, "--out", out)
+    assert status == 1 and not out.exists()
+    assert f"--by {spec!r} has an empty dimension" in output
+    assert "choose from sex, age_band, district, urban_rural, income_band, disability" in output
+
+
+def test_well_formed_breakdowns_still_parse():
+    assert parse_breakdowns(["sex, age_band", "sex+urban_rural"]) == [
+        ("sex",),
+        ("age_band",),
+        ("sex", "urban_rural"),
+    ]
+
+
+def test_sdmx_leaves_out_income_bands_the_flow_does_not_declare_quintiles(answers, tmp_path):
+    assert not codebook.income_quintiles()  # the shipped flow's pula bands
+    out = tmp_path / "table.sdmx"
+    status, output = indicators(
+        answers, "--format", "sdmx", "--by", "sex,income_band", "--min-cell", 1, "--out", out
+    )
+    assert status == 0, output
+    assert "leaves out the INCOME_WEALTH_QUANTILE dimension" in output
+    sdmx = pd.read_csv(out)
+    assert "INCOME_WEALTH_QUANTILE" not in sdmx.columns
+    # Only the national and the sex cells: nothing of the income breakdown slips in as a total.
+    assert len(sdmx) == 3 and set(sdmx["SEX"]) == {"_T", "M", "F"}
+
+
+@pytest.fixture
+def quintile_flow(tmp_path, monkeypatch):
+    """Make the analytics read a copy of the flow that declares its income bands quintiles."""
+    text = codebook.FLOW_FILE.read_text(encoding="utf-8")
+    copy = tmp_path / "flow.yaml"
+    copy.write_text(text.replace("quintiles: false", "quintiles: true"), encoding="utf-8")
+    monkeypatch.setattr(codebook, "FLOW_FILE", copy)
+    codebook.flow.cache_clear()
+    yield
+    codebook.flow.cache_clear()  # the next reader gets the shipped flow again
+
+
+def test_sdmx_writes_income_quintiles_when_the_flow_declares_them(answers, tmp_path, quintile_flow):
+    assert codebook.income_quintiles()
+    out = tmp_path / "table.sdmx"
+    status, output = indicators(
+        answers, "--format", "sdmx", "--by", "income_band", "--min-cell", 1, "--out", out
+    )
+    assert status == 0, output
+    assert "INCOME_WEALTH_QUANTILE" not in output
+    sdmx = pd.read_csv(out)
+    assert set(sdmx["INCOME_WEALTH_QUANTILE"]) == {"_T", "Q1", "Q2", "Q3", "Q4", "Q5"}
