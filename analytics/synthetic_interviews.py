@@ -162,7 +162,9 @@ class Walker:
     templates: list[AnswerRecorded] = field(default_factory=list)
     _node_ids: dict[str, int] = field(default_factory=dict)
     _template_ids: dict[AnswerRecorded, int] = field(default_factory=dict)
-    _moves: dict[tuple[int, int], tuple[int, tuple[int, ...], bool]] = field(default_factory=dict)
+    _moves: dict[tuple[int, int], tuple[int, tuple[int, ...], str | None]] = field(
+        default_factory=dict
+    )
     _starts: dict[tuple[int, int, int], int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
