@@ -252,6 +252,7 @@ def slow_nlu(args: argparse.Namespace) -> None:
         "RASA_URL": rasa.url,
         "NLU_TIMEOUT": str(args.slow_nlu * 4),
         "EMBEDDED_WORKER": "1",
+        "PUBLIC_BASE_URL": "https://bench.invalid",  # production refuses to start without one
     }
     port = free_port()
     # The command of `make run` (scripts/run): one process, eight threads, the worker inside.
