@@ -3,8 +3,8 @@
     .venv/bin/python benchmarks/dashboard_bench.py [--answers 1000000] [--requests 400]
         [--server postgresql://postgres@127.0.0.1:5432] [--database bench_dashboard] [--keep]
 
-It creates the database, migrates it, fills it with ``analytics simulate`` (about 29 answers
-per respondent, so 1,000,000 answers are about 34,600 people, as test data over 56 days),
+It creates the database, migrates it, fills it with ``analytics simulate`` (about 27 answers
+per respondent, so 1,000,000 answers are about 36,500 people, as test data over 56 days),
 adds an admin and a department viewer, warms the period snapshots as the worker does
 (``flask dashboard warm --include-test``), starts gunicorn (2 processes, 4 threads each) and
 signs in through the form like a person. Then it asks for the pages a person opens, in turn:
@@ -35,7 +35,7 @@ from sqlalchemy import create_engine, text
 ROOT = Path(__file__).resolve().parent.parent
 FLASK = [str(ROOT / ".venv" / "bin" / "flask"), "--app", "wsgi"]
 PASSWORD = "benchmark password"
-ANSWERS_PER_RESPONDENT = 28.9  # measured on `analytics simulate`
+ANSWERS_PER_RESPONDENT = 27.4  # measured on `analytics simulate` (2026-11-26)
 
 
 def run(args: list[str], env: dict[str, str]) -> str:
