@@ -280,8 +280,8 @@ def simulate_respondents(get_engine: EngineFactory, n: int, seed: int, days: int
     headline = truth[truth["estimate"] != "attribute"]
     return [
         f"interviewed {n:,} simulated people through the survey engine in {seconds:.0f} s: "
-        f"{stored:,} respondents stored, {n - stored:,} declined consent "
-        "(is_test; use --include-test)",
+        f"{stored:,} respondents stored, {n - stored:,} declined consent or were under 18 "
+        "and left only a tally (is_test; use --include-test)",
         "true population percentages:",
         *(
             f"  {row.service_area:<20} {row.estimate:<21} {row.true_percent:.1f}"
