@@ -38,7 +38,7 @@ from analytics.weights import rake
 from bot.dashboard.access import _compute
 from bot.dashboard.snapshots import PeriodData
 from tests.analytics.conftest import SIMULATION_START
-from tests.analytics.helpers import answer, frame, ratings, table_of
+from tests.analytics.helpers import answer, frame, ratings, register_departments, table_of
 
 PERIODS = {
     "two days": Period(date(2026, 1, 12), date(2026, 1, 13)),
@@ -405,6 +405,7 @@ def test_an_empty_cell_is_published_empty_without_an_interval_method():
 
 
 def test_the_effective_size_threshold_is_a_command_option(sqlite_engine, tmp_path):
+    register_departments(sqlite_engine)
     group = make_group(lambda: sqlite_engine)
     result = CliRunner().invoke(group, ["simulate", "400", "--seed", "3", "--days", "10"])
     assert result.exit_code == 0, result.output
