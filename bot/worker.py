@@ -121,6 +121,11 @@ class Worker:
             readings, ready = self._read_ahead(group)
             try:
                 done += self._process_group(group, readings, ready)
+            except ReadingMissing as missing:
+                # Not a failure: a conversation changed since its text was read. One by one,
+                # that person waits for the next round and the others go on.
+                log.debug("%s; handling the group's people one by one", missing)
+                done += sum(self._process_person(person, readings, ready) for person in group)
             except Exception as error:  # a turn failed and took the group's transaction with it
                 if is_transient(error):
                     raise
