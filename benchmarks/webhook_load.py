@@ -58,6 +58,24 @@ SCRIPT = (
 )
 
 
+def _app_env(database_url: str, graph_url: str, rasa_url: str, **extra: str) -> dict[str, str]:
+    """The app's settings in production mode, as a deploy would give them, for one run."""
+    return {
+        **os.environ,
+        "APP_ENV": "production",
+        "DATABASE_URL": database_url,
+        "FB_APP_SECRET": SECRET,
+        "FB_VERIFY_TOKEN": "v",
+        "FB_PAGE_ACCESS_TOKEN": "bench-token",
+        "SECRET_KEY": "s",
+        "RESPONDENT_KEY_SECRET": "r",
+        "PUBLIC_BASE_URL": "https://bench.invalid",  # production refuses to start without one
+        "GRAPH_API_URL": graph_url,
+        "RASA_URL": rasa_url,
+        **extra,
+    }
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -239,21 +257,9 @@ def slow_nlu(args: argparse.Namespace) -> None:
     url, _ = database("sqlite", workdir)
     graph = GraphDouble(access_token="bench-token").__enter__()
     rasa = SlowRasa(args.slow_nlu)
-    env = {
-        **os.environ,
-        "APP_ENV": "production",
-        "DATABASE_URL": url,
-        "FB_APP_SECRET": SECRET,
-        "FB_VERIFY_TOKEN": "v",
-        "FB_PAGE_ACCESS_TOKEN": "bench-token",
-        "SECRET_KEY": "s",
-        "RESPONDENT_KEY_SECRET": "r",
-        "GRAPH_API_URL": graph.url,
-        "RASA_URL": rasa.url,
-        "NLU_TIMEOUT": str(args.slow_nlu * 4),
-        "EMBEDDED_WORKER": "1",
-        "PUBLIC_BASE_URL": "https://bench.invalid",  # production refuses to start without one
-    }
+    env = _app_env(
+        url, graph.url, rasa.url, NLU_TIMEOUT=str(args.slow_nlu * 4), EMBEDDED_WORKER="1"
+    )
     port = free_port()
     # The command of `make run` (scripts/run): one process, eight threads, the worker inside.
     web = subprocess.Popen(
@@ -366,20 +372,7 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="bench-"))
     url, schema = database(args.db, workdir)
     graph = GraphDouble(access_token="bench-token").__enter__()
-    env = {
-        **os.environ,
-        "APP_ENV": "production",
-        "DATABASE_URL": url,
-        "FB_APP_SECRET": SECRET,
-        "FB_VERIFY_TOKEN": "v",
-        "FB_PAGE_ACCESS_TOKEN": "bench-token",
-        "SECRET_KEY": "s",
-        "RESPONDENT_KEY_SECRET": "r",
-        "PUBLIC_BASE_URL": "https://bench.invalid",
-        "GRAPH_API_URL": graph.url,
-        "RASA_URL": "http://127.0.0.1:9",
-        "EMBEDDED_WORKER": "0",
-    }
+    env = _app_env(url, graph.url, "http://127.0.0.1:9", EMBEDDED_WORKER="0")
     port = free_port()
     web = subprocess.Popen(
         [
