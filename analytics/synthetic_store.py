@@ -16,6 +16,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, insert, select, text
 
 from analytics.errors import InputError
+from analytics.records import rebuild_records
 from analytics.simulate import POPULATION, SyntheticBatch, synthetic_batches
 from bot.models import (
     Answer,
@@ -211,6 +212,7 @@ def _write(connection: Connection, batch: SyntheticBatch, seed: int) -> None:
             }
         ),
     )
+    rebuild_records(connection, conversation_id.tolist())
 
 
 def _copy_answers(connection: Connection, rows: pd.DataFrame, batch: SyntheticBatch) -> None:

@@ -43,6 +43,7 @@ from analytics.report import ReportInputs, write_report
 from analytics.scope import Scope
 from analytics.sdmx import INCOME_OMITTED, sdmx_rows
 from analytics.simulate import true_percentages
+from analytics.store import load_survey
 from analytics.suppression import Rule
 from analytics.synthetic_store import insert_synthetic
 from analytics.tidy import SurveyData, collect
@@ -75,16 +76,20 @@ def _survey(
     source: Path | None,
     department: str | None = None,
 ) -> SurveyData:
-    data = collect(_chunks(get_engine, period, include_test, source), period)
-    if department is None:
-        return data
-    chosen = data.subset((data.respondents["department"] == department).fillna(False))
-    if len(chosen) == 0:
+    """Return the period's respondents (of one department) from a CSV or the database."""
+    if source is not None:
+        data = collect(_chunks(get_engine, period, include_test, source), period)
+        if department is not None:
+            data = Scope.of([department]).respondents(data)
+    else:
+        scope = Scope.everything() if department is None else Scope.of([department])
+        data = load_survey(get_engine(), period, include_test, scope)
+    if len(data) == 0:
         raise NoDataError(
             f"no respondent of {period.label()} came through department {department!r}; "
             "check the referral code (as in m.me/<page>?ref=<code>)"
         )
-    return chosen
+    return data
 
 
 def _weights(
@@ -214,7 +219,7 @@ def report_inputs(
     min_neff: float = defaults.MIN_NEFF,
 ) -> ReportInputs:
     """Return what the report of a period is built from, for the respondents of a scope."""
-    data = scope.respondents(_survey(get_engine, period, include_test, None))
+    data = load_survey(get_engine(), period, include_test, scope)
     if len(data) == 0:
         raise NoDataError(
             f"no respondent of {period.label()} came through the chosen department(s); "

@@ -23,20 +23,19 @@ import pandas as pd
 
 from analytics.codebook import (
     DEMOGRAPHICS,
-    NO_ANSWER,
     NOT_ASKED,
-    UNCODED,
     WASHINGTON_GROUP,
     question_order,
 )
 from analytics.errors import NoDataError
 from analytics.labels import flow as shipped_flow
 from analytics.load import Period
+from analytics.records import last_rows, stored_codes
 from survey_flows.definition import Flow
 from survey_flows.record import NOT_APPLICABLE, path
 
 _NEVER = np.iinfo(np.int64).max
-_LANG_CODES = {"en": 1, "tn": 2}
+LANG_CODES = {"en": 1, "tn": 2}  # the language of the answers, as the language question codes it
 
 
 @dataclass(frozen=True)
@@ -96,20 +95,6 @@ def _numbers(column: pd.Series) -> np.ndarray:
     return pd.to_numeric(column, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
 
 
-def _is_one_of(column: pd.Series, values: Iterable[str]) -> np.ndarray:
-    """Return which rows hold one of ``values``, comparing each distinct value once."""
-    codes, uniques = pd.factorize(column)
-    wanted = set(values)
-    return np.isin(codes, [k for k, value in enumerate(uniques) if value in wanted])
-
-
-def _last_rows(groups: np.ndarray, size: int) -> np.ndarray:
-    """Return the position of the last row of each group 0..size-1 (-1 when it has none)."""
-    last = np.full(size, -1, dtype=np.int64)
-    np.maximum.at(last, groups, np.arange(len(groups)))
-    return last
-
-
 class _Collector:
     def __init__(self, period: Period) -> None:
         self.period = period
@@ -148,18 +133,11 @@ class _Collector:
         self._grow()
         code = _numbers(chunk["code"])
         value = _numbers(chunk["value"])
-        # A NULL code is no answer on rating items and after a give-up; elsewhere the answer
-        # is a number or free text.
-        no_code = _is_one_of(chunk["method"], ["gave_up"]) | _is_one_of(
-            chunk["item"], ["attribute", "overall"]
-        )
-        stored = np.where(
-            np.isnan(code), np.where(no_code, NO_ANSWER, UNCODED), np.nan_to_num(code)
-        ).astype(np.int16)
+        stored = stored_codes(code, chunk["method"], chunk["item"])
 
         # Keep the last answer of each respondent to each question (rows come in id order).
         slot = local * len(question_ids) + question_local
-        last = _last_rows(slot, len(respondent_ids) * len(question_ids))
+        last = last_rows(slot, len(respondent_ids) * len(question_ids))
         keep = last[slot] == np.arange(len(slot))
         respondent = respondent_ids[local]
         self.codes[respondent[keep], question[keep]] = stored[keep]
@@ -185,14 +163,14 @@ class _Collector:
         department_local, department_ids = self.departments.encode(chunk["department"])
         known = inside & (department_local >= 0)
         rows = np.flatnonzero(known)
-        last = _last_rows(local[known], len(ids))
+        last = last_rows(local[known], len(ids))
         has = last >= 0
         self.department[ids[has]] = department_ids[department_local[rows[last[has]]]]
 
         lang_codes, lang_names = pd.factorize(chunk["lang"])
-        spoken = np.array([_LANG_CODES.get(str(name), 0) for name in lang_names] + [0])
+        spoken = np.array([LANG_CODES.get(str(name), 0) for name in lang_names] + [0])
         rows = np.flatnonzero(inside)
-        last = _last_rows(local[inside], len(ids))
+        last = last_rows(local[inside], len(ids))
         has = last >= 0
         self.lang[ids[has]] = spoken[lang_codes[rows[last[has]]]]
 
@@ -207,47 +185,70 @@ class _Collector:
         """Return the respondents seen inside the period with their codes and variables."""
         n = len(self.respondents.ids)
         keep = self.first_at[:n] != _NEVER  # at least one answer inside the period
-        keys = np.asarray(self.respondents.names(), dtype=object)[keep]
-        index = pd.Index(keys, name="respondent", dtype=object)
         names = self.questions.names()
-        order = question_order(names)
-        position = {name: k for k, name in enumerate(names)}
-        codes = pd.DataFrame(
-            {qid: self.codes[:n, position[qid]][keep] for qid in order}, index=index
-        )
-        values = self._value_frame(n, keep, names, index)
-        codes, values = on_route(shipped_flow(), codes, values)
-        paradata = pd.DataFrame(
-            {
-                "first_at": pd.to_datetime(self.first_at[:n][keep]),
-                "department": pd.Categorical.from_codes(
-                    self.department[:n][keep], categories=self.departments.names()
-                ),
-                "lang": self.lang[:n][keep],
-            },
-            index=index,
-        )
-        return SurveyData(
-            respondents=respondent_table(codes, paradata),
-            codes=codes,
+        values = self._value_frame(n, keep, names)
+        departments = np.asarray([*self.departments.names(), None], dtype=object)
+        return survey_data(
+            keys=np.asarray(self.respondents.names(), dtype=object)[keep],
+            codes={qid: self.codes[:n, k][keep] for k, qid in enumerate(names)},
             values=values,
-            flow_versions=tuple(sorted(self.flow_versions)),
+            first_at=self.first_at[:n][keep].view("datetime64[ns]"),
+            department=pd.Categorical(departments[self.department[:n][keep]]),
+            lang=self.lang[:n][keep],
+            flow_versions=self.flow_versions,
             period=self.period,
         )
 
-    def _value_frame(
-        self, n: int, keep: np.ndarray, names: list[str], index: pd.Index
-    ) -> pd.DataFrame:
+    def _value_frame(self, n: int, keep: np.ndarray, names: list[str]) -> dict[str, np.ndarray]:
         if not self.values:
-            return pd.DataFrame(index=index)
+            return {}
         triples = pd.concat(self.values, ignore_index=True)
         triples = triples[~pd.Index(triples["r"] * len(names) + triples["q"]).duplicated("last")]
         matrix = np.full((n, len(names)), np.nan)
         matrix[triples["r"].to_numpy(), triples["q"].to_numpy()] = triples["v"].to_numpy()
-        used = sorted(triples["q"].unique())
-        order = question_order([names[k] for k in used])
-        column = {name: k for k, name in enumerate(names)}
-        return pd.DataFrame({qid: matrix[keep, column[qid]] for qid in order}, index=index)
+        return {names[k]: matrix[keep, k] for k in sorted(triples["q"].unique())}
+
+
+def survey_data(
+    keys: np.ndarray,
+    codes: dict[str, np.ndarray],
+    values: dict[str, np.ndarray],
+    first_at: np.ndarray,
+    department: pd.Categorical,
+    lang: np.ndarray,
+    flow_versions: set[str],
+    period: Period,
+) -> SurveyData:
+    """Return the tidy data of respondents given as arrays (one entry per respondent).
+
+    ``codes`` and ``values`` map question ids to a column each, in any order; ``lang`` is
+    the language of the answers as ``LANG_CODES`` numbers it (0: unknown). Both loaders,
+    the answer collector and the record store, end here, so their tables cannot differ in
+    how they are derived.
+    """
+    index = pd.Index(keys, name="respondent", dtype=object)
+    code_frame = pd.DataFrame(
+        {qid: np.asarray(codes[qid], dtype=np.int16) for qid in question_order(list(codes))},
+        index=index,
+    )
+    value_frame = pd.DataFrame(
+        {qid: values[qid] for qid in question_order(list(values))}, index=index
+    )
+    code_frame, value_frame = on_route(shipped_flow(), code_frame, value_frame)
+    # Categories in sorted order, only those used, whatever order the rows came in.
+    department = department.remove_unused_categories()
+    department = department.reorder_categories(sorted(department.categories))
+    paradata = pd.DataFrame(
+        {"first_at": pd.to_datetime(first_at), "department": department, "lang": lang},
+        index=index,
+    )
+    return SurveyData(
+        respondents=respondent_table(code_frame, paradata),
+        codes=code_frame,
+        values=value_frame,
+        flow_versions=tuple(sorted(flow_versions)),
+        period=period,
+    )
 
 
 def on_route(
@@ -298,12 +299,17 @@ def collect(chunks: Iterable[pd.DataFrame], period: Period) -> SurveyData:
         collector.add(chunk)
     data = collector.finish()
     if len(data) == 0:
-        raise NoDataError(
-            f"no answers from {period.label()} (UTC). Choose a period that holds interviews "
-            "(--from/--to, both days included; --on for reports), or add --include-test to "
-            "use simulated data (`analytics simulate N` creates some)."
-        )
+        raise no_answers(period)
     return data
+
+
+def no_answers(period: Period) -> NoDataError:
+    """Return the error of a period without answers, saying what to do next."""
+    return NoDataError(
+        f"no answers from {period.label()} (UTC). Choose a period that holds interviews "
+        "(--from/--to, both days included; --on for reports), or add --include-test to "
+        "use simulated data (`analytics simulate N` creates some)."
+    )
 
 
 def _column(codes: pd.DataFrame, name: str) -> pd.Series:

@@ -160,6 +160,69 @@ class Answer(Base):
     )
 
 
+class InterviewRecord(Base):
+    """One interview's record as the analyses count it, kept beside its answer rows.
+
+    Built from the interview's current (not superseded) answers by ``analytics.records``
+    whenever they change, so that a table over a million respondents reads one narrow row
+    per interview instead of thirty answer rows. ``payload`` packs what the estimates need
+    in a fixed binary layout (``analytics.records.PAYLOAD``), then one signed byte per
+    question slot (``record_questions``), -1 where the interview has no answer; the other
+    columns are what the loader filters on in SQL. ``exact`` is false when the row cannot
+    stand for the answers (mixed test flags or questionnaire versions, a code outside a
+    byte): the loader then reads that interview's answers instead.
+    """
+
+    __tablename__ = "interview_records"
+
+    conversation_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("conversations.id", ondelete="CASCADE"), primary_key=True
+    )
+    respondent_id: Mapped[int] = mapped_column(BigInteger)
+    first_at: Mapped[datetime | None] = mapped_column(DateTime)  # None: no current answer
+    last_at: Mapped[datetime | None] = mapped_column(DateTime)
+    department: Mapped[int | None] = mapped_column(Integer)  # record_labels.id
+    is_test: Mapped[bool] = mapped_column(Boolean, default=False)
+    exact: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The person had an interview before this one: the loader must weigh both to find the
+    # latest, whatever department this one came through.
+    earlier_interviews: Mapped[bool] = mapped_column(Boolean, default=False)
+    payload: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class InterviewValue(Base):
+    """A numeric answer (visits, hours, pula) of an interview's record, by question slot."""
+
+    __tablename__ = "interview_values"
+
+    conversation_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("conversations.id", ondelete="CASCADE"), primary_key=True
+    )
+    slot: Mapped[int] = mapped_column(Integer, primary_key=True)
+    value: Mapped[float] = mapped_column(Float)
+
+
+class RecordQuestion(Base):
+    """The byte position of each question id in ``interview_records.codes`` (slot - 1)."""
+
+    __tablename__ = "record_questions"
+
+    slot: Mapped[int] = mapped_column(Integer, primary_key=True)
+    question_id: Mapped[str] = mapped_column(String(100), unique=True)
+
+
+class RecordLabel(Base):
+    """A department, language or questionnaire version named by a number in the records."""
+
+    __tablename__ = "record_labels"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # department, lang, flow
+    name: Mapped[str] = mapped_column(String(250))
+
+    __table_args__ = (UniqueConstraint("kind", "name", name="uq_record_labels_kind_name"),)
+
+
 class TopicCode(Base):
     """A topic coded from a free-text improvement answer, by the NLU or by an analyst."""
 

@@ -28,6 +28,8 @@ from bot.models import (
     DepartmentServiceArea,
     FacebookPage,
     InboxEvent,
+    InterviewRecord,
+    InterviewValue,
     MalformedEvent,
     OutboxMessage,
     PagePause,
@@ -284,13 +286,22 @@ def record_delivery_failure(
 
 def add_answers(session: Session, rows: Iterable[dict[str, Any]]) -> list[int]:
     """Insert answer rows; return their ids in order."""
-    ids = []
+    ids, conversations = [], set()
     for row in rows:
         answer = Answer(**row)
         session.add(answer)
         session.flush()
         ids.append(answer.id)
+        conversations.add(answer.conversation_id)
+    _rebuild_records(session, conversations)
     return ids
+
+
+def _rebuild_records(session: Session, conversation_ids: Iterable[int]) -> None:
+    """Bring the interviews' analysis records up to date, in the same transaction."""
+    from analytics.records import rebuild_records  # pandas loads only once answers arrive
+
+    rebuild_records(session.connection(), list(conversation_ids))
 
 
 def add_topic_code(
@@ -638,6 +649,8 @@ def erase_person(session: Session, page_id: str, psid: str, key: str) -> int:
                 & OutboxMessage.sent_at.is_not(None)
             )
         ),
+        delete(InterviewRecord).where(InterviewRecord.conversation_id.in_(conversation_ids)),
+        delete(InterviewValue).where(InterviewValue.conversation_id.in_(conversation_ids)),
         delete(Conversation).where(Conversation.respondent_id.in_(respondent_ids)),
         delete(InboxEvent).where(InboxEvent.page_id == page_id, InboxEvent.psid == psid),
         delete(MalformedEvent).where(MalformedEvent.psid == psid),
@@ -667,6 +680,8 @@ def erase_interview(session: Session, respondent: Respondent, conversation_id: i
         delete(TopicCode).where(TopicCode.answer_id.in_(answer_ids)),
         delete(Answer).where(Answer.conversation_id == conversation_id),
         delete(OutboxMessage).where(OutboxMessage.conversation_id == conversation_id),
+        delete(InterviewRecord).where(InterviewRecord.conversation_id == conversation_id),
+        delete(InterviewValue).where(InterviewValue.conversation_id == conversation_id),
         delete(Conversation).where(Conversation.id == conversation_id),
     ]
     deleted = 0
@@ -690,6 +705,7 @@ def supersede_answers(
         .values(superseded_at=at),
         execution_options={"synchronize_session": False},
     )
+    _rebuild_records(session, [conversation_id])
 
 
 def add_deletion_request(session: Session, request: DeletionRequest) -> None:
