@@ -94,33 +94,45 @@ def answer_classes(codes: np.ndarray) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class _Tally:
-    """Each respondent-item's slot (cell, item, answer class) and the counts per slot."""
+class _Patterns:
+    """Respondents grouped by the answer classes of their items: a few hundred patterns.
 
-    slots: np.ndarray  # flat, respondent-major: respondent i, item k at i * items + k
-    counts: np.ndarray  # cells x items x classes
-    cell: np.ndarray
+    Every sum the estimates need is a sum over respondents of something that depends only
+    on their cell, their pattern and their weight, so one bincount of (cell, pattern) per
+    breakdown replaces one per item and class, and the items are added up per pattern.
+    """
+
+    which: np.ndarray  # each respondent's pattern number
+    classes: np.ndarray  # patterns x items: the answer class of each item
 
 
-def _tally(classes: np.ndarray, cell: np.ndarray, n_cells: int) -> _Tally:
+def _patterns(classes: np.ndarray) -> _Patterns:
     items = classes.shape[1]
-    slots = ((cell[:, None] * items + np.arange(items)) * _CLASSES + classes).ravel()
-    counts = np.bincount(slots, minlength=n_cells * items * _CLASSES)
-    return _Tally(slots, counts.reshape(n_cells, items, _CLASSES), cell)
+    powers = _CLASSES ** np.arange(items, dtype=np.int64)
+    which, distinct = pd.factorize(classes.astype(np.int64) @ powers)
+    return _Patterns(which, (np.asarray(distinct)[:, None] // powers) % _CLASSES)
 
 
 @dataclass(frozen=True)
-class _Weights:
-    """Weights, and weights and squared weights repeated for each of the six items."""
+class _Tally:
+    """Each respondent's (cell, pattern) slot and how many respondents each slot holds."""
 
-    w: np.ndarray
-    repeated: np.ndarray
-    squared: np.ndarray
+    slots: np.ndarray  # cell * patterns + pattern, per respondent
+    per_pattern: np.ndarray  # cells x patterns
+    patterns: _Patterns
 
 
-def _prepare(weights: np.ndarray, items: int) -> _Weights:
-    w = np.asarray(weights, dtype=float)
-    return _Weights(w, np.repeat(w, items), np.repeat(w * w, items))
+def _tally(patterns: _Patterns, cell: np.ndarray, n_cells: int) -> _Tally:
+    size = len(patterns.classes)
+    slots = cell * size + patterns.which
+    per_pattern = np.bincount(slots, minlength=n_cells * size).reshape(n_cells, size)
+    return _Tally(slots, per_pattern, patterns)
+
+
+def _by_class(per_pattern: np.ndarray, classes: np.ndarray) -> np.ndarray:
+    """Turn sums per (cell, pattern) into sums per (cell, item, answer class)."""
+    one_hot = (classes[:, :, None] == np.arange(_CLASSES)).astype(per_pattern.dtype)
+    return np.einsum("cp,pkj->ckj", per_pattern, one_hot)
 
 
 def cell_estimates(
@@ -136,21 +148,24 @@ def cell_estimates(
     then overall). Returns arrays of shape (cells, 7): columns 0-4 attributes, 5 the
     average, 6 overall; shares are proportions (0-1).
     """
-    prepared = None if weights is None else _prepare(weights, codes.shape[1])
-    return _estimate(_tally(answer_classes(codes), cell, n_cells), prepared, level)
+    tally = _tally(_patterns(answer_classes(codes)), cell, n_cells)
+    return _estimate(tally, None if weights is None else np.asarray(weights, float), level)
 
 
-def _estimate(tally: _Tally, weights: _Weights | None, level: float) -> dict[str, np.ndarray]:
-    counts, slots, cell = tally.counts, tally.slots, tally.cell
+def _estimate(tally: _Tally, weights: np.ndarray | None, level: float) -> dict[str, np.ndarray]:
+    classes = tally.patterns.classes
+    counts = _by_class(tally.per_pattern, classes)
     n_cells, items, _ = counts.shape
-    n = len(cell)
+    n = len(tally.slots)
     if weights is None:
-        w = np.ones(n)
+        squares_per_pattern = tally.per_pattern.astype(float)
         sums = squares = counts.astype(float)
     else:
-        w = weights.w
-        sums = np.bincount(slots, weights.repeated, minlength=counts.size).reshape(counts.shape)
-        squares = np.bincount(slots, weights.squared, minlength=counts.size).reshape(counts.shape)
+        shape, size = tally.per_pattern.shape, tally.per_pattern.size
+        sums_per_pattern = np.bincount(tally.slots, weights, minlength=size).reshape(shape)
+        squares_per_pattern = np.bincount(tally.slots, weights**2, minlength=size).reshape(shape)
+        sums = _by_class(sums_per_pattern, classes)
+        squares = _by_class(squares_per_pattern, classes)
 
     positive_total, negative_total = sums[..., POSITIVE], sums[..., NEGATIVE]
     valid_total = positive_total + negative_total
@@ -169,11 +184,11 @@ def _estimate(tally: _Tally, weights: _Weights | None, level: float) -> dict[str
     sum_z2 = (influence**2 * squares).sum(axis=-1)
     factor = n / (n - 1) if n > 1 else np.nan
     se = np.sqrt(factor * sum_z2)
-    # The average's influence value is the mean of the five attributes' influence values.
-    per_item = influence.ravel()[slots].reshape(n, items)
-    z_average = w * (per_item @ np.repeat([0.2, 0.0], [5, items - 5]))
+    # The average's influence value is the mean of the five attributes' influence values:
+    # the same for every respondent of a (cell, pattern) slot but for the weight.
+    per_pattern = sum(0.2 * influence[:, k, classes[:, k]] for k in range(5))
     average = share[:, :5].sum(axis=1) / 5
-    se_average = np.sqrt(factor * np.bincount(cell, z_average**2, minlength=n_cells))
+    se_average = np.sqrt(factor * (squares_per_pattern * per_pattern**2).sum(axis=1))
     # Kish's effective sample size of each share, used only where a share is exactly 0 or 1.
     valid_squares = squares[..., POSITIVE] + squares[..., NEGATIVE]
     effective = np.divide(
@@ -271,11 +286,11 @@ def area_table(
 
     Unweighted rows always; weighted rows too when ``weights`` (one per respondent) are given.
     """
-    classes = answer_classes(data.question_codes(rating_questions(area)))
-    prepared = None if weights is None else _prepare(weights, classes.shape[1])
+    patterns = _patterns(answer_classes(data.question_codes(rating_questions(area))))
+    prepared = None if weights is None else np.asarray(weights, dtype=float)
     frames = []
     for grouping in groupings:
-        tally = _tally(classes, grouping.cell, len(grouping.labels))
+        tally = _tally(patterns, grouping.cell, len(grouping.labels))
         versions = [None] if prepared is None else [None, prepared]
         for version in versions:
             result = _estimate(tally, version, level)

@@ -267,8 +267,7 @@ def on_route(
     if codes.empty:
         return codes, values
     pattern = np.column_stack([_column(codes, qid).to_numpy() for qid in routing])
-    patterns, which = np.unique(pattern, axis=0, return_inverse=True)
-    which = which.ravel()
+    patterns, which = _distinct_rows(pattern)
     routed = [qid for qid in codes.columns if flow.has_question(qid)]
     on_path = np.zeros((len(patterns), len(routed)), dtype=bool)
     not_applicable = np.zeros_like(on_path)
@@ -290,6 +289,26 @@ def on_route(
         if qid in values.columns:
             values.loc[off, qid] = np.nan
     return codes, values
+
+
+def _distinct_rows(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return the distinct rows of a small-integer matrix and which one each row is.
+
+    Each column holds a handful of codes, so a row's codes, numbered per column, make one
+    integer: hashing a million of those is far quicker than sorting a million rows.
+    """
+    radix, key = 1, np.zeros(len(matrix), dtype=np.int64)
+    for column in matrix.T:
+        codes, uniques = pd.factorize(column)
+        key += codes.astype(np.int64) * radix
+        radix *= len(uniques)
+        if radix >= 2**62:  # too many combinations for one integer: sort the rows instead
+            patterns, which = np.unique(matrix, axis=0, return_inverse=True)
+            return patterns, which.ravel()
+    which, distinct = pd.factorize(key)
+    first = np.full(len(distinct), -1, dtype=np.int64)
+    first[which[::-1]] = np.arange(len(which) - 1, -1, -1)
+    return matrix[first], which
 
 
 def collect(chunks: Iterable[pd.DataFrame], period: Period) -> SurveyData:
