@@ -23,6 +23,7 @@ import pandas as pd
 
 from analytics.codebook import (
     DEMOGRAPHICS,
+    NO_ANSWER,
     NOT_ASKED,
     WASHINGTON_GROUP,
     question_order,
@@ -256,17 +257,25 @@ def on_route(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Keep each record's answers on the path its final answers define; 97 where not
     applicable. Answers off the path (from a route the person left) become NOT_ASKED."""
-    routing = sorted(
-        {
-            qid
-            for question in flow.questions
-            for condition in (question.when, question.unless, question.na_when)
-            for qid in (condition or {})
-        }
-    )
+    mentioned: dict[str, set[int]] = {}
+    for question in flow.questions:
+        for condition in (question.when, question.unless, question.na_when):
+            for qid, condition_codes in (condition or {}).items():
+                mentioned.setdefault(qid, set()).update(condition_codes)
+    routing = sorted(mentioned)
     if codes.empty:
         return codes, values
-    pattern = np.column_stack([_column(codes, qid).to_numpy() for qid in routing])
+    # A code no condition names routes exactly as no answer does (a condition on it neither
+    # holds nor is left unjudged), so it is read as one: far fewer patterns to route.
+    pattern = np.column_stack(
+        [
+            np.where(
+                np.isin(column, sorted(mentioned[qid])) | (column == NOT_ASKED), column, NO_ANSWER
+            )
+            for qid in routing
+            for column in [_column(codes, qid).to_numpy()]
+        ]
+    )
     patterns, which = _distinct_rows(pattern)
     routed = [qid for qid in codes.columns if flow.has_question(qid)]
     on_path = np.zeros((len(patterns), len(routed)), dtype=bool)
