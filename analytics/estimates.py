@@ -247,32 +247,29 @@ def _rows(
     labels: list[str],
     result: dict[str, np.ndarray],
     weighted: bool,
-) -> pd.DataFrame:
+) -> dict[str, np.ndarray]:
+    """Return the table's columns for one breakdown's cells, estimate by estimate."""
     n_cells = len(labels)
     estimates = ["attribute"] * 5 + ["attribute_average", "overall_satisfaction"]
     attributes = [*ATTRIBUTES[area], "average", "overall"]
+    size = 7 * n_cells
     # Rows run estimate by estimate, cell by cell within each estimate.
-    frame = pd.DataFrame(
-        {
-            "service_area": area,
-            "estimate": np.repeat(estimates, n_cells),
-            "attribute": np.repeat(attributes, n_cells),
-            "dimension": dimension_name(breakdown),
-            "category": np.tile(labels, 7),
-            "percent": 100 * result["share"].T.ravel(),
-            "ci_low": 100 * result["ci_low"].T.ravel(),
-            "ci_high": 100 * result["ci_high"].T.ravel(),
-            **{name: result[name].T.ravel() for name in COUNT_COLUMNS},
-            "weighted": weighted,
-            "suppressed": False,
-            "se": 100 * result["se"].T.ravel(),
-            "ci_method": result["ci_method"].T.ravel(),
-            "n_effective": result["n_effective"].T.ravel(),
-        }
-    )
-    for name in COUNT_COLUMNS:
-        frame[name] = frame[name].round().astype("Int64")
-    return frame[TABLE_COLUMNS]
+    return {
+        "service_area": np.full(size, area, dtype=object),
+        "estimate": np.repeat(estimates, n_cells).astype(object),
+        "attribute": np.repeat(attributes, n_cells).astype(object),
+        "dimension": np.full(size, dimension_name(breakdown), dtype=object),
+        "category": np.tile(np.asarray(labels, dtype=object), 7),
+        "percent": 100 * result["share"].T.ravel(),
+        "ci_low": 100 * result["ci_low"].T.ravel(),
+        "ci_high": 100 * result["ci_high"].T.ravel(),
+        **{name: result[name].T.ravel() for name in COUNT_COLUMNS},
+        "weighted": np.full(size, weighted),
+        "suppressed": np.zeros(size, dtype=bool),
+        "se": 100 * result["se"].T.ravel(),
+        "ci_method": result["ci_method"].T.ravel(),
+        "n_effective": result["n_effective"].T.ravel(),
+    }
 
 
 def area_table(
@@ -288,16 +285,22 @@ def area_table(
     """
     patterns = _patterns(answer_classes(data.question_codes(rating_questions(area))))
     prepared = None if weights is None else np.asarray(weights, dtype=float)
-    frames = []
+    parts = []
     for grouping in groupings:
         tally = _tally(patterns, grouping.cell, len(grouping.labels))
         versions = [None] if prepared is None else [None, prepared]
         for version in versions:
             result = _estimate(tally, version, level)
-            frames.append(
+            parts.append(
                 _rows(area, grouping.breakdown, grouping.labels, result, version is not None)
             )
-    return pd.concat(frames, ignore_index=True)
+    # One frame per area, not one per breakdown: building frames costs more than estimating.
+    frame = pd.DataFrame(
+        {name: np.concatenate([part[name] for part in parts]) for name in TABLE_COLUMNS}
+    )
+    for name in COUNT_COLUMNS:
+        frame[name] = frame[name].round().astype("Int64")
+    return frame
 
 
 def indicator_tables(
