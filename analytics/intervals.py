@@ -6,6 +6,7 @@ All functions take and return proportions (0 to 1) as numpy arrays, vectorised o
 from __future__ import annotations
 
 import numpy as np
+
 # scipy.special, not scipy.stats: the same quantile functions, without the seconds that
 # importing every distribution costs each command.
 from scipy.special import ndtri, stdtrit

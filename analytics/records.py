@@ -405,8 +405,8 @@ def _write(connection: Connection, batch: list[int], summary: Summary) -> int:
                     }
                 )
         records.append(record)
-    for table in (InterviewRecord.__table__, InterviewValue.__table__):
-        connection.execute(delete(table).where(table.c.conversation_id.in_(batch)))
+    connection.execute(delete(InterviewRecord).where(InterviewRecord.conversation_id.in_(batch)))
+    connection.execute(delete(InterviewValue).where(InterviewValue.conversation_id.in_(batch)))
     _insert(connection, InterviewRecord.__table__, records)
     _insert(connection, InterviewValue.__table__, values)
     return len(records)

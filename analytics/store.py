@@ -47,6 +47,7 @@ from bot.models import (
 )
 
 HEAD = payload_type(0).itemsize
+Query = Select[*tuple[Any, ...]]
 
 
 class Reader(Protocol):
@@ -54,9 +55,9 @@ class Reader(Protocol):
 
     dialect: str
 
-    def frame(self, statement: Select[Any]) -> pd.DataFrame: ...
+    def frame(self, statement: Query) -> pd.DataFrame: ...
 
-    def payloads(self, statement: Select[Any], size: int) -> bytes: ...
+    def payloads(self, statement: Query, size: int) -> bytes: ...
 
 
 class _AdbcReader:
@@ -74,17 +75,17 @@ class _AdbcReader:
         # Every query of one load sees the same snapshot, whatever the bot writes meanwhile.
         self._cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
 
-    def _sql(self, statement: Select[Any]) -> str:
+    def _sql(self, statement: Query) -> str:
         compiled = statement.compile(
             dialect=self._engine.dialect, compile_kwargs={"literal_binds": True}
         )
         return str(compiled)
 
-    def frame(self, statement: Select[Any]) -> pd.DataFrame:
+    def frame(self, statement: Query) -> pd.DataFrame:
         self._cursor.execute(self._sql(statement))
         return self._cursor.fetch_arrow_table().to_pandas()
 
-    def payloads(self, statement: Select[Any], size: int) -> bytes:
+    def payloads(self, statement: Query, size: int) -> bytes:
         self._cursor.execute(self._sql(statement))
         column = self._cursor.fetch_arrow_table().column(0).combine_chunks()
         if len(column) == 0:
@@ -110,11 +111,11 @@ class _SqlAlchemyReader:
         self.dialect = engine.dialect.name
         self._connection = engine.connect()
 
-    def frame(self, statement: Select[Any]) -> pd.DataFrame:
+    def frame(self, statement: Query) -> pd.DataFrame:
         result = self._connection.execute(statement)
         return pd.DataFrame.from_records(result.all(), columns=list(result.keys()))
 
-    def payloads(self, statement: Select[Any], size: int) -> bytes:
+    def payloads(self, statement: Query, size: int) -> bytes:
         rows = self._connection.execute(statement).scalars()
         return b"".join(bytes(payload).ljust(size, b"\xff") for payload in rows)
 
@@ -136,7 +137,7 @@ def reader(engine: Engine) -> Iterator[Reader]:
 def _inside(period: Period) -> ColumnElement[bool]:
     """Records whose answers all lie inside the period."""
     table = InterviewRecord.__table__
-    conditions = [table.c.first_at.is_not(None)]
+    conditions: list[ColumnElement[bool]] = [table.c.first_at.is_not(None)]
     if period.lower is not None:
         conditions.append(table.c.first_at >= period.lower)
     if period.upper is not None:
@@ -147,7 +148,7 @@ def _inside(period: Period) -> ColumnElement[bool]:
 def _overlapping(period: Period) -> ColumnElement[bool]:
     """Records with answers on both sides of an edge or inside: maybe in the period."""
     table = InterviewRecord.__table__
-    conditions = [table.c.first_at.is_not(None)]
+    conditions: list[ColumnElement[bool]] = [table.c.first_at.is_not(None)]
     if period.upper is not None:
         conditions.append(table.c.first_at < period.upper)
     if period.lower is not None:
@@ -171,7 +172,7 @@ def _record_filter(
     return and_(_inside(period), table.c.exact, test_rule, in_scope)
 
 
-def _unusable(period: Period) -> Select[Any]:
+def _unusable(period: Period) -> Query:
     """The interviews whose record cannot stand for them in the period, or that have none."""
     records = InterviewRecord.__table__
     conversations = Conversation.__table__
@@ -184,7 +185,7 @@ def _unusable(period: Period) -> Select[Any]:
     return union_all(unusable, unrecorded)  # type: ignore[return-value]
 
 
-def _answer_rows(ids: list[int], period: Period, include_test: bool) -> Select[Any]:
+def _answer_rows(ids: list[int], period: Period, include_test: bool) -> Query:
     """The answer rows of some interviews that the record rule keeps in the period."""
     conversations = Conversation.__table__
     answers = Answer.__table__
@@ -252,7 +253,7 @@ def load_survey(
     return data
 
 
-def _payload_query(width: int, dialect: str) -> Select[Any]:
+def _payload_query(width: int, dialect: str) -> Query:
     payload = InterviewRecord.__table__.c.payload
     if dialect != "postgresql":
         return select(payload)
@@ -326,10 +327,11 @@ def _assemble(
     extra = [q for q in fallback.questions if q not in set(questions.values())]
     column_of = {q: slot - 1 for slot, q in questions.items()}
     column_of.update({q: width + k for k, q in enumerate(extra)})
-    matrix = np.full((len(chosen), width + len(extra)), NOT_ASKED, dtype=np.int16)
+    # Column-major: every later step reads one question at a time.
+    matrix = np.full((len(chosen), width + len(extra)), NOT_ASKED, dtype=np.int16, order="F")
     is_record = chosen < n_records
     matrix[is_record, :width] = records["codes"][from_records]
-    fallback_columns = [column_of[q] for q in fallback.questions]
+    fallback_columns = np.array([column_of[q] for q in fallback.questions], dtype=np.intp)
     matrix[np.ix_(~is_record, fallback_columns)] = fallback.codes[from_answers]
     code_columns = {
         q: matrix[:, column]
@@ -337,7 +339,7 @@ def _assemble(
         if (matrix[:, column] != NOT_ASKED).any()
     }
 
-    value_matrix = np.full(matrix.shape, np.nan)
+    value_matrix = np.full(matrix.shape, np.nan, order="F")
     position = pd.Index(conversation[chosen]).get_indexer(
         values["conversation_id"].to_numpy(dtype=np.int64)
     )
