@@ -306,7 +306,9 @@ def _assemble(
 
     # Each person's latest interview with an answer in the period, then the scope.
     by_person = np.lexsort((conversation, respondent))
-    last = np.r_[respondent[by_person][1:] != respondent[by_person][:-1], True]
+    ordered = respondent[by_person]
+    last = np.ones(len(ordered), dtype=bool)
+    last[:-1] = ordered[1:] != ordered[:-1]
     chosen = by_person[last]
     if not scope.national:
         allowed = [

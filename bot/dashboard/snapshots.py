@@ -30,9 +30,10 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from analytics.errors import NoDataError
-from analytics.load import Period, database_chunks, load_conversations
+from analytics.load import Period, load_conversations
 from analytics.periods import period_label, recent_periods
-from analytics.tidy import SurveyData, collect
+from analytics.store import load_survey
+from analytics.tidy import SurveyData
 from bot import repository
 from bot.clock import utcnow
 
@@ -132,7 +133,7 @@ def decode(payload: bytes, period: Period, built_at: datetime) -> PeriodData:
 def compute(engine: Engine, kind: str, period: Period, include_test: bool) -> PeriodData:
     """Load and tidy a period's data from the database, as the analytics commands do."""
     try:
-        survey: SurveyData | None = collect(database_chunks(engine, period, include_test), period)
+        survey: SurveyData | None = load_survey(engine, period, include_test)
     except NoDataError:
         survey = None
     conversations = load_conversations(engine, period, include_test)[CONVERSATION_COLUMNS]
