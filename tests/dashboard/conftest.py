@@ -12,6 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import Engine, text
 
+from analytics.records import rebuild_records
 from analytics.synthetic_store import insert_synthetic
 from bot.app import close_services
 from bot.clock import utcnow
@@ -45,6 +46,8 @@ def fill(engine: Engine, respondents: int = 1500, seed: int = 5) -> None:
                 ),
                 {"comment": comment, "code": code},
             )
+        # Answers edited by hand: their interviews' records must be rebuilt to match.
+        rebuild_records(connection)
 
 
 @pytest.fixture
