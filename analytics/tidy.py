@@ -287,17 +287,21 @@ def on_route(
         for j, qid in enumerate(routed):
             on_path[k, j] = qid in record
             not_applicable[k, j] = record.get(qid) == NOT_APPLICABLE
-    codes = codes.copy()
-    values = values.copy()
+    # Column by column into new frames: assigning into a wide frame costs more than routing.
+    code_columns = {qid: codes[qid].to_numpy() for qid in codes.columns}
+    value_columns = {qid: values[qid].to_numpy() for qid in values.columns}
     for j, qid in enumerate(routed):
-        column = codes[qid].to_numpy().copy()
+        column = code_columns[qid].copy()
         off = ~on_path[which, j]
         column[off] = NOT_ASKED
         column[not_applicable[which, j] & (column != NOT_ASKED)] = NOT_APPLICABLE
-        codes[qid] = column
-        if qid in values.columns:
-            values.loc[off, qid] = np.nan
-    return codes, values
+        code_columns[qid] = column
+        if qid in value_columns:
+            value_columns[qid] = np.where(off, np.nan, value_columns[qid])
+    return (
+        pd.DataFrame(code_columns, index=codes.index),
+        pd.DataFrame(value_columns, index=values.index),
+    )
 
 
 def _distinct_rows(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
