@@ -268,13 +268,7 @@ def on_route(
     # A code no condition names routes exactly as no answer does (a condition on it neither
     # holds nor is left unjudged), so it is read as one: far fewer patterns to route.
     pattern = np.column_stack(
-        [
-            np.where(
-                np.isin(column, sorted(mentioned[qid])) | (column == NOT_ASKED), column, NO_ANSWER
-            )
-            for qid in routing
-            for column in [_column(codes, qid).to_numpy()]
-        ]
+        [_as_routed(_column(codes, qid).to_numpy(), mentioned[qid]) for qid in routing]
     )
     patterns, which = _distinct_rows(pattern)
     routed = [qid for qid in codes.columns if flow.has_question(qid)]
@@ -344,8 +338,16 @@ def no_answers(period: Period) -> NoDataError:
     )
 
 
+def _as_routed(column: np.ndarray, named: set[int]) -> np.ndarray:
+    """Return the codes with every code no condition names (nor NOT_ASKED) as NO_ANSWER."""
+    lowest = min(int(column.min(initial=0)), NOT_ASKED)
+    kept = np.zeros(max(int(column.max(initial=0)), *named) - lowest + 1, dtype=bool)
+    kept[[code - lowest for code in (*named, NOT_ASKED)]] = True
+    return np.where(kept[column.astype(np.int64) - lowest], column, NO_ANSWER)
+
+
 def _column(codes: pd.DataFrame, name: str) -> pd.Series:
-    if name in codes.columns:
+    if name in set(codes.columns.tolist()):
         return codes[name]
     return pd.Series(NOT_ASKED, index=codes.index, dtype=np.int16)
 
