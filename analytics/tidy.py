@@ -381,7 +381,6 @@ def _period_labels(stamps: pd.Series, kind: str) -> pd.Categorical:
 
 def respondent_table(codes: pd.DataFrame, paradata: pd.DataFrame) -> pd.DataFrame:
     """Derive every breakdown variable of each respondent from their codes and paradata."""
-    table = pd.DataFrame(index=codes.index)
     valid = {
         "sex": (1, 2),
         "age_band": range(1, 7),
@@ -389,10 +388,13 @@ def respondent_table(codes: pd.DataFrame, paradata: pd.DataFrame) -> pd.DataFram
         "urban_rural": (1, 2),
         "income_band": range(1, 6),
     }
-    for name in DEMOGRAPHICS:
-        table[name] = _known(_column(codes, name), valid[name])
-    wg = codes[[c for c in WASHINGTON_GROUP if c in codes.columns]]
-    table["disability"] = disability_status(wg)
+    # Gathered in a dict and made a frame once: adding columns one by one to a million-row
+    # frame costs more than deriving them.
+    table: dict[str, object] = {
+        name: _known(_column(codes, name), valid[name]) for name in DEMOGRAPHICS
+    }
+    present = set(codes.columns.tolist())
+    table["disability"] = disability_status(codes[[c for c in WASHINGTON_GROUP if c in present]])
     table["department"] = paradata["department"]
     # The language question, else the language the answers were given in.
     spoken = pd.Series(paradata["lang"], index=codes.index).where(paradata["lang"] > 0)
@@ -401,4 +403,4 @@ def respondent_table(codes: pd.DataFrame, paradata: pd.DataFrame) -> pd.DataFram
     table["month"] = _period_labels(paradata["first_at"], "month")
     table["gov_online"] = _known(_column(codes, "gov_online"), (1, 2))
     table["first_at"] = paradata["first_at"]
-    return table
+    return pd.DataFrame(table, index=codes.index)
