@@ -161,6 +161,7 @@ def _check(name: str, data: LineDict) -> list[Problem]:
         if len(options) > MAX_OPTIONS:
             report(line, f"{where}: {len(options)} options; Messenger shows at most {MAX_OPTIONS}")
         seen: set[int] = set()
+        spans: list[tuple[float, float, int]] = []
         for option in options:
             oline = option.line if isinstance(option, LineDict) else line
             code = option.get("code") if isinstance(option, dict) else None
@@ -184,6 +185,23 @@ def _check(name: str, data: LineDict) -> list[Problem]:
                 )
             if option.get("intent") and option["intent"] not in KNOWN_INTENTS:
                 report(oline, f"{where}: intent {option['intent']!r} is not one the NLU knows")
+            if "span" in option:
+                span = _span(option["span"])
+                if span is None:
+                    report(
+                        oline,
+                        f"{where}: option {code} span must be two numbers, low then high, "
+                        "like [25, 34]",
+                    )
+                else:
+                    for low, high, other in spans:
+                        if span[0] <= high and low <= span[1]:
+                            report(
+                                oline,
+                                f"{where}: the spans of options {other} and {code} overlap; "
+                                "a typed number must pick one option",
+                            )
+                    spans.append((*span, code))
             texts_complete(option.get("title"), f"{where} option {code}", oline, MAX_TITLE)
 
     for key in REQUIRED_MESSAGES:
@@ -260,6 +278,16 @@ def _check(name: str, data: LineDict) -> list[Problem]:
             report(data.at("questions"), f"question '{qid}' is missing; every flow starts with it")
     _check_migrations(data, set(seen_ids), report)
     return problems
+
+
+def _span(raw: Any) -> tuple[float, float] | None:
+    """Return a span given as [low, high] in numbers, or None when it is not one."""
+    if not isinstance(raw, list) or len(raw) != 2:
+        return None
+    if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in raw):
+        return None
+    low, high = float(raw[0]), float(raw[1])
+    return (low, high) if low <= high else None
 
 
 def _check_migrations(data: LineDict, question_ids: set[str], report: Any) -> None:

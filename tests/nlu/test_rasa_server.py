@@ -12,6 +12,7 @@ import os
 import re
 import subprocess
 import sys
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -20,8 +21,11 @@ import yaml
 from nlu.client import RasaClassifier
 from nlu.evaluate import Report, Row, evaluate, figures, load_rows, read
 from nlu.topics import code_topic
+from survey_flows import engine
 from survey_flows.confidence import Decision
+from survey_flows.definition import load_flow
 from survey_flows.scale import POSITION_OF_INTENT
+from survey_flows.step import AnswerRecorded, Input, StartContext
 
 pytestmark = pytest.mark.rasa
 REPO = Path(__file__).resolve().parents[2]
@@ -73,6 +77,24 @@ def test_a_number_question_reads_the_number_entity_in_words_and_digits(
 ):
     answer = read(classifier, _row(text, "number", "number", lang, value))
     assert (answer.intent, answer.value, answer.decision) == ("number", value, Decision.RECORD)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "band"),
+    [("I'm 30", "en", "25-34"), ("thirty", "en", "25-34"), ("I would say 18-24", "en", "18-24"),
+     ("70", "en", "65 or older"), ("ke dingwaga di masome a mararo", "tn", "25-34")],
+)  # fmt: skip
+def test_an_age_typed_at_the_age_question_picks_its_band(classifier, text, lang, band):
+    flow = load_flow(REPO / "survey_flows" / "flows" / "sdg16_6_2.yaml")
+    at = datetime(2026, 11, 2, 9, 0)
+    step = engine.start(flow, StartContext(now=at, seed=1))
+    for k, payload in enumerate(["A:consent:1", f"A:language:{1 if lang == 'en' else 2}"], 1):
+        step = engine.resume(
+            flow, step.state, Input(at + timedelta(seconds=k), payload), classifier
+        )
+    step = engine.resume(flow, step.state, Input(at + timedelta(seconds=9), text=text), classifier)
+    [recorded] = [e for e in step.events if isinstance(e, AnswerRecorded)]
+    assert (recorded.question_id, recorded.label, recorded.method) == ("age_band", band, "nlu")
 
 
 def test_an_answer_that_is_no_rating_is_not_bent_into_one(classifier):
