@@ -110,13 +110,16 @@ FEELINGS_EN = STRONG_FEELINGS_EN | {
     "tired", "glad", "grateful", "thankful", "relieved", "impressed", "proud", "excited",
     "disappointed", "gutted",
 }  # fmt: skip
-STRONG_FEELING_STEMS_TN = ("galef", "befet", "gakal")
+STRONG_FEELING_STEMS_TN = ("galef", "befet", "gakal", "gakats")
 FEELING_STEMS_TN = (
     *STRONG_FEELING_STEMS_TN, "teneg", "kgopeg", "kgopis", "hutsaf", "tshwenyeg", "nyem",
     "swab", "botlhoko", "lapil", "lapis", "kgathal", "kgathet", "sulafal", "lebog", "kgatl",
     "ratil", "ngomog", "gololes",
 )  # fmt: skip
-FEELING_INTENSIFIERS = ("thata", "very", "so", "extremely", "really really", "go feta", "too")
+FEELING_INTENSIFIERS = (
+    "thata", "very", "so", "extremely", "really really", "incredibly", "truly", "super",
+    "beyond", "go feta", "go menagane", "go feteletseng", "too",
+)  # fmt: skip
 
 
 def only_a_feeling(text: str) -> bool:
@@ -317,7 +320,9 @@ def strong_marker(text: str) -> bool:
 # left out: it is also "hard" ("go ne go le thata").
 INTENSIFIERS = (
     "very", "really", "extremely", "totally", "completely", "absolutely", "definitely",
-    "strongly", "ruri", "tota", "gotlhelele", "go feta", "ka botlalo", "mo go maswe",
+    "strongly", "incredibly", "truly", "thoroughly", "utterly", "super", "af", "beyond",
+    "ever", "ruri", "tota", "gotlhelele", "go feta", "ka botlalo", "mo go maswe", "ka nnete",
+    "go feteletseng", "go menagane",
 )  # fmt: skip
 
 

@@ -73,7 +73,7 @@ def test_typed_answers_are_read_as_the_answer_meant(classifier, text, question_t
 
 @pytest.mark.parametrize(
     ("text", "lang", "value"),
-    [("twice", "en", 2), ("three times", "en", 3), ("about 45 minutes", "en", 45),
+    [("twice", "en", 2), ("three times", "en", 3), ("about 45 minutes", "en", 0.75),
      ("P150", "en", 150), ("gabedi", "tn", 2), ("pula di le masome a mabedi", "tn", 20)],
 )  # fmt: skip
 def test_a_number_question_reads_the_number_entity_in_words_and_digits(
@@ -178,30 +178,18 @@ def test_the_2026_11_development_set_keeps_the_published_figures(classifier):
     assert en["wrong_recorded_rate"] <= 0.005 and tn["wrong_recorded_rate"] <= 0.008
 
 
-def test_the_final_set_keeps_its_first_measured_figures(classifier):
-    # heldout_final.jsonl was written apart from the training data and from the second round
-    # of issue 12, and measured once, after it (README, "Free-text understanding"). These
-    # floors sit just under those figures so that a change that reads more answers wrongly
-    # fails here; the rows stay unread, so the set keeps measuring.
+def test_the_third_set_keeps_its_development_figures(classifier):
+    # heldout_final.jsonl was measured once as the final set, then became a development set
+    # when heldout_final_2.jsonl was written (nlu/testset/README.md). These floors sit just
+    # under its figures after the number and intensifier changes, so that a change that
+    # reads more answers wrongly fails here. Issue 12's targets are judged on the untouched
+    # set, measured once when the model work is done.
     result = figures(evaluate(classifier, _rows(HELD_OUT_FINAL)))
     en, tn = result["by_lang"]["en"], result["by_lang"]["tn"]
     assert result["n"] >= 1000
-    assert en["accuracy"] >= 0.86 and tn["accuracy"] >= 0.85, result["by_lang"]
-    assert en["first_reply_rate"] >= 0.70 and tn["first_reply_rate"] >= 0.72, result["by_lang"]
-    assert en["wrong_recorded_rate"] <= 0.025 and tn["wrong_recorded_rate"] <= 0.050
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 12 is open: on the final set the survey reads 86.7% / 85.5% of typed answers "
-    "(en / tn), 70.9% / 72.7% at the first reply, and records 2.3% / 4.9% wrongly",
-)
-def test_the_final_set_meets_the_targets_of_issue_12(classifier):
-    result = figures(evaluate(classifier, _rows(HELD_OUT_FINAL)))
-    en, tn = result["by_lang"]["en"], result["by_lang"]["tn"]
-    assert en["accuracy"] >= 0.95 and tn["accuracy"] >= 0.92, result["by_lang"]
-    assert en["first_reply_rate"] >= 0.80 and tn["first_reply_rate"] >= 0.75, result["by_lang"]
-    assert en["wrong_recorded_rate"] <= 0.003 and tn["wrong_recorded_rate"] <= 0.003
+    assert en["accuracy"] >= 0.87 and tn["accuracy"] >= 0.87, result["by_lang"]
+    assert en["first_reply_rate"] >= 0.71 and tn["first_reply_rate"] >= 0.74, result["by_lang"]
+    assert en["wrong_recorded_rate"] <= 0.010 and tn["wrong_recorded_rate"] <= 0.025
 
 
 def _normalise(text: str) -> str:
