@@ -29,8 +29,9 @@ NEGATORS_TN = {"gake", "gaa", "gare", "gaba", "gase", "seng", "sepe"}
 # "No" that answers the question ("no, it was far", "nnyaa go ne go tura") negates nothing
 # after it; "no problems" does.
 ANSWER_PARTICLES = {"no", "nope", "nah", "nnyaa", "nyaa", "nnya", "nya"}
-# "ga" + subject concord ("ga ke", "ga go", "ga se") negates; so does "ke sa" ("ke sa itumela").
-_CONCORDS = {"ke", "o", "a", "re", "lo", "ba", "e", "go", "se", "di", "le"}
+# "ga" + subject concord ("ga ke", "ga go", "ga se") negates; so does "ke sa" ("ke sa itumela");
+# "ga nka" is "I could not" ("ga nka ke ka re ke a dumela": I can't say I agree).
+_CONCORDS = {"ke", "o", "a", "re", "lo", "ba", "e", "go", "se", "di", "le", "nka"}
 # "couldn't be happier", "can't agree more": a negated comparative praises.
 _PRAISING_COMPARATIVES = {"more", "better", "happier"}
 
