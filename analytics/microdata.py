@@ -349,8 +349,8 @@ _UNITS = {"ns": 10**9, "us": 10**6, "ms": 10**3, "s": 1}
 def _stamps(values: pd.Series, fmt: str) -> np.ndarray:
     """Return times as the number pyreadstat would write: seconds (Stata: milliseconds) from
     the format's epoch, computed as pyreadstat computes it, so the file is the same."""
-    per_second = _UNITS[np.datetime_data(values.dtype)[0]]
-    ticks = values.to_numpy().view(np.int64)
+    per_second = _UNITS[values.dt.unit]
+    ticks = pd.DatetimeIndex(values).asi8  # UTC ticks when the times carry a time zone
     scale = 1000 if fmt == "dta" else 1
     whole = (ticks // per_second + _EPOCH_SECONDS[fmt]).astype(np.float64)
     number = whole * scale + (ticks % per_second).astype(np.float64) / per_second * scale
