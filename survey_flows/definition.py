@@ -183,9 +183,9 @@ def build_flow(data: dict[str, Any]) -> Flow:
 
 def load_flow(path: str | Path) -> Flow:
     """Load and validate a flow file; raise FlowError naming file:line on a problem."""
-    from survey_flows.validate import validate_file
+    from survey_flows.validate import SAFE_LOADER, validate_file
 
     problems = validate_file(path)
     if problems:
         raise FlowError("\n".join(str(p) for p in problems))
-    return build_flow(yaml.safe_load(Path(path).read_text(encoding="utf-8")))
+    return build_flow(yaml.load(Path(path).read_text(encoding="utf-8"), Loader=SAFE_LOADER))

@@ -82,16 +82,21 @@ class Problem:
         return f"{self.path}:{self.line}: {self.message}"
 
 
-def _lines(node: yaml.Node) -> Any:
+# libyaml's loader where it is installed: the app validates its flows at every start.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _lines(node: yaml.Node, scalars: yaml.constructor.SafeConstructor) -> Any:
     """Return the YAML document as Python data where each mapping knows its line."""
     if isinstance(node, yaml.MappingNode):
-        data = LineDict((_lines(k), _lines(v)) for k, v in node.value)
+        pairs = [(_lines(k, scalars), _lines(v, scalars), k) for k, v in node.value]
+        data = LineDict((key, value) for key, value, _ in pairs)
         data.line = node.start_mark.line + 1
-        data.key_lines = {_lines(k): k.start_mark.line + 1 for k, _ in node.value}
+        data.key_lines = {key: k.start_mark.line + 1 for key, _, k in pairs}
         return data
     if isinstance(node, yaml.SequenceNode):
-        return [_lines(item) for item in node.value]
-    return yaml.safe_load(yaml.serialize(node)) if isinstance(node, yaml.ScalarNode) else None
+        return [_lines(item, scalars) for item in node.value]
+    return scalars.construct_object(node) if isinstance(node, yaml.ScalarNode) else None
 
 
 class LineDict(dict):  # type: ignore[type-arg]
@@ -109,13 +114,13 @@ def validate_file(path: str | Path) -> list[Problem]:
     """Return every problem found in a flow file (an empty list when it is sound)."""
     name = str(path)
     try:
-        node = yaml.compose(Path(path).read_text(encoding="utf-8"))
+        node = yaml.compose(Path(path).read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     except OSError as exc:
         return [Problem(name, 0, f"cannot read the file: {exc.strerror}")]
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else 0
         return [Problem(name, line, f"YAML syntax: {exc.problem}")]
-    data = _lines(node) if node is not None else None
+    data = _lines(node, yaml.constructor.SafeConstructor()) if node is not None else None
     if not isinstance(data, LineDict):
         return [
             Problem(name, 1, "a flow file must be a mapping with the keys " + ", ".join(TOP_KEYS))
