@@ -301,7 +301,7 @@ STRONG_MARKERS = (
 
 # "Not sure", "I don't know", "ga ke itse" are don't know; "for sure", "I know", "ke a itse"
 # said without a negation are not, whatever the classifier reads.
-KNOWING_WORDS = ("sure", "certain", "know", "knew", "remember", "itse", "gopol", "tlhomamis")
+KNOWING_WORDS = ("sure", "certain", "know", "knew", "remember", "itse", "gopol", "tlhomam")
 
 
 def claims_to_know(text: str) -> bool:
