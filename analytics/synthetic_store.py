@@ -8,7 +8,10 @@ million people in minutes), SQLite through executemany.
 from __future__ import annotations
 
 import json
+from collections import deque
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
@@ -27,6 +30,10 @@ from bot.models import (
     TopicCode,
 )
 
+# Connections that write batches at once on PostgreSQL: each keeps a server process busy
+# (indexes, the foreign key check per answer), so two use a two-core server while the
+# interviews of the next batches are simulated here.
+WRITERS = 2
 TOPICS = ("topic_waiting_time", "topic_staff_attitude", "topic_cost", "topic_distance")
 EMPTY_REGISTRY = (
     "the department registry is empty, and simulated people arrive through department links. "
@@ -98,7 +105,7 @@ def _quoted(value: object) -> str:
     return '"' + str(value).replace('"', '""') + '"'
 
 
-def _csv_column(values: pd.Series) -> np.ndarray:
+def _csv_column(values: pd.Series) -> list[str]:
     """Return a column as CSV fields (NULL as an empty field), computed column-wise."""
     if isinstance(values.dtype, pd.CategoricalDtype) or not (
         pd.api.types.is_numeric_dtype(values)
@@ -107,7 +114,7 @@ def _csv_column(values: pd.Series) -> np.ndarray:
     ):
         categorical = pd.Categorical(values)
         fields = np.array([*map(_quoted, categorical.categories), ""], dtype=object)
-        return fields[categorical.codes]  # code -1 (missing) picks the empty last field
+        return fields[categorical.codes].tolist()  # code -1 (missing) picks the empty last field
     missing = values.isna().to_numpy()
     if pd.api.types.is_bool_dtype(values):
         text_values = np.where(values.to_numpy(dtype=bool), "t", "f")
@@ -117,15 +124,23 @@ def _csv_column(values: pd.Series) -> np.ndarray:
         text_values = values.fillna(0).to_numpy(dtype=np.int64).astype(str)
     else:
         text_values = values.to_numpy(dtype=float).astype(str)
-    return np.where(missing, "", text_values).astype(object)
+    if missing.any():
+        text_values = np.where(missing, "", text_values)
+    return text_values.tolist()
+
+
+def _joined(columns: list[list[str]]) -> list[str]:
+    """Return CSV lines from columns of rendered fields (one join per row: fast in CPython)."""
+    return list(map(",".join, zip(*columns, strict=True)))
+
+
+def _csv_lines(columns: list[list[str]]) -> str:
+    return "\n".join(_joined(columns)) + "\n"
 
 
 def csv_text(frame: pd.DataFrame) -> str:
-    """Return a frame as CSV for COPY, built column by column (a million rows in seconds)."""
-    lines = _csv_column(frame.iloc[:, 0])
-    for name in frame.columns[1:]:
-        lines = lines + "," + _csv_column(frame[name])
-    return "\n".join(lines.tolist()) + "\n"
+    """Return a frame as CSV for COPY, rendered column by column (a million rows in seconds)."""
+    return _csv_lines([_csv_column(frame[name]) for name in frame.columns])
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, object]]:
@@ -143,11 +158,41 @@ def _records(frame: pd.DataFrame) -> list[dict[str, object]]:
     return [dict(zip(columns, row, strict=True)) for row in zip(*columns.values(), strict=True)]
 
 
-def _write(connection: Connection, batch: SyntheticBatch, seed: int) -> None:
+@dataclass(frozen=True)
+class FirstIds:
+    """The first of the ids taken for one batch, per table (each table's block is consecutive)."""
+
+    respondents: int
+    conversations: int
+    answers: int
+    topic_codes: int
+
+
+def _free_text(batch: SyntheticBatch) -> np.ndarray:
+    """Return which answer rows are comments (the free text that gets topic codes)."""
+    return (batch.templates["method"].to_numpy() == "text")[batch.template]
+
+
+def _take_ids(engine: Engine, batch: SyntheticBatch) -> FirstIds:
+    """Take the batch's ids in a short transaction of their own.
+
+    The table locks last only as long as this transaction: once the sequences are past the
+    blocks, nobody else can be given these ids, so batches can then be written side by side.
+    """
+    size = len(batch.keys)
+    with engine.begin() as connection:
+        return FirstIds(
+            respondents=_reserve_ids(connection, "respondents", size),
+            conversations=_reserve_ids(connection, "conversations", size),
+            answers=_reserve_ids(connection, "answers", len(batch.template)),
+            topic_codes=_reserve_ids(connection, "topic_codes", int(_free_text(batch).sum())),
+        )
+
+
+def _write(connection: Connection, batch: SyntheticBatch, ids: FirstIds, seed: int) -> None:
     size = len(batch.keys)
     started = pd.Series(batch.started_at.astype("datetime64[us]"))
-    people = _reserve_ids(connection, "respondents", size)
-    respondent_id = np.arange(people, people + size)
+    respondent_id = np.arange(ids.respondents, ids.respondents + size)
     _copy(
         connection,
         "respondents",
@@ -162,8 +207,7 @@ def _write(connection: Connection, batch: SyntheticBatch, seed: int) -> None:
             }
         ),
     )
-    first = _reserve_ids(connection, "conversations", size)
-    conversation_id = np.arange(first, first + size)
+    conversation_id = np.arange(ids.conversations, ids.conversations + size)
     last_input = pd.Series(batch.last_input_at.astype("datetime64[us]"))
     _copy(
         connection,
@@ -187,23 +231,22 @@ def _write(connection: Connection, batch: SyntheticBatch, seed: int) -> None:
             }
         ),
     )
-    rows = batch.answers.drop(columns="respondent")
-    answer_ids = _reserve_ids(connection, "answers", len(rows))
-    rows.insert(0, "id", np.arange(answer_ids, answer_ids + len(rows)))
-    rows["conversation_id"] = conversation_id[batch.answers["respondent"].to_numpy()]
+    answer_id = np.arange(ids.answers, ids.answers + len(batch.template))
     if connection.dialect.name == "postgresql":
-        _copy_answers(connection, rows, batch)
+        _copy_answers(connection, batch, answer_id, conversation_id)
     else:
+        rows = batch.answers.drop(columns="respondent").assign(
+            id=answer_id, conversation_id=conversation_id[batch.answers["respondent"].to_numpy()]
+        )
         _copy(connection, "answers", rows)
-    free_text = rows.loc[rows["method"] == "text", "id"].to_numpy()  # the comments
-    topic = np.random.default_rng([seed, int(answer_ids)]).integers(0, len(TOPICS), len(free_text))
+    free_text = answer_id[_free_text(batch)]
+    topic = np.random.default_rng([seed, ids.answers]).integers(0, len(TOPICS), len(free_text))
     _copy(
         connection,
         "topic_codes",
         pd.DataFrame(
             {
-                "id": np.arange(len(free_text))
-                + _reserve_ids(connection, "topic_codes", len(free_text)),
+                "id": np.arange(ids.topic_codes, ids.topic_codes + len(free_text)),
                 "answer_id": free_text,
                 "topic": np.asarray(TOPICS)[topic],
                 "confidence": 0.9,
@@ -213,20 +256,35 @@ def _write(connection: Connection, batch: SyntheticBatch, seed: int) -> None:
     )
 
 
-def _copy_answers(connection: Connection, rows: pd.DataFrame, batch: SyntheticBatch) -> None:
-    """COPY answer rows, rendering the columns that come from the engine once per template."""
-    own = ["id", "respondent_key", "conversation_id", "department", "asked_at", "answered_at"]
-    shared = list(batch.templates.columns)
-    fragments = np.array(csv_text(batch.templates).splitlines(), dtype=object)
-    lines = _csv_column(rows[own[0]])
-    for name in own[1:]:
-        lines = lines + "," + _csv_column(rows[name])
-    lines = lines + "," + fragments[batch.template] + ",t"
-    columns = ", ".join([*own, *shared, "is_test"])
+def _copy_answers(
+    connection: Connection,
+    batch: SyntheticBatch,
+    answer_id: np.ndarray,
+    conversation_id: np.ndarray,
+) -> None:
+    """COPY answer rows, rendering what is the same for many rows only once: the columns
+    that come from the engine once per template, and those of the person once per person."""
+    templates = batch.templates.assign(is_test=True)
+    per_template = _joined([_csv_column(templates[name]) for name in templates])
+    per_person = _joined(
+        [
+            _csv_column(pd.Series(batch.keys)),
+            list(map(str, conversation_id.tolist())),
+            _csv_column(pd.Series(batch.department, dtype=object)),
+        ]
+    )
+    columns = [
+        list(map(str, answer_id.tolist())),
+        np.array(per_person, dtype=object)[batch.answers["respondent"].to_numpy()].tolist(),
+        _csv_column(batch.answers["asked_at"]),
+        _csv_column(batch.answers["answered_at"]),
+        np.array(per_template, dtype=object)[batch.template].tolist(),
+    ]
+    names = ["id", "respondent_key", "conversation_id", "department", "asked_at", "answered_at"]
+    statement = f"COPY answers ({', '.join([*names, *templates])}) FROM STDIN WITH (FORMAT csv)"
     raw = connection.connection.driver_connection
-    statement = f"COPY answers ({columns}) FROM STDIN WITH (FORMAT csv)"
     with raw.cursor() as cursor, cursor.copy(statement) as copy:  # type: ignore[union-attr]
-        copy.write("\n".join(lines.tolist()) + "\n")
+        copy.write(_csv_lines(columns))
 
 
 def _declines(connection: Connection, batch: SyntheticBatch) -> None:
@@ -248,6 +306,19 @@ def _declines(connection: Connection, batch: SyntheticBatch) -> None:
         connection.execute(insert(Decline), rows)
 
 
+def _store(engine: Engine, batch: SyntheticBatch, seed: int) -> SyntheticBatch:
+    """Write one batch in a transaction of its own; return it (for the count)."""
+    ids = _take_ids(engine, batch)
+    with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # Simulated rows can be written again: no need to wait for each commit's flush.
+            connection.execute(text("SET LOCAL synchronous_commit = off"))
+        if batch.keys:
+            _write(connection, batch, ids, seed)
+        _declines(connection, batch)
+    return batch
+
+
 def insert_synthetic(
     engine: Engine,
     n: int,
@@ -264,14 +335,28 @@ def insert_synthetic(
     respondents were stored.
     """
     departments = registry_departments(engine)
+    batches = synthetic_batches(n, seed, start, days, batch_size, sample_urban_share, departments)
+    # PostgreSQL takes batches on several connections at once while the next ones are being
+    # interviewed here; SQLite has one writer.
+    writers = WRITERS if engine.dialect.name == "postgresql" else 1
     stored = 0
-    for batch in synthetic_batches(
-        n, seed, start, days, batch_size, sample_urban_share, departments
-    ):
-        with engine.begin() as connection:
-            if batch.keys:
-                _write(connection, batch, seed)
-            _declines(connection, batch)
-        stored += len(batch.keys)
-        advance(len(batch.keys) + len(batch.declined))
+    with ThreadPoolExecutor(writers) as pool:
+        pending: deque[Future[SyntheticBatch]] = deque()
+        try:
+            for batch in batches:
+                pending.append(pool.submit(_store, engine, batch, seed))
+                while pending and (len(pending) > writers or pending[0].done()):
+                    stored += _finished(pending.popleft(), advance)
+            while pending:
+                stored += _finished(pending.popleft(), advance)
+        except BaseException:
+            pool.shutdown(cancel_futures=True)
+            raise
     return stored
+
+
+def _finished(write: Future[SyntheticBatch], advance: Callable[[int], object]) -> int:
+    """Wait for a batch's write (raising its error); report progress; return the respondents."""
+    batch = write.result()
+    advance(len(batch.keys) + len(batch.declined))
+    return len(batch.keys)
