@@ -2,7 +2,9 @@
 
 Rows go in with ids taken up front, so that conversations, answers and topic codes can
 refer to each other without reading anything back: PostgreSQL gets them through COPY (a
-million people in minutes), SQLite through executemany.
+million people in minutes), SQLite through executemany. Each batch is one transaction; on
+PostgreSQL two batches are written at once, on connections of their own, while the next
+batch is interviewed, so that the survey engine and the database work side by side.
 """
 
 from __future__ import annotations
@@ -306,9 +308,8 @@ def _declines(connection: Connection, batch: SyntheticBatch) -> None:
         connection.execute(insert(Decline), rows)
 
 
-def _store(engine: Engine, batch: SyntheticBatch, seed: int) -> SyntheticBatch:
+def _store(engine: Engine, batch: SyntheticBatch, ids: FirstIds, seed: int) -> SyntheticBatch:
     """Write one batch in a transaction of its own; return it (for the count)."""
-    ids = _take_ids(engine, batch)
     with engine.begin() as connection:
         if connection.dialect.name == "postgresql":
             # Simulated rows can be written again: no need to wait for each commit's flush.
@@ -344,9 +345,12 @@ def insert_synthetic(
         pending: deque[Future[SyntheticBatch]] = deque()
         try:
             for batch in batches:
-                pending.append(pool.submit(_store, engine, batch, seed))
-                while pending and (len(pending) > writers or pending[0].done()):
+                # Wait for a free writer. Ids are taken here, in arrival order, once the batch
+                # before is in (SQLite counts the rows to find the next ids).
+                while pending and (len(pending) >= writers or pending[0].done()):
                     stored += _finished(pending.popleft(), advance)
+                ids = _take_ids(engine, batch)
+                pending.append(pool.submit(_store, engine, batch, ids, seed))
             while pending:
                 stored += _finished(pending.popleft(), advance)
         except BaseException:
