@@ -21,7 +21,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, insert, select, text
 
 from analytics.errors import InputError
-from analytics.simulate import POPULATION, SyntheticBatch, synthetic_batches
+from analytics.simulate import FLOW_FILE, POPULATION, SyntheticBatch, synthetic_batches
 from bot.models import (
     Answer,
     Conversation,
@@ -31,6 +31,7 @@ from bot.models import (
     Respondent,
     TopicCode,
 )
+from survey_flows.definition import load_flow
 
 # Connections that write batches at once on PostgreSQL: each keeps a server process busy
 # (indexes, the foreign key check per answer), so two use a two-core server while the
@@ -167,19 +168,40 @@ def _free_text(batch: SyntheticBatch) -> np.ndarray:
     return (batch.templates["method"].to_numpy() == "text")[batch.template]
 
 
-def _take_ids(engine: Engine, batch: SyntheticBatch) -> FirstIds:
-    """Take the batch's ids in a short transaction of their own.
+@dataclass
+class IdBlocks:
+    """Ids taken for a whole run at its start, handed to the batches in arrival order.
 
-    The table locks last only as long as this transaction: once the sequences are past the
-    blocks, nobody else can be given these ids, so batches can then be written side by side.
+    Taking them up front keeps the table locks of ``_reserve_ids`` out of the way of the
+    batches being written: a lock taken while another batch is being written would wait for
+    it. The blocks are sized for the most the engine can record (every question for every
+    person), so most answer ids of a block stay unused, a gap in the sequence.
     """
-    size = len(batch.keys)
-    with engine.begin() as connection:
+
+    next_id: dict[str, int]
+    end: dict[str, int]  # per table, one past the last id taken
+
+    @classmethod
+    def take(cls, engine: Engine, sizes: dict[str, int]) -> IdBlocks:
+        """Take a block of ids of each size, in one short transaction."""
+        with engine.begin() as connection:
+            first = {table: _reserve_ids(connection, table, n) for table, n in sizes.items()}
+        return cls(first, {table: first[table] + n for table, n in sizes.items()})
+
+    def first(self, table: str, n: int) -> int:
+        """Return the first of the next ``n`` ids of a table."""
+        start = self.next_id[table]
+        if start + n > self.end[table]:
+            raise RuntimeError(f"the simulation needs more {table} ids than it took at its start")
+        self.next_id[table] = start + n
+        return start
+
+    def for_batch(self, batch: SyntheticBatch) -> FirstIds:
         return FirstIds(
-            respondents=_reserve_ids(connection, "respondents", size),
-            conversations=_reserve_ids(connection, "conversations", size),
-            answers=_reserve_ids(connection, "answers", len(batch.template)),
-            topic_codes=_reserve_ids(connection, "topic_codes", int(_free_text(batch).sum())),
+            respondents=self.first("respondents", len(batch.keys)),
+            conversations=self.first("conversations", len(batch.keys)),
+            answers=self.first("answers", len(batch.template)),
+            topic_codes=self.first("topic_codes", int(_free_text(batch).sum())),
         )
 
 
@@ -384,6 +406,16 @@ def insert_synthetic(
     """
     departments = registry_departments(engine)
     batches = synthetic_batches(n, seed, start, days, batch_size, sample_urban_share, departments)
+    questions = load_flow(FLOW_FILE).questions
+    ids = IdBlocks.take(
+        engine,
+        {
+            "respondents": n,
+            "conversations": n,
+            "answers": n * len(questions),
+            "topic_codes": n * sum(q.kind == "text" for q in questions),
+        },
+    )
     # PostgreSQL takes batches on several connections at once while the next ones are being
     # interviewed here; SQLite has one writer.
     writers = WRITERS if engine.dialect.name == "postgresql" else 1
@@ -392,12 +424,9 @@ def insert_synthetic(
         pending: deque[Future[SyntheticBatch]] = deque()
         try:
             for batch in batches:
-                # Wait for a free writer. Ids are taken here, in arrival order, once the batch
-                # before is in (SQLite counts the rows to find the next ids).
                 while pending and (len(pending) >= writers or pending[0].done()):
                     stored += _finished(pending.popleft(), advance)
-                ids = _take_ids(engine, batch)
-                pending.append(pool.submit(_store, engine, batch, ids, seed))
+                pending.append(pool.submit(_store, engine, batch, ids.for_batch(batch), seed))
             while pending:
                 stored += _finished(pending.popleft(), advance)
         except BaseException:
