@@ -6,14 +6,17 @@ with a codebook: variable labels, value labels, question texts and routing, all 
 flow file (analytics/codebook.py), embedded in SPSS and Stata files and written beside the
 others. In the wide form a coded question not asked is 95 and one given up is 96.
 
-CSV and Excel are written as the rows stream in. SPSS and Stata files are written in one
-call of pyreadstat, so the whole frame is held in memory then (for the wide form, 8 bytes
-per cell: about 0.6 GB for a million respondents).
+CSV and Excel are written as the rows stream in: the long form chunk by chunk from the
+database, the wide form in slices of respondents. SPSS and Stata files are written in one
+call of pyreadstat, which cannot append, so their whole frame is held in memory then, in the
+most compact column types the writer takes (codes as 4-byte floats: about 0.25 GB for the
+codes of a million respondents).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from itertools import chain
 from pathlib import Path
 from queue import Queue
 from threading import Thread
@@ -95,6 +98,8 @@ WIDE_MISSING = {
     WIDE_GAVE_UP: "No answer (gave up after three re-asks)",
 }
 _SHEET_ROWS = 1_048_575  # Excel's row limit, less the header
+# Respondents per slice of the wide form written to CSV or Excel: about 10 MB of codes.
+WIDE_SLICE_ROWS = 50_000
 # SPSS and Stata files are written from one frame in memory; beyond this, CSV or --wide.
 LABELLED_LONG_LIMIT = 5_000_000
 
@@ -127,28 +132,59 @@ def long_rows(chunk: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def wide_frame(data: SurveyData, weights: np.ndarray | None = None) -> pd.DataFrame:
-    """Return one row per respondent: breakdown variables, weight, then every coded answer."""
-    people = data.respondents
-    frame = pd.DataFrame({"respondent": people.index.astype(str)}, index=people.index)
-    for name in RESPONDENT_COLUMNS:
-        # language and gov_online are questions too: the raw answer column below keeps 97-99.
-        if name in people.columns and name not in data.codes.columns:
-            frame[name] = people[name]
+def wide_columns(data: SurveyData, weights: np.ndarray | None = None) -> list[str]:
+    """Return the wide form's columns: breakdown variables, weight, then every coded answer.
+
+    Decided on all respondents at once, so that every slice of the form has the same columns.
+    """
+    # language and gov_online are questions too: their raw answer column keeps 97-99.
+    names = [
+        name
+        for name in RESPONDENT_COLUMNS
+        if name == "respondent"
+        or (name in data.respondents.columns and name not in data.codes.columns)
+    ]
     if weights is not None:
-        frame["weight"] = weights
+        names.append("weight")
     for qid in data.codes.columns:
-        if qid in data.values.columns:
-            frame[qid] = data.values[qid]
-            continue
-        codes = data.codes[qid].to_numpy()
-        if (codes < 0).all():
-            continue  # free text or never answered: nothing to export
-        codes = np.select(
-            [codes == NOT_ASKED, codes == NO_ANSWER], [WIDE_NOT_ASKED, WIDE_GAVE_UP], codes
-        )
-        frame[qid] = pd.arrays.IntegerArray(codes.astype(np.int16), mask=codes < 0)
-    return frame.reset_index(drop=True)
+        # Free text and questions never answered have nothing to export.
+        if qid in data.values.columns or (data.codes[qid].to_numpy() >= 0).any():
+            names.append(qid)
+    return names
+
+
+def wide_column(
+    data: SurveyData, weights: np.ndarray | None, name: str, rows: slice = slice(None)
+) -> pd.Series:
+    """Return one column of the wide form for a slice of respondents."""
+    if name == "respondent":
+        return pd.Series(data.respondents.index[rows].astype(str))
+    if name == "weight":
+        return pd.Series(np.asarray(weights)[rows])
+    if name in data.values.columns:
+        return data.values[name].iloc[rows].reset_index(drop=True)
+    if name not in data.codes.columns:
+        return data.respondents[name].iloc[rows].reset_index(drop=True)
+    codes = data.codes[name].to_numpy()[rows]
+    codes = np.select(
+        [codes == NOT_ASKED, codes == NO_ANSWER], [WIDE_NOT_ASKED, WIDE_GAVE_UP], codes
+    )
+    return pd.Series(pd.arrays.IntegerArray(codes.astype(np.int16), mask=codes < 0))
+
+
+def wide_frames(
+    data: SurveyData, weights: np.ndarray | None = None, slice_rows: int = WIDE_SLICE_ROWS
+) -> Iterator[pd.DataFrame]:
+    """Yield the wide form (one row per respondent) in slices of ``slice_rows`` respondents."""
+    names = wide_columns(data, weights)
+    for start in range(0, len(data), slice_rows):
+        rows = slice(start, start + slice_rows)
+        yield pd.DataFrame({name: wide_column(data, weights, name, rows) for name in names})
+
+
+def wide_frame(data: SurveyData, weights: np.ndarray | None = None) -> pd.DataFrame:
+    """Return the whole wide form as one frame (to look at it; the writers take slices)."""
+    return pd.concat(wide_frames(data, weights), ignore_index=True)
 
 
 def _respondent_labels(name: str) -> dict[int, str]:
@@ -303,21 +339,70 @@ def _cell(value: object) -> object:
     return value
 
 
-def _write_labelled(frame: pd.DataFrame, book: pd.DataFrame, path: Path, fmt: str) -> None:
+# pyreadstat's own conversion of datetime64 columns (seconds from its epoch, as a double)
+# copies the whole frame first; handing it the same numbers avoids that copy.
+_EPOCH_SECONDS = {"sav": 12219379200, "dta": 315619200}  # 1582-10-14 and 1960-01-01
+_TIME_FORMATS = {"sav": "DATETIME", "dta": "%tc"}
+_UNITS = {"ns": 10**9, "us": 10**6, "ms": 10**3, "s": 1}
+
+
+def _stamps(values: pd.Series, fmt: str) -> np.ndarray:
+    """Return times as the number pyreadstat would write: seconds (Stata: milliseconds) from
+    the format's epoch, computed as pyreadstat computes it, so the file is the same."""
+    per_second = _UNITS[values.dt.unit]
+    ticks = pd.DatetimeIndex(values).asi8  # UTC ticks when the times carry a time zone
+    scale = 1000 if fmt == "dta" else 1
+    whole = (ticks // per_second + _EPOCH_SECONDS[fmt]).astype(np.float64)
+    number = whole * scale + (ticks % per_second).astype(np.float64) / per_second * scale
+    return np.where(values.isna().to_numpy(), np.nan, number)
+
+
+def _labelled(values: pd.Series, fmt: str) -> pd.Series:
+    """Return a column as the SPSS and Stata writers take it, in a new array of its own.
+
+    Every number is written as a double; codes travel as float32 (exact for 16-bit codes,
+    half the memory of float64). Text becomes plain strings, empty where missing.
+    """
+    if pd.api.types.is_bool_dtype(values):
+        return values.copy()
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return pd.Series(_stamps(values, fmt))
+    if pd.api.types.is_numeric_dtype(values):
+        small = pd.api.types.is_integer_dtype(values) and values.dtype.itemsize <= 2
+        kind = np.float32 if small else np.float64
+        return pd.Series(values.to_numpy(dtype=kind, na_value=np.nan, copy=True))
+    return values.astype(object).where(values.notna(), "").astype(str).reset_index(drop=True)
+
+
+def _stacked(frames: Iterable[pd.DataFrame], fmt: str) -> tuple[pd.DataFrame, list[str]]:
+    """Stack slices into one frame of the writers' column types; return it and its time
+    columns. Each column's pieces are let go as soon as the column is built, so the peak is
+    the frame plus one column."""
+    pieces: dict[str, list[pd.Series]] = {}
+    times: list[str] = []
+    for frame in frames:
+        for name in frame.columns:
+            if not pieces.get(name) and pd.api.types.is_datetime64_any_dtype(frame[name]):
+                times.append(name)
+            pieces.setdefault(name, []).append(_labelled(frame[name], fmt))
+    rows = sum(len(piece) for piece in next(iter(pieces.values()), []))
+    stacked = pd.DataFrame(index=pd.RangeIndex(rows))
+    for name in list(pieces):
+        stacked[name] = pd.concat(pieces.pop(name), ignore_index=True)
+    return stacked, times
+
+
+def _write_labelled(
+    frames: Iterable[pd.DataFrame], book: pd.DataFrame, path: Path, fmt: str
+) -> int:
+    """Write SPSS or Stata in one call of pyreadstat (it cannot append); return the rows."""
+    frame, times = _stacked(frames, fmt)
     if frame.empty:
         raise NoDataError("no answers to export for this period")
     columns = book[book["kind"] == "variable"]
     labels = dict(zip(columns["variable"], columns["label"], strict=True))
     value_sets = _value_label_sets(book, frame)
-    frame = frame.copy()
-    for column in frame.columns:
-        values = frame[column]
-        if pd.api.types.is_bool_dtype(values) or pd.api.types.is_datetime64_any_dtype(values):
-            continue
-        if pd.api.types.is_numeric_dtype(values):
-            frame[column] = values.astype("float64")
-        else:  # text, categories: plain strings, empty where missing
-            frame[column] = values.astype(object).where(values.notna(), "").astype(str)
+    formats = {name: _TIME_FORMATS[fmt] for name in times}
     with atomic_output(path) as temporary:
         if fmt == "sav":
             # 97-99 are user-missing in SPSS, so its default statistics leave them out.
@@ -333,11 +418,30 @@ def _write_labelled(frame: pd.DataFrame, book: pd.DataFrame, path: Path, fmt: st
                 column_labels=labels,
                 variable_value_labels=value_sets,
                 missing_ranges=missing,
+                variable_format=formats,
             )
         else:
             pyreadstat.write_dta(
-                frame, temporary, column_labels=labels, variable_value_labels=value_sets
+                frame,
+                temporary,
+                column_labels=labels,
+                variable_value_labels=value_sets,
+                variable_format=formats,
             )
+    return len(frame)
+
+
+def _limited(rows: Iterable[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+    """Pass the long form's chunks on, refusing more answers than a labelled file can hold."""
+    count = 0
+    for frame in rows:
+        count += len(frame)
+        if count > LABELLED_LONG_LIMIT:
+            raise InputError(
+                f"the long form of more than {LABELLED_LONG_LIMIT:,} answers is too large "
+                "to build in memory for SPSS or Stata; export it as CSV, or use --wide"
+            )
+        yield frame
 
 
 def write_long(chunks: Iterable[pd.DataFrame], path: str | Path, fmt: str) -> int:
@@ -350,34 +454,31 @@ def write_long(chunks: Iterable[pd.DataFrame], path: str | Path, fmt: str) -> in
     elif fmt == "xlsx":
         count = _write_xlsx(rows, book, path)
     else:
-        frames, count = [], 0
-        for frame in rows:
-            count += len(frame)
-            if count > LABELLED_LONG_LIMIT:
-                raise InputError(
-                    f"the long form of more than {LABELLED_LONG_LIMIT:,} answers is too large "
-                    "to build in memory for SPSS or Stata; export it as CSV, or use --wide"
-                )
-            frames.append(frame)
-        _write_labelled(
-            pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(), book, path, fmt
-        )
+        count = _write_labelled(_limited(rows), book, path, fmt)
     if fmt != "xlsx":
         _write_codebook_csv(book, path)
     return count
 
 
-def write_wide(frame: pd.DataFrame, path: str | Path, fmt: str, slice_rows: int = 100_000) -> int:
-    """Write the wide form (one row per respondent); return the number of rows."""
+def write_wide(frames: Iterable[pd.DataFrame], path: str | Path, fmt: str) -> int:
+    """Write the wide form from slices of respondents (``wide_frames``); return the rows.
+
+    CSV and Excel are written slice by slice. SPSS and Stata are written in one call, from
+    one frame of compact columns (see ``_stacked``).
+    """
     path = Path(path)
-    book = codebook(list(frame.columns), long_form=False)
-    slices = (frame.iloc[start : start + slice_rows] for start in range(0, len(frame), slice_rows))
+    slices = iter(frames)
+    first = next(slices, None)
+    if first is None:
+        raise NoDataError("no answers to export for this period")
+    book = codebook(list(first.columns), long_form=False)
+    every = chain([first], slices)
     if fmt == "csv":
-        write_csv(slices, path)
+        count = write_csv(every, path)
     elif fmt == "xlsx":
-        _write_xlsx(slices, book, path)
+        count = _write_xlsx(every, book, path)
     else:
-        _write_labelled(frame, book, path, fmt)
+        count = _write_labelled(every, book, path, fmt)
     if fmt != "xlsx":
         _write_codebook_csv(book, path)
-    return len(frame)
+    return count

@@ -24,7 +24,7 @@ import functools
 import hashlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -309,10 +309,15 @@ def synthetic_batch(
     keys: list[str],
     rng: np.random.Generator,
     start: datetime,
-    days: int,
+    days: float,
     sample_urban_share: float = POPULATION["urban_rural"][1],
 ) -> SyntheticBatch:
-    """Interview one person per key through the engine; return what it recorded."""
+    """Interview one person per key through the engine; return what it recorded.
+
+    The people arrive one after the other over ``days`` days from ``start``, in the order of
+    their keys, as people reach the bot: each at a uniform time within their own equal share
+    of the window.
+    """
     n = len(keys)
     flow = walker.flow
     intended = intended_replies(flow, rng, n, sample_urban_share)
@@ -332,7 +337,8 @@ def synthetic_batch(
     patience = np.where(breaks, rng.integers(2, 45, n), np.iinfo(np.int32).max)
     stops = rng.random(n) < STOP_SHARE
     done = walk(walker, intended, starts, patience, stops)
-    started = np.datetime64(start, "s") + (rng.random(n) * days * 86400).astype("timedelta64[s]")
+    arrival = (np.arange(n) + rng.random(n)) / n * days * 86400
+    started = np.datetime64(start, "s") + arrival.astype("timedelta64[s]")
     keep = ~done.erased
     answers, template = _answers(walker, done, keep, keys, started, department)
     ends = [walker.nodes[node].state for node in done.end[keep]]
@@ -377,10 +383,15 @@ def synthetic_batches(
 ) -> Iterator[SyntheticBatch]:
     """Yield ``n`` simulated people in batches, reproducibly for a seed.
 
-    ``departments`` are (code, first service area) pairs, as in the registry.
+    People arrive in order over the ``days`` days, so each batch covers its own stretch of
+    them, and ids and answer times rise together as in the bot (the answers' time index then
+    grows at its end instead of everywhere). ``departments`` are (code, first service area)
+    pairs, as in the registry.
     """
     walker = Walker(flow, tuple(departments)) if flow else _shipped_walker(tuple(departments))
     rng = np.random.default_rng(seed)
     for first in range(0, n, batch_size):
-        keys = respondent_keys(seed, first, min(batch_size, n - first))
-        yield synthetic_batch(walker, keys, rng, start, days, sample_urban_share)
+        size = min(batch_size, n - first)
+        keys = respondent_keys(seed, first, size)
+        window_start = start + timedelta(days=days * first / n)
+        yield synthetic_batch(walker, keys, rng, window_start, days * size / n, sample_urban_share)

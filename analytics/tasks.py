@@ -37,7 +37,7 @@ from analytics.load import (
     load_topic_counts,
 )
 from analytics.margins import read_margins
-from analytics.microdata import wide_frame, write_long, write_wide
+from analytics.microdata import wide_frames, write_long, write_wide
 from analytics.periods import parse_period, period_label
 from analytics.report import ReportInputs, write_report
 from analytics.scope import Scope
@@ -182,6 +182,14 @@ def write_indicators(
     return f"wrote {rows:,} rows for {len(data):,} respondents to {out}"
 
 
+def _counted(frames: Iterator[pd.DataFrame], total: int, step: str) -> Iterator[pd.DataFrame]:
+    """Pass slices of respondents on, with a progress bar (count and rate) on stderr."""
+    with tqdm(total=total, unit=" respondents", desc=step, disable=None) as bar:
+        for frame in frames:
+            yield frame
+            bar.update(len(frame))
+
+
 def write_microdata(
     get_engine: EngineFactory,
     out: Path,
@@ -198,7 +206,12 @@ def write_microdata(
     if wide:
         data = _survey(get_engine, period, include_test, source)
         _, weights, _ = _weights(data, margins, trim, say)
-        rows = write_wide(wide_frame(data, weights), out, fmt)
+        labelled = fmt in ("sav", "dta")
+        if labelled:
+            say("SPSS and Stata files are written in one call after the bar (it shows no progress)")
+        step = "preparing" if labelled else "writing"
+        slices = _counted(wide_frames(data, weights), len(data), step)
+        rows = write_wide(slices, out, fmt)
     else:
         if margins is not None:
             raise InputError("weights go with respondents: add --wide to use --margins")

@@ -26,8 +26,10 @@ Graph down altogether, and Rasa stopped and started again.
 
 After each fault the load winds down and a ledger of what was acknowledged is checked:
 every acknowledged event handled exactly once (stored, processed, not set aside, no answer
-recorded twice); every reply delivered exactly once (by the metadata of each send) or set
-aside with a reason; no person stuck (pending events or undelivered replies at the end).
+recorded twice), or erased with everything else of a person the bot then told it keeps
+nothing (a refusal of consent, a screen-out), as it must; every reply delivered exactly
+once (by the metadata of each send) or set aside with a reason; no person stuck (pending
+events or undelivered replies at the end).
 Recovery time is from the end of the fault until the webhook answers and everything that
 was waiting at the end of the fault is processed and delivered. It prints a table and
 exits 1 when a fault breaks the rule (0 lost, 0 duplicated, 0 stuck, recovery within 30 s;
@@ -74,9 +76,14 @@ TOKEN = "faults-page-token"
 SEND_TIMEOUT = 2.0
 PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
 FLOW = yaml.safe_load((ROOT / "survey_flows" / "flows" / "sdg16_6_2.yaml").read_text())
-END_TEXTS = {
+# Messages after which the bot erases everything the person sent (a refusal, a screen-out):
+# their inbox rows are gone by design, not lost.
+ERASING_TEXTS = {
     FLOW["messages"][key]["en"]
-    for key in ("thanks", "declined", "screened_out", "interview_ended", "already_done")
+    for key in ("declined", "consent_unclear", "screened_out", "screen_unclear")
+}
+END_TEXTS = ERASING_TEXTS | {
+    FLOW["messages"][key]["en"] for key in ("thanks", "interview_ended", "already_done")
 }
 RECOVERY_TARGET = 30.0
 TIMEOUT_DUPLICATES = 0.01  # of the timed-out sends
@@ -554,9 +561,15 @@ def check_ledger(engine: Any, graph: Any, acked: dict[str, tuple[str, datetime]]
     deliveries = Counter(
         r["metadata"] for r in graph.requests if r["delivered"] and r.get("metadata")
     )
+    erased = {
+        str(r["body"]["recipient"].get("id"))
+        for r in graph.requests
+        if r["delivered"] and r["body"].get("message", {}).get("text") in ERASING_TEXTS
+    }
     lost_events = [
-        mid for mid in mine if mid not in inbox or inbox[mid].processed_at is None
-        or inbox[mid].error is not None
+        mid for mid in mine
+        if (mid not in inbox and mine[mid] not in erased)
+        or (mid in inbox and (inbox[mid].processed_at is None or inbox[mid].error is not None))
     ]  # fmt: skip
     lost_replies = [r.id for r in outbox if r.status == "sent" and not deliveries[f"outbox:{r.id}"]]
     duplicated_replies = [r.id for r in outbox if deliveries[f"outbox:{r.id}"] > 1]

@@ -21,7 +21,7 @@ import requests
 
 from nlu.errors import NluBadResponse, NluUnavailable
 from nlu.normalise import normalise
-from nlu.numbers import AND_A_HALF, JOINERS, parse_number
+from nlu.numbers import AND_A_HALF, JOINERS, duration_hours, parse_number
 from survey_flows.intents import NUMBER
 from survey_flows.ports import Interpretation
 
@@ -122,7 +122,11 @@ def _entities(found: Sequence[Mapping[str, Any]], text: str) -> dict[str, Any]:
 
 
 def _number(found: Sequence[Mapping[str, Any]], text: str) -> float | None:
-    """Read the first run of number entities as one number ("twenty five" is 25, not 20)."""
+    """Read the first run of number entities as one number ("twenty five" is 25, not 20),
+    or the duration it starts, in hours ("30 mins" is 0.5; the unit is outside the entity)."""
+    duration = duration_hours(text)
+    if duration is not None:
+        return duration
     spans = sorted(
         (int(e["start"]), int(e["end"]))
         for e in found

@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 
 from nlu.normalise import normalise
-from nlu.numbers import parse_number
+from nlu.numbers import duration_hours, parse_number
 from survey_flows.intents import NUMBER
 from survey_flows.ports import Interpretation
 
@@ -101,8 +101,10 @@ class KeywordClassifier:
             for keyword in keywords:
                 if f" {keyword} " in padded and (best is None or len(keyword) > best[0]):
                     best = (len(keyword), intent, keyword == folded)
-        if best is None and NUMBER in expected:
-            number = parse_number(folded)
+        # A word the question does not take ("e" in "ura e le nngwe") leaves room for a number.
+        if (best is None or best[1] not in expected) and NUMBER in expected:
+            number = duration_hours(folded)
+            number = parse_number(folded) if number is None else number
             if number is not None:
                 return Interpretation(NUMBER, WHOLE_TEXT, SOURCE, {NUMBER: number})
         if best is None or best[1] not in expected:

@@ -1,9 +1,14 @@
-"""Turn the number a person typed into a float: "3", "2,5", "twice", "twenty five", "pedi",
-"masome a mabedi", "an hour and a half".
+"""Turn the number a person typed into a float: "3", "2,5", "P1 000", "twice", "twenty five",
+"pedi", "masome a mabedi", "an hour and a half".
 
 The first number in the text wins, whether in digits or in English or Setswana words.
 Number words combine as people write them: "one hundred and fifty", "two and a half",
 "lesome le bongwe" (11), "makgolo a mabedi" (200), "masome a mabedi le botlhano" (25).
+
+A duration is read in hours, the unit of the flow's time questions, when the first number
+is one of its parts: "30 mins" is 0.5, "2 hours 30 minutes" and "diura di le pedi le
+halofo" are 2.5 (``duration_hours``). English puts the number before its unit, Setswana
+after it ("metsotso e le masome a mane", forty minutes).
 """
 
 from __future__ import annotations
@@ -32,8 +37,16 @@ WORDS: dict[str, float] = {
 SCALES = {"hundred": 100, "thousand": 1000}  # multiply what came before: "two hundred"
 TIMES_NEXT = {"masome": 10, "makgolo": 100, "dikete": 1000}  # multiply what follows
 # Words that may join the parts of one number ("one hundred and fifty", "masome a mabedi").
-JOINERS = {"and", "a", "an", "le", "tse", "di", "e", "metso"}
+# "ee" is the joiner "e" after nlu.normalise, which writes a lone "e" as the short yes.
+JOINERS = {"and", "a", "an", "le", "tse", "di", "e", "ee", "metso"}
+HALF = ("half", "halofo")
+HOUR_UNITS = {"hour", "hours", "hr", "hrs", "h", "ura", "oura", "diura"}
+MINUTE_UNITS = {"min", "mins", "minute", "minutes", "metsotso", "motsotso"}
+ONE_UNIT = {"hour", "hr", "ura", "oura", "minute", "motsotso"}  # a unit alone is one of it
+# "diura di le pedi": hours that are two ("ee" is "e" once normalised as the short yes)
+SETSWANA_CONCORDS = {"di", "e", "ee", "le", "a"}
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[a-z]+")
+_SPACED_THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3})((?: \d{3})+)(?![\d.,])")  # "P1 000"
 _THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 AND_A_HALF = re.compile(r"\b(?:an?|one)\s+(hour|day|week|month|year)s?\s+and\s+a\s+half\b")
 
@@ -49,7 +62,7 @@ def _digits(token: str) -> float:
 def _starts_number(token: str) -> bool:
     return (
         token[0].isdigit() or token in WORDS or token in TIMES_NEXT or token in SCALES
-        or token == "half"
+        or token in HALF
     )  # fmt: skip
 
 
@@ -60,9 +73,86 @@ def _continues_number(tokens: list[str], i: int) -> bool:
     return i < len(tokens) and (_starts_number(tokens[i]) and not tokens[i][0].isdigit())
 
 
+def _tokens(text: str) -> list[str]:
+    folded = _SPACED_THOUSANDS.sub(lambda m: m.group(1) + m.group(2).replace(" ", ""), text)
+    return _TOKEN.findall(AND_A_HALF.sub(r"1.5 \1", folded.lower()))
+
+
 def parse_number(text: str) -> float | None:
     """Return the first number in the text, in digits or words, or None."""
-    tokens = _TOKEN.findall(AND_A_HALF.sub(r"1.5 \1", text.lower()))
+    return _number_of(_tokens(text))
+
+
+def duration_hours(text: str) -> float | None:
+    """Return the duration typed, in hours, when the text's first number is a part of it
+    ("30 mins", "2 hours 30 minutes", "ura e le nngwe le halofo", "an hour"); otherwise
+    None, and the first number stands as typed ("3 times, 2 hours each" is 3)."""
+    tokens = _tokens(text)
+    used: set[int] = set()
+    total, found = 0.0, False
+    for unit, token in enumerate(tokens):
+        per_hour = 1.0 if token in HOUR_UNITS else 1 / 60 if token in MINUTE_UNITS else None
+        if per_hour is None:
+            continue
+        span = _span_before(tokens, unit, used) or _span_after(tokens, unit, used)
+        value = _number_of(tokens[span[0] : span[1]]) if span else None
+        if value is None and token in ONE_UNIT:  # "an hour", "ura le halofo"
+            article = unit > 0 and tokens[unit - 1] in ("a", "an") and unit - 1 not in used
+            span, value = (unit - 1 if article else unit, unit + 1), 1.0
+        if span is None or value is None:
+            continue
+        used.update(range(*span))
+        value += _half_after(tokens, max(span[1], unit + 1), used)
+        total, found = total + value * per_hour, True
+    first = next((i for i, token in enumerate(tokens) if _starts_number(token)), None)
+    return total if found and (first is None or first in used) else None
+
+
+def _numberish(token: str) -> bool:
+    return _starts_number(token) or token in JOINERS
+
+
+def _span_before(tokens: list[str], unit: int, used: set[int]) -> tuple[int, int] | None:
+    """The number right before a unit, as English puts it: "forty minutes"."""
+    start = unit
+    while start > 0 and start - 1 not in used and _numberish(tokens[start - 1]):
+        start -= 1
+    while start < unit and tokens[start] in JOINERS:
+        start += 1
+    return (start, unit) if start < unit else None
+
+
+def _span_after(tokens: list[str], unit: int, used: set[int]) -> tuple[int, int] | None:
+    """The number right after a unit, as Setswana puts it: "diura di le pedi"."""
+    start = unit + 1
+    while start < len(tokens) and tokens[start] in SETSWANA_CONCORDS:
+        start += 1
+    end = start
+    while (
+        end < len(tokens)
+        and end not in used
+        and tokens[end] not in HOUR_UNITS | MINUTE_UNITS
+        and _numberish(tokens[end])
+    ):
+        end += 1
+    while end > start and tokens[end - 1] in JOINERS:
+        end -= 1
+    # "ura le halofo" is an hour and a half: the half belongs to the unit, not a number of it
+    whole = end > start and _starts_number(tokens[start]) and tokens[start] not in HALF
+    return (start, end) if whole else None
+
+
+def _half_after(tokens: list[str], at: int, used: set[int]) -> float:
+    """Return 0.5 for "... le halofo" or "... and a half" right after a part, else 0."""
+    rest = tokens[at : at + 3]
+    for pattern in (["le", "halofo"], ["and", "a", "half"], ["and", "half"]):
+        if rest[: len(pattern)] == pattern and at not in used:
+            used.update(range(at, at + len(pattern)))
+            return 0.5
+    return 0.0
+
+
+def _number_of(tokens: list[str]) -> float | None:
     start = next((i for i, token in enumerate(tokens) if _starts_number(token)), None)
     if start is None:
         return None
@@ -74,7 +164,7 @@ def parse_number(text: str) -> float | None:
             if seen_digits or current or total:
                 break  # "2 3" or "two 3": a second number
             current, seen_digits = _digits(token), True
-        elif token == "half":
+        elif token in HALF:
             current += 0.5
         elif token in SCALES:
             current = (current or 1) * SCALES[token]

@@ -29,8 +29,9 @@ NEGATORS_TN = {"gake", "gaa", "gare", "gaba", "gase", "seng", "sepe"}
 # "No" that answers the question ("no, it was far", "nnyaa go ne go tura") negates nothing
 # after it; "no problems" does.
 ANSWER_PARTICLES = {"no", "nope", "nah", "nnyaa", "nyaa", "nnya", "nya"}
-# "ga" + subject concord ("ga ke", "ga go", "ga se") negates; so does "ke sa" ("ke sa itumela").
-_CONCORDS = {"ke", "o", "a", "re", "lo", "ba", "e", "go", "se", "di", "le"}
+# "ga" + subject concord ("ga ke", "ga go", "ga se") negates; so does "ke sa" ("ke sa itumela");
+# "ga nka" is "I could not" ("ga nka ke ka re ke a dumela": I can't say I agree).
+_CONCORDS = {"ke", "o", "a", "re", "lo", "ba", "e", "go", "se", "di", "le", "nka"}
 # "couldn't be happier", "can't agree more": a negated comparative praises.
 _PRAISING_COMPARATIVES = {"more", "better", "happier"}
 
@@ -110,13 +111,16 @@ FEELINGS_EN = STRONG_FEELINGS_EN | {
     "tired", "glad", "grateful", "thankful", "relieved", "impressed", "proud", "excited",
     "disappointed", "gutted",
 }  # fmt: skip
-STRONG_FEELING_STEMS_TN = ("galef", "befet", "gakal")
+STRONG_FEELING_STEMS_TN = ("galef", "befet", "gakal", "gakats")
 FEELING_STEMS_TN = (
     *STRONG_FEELING_STEMS_TN, "teneg", "kgopeg", "kgopis", "hutsaf", "tshwenyeg", "nyem",
     "swab", "botlhoko", "lapil", "lapis", "kgathal", "kgathet", "sulafal", "lebog", "kgatl",
     "ratil", "ngomog", "gololes",
 )  # fmt: skip
-FEELING_INTENSIFIERS = ("thata", "very", "so", "extremely", "really really", "go feta", "too")
+FEELING_INTENSIFIERS = (
+    "thata", "very", "so", "extremely", "really really", "incredibly", "truly", "super",
+    "beyond", "go feta", "go menagane", "go feteletseng", "too",
+)  # fmt: skip
 
 
 def only_a_feeling(text: str) -> bool:
@@ -297,7 +301,7 @@ STRONG_MARKERS = (
 
 # "Not sure", "I don't know", "ga ke itse" are don't know; "for sure", "I know", "ke a itse"
 # said without a negation are not, whatever the classifier reads.
-KNOWING_WORDS = ("sure", "certain", "know", "knew", "remember", "itse", "gopol", "tlhomamis")
+KNOWING_WORDS = ("sure", "certain", "know", "knew", "remember", "itse", "gopol", "tlhomam")
 
 
 def claims_to_know(text: str) -> bool:
@@ -317,7 +321,9 @@ def strong_marker(text: str) -> bool:
 # left out: it is also "hard" ("go ne go le thata").
 INTENSIFIERS = (
     "very", "really", "extremely", "totally", "completely", "absolutely", "definitely",
-    "strongly", "ruri", "tota", "gotlhelele", "go feta", "ka botlalo", "mo go maswe",
+    "strongly", "incredibly", "truly", "thoroughly", "utterly", "super", "af", "beyond",
+    "ever", "ruri", "tota", "gotlhelele", "go feta", "ka botlalo", "mo go maswe", "ka nnete",
+    "go feteletseng", "go menagane",
 )  # fmt: skip
 
 

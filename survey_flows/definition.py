@@ -37,6 +37,11 @@ class Option:
     titles: dict[str, str]
     intent: str | None = None
     screen_out: bool = False
+    span: tuple[float, float] | None = None  # a typed number from low to high picks it
+
+    def holds(self, number: float) -> bool:
+        """Return whether a typed number picks this option."""
+        return self.span is not None and self.span[0] <= number <= self.span[1]
 
 
 @dataclass(frozen=True)
@@ -63,6 +68,12 @@ class Question:
     def option(self, code: int) -> Option | None:
         """Return the option with this code, if the question has one."""
         return next((o for o in self.options if o.code == code), None)
+
+    def option_holding(self, number: float | None) -> Option | None:
+        """Return the option whose span holds a typed number, if one does."""
+        if number is None:
+            return None
+        return next((o for o in self.options if o.holds(number)), None)
 
 
 @dataclass(frozen=True)
@@ -119,6 +130,7 @@ def _options(raw: list[dict[str, Any]]) -> tuple[Option, ...]:
             titles={k: str(v) for k, v in o["title"].items()},
             intent=o.get("intent"),
             screen_out=bool(o.get("screen_out", False)),
+            span=(float(o["span"][0]), float(o["span"][1])) if "span" in o else None,
         )
         for o in raw
     )
@@ -171,9 +183,9 @@ def build_flow(data: dict[str, Any]) -> Flow:
 
 def load_flow(path: str | Path) -> Flow:
     """Load and validate a flow file; raise FlowError naming file:line on a problem."""
-    from survey_flows.validate import validate_file
+    from survey_flows.validate import SAFE_LOADER, validate_file
 
     problems = validate_file(path)
     if problems:
         raise FlowError("\n".join(str(p) for p in problems))
-    return build_flow(yaml.safe_load(Path(path).read_text(encoding="utf-8")))
+    return build_flow(yaml.load(Path(path).read_text(encoding="utf-8"), Loader=SAFE_LOADER))

@@ -12,7 +12,8 @@ Typed text is matched against the current question's button titles (either langu
 option numbers first; otherwise `survey_flows.confidence.read_answer` reads it (a rating is
 a position on a scale that the question maps to its own options; docs/typed-answers.md)
 and says whether to record, confirm or re-ask. A number question reads the classifier's
-number entity (`read_number`), in digits or words.
+number entity (`read_number`), in digits or words; so does a question whose options hold
+spans of numbers (the age bands: "I'm 30" picks 25-34).
 "Don't know" and "refuse" are never buttons: typed once, the bot asks for a best guess;
 typed twice, 98 or 99 is recorded. After `max_reasks` re-asks the item is recorded as no
 answer (`gave_up`) and the survey moves on, so no one is caught in a loop.
@@ -33,7 +34,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from survey_flows.confidence import Answer, Decision, decide, read_answer, read_number
-from survey_flows.definition import Flow, Question
+from survey_flows.definition import Flow, Option, Question
 from survey_flows.departments import BLOCK_OF_AREA
 from survey_flows.intents import COMMANDS, NUMBER
 from survey_flows.ports import Classifier, Interpretation
@@ -313,6 +314,9 @@ def _handle(turn: _Turn, inp: Input, command: str | None, classifier: Classifier
     if code is not None:
         _accept(turn, question, code, "keyword", raw_text=text)
         return
+    if any(option.span for option in question.options):
+        _interpret_in_spans(turn, question, text, classifier)
+        return
     _interpret(turn, question, text, classifier)
 
 
@@ -346,30 +350,55 @@ def _interpret(turn: _Turn, question: Question, text: str, classifier: Classifie
         _accept(turn, question, intents[answer.intent], answer.source, reading, text)
         return
     if answer.intent in intents and answer.decision is Decision.CONFIRM:
-        # Typing again instead of answering "Did you mean...?" counts as asking again, so
-        # a person who keeps typing unclear answers is not asked to confirm for ever.
-        already_asked = (turn.state.get("pending") or {}).get("kind") == "confirm"
-        if already_asked and _gave_up(turn, question):
-            return
         option = question.option(intents[answer.intent])
         assert option is not None
-        turn.state["pending"] = {
-            "kind": "confirm",
-            "code": option.code,
-            "intent": answer.intent,
-            "confidence": answer.confidence,
-            "source": answer.source,
-            "raw_text": text,
-        }
-        turn.say(
-            turn.message("confirm").format(answer=option.titles[turn.lang]),
-            (
-                QuickReply(turn.message("answer_yes"), "C:confirm_yes"),
-                QuickReply(turn.message("answer_no"), "C:confirm_no"),
-            ),
-        )
+        _ask_to_confirm(turn, question, option, answer, text)
         return
     _reask(turn, question)
+
+
+def _interpret_in_spans(turn: _Turn, question: Question, text: str, classifier: Classifier) -> None:
+    """A typed number picks the option whose span holds it: "I'm 30" at the age question.
+
+    A number that would screen the person out is confirmed first: a misread "16" must not
+    end an adult's interview and erase what they sent.
+    """
+    answer = read_number(classifier, text, turn.lang)
+    if _acted_without_an_option(turn, question, answer, text):
+        return
+    option = question.option_holding(answer.value) if answer.intent == NUMBER else None
+    if option is None:
+        _reask(turn, question)
+    elif option.screen_out:
+        _ask_to_confirm(turn, question, option, answer, text)
+    else:
+        _accept(turn, question, option.code, answer.source, answer.interpretation(), text)
+
+
+def _ask_to_confirm(
+    turn: _Turn, question: Question, option: Option, answer: Answer, text: str
+) -> None:
+    """Ask "Did you mean ...?" with yes and no buttons; the answer waits in ``pending``."""
+    # Typing again instead of answering "Did you mean...?" counts as asking again, so a
+    # person who keeps typing unclear answers is not asked to confirm for ever.
+    already_asked = (turn.state.get("pending") or {}).get("kind") == "confirm"
+    if already_asked and _gave_up(turn, question):
+        return
+    turn.state["pending"] = {
+        "kind": "confirm",
+        "code": option.code,
+        "intent": answer.intent,
+        "confidence": answer.confidence,
+        "source": answer.source,
+        "raw_text": text,
+    }
+    turn.say(
+        turn.message("confirm").format(answer=option.titles[turn.lang]),
+        (
+            QuickReply(turn.message("answer_yes"), "C:confirm_yes"),
+            QuickReply(turn.message("answer_no"), "C:confirm_no"),
+        ),
+    )
 
 
 def _interpret_number(turn: _Turn, question: Question, text: str, classifier: Classifier) -> None:

@@ -82,16 +82,21 @@ class Problem:
         return f"{self.path}:{self.line}: {self.message}"
 
 
-def _lines(node: yaml.Node) -> Any:
+# libyaml's loader where it is installed: the app validates its flows at every start.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _lines(node: yaml.Node, scalars: yaml.constructor.SafeConstructor) -> Any:
     """Return the YAML document as Python data where each mapping knows its line."""
     if isinstance(node, yaml.MappingNode):
-        data = LineDict((_lines(k), _lines(v)) for k, v in node.value)
+        pairs = [(_lines(k, scalars), _lines(v, scalars), k) for k, v in node.value]
+        data = LineDict((key, value) for key, value, _ in pairs)
         data.line = node.start_mark.line + 1
-        data.key_lines = {_lines(k): k.start_mark.line + 1 for k, _ in node.value}
+        data.key_lines = {key: k.start_mark.line + 1 for key, _, k in pairs}
         return data
     if isinstance(node, yaml.SequenceNode):
-        return [_lines(item) for item in node.value]
-    return yaml.safe_load(yaml.serialize(node)) if isinstance(node, yaml.ScalarNode) else None
+        return [_lines(item, scalars) for item in node.value]
+    return scalars.construct_object(node) if isinstance(node, yaml.ScalarNode) else None
 
 
 class LineDict(dict):  # type: ignore[type-arg]
@@ -109,13 +114,13 @@ def validate_file(path: str | Path) -> list[Problem]:
     """Return every problem found in a flow file (an empty list when it is sound)."""
     name = str(path)
     try:
-        node = yaml.compose(Path(path).read_text(encoding="utf-8"))
+        node = yaml.compose(Path(path).read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     except OSError as exc:
         return [Problem(name, 0, f"cannot read the file: {exc.strerror}")]
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else 0
         return [Problem(name, line, f"YAML syntax: {exc.problem}")]
-    data = _lines(node) if node is not None else None
+    data = _lines(node, yaml.constructor.SafeConstructor()) if node is not None else None
     if not isinstance(data, LineDict):
         return [
             Problem(name, 1, "a flow file must be a mapping with the keys " + ", ".join(TOP_KEYS))
@@ -161,6 +166,7 @@ def _check(name: str, data: LineDict) -> list[Problem]:
         if len(options) > MAX_OPTIONS:
             report(line, f"{where}: {len(options)} options; Messenger shows at most {MAX_OPTIONS}")
         seen: set[int] = set()
+        spans: list[tuple[float, float, int]] = []
         for option in options:
             oline = option.line if isinstance(option, LineDict) else line
             code = option.get("code") if isinstance(option, dict) else None
@@ -184,6 +190,23 @@ def _check(name: str, data: LineDict) -> list[Problem]:
                 )
             if option.get("intent") and option["intent"] not in KNOWN_INTENTS:
                 report(oline, f"{where}: intent {option['intent']!r} is not one the NLU knows")
+            if "span" in option:
+                span = _span(option["span"])
+                if span is None:
+                    report(
+                        oline,
+                        f"{where}: option {code} span must be two numbers, low then high, "
+                        "like [25, 34]",
+                    )
+                else:
+                    for low, high, other in spans:
+                        if span[0] <= high and low <= span[1]:
+                            report(
+                                oline,
+                                f"{where}: the spans of options {other} and {code} overlap; "
+                                "a typed number must pick one option",
+                            )
+                    spans.append((*span, code))
             texts_complete(option.get("title"), f"{where} option {code}", oline, MAX_TITLE)
 
     for key in REQUIRED_MESSAGES:
@@ -260,6 +283,16 @@ def _check(name: str, data: LineDict) -> list[Problem]:
             report(data.at("questions"), f"question '{qid}' is missing; every flow starts with it")
     _check_migrations(data, set(seen_ids), report)
     return problems
+
+
+def _span(raw: Any) -> tuple[float, float] | None:
+    """Return a span given as [low, high] in numbers, or None when it is not one."""
+    if not isinstance(raw, list) or len(raw) != 2:
+        return None
+    if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in raw):
+        return None
+    low, high = float(raw[0]), float(raw[1])
+    return (low, high) if low <= high else None
 
 
 def _check_migrations(data: LineDict, question_ids: set[str], report: Any) -> None:

@@ -49,7 +49,7 @@ def test_spss_and_stata_value_labels_are_the_flows_for_every_question_and_code(t
         codes = list(_flow_answers(question))
         frame[qid] = pd.array([codes[k % len(codes)] for k in range(longest)], dtype="Int16")
     path = tmp_path / f"wide.{fmt}"
-    write_wide(frame, path, fmt)
+    write_wide([frame], path, fmt)
     if fmt == "sav":
         _, meta = pyreadstat.read_sav(str(path), user_missing=True)
     else:
@@ -125,7 +125,7 @@ def test_the_wide_form_tells_a_question_given_up_from_one_not_asked(tmp_path):
     )
     frame = wide_frame(collect([answers], Period())).set_index("respondent")
     assert frame["hc_overall"].to_dict() == {"a": 96, "b": 95, "c": 3}
-    write_wide(frame.reset_index(), tmp_path / "wide.sav", "sav")
+    write_wide([frame.reset_index()], tmp_path / "wide.sav", "sav")
     back, meta = pyreadstat.read_sav(str(tmp_path / "wide.sav"), user_missing=True)
     assert sorted(back["hc_overall"]) == [3.0, 95.0, 96.0]
     labels = meta.variable_value_labels["hc_overall"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import numpy as np
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
@@ -151,6 +152,36 @@ def test_stored_rows_use_registry_codes_and_declines_leave_only_a_tally(engine):
         reasons = set(connection.scalars(select(Decline.reason).distinct()))
         people = connection.scalar(select(func.count()).select_from(Respondent))
     assert count == sum(len(b.answers) for b in expected)
+    # Each row is what the engine recorded, under its own person's conversation.
+    columns = ["respondent_key", "department", "question_id", "code", "value", "label"]
+    columns += ["raw_text", "method", "intent", "reasks", "asked_at", "answered_at"]
+    with engine.connect() as connection:
+        stored_rows = pd.read_sql(
+            select(*(getattr(Answer, c) for c in columns), Respondent.key.label("owner"))
+            .join(Conversation, Conversation.id == Answer.conversation_id)
+            .join(Respondent, Respondent.id == Conversation.respondent_id),
+            connection,
+        )
+    assert (stored_rows["owner"] == stored_rows["respondent_key"]).all()
+    # People arrive one after the other, as in the bot: ids rise with the start times.
+    with engine.connect() as connection:
+        starts = connection.scalars(select(Conversation.started_at).order_by(Conversation.id))
+        assert pd.Series(list(starts)).is_monotonic_increasing
+    recorded = pd.concat([b.answers for b in expected])
+
+    def comparable(frame: pd.DataFrame) -> pd.DataFrame:
+        numbers = ["code", "value", "reasks"]
+        times = ["asked_at", "answered_at"]
+        texts = frame[columns].drop(columns=numbers + times).astype(object)
+        return (
+            texts.where(texts.notna(), None)
+            .assign(**{c: pd.to_numeric(frame[c]).astype(float) for c in numbers})
+            .assign(**{c: pd.to_datetime(frame[c]).astype("datetime64[us]") for c in times})
+            .sort_values(["respondent_key", "answered_at"])
+            .reset_index(drop=True)
+        )
+
+    pd.testing.assert_frame_equal(comparable(stored_rows), comparable(recorded))
     assert departments <= {"clinic-east", "omang-west", None} and "clinic-east" in departments
     assert people == stored == 300 - declines and declines > 0
     assert reasons == {"declined", "screened_out"}

@@ -12,6 +12,7 @@ import os
 import re
 import subprocess
 import sys
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -20,8 +21,11 @@ import yaml
 from nlu.client import RasaClassifier
 from nlu.evaluate import Report, Row, evaluate, figures, load_rows, read
 from nlu.topics import code_topic
+from survey_flows import engine
 from survey_flows.confidence import Decision
+from survey_flows.definition import load_flow
 from survey_flows.scale import POSITION_OF_INTENT
+from survey_flows.step import AnswerRecorded, Input, StartContext
 
 pytestmark = pytest.mark.rasa
 REPO = Path(__file__).resolve().parents[2]
@@ -29,6 +33,10 @@ TESTSET = REPO / "nlu" / "testset"
 HELD_OUT = TESTSET / "heldout.jsonl"
 HELD_OUT_2026_11 = TESTSET / "heldout_2026_11.jsonl"
 HELD_OUT_FINAL = TESTSET / "heldout_final.jsonl"
+HELD_OUT_FINAL_2 = TESTSET / "heldout_final_2.jsonl"
+# Short answers its writer and the training data's wrote independently ("ee", "yes", 👍),
+# counted when the set was written; a higher count means rows were copied into training.
+FINAL_2_IN_TRAINING = 73
 DEV = TESTSET / "dev.jsonl"
 TRAINING = REPO / "nlu" / "rasa_project" / "data"
 
@@ -65,7 +73,7 @@ def test_typed_answers_are_read_as_the_answer_meant(classifier, text, question_t
 
 @pytest.mark.parametrize(
     ("text", "lang", "value"),
-    [("twice", "en", 2), ("three times", "en", 3), ("about 45 minutes", "en", 45),
+    [("twice", "en", 2), ("three times", "en", 3), ("about 45 minutes", "en", 0.75),
      ("P150", "en", 150), ("gabedi", "tn", 2), ("pula di le masome a mabedi", "tn", 20)],
 )  # fmt: skip
 def test_a_number_question_reads_the_number_entity_in_words_and_digits(
@@ -73,6 +81,24 @@ def test_a_number_question_reads_the_number_entity_in_words_and_digits(
 ):
     answer = read(classifier, _row(text, "number", "number", lang, value))
     assert (answer.intent, answer.value, answer.decision) == ("number", value, Decision.RECORD)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "band"),
+    [("I'm 30", "en", "25-34"), ("thirty", "en", "25-34"), ("I would say 18-24", "en", "18-24"),
+     ("70", "en", "65 or older"), ("ke dingwaga di masome a mararo", "tn", "25-34")],
+)  # fmt: skip
+def test_an_age_typed_at_the_age_question_picks_its_band(classifier, text, lang, band):
+    flow = load_flow(REPO / "survey_flows" / "flows" / "sdg16_6_2.yaml")
+    at = datetime(2026, 11, 2, 9, 0)
+    step = engine.start(flow, StartContext(now=at, seed=1))
+    for k, payload in enumerate(["A:consent:1", f"A:language:{1 if lang == 'en' else 2}"], 1):
+        step = engine.resume(
+            flow, step.state, Input(at + timedelta(seconds=k), payload), classifier
+        )
+    step = engine.resume(flow, step.state, Input(at + timedelta(seconds=9), text=text), classifier)
+    [recorded] = [e for e in step.events if isinstance(e, AnswerRecorded)]
+    assert (recorded.question_id, recorded.label, recorded.method) == ("age_band", band, "nlu")
 
 
 def test_an_answer_that_is_no_rating_is_not_bent_into_one(classifier):
@@ -152,30 +178,18 @@ def test_the_2026_11_development_set_keeps_the_published_figures(classifier):
     assert en["wrong_recorded_rate"] <= 0.005 and tn["wrong_recorded_rate"] <= 0.008
 
 
-def test_the_final_set_keeps_its_first_measured_figures(classifier):
-    # heldout_final.jsonl was written apart from the training data and from the second round
-    # of issue 12, and measured once, after it (README, "Free-text understanding"). These
-    # floors sit just under those figures so that a change that reads more answers wrongly
-    # fails here; the rows stay unread, so the set keeps measuring.
+def test_the_third_set_keeps_its_development_figures(classifier):
+    # heldout_final.jsonl was measured once as the final set, then became a development set
+    # when heldout_final_2.jsonl was written (nlu/testset/README.md). These floors sit just
+    # under its figures after the number and intensifier changes, so that a change that
+    # reads more answers wrongly fails here. Issue 12's targets are judged on the untouched
+    # set, measured once when the model work is done.
     result = figures(evaluate(classifier, _rows(HELD_OUT_FINAL)))
     en, tn = result["by_lang"]["en"], result["by_lang"]["tn"]
     assert result["n"] >= 1000
-    assert en["accuracy"] >= 0.86 and tn["accuracy"] >= 0.85, result["by_lang"]
-    assert en["first_reply_rate"] >= 0.70 and tn["first_reply_rate"] >= 0.72, result["by_lang"]
-    assert en["wrong_recorded_rate"] <= 0.025 and tn["wrong_recorded_rate"] <= 0.050
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 12 is open: on the final set the survey reads 86.7% / 85.5% of typed answers "
-    "(en / tn), 70.9% / 72.7% at the first reply, and records 2.3% / 4.9% wrongly",
-)
-def test_the_final_set_meets_the_targets_of_issue_12(classifier):
-    result = figures(evaluate(classifier, _rows(HELD_OUT_FINAL)))
-    en, tn = result["by_lang"]["en"], result["by_lang"]["tn"]
-    assert en["accuracy"] >= 0.95 and tn["accuracy"] >= 0.92, result["by_lang"]
-    assert en["first_reply_rate"] >= 0.80 and tn["first_reply_rate"] >= 0.75, result["by_lang"]
-    assert en["wrong_recorded_rate"] <= 0.003 and tn["wrong_recorded_rate"] <= 0.003
+    assert en["accuracy"] >= 0.87 and tn["accuracy"] >= 0.87, result["by_lang"]
+    assert en["first_reply_rate"] >= 0.71 and tn["first_reply_rate"] >= 0.74, result["by_lang"]
+    assert en["wrong_recorded_rate"] <= 0.010 and tn["wrong_recorded_rate"] <= 0.025
 
 
 def _normalise(text: str) -> str:
@@ -186,16 +200,31 @@ def _normalise(text: str) -> str:
     "path", [HELD_OUT, HELD_OUT_2026_11, HELD_OUT_FINAL, DEV], ids=lambda p: p.name
 )
 def test_test_answers_are_not_training_examples(path):
+    trained = _trained()
+    rows = _rows(path)
+    leaked = sum(_normalise(row.text) in trained for row in rows)
+    assert leaked == 0, f"{leaked} answers of {path.name} are training examples"
+    assert {row.lang for row in rows} == {"en", "tn"}
+
+
+def _trained() -> set[str]:
     trained = set()
     for training_file in TRAINING.glob("*.yml"):
         for block in yaml.safe_load(training_file.read_text(encoding="utf-8")).get("nlu", []):
             if "intent" in block:
                 examples = block.get("examples") or ""
                 trained.update(_normalise(line[2:]) for line in examples.splitlines())
-    rows = _rows(path)
-    leaked = sum(_normalise(row.text) in trained for row in rows)
-    assert leaked == 0, f"{leaked} answers of {path.name} are training examples"
-    assert {row.lang for row in rows} == {"en", "tn"}
+    return trained
+
+
+def test_no_answer_of_the_untouched_set_is_copied_into_the_training_data():
+    rows = _rows(HELD_OUT_FINAL_2)
+    shared = sum(_normalise(row.text) in _trained() for row in rows)
+    assert shared <= FINAL_2_IN_TRAINING, (
+        f"{shared - FINAL_2_IN_TRAINING} more answers of {HELD_OUT_FINAL_2.name} are now "
+        "training examples: take them out of nlu/rasa_project/data"
+    )
+    assert {row.lang for row in rows} == {"en", "tn"} and len(rows) >= 900
 
 
 def test_the_third_held_out_set_shares_no_answer_with_the_earlier_sets():

@@ -18,7 +18,7 @@ import pytest
 from nlu.client import _number, _ranking
 from nlu.keywords import KeywordClassifier
 from nlu.normalise import normalise
-from nlu.numbers import parse_number
+from nlu.numbers import duration_hours, parse_number
 from survey_flows import engine
 from survey_flows.confidence import (
     CONFIRM_AT,
@@ -30,7 +30,7 @@ from survey_flows.confidence import (
 )
 from survey_flows.cues import read_negation, split_reason
 from survey_flows.definition import load_flow
-from survey_flows.intents import AGREE_SCALE, SATISFACTION_SCALE, YES_NO
+from survey_flows.intents import AGREE_SCALE, NUMBER, SATISFACTION_SCALE, YES_NO
 from survey_flows.ports import Interpretation
 from survey_flows.scale import (
     NEGATIVE,
@@ -339,11 +339,35 @@ def test_a_reason_that_takes_the_rating_back_is_confirmed():
         ("two and a half hours", 2.5), ("half an hour", 0.5), ("an hour and a half", 1.5),
         ("pedi", 2), ("gabedi", 2), ("ga tharo", 3), ("lesome le bongwe", 11),
         ("masome a mabedi le botlhano", 25), ("makgolo a mabedi", 200), ("nothing", 0),
-        ("2 or 3", 2), ("no idea", None),
+        ("2 or 3", 2), ("no idea", None), ("P1 000", 1000), ("12 500", 12500),
     ],
 )  # fmt: skip
 def test_numbers_are_read_in_digits_and_in_english_and_setswana_words(text, value):
     assert parse_number(text) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "hours"),
+    [
+        ("30 mins", 0.5), ("forty minutes", 40 / 60), ("2 hours 30 minutes", 2.5), ("2hrs", 2),
+        ("an hour", 1), ("hour and a half", 1.5), ("diura di le pedi le halofo", 2.5),
+        ("ura le halofo", 1.5), ("ura e le nngwe le halofo", 1.5),
+        ("diura di le pedi le metsotso e le masome a mararo", 2.5),
+        ("metsotso e le masome a mane le metso e metlhano", 0.75),
+        # not a duration: the first number is not a part of one
+        ("3 times, 2 hours each", None), ("about 2 or 3 hours", None), ("P150", None),
+    ],
+)  # fmt: skip
+def test_a_duration_is_read_in_hours_the_unit_of_the_time_questions(text, hours):
+    if hours is None:
+        assert duration_hours(text) is None
+    else:
+        assert duration_hours(text) == pytest.approx(hours)
+        # Rasa marks the number, not its unit: the reading is still in hours
+        marked = {"entity": "number", "start": 0, "end": 2}
+        assert _number([marked], normalise(text)) == pytest.approx(hours)
+    reading = KeywordClassifier().classify(text, (NUMBER,), "tn")  # as when Rasa is down
+    assert reading.entities.get(NUMBER) == pytest.approx(hours or parse_number(text))
 
 
 def test_adjacent_number_entities_are_read_as_one_number():

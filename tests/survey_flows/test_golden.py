@@ -184,6 +184,11 @@ SCENARIOS: dict[str, tuple[dict[str, object], list[str]]] = {
     "consent_dont_know_is_not_consent": ({}, ["I don't know", "no idea", "skip", "rather not"]),
     # The age screen, the same way: no clear age group, no survey.
     "age_screen_unanswered_ends": ({}, [YES, "#1", "[like]", "banana", "rather not", "skip"]),
+    # People type their age: it picks the band. An age under 18 is confirmed before the
+    # interview ends, so a slip of the thumb does not screen out an adult.
+    "age_typed_in_years": ({}, [YES, "#1", "I'm 30", "stop"]),
+    "age_typed_under_18_confirmed": ({}, [YES, "#1", "I am 16", YES]),
+    "age_typed_under_18_taken_back": ({}, [YES, "#1", "16", NO, "61", "stop"]),
     # Stopping at the consent question and restarting asks for consent again.
     "stop_at_consent_then_restart": ({}, ["stop", "restart", YES]),
     # A deletion needs a clear yes: a hesitant one, or a like, deletes nothing.

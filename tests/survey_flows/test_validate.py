@@ -170,6 +170,19 @@ CASES: dict[str, tuple[str, str, str, str]] = {
         "96 gave up); use another code",
         '- {code: 95, label: "Other town"',
     ),
+    "age_spans_that_overlap": (
+        'title: {en: "25-34", tn: "25-34"}, span: [25, 34]}',
+        'title: {en: "25-34", tn: "25-34"}, span: [24, 34]}',
+        "question 'age_band': the spans of options 1 and 2 overlap; a typed number must pick "
+        "one option",
+        '{code: 2, label: "25-34"',
+    ),
+    "age_span_high_before_low": (
+        "span: [35, 44]",
+        "span: [44, 35]",
+        "question 'age_band': option 3 span must be two numbers, low then high, like [25, 34]",
+        '{code: 3, label: "35-44"',
+    ),
     "quintiles_not_a_boolean": (
         "quintiles: false",
         "quintiles: maybe",
