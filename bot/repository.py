@@ -12,10 +12,10 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, delete, func, select, text, tuple_, update
+from sqlalchemy import case, delete, event, func, select, text, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 from bot.messenger.events import InboundEvent, RejectedItem
 from bot.models import (
@@ -45,6 +45,8 @@ from bot.models import (
 # Statuses after which a person's next message opens a new interview ("ended": the bot
 # closed it, after an error or because its flow version cannot go on).
 FINISHED = ("completed", "declined", "screened_out", "deleted", "ended")
+
+RECORDS_DUE = "interview_records_due"  # Session.info key
 
 
 def _is_postgres(session: Session) -> bool:
@@ -293,15 +295,32 @@ def add_answers(session: Session, rows: Iterable[dict[str, Any]]) -> list[int]:
         session.flush()
         ids.append(answer.id)
         conversations.add(answer.conversation_id)
-    _rebuild_records(session, conversations)
+    _records_due(session).update(conversations)
     return ids
 
 
-def _rebuild_records(session: Session, conversation_ids: Iterable[int]) -> None:
-    """Bring the interviews' analysis records up to date, in the same transaction."""
-    from analytics.records import rebuild_records  # pandas loads only once answers arrive
+def _records_due(session: Session) -> set[int]:
+    """The interviews whose analysis records this transaction must rebuild before it commits."""
+    due: set[int] = session.info.setdefault(RECORDS_DUE, set())
+    return due
 
-    rebuild_records(session.connection(), list(conversation_ids))
+
+@event.listens_for(Session, "before_commit")
+def _rebuild_due_records(session: Session) -> None:
+    """Bring the analysis records of the interviews whose answers changed up to date, once
+    per transaction and in it: a worker's group of twenty turns pays one rebuild, not one per
+    answer, so the transaction (SQLite's only write lock) stays short."""
+    due = session.info.pop(RECORDS_DUE, None)
+    if due:
+        from analytics.records import rebuild_records  # pandas loads only once answers arrive
+
+        rebuild_records(session.connection(), sorted(due))
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_due_records(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:  # a rolled-back transaction rebuilds nothing
+        session.info.pop(RECORDS_DUE, None)
 
 
 def add_topic_code(
@@ -705,7 +724,7 @@ def supersede_answers(
         .values(superseded_at=at),
         execution_options={"synchronize_session": False},
     )
-    _rebuild_records(session, [conversation_id])
+    _records_due(session).add(conversation_id)
 
 
 def add_deletion_request(session: Session, request: DeletionRequest) -> None:
