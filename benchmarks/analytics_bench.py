@@ -37,9 +37,10 @@ import pandas as pd
 from analytics.breakdowns import cells
 from analytics.codebook import AREAS, rating_questions
 from analytics.estimates import cell_estimates, indicator_tables
-from analytics.load import Period, database_chunks
+from analytics.load import Period
 from analytics.microdata import wide_columns, wide_frames, write_long, write_wide
 from analytics.simulate import population_margins, synthetic_batches
+from analytics.store import load_survey
 from analytics.tidy import collect
 from analytics.weights import rake
 from bot.db import normalise_url
@@ -339,7 +340,7 @@ def store_samplics(url: str, table_seconds: float) -> None:
 
     engine = create_engine(normalise_url(url))
     began = time.perf_counter()
-    data = collect(database_chunks(engine, Period(), include_test=True), Period())
+    data = load_survey(engine, Period(), include_test=True)  # as the commands load it
     engine.dispose()
     loaded = time.perf_counter() - began
     weights, _ = rake(data.respondents, population_margins())
