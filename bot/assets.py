@@ -14,17 +14,19 @@ import io
 import re
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 import segno
-from fpdf import FPDF
-from fpdf.enums import PathPaintRule
 from sqlalchemy.orm import Session
 
 from bot.config import DEFAULT_FLOW
 from bot.departments import Department, DepartmentError, check_code, get_department
 from survey_flows.definition import Flow, load_flow
 from survey_flows.length import questions_met
+
+if TYPE_CHECKING:
+    from fpdf import FPDF  # loaded when a poster is drawn: every app start would pay ~0.3 s
 
 PAGE_HANDLE = re.compile(r"^[A-Za-z0-9.]{1,100}$")
 QUIET_ZONE = 4  # modules, as the QR standard asks
@@ -147,6 +149,8 @@ def _link_lines(pdf: FPDF, link: str, width: float) -> list[str]:
 
 def _draw_qr(pdf: FPDF, link: str, x: float, y: float, side: float) -> None:
     """Draw the QR code as vector squares, quiet zone included, in a square of ``side``."""
+    from fpdf.enums import PathPaintRule
+
     qr = _qr(link)
     modules = len(qr.matrix) + 2 * QUIET_ZONE
     unit = side / modules
@@ -170,6 +174,8 @@ def _draw_qr(pdf: FPDF, link: str, x: float, y: float, side: float) -> None:
 
 def poster_pdf(department: Department, link: str, flow: Flow | None = None) -> bytes:
     """Return a one-page A4 poster in English and Setswana with the QR code and the link."""
+    from fpdf import FPDF
+
     from analytics.report_render import add_fonts
 
     flow = flow or _default_flow()
