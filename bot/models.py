@@ -167,7 +167,7 @@ class InterviewRecord(Base):
     whenever they change, so that a table over a million respondents reads one narrow row
     per interview instead of thirty answer rows. ``payload`` packs what the estimates need
     in a fixed binary layout (``analytics.records.PAYLOAD``), then one signed byte per
-    question slot (``record_questions``), -1 where the interview has no answer; the other
+    question slot (``record_questions``; -1 not asked, -2 no answer, -3 uncoded); the other
     columns are what the loader filters on in SQL. ``exact`` is false when the row cannot
     stand for the answers (mixed test flags or questionnaire versions, a code outside a
     byte): the loader then reads that interview's answers instead.
@@ -203,7 +203,8 @@ class InterviewValue(Base):
 
 
 class RecordQuestion(Base):
-    """The byte position of each question id in ``interview_records.codes`` (slot - 1)."""
+    """The byte of each question id among the codes that end a record's payload (slot 1
+    first)."""
 
     __tablename__ = "record_questions"
 
