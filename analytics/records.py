@@ -51,7 +51,7 @@ ROW_COLUMNS = (
     "answered_at",
 )
 BATCH = 10_000  # interviews per read: SQLite takes at most 32,766 bound values
-_NEVER = np.iinfo(np.int64).max
+NEVER = np.iinfo(np.int64).max  # a first-answer time for 'no answer inside the period'
 _BYTE = (-128, 127)
 # The fixed head of a record's payload (little-endian); the codes, one byte per slot, follow.
 PAYLOAD = [
@@ -143,7 +143,7 @@ def summarise(rows: pd.DataFrame, inside: np.ndarray) -> Summary:
     n = len(starts)
     ids = rows["id"].to_numpy(dtype=np.int64)
     stamps = pd.to_datetime(rows["answered_at"]).to_numpy(dtype="datetime64[ns]").view(np.int64)
-    first = np.full(n, _NEVER)
+    first = np.full(n, NEVER)
     np.minimum.at(first, group[inside], stamps[inside])
 
     department = rows["department"].to_numpy(dtype=object)
@@ -190,7 +190,7 @@ def summarise(rows: pd.DataFrame, inside: np.ndarray) -> Summary:
         conversation_id=conversation[starts],
         respondent_key=rows["respondent_key"].to_numpy(dtype=object)[starts],
         first_answer_id=np.minimum.reduceat(ids, starts),
-        first_at=np.where(first == _NEVER, np.iinfo(np.int64).min, first).view("datetime64[ns]"),
+        first_at=np.where(first == NEVER, np.iinfo(np.int64).min, first).view("datetime64[ns]"),
         last_at=np.maximum.reduceat(stamps, starts).view("datetime64[ns]"),
         department=department_of,
         lang=lang_of,

@@ -31,11 +31,10 @@ from analytics.codebook import (
 from analytics.errors import NoDataError
 from analytics.labels import flow as shipped_flow
 from analytics.load import Period
-from analytics.records import last_rows, stored_codes
+from analytics.records import NEVER, last_rows, stored_codes
 from survey_flows.definition import Flow
 from survey_flows.record import NOT_APPLICABLE, path
 
-_NEVER = np.iinfo(np.int64).max
 LANG_CODES = {"en": 1, "tn": 2}  # the language of the answers, as the language question codes it
 
 
@@ -120,7 +119,7 @@ class _Collector:
         codes[: self.codes.shape[0], : self.codes.shape[1]] = self.codes
         self.codes = codes
         old = len(self.first_at)
-        self.first_at = np.concatenate([self.first_at, np.full(new_rows - old, _NEVER)])
+        self.first_at = np.concatenate([self.first_at, np.full(new_rows - old, NEVER)])
         self.department = np.concatenate([self.department, np.full(new_rows - old, -1)])
         self.lang = np.concatenate([self.lang, np.zeros(new_rows - old, dtype=np.int8)])
 
@@ -157,7 +156,7 @@ class _Collector:
         if not inside.any():
             return
         stamps = answered.to_numpy(dtype="datetime64[ns]").view(np.int64)
-        first = np.full(len(ids), _NEVER)
+        first = np.full(len(ids), NEVER)
         np.minimum.at(first, local[inside], stamps[inside])
         self.first_at[ids] = np.minimum(self.first_at[ids], first)
 
@@ -185,7 +184,7 @@ class _Collector:
     def finish(self) -> SurveyData:
         """Return the respondents seen inside the period with their codes and variables."""
         n = len(self.respondents.ids)
-        keep = self.first_at[:n] != _NEVER  # at least one answer inside the period
+        keep = self.first_at[:n] != NEVER  # at least one answer inside the period
         names = self.questions.names()
         values = self._value_frame(n, keep, names)
         departments = np.asarray([*self.departments.names(), None], dtype=object)
