@@ -134,13 +134,13 @@ def handle_event(
     ref = data.get("ref")
 
     if conversation is None or conversation.status in repository.FINISHED:
-        _start(session, respondent, ref, at, now, deps, window_end)
+        _start(session, respondent, ref, event, now, deps)
         return
     if ref and conversation.department is None:
         conversation.department = ref
     if _starts_over(event):
         if conversation.status == "stopped":
-            _start(session, respondent, ref or conversation.department, at, now, deps, window_end)
+            _start(session, respondent, ref or conversation.department, event, now, deps)
         # Otherwise the person reopened the thread mid-survey: the pending question stands.
         return
     plan = deps.flows.resume_plan(
@@ -153,9 +153,7 @@ def handle_event(
     if plan.moved_from is not None:
         conversation.flow_id, conversation.flow_version = plan.flow.id, plan.flow.version
     step = engine.resume(plan.flow, plan.state, inp, classifier or deps.classifier)
-    _apply(
-        session, respondent, conversation, step, at, now, deps, plan.flow, window_end, classifier
-    )
+    _apply(session, respondent, conversation, step, event, now, deps, plan.flow, classifier)
 
 
 def end_interview(
@@ -283,11 +281,11 @@ def _start(
     session: Session,
     respondent: Respondent,
     ref: str | None,
-    at: datetime,
+    event: InboxEvent,
     now: datetime,
     deps: TurnDeps,
-    window_end: datetime,
 ) -> None:
+    at, window_end = event_time(event), _window_end(event)
     last_completed = repository.last_completed_at(session, respondent.id)
     context = StartContext(
         now=at,
@@ -318,7 +316,7 @@ def _start(
             is_test=respondent.is_test,
         ),
     )
-    _apply(session, respondent, conversation, step, at, now, deps, deps.flow, window_end)
+    _apply(session, respondent, conversation, step, event, now, deps, deps.flow)
 
 
 def _apply(
@@ -326,13 +324,13 @@ def _apply(
     respondent: Respondent,
     conversation: Conversation,
     step: Step,
-    at: datetime,
+    event: InboxEvent,
     now: datetime,
     deps: TurnDeps,
     flow: Flow,
-    window_end: datetime,
     classifier: Classifier | None = None,
 ) -> None:
+    at, window_end = event_time(event), _window_end(event)
     state = step.state
     conversation.state = state
     conversation.status = state.get("status", conversation.status)
@@ -341,21 +339,21 @@ def _apply(
     conversation.block_order = state.get("block_order", conversation.block_order)
     conversation.last_input_at = at
 
-    for event in step.events:
-        if isinstance(event, AnswerRecorded):
+    for outcome in step.events:
+        if isinstance(outcome, AnswerRecorded):
             _record_answer(
                 session,
                 respondent,
                 conversation,
-                event,
+                outcome,
                 classifier or deps.classifier,
                 keep_unmasked=bool(deps.unmasked_text_retention),
             )
-        elif isinstance(event, Completed):
+        elif isinstance(outcome, Completed):
             conversation.completed_at = at
-        elif isinstance(event, OptedOut):
+        elif isinstance(outcome, OptedOut):
             respondent.opted_out_at = at
-        elif isinstance(event, Declined):
+        elif isinstance(outcome, Declined):
             # The consent text promises that nothing of theirs is kept: only an anonymous tally.
             session.add(
                 Decline(
@@ -365,7 +363,7 @@ def _apply(
                     is_test=respondent.is_test,
                 )
             )
-        elif isinstance(event, ScreenedOut):
+        elif isinstance(outcome, ScreenedOut):
             # Not in the survey's population: not a respondent, only a tally like a decline.
             session.add(
                 Decline(
@@ -376,16 +374,18 @@ def _apply(
                     reason="screened_out",
                 )
             )
-        elif isinstance(event, Restarted):
-            repository.supersede_answers(session, conversation.id, event.kept, at)
+        elif isinstance(outcome, Restarted):
+            repository.supersede_answers(session, conversation.id, outcome.kept, at)
 
     if any(isinstance(e, ScreenedOut) for e in step.events):
-        repository.erase_interview(session, respondent, conversation.id)
+        repository.erase_interview(session, respondent, conversation.id, event.id)
         session.expunge_all()
         _enqueue_says(session, respondent, None, step, window_end, now)
         return
     if any(isinstance(e, DeletionConfirmed | Declined) for e in step.events):
-        repository.erase_person(session, respondent.page_id, respondent.psid, respondent.key)
+        repository.erase_person(
+            session, respondent.page_id, respondent.psid, respondent.key, event.id
+        )
         session.expunge_all()
         _enqueue_says(session, respondent, None, step, window_end, now)
         return

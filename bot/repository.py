@@ -651,8 +651,13 @@ def active_page_pauses(session: Session, now: datetime) -> list[PagePause]:
 # --- deletion --------------------------------------------------------------------------
 
 
-def erase_person(session: Session, page_id: str, psid: str, key: str) -> int:
-    """Delete every row about one person from every table; return how many rows went."""
+def erase_person(session: Session, page_id: str, psid: str, key: str, through_event: int) -> int:
+    """Delete every row about one person from every table; return how many rows went.
+
+    Their inbox events go up to ``through_event``, the turn that erases. What they sent after
+    it is a new message, read in its turn as any other, whether or not it was already stored
+    when the erasure ran.
+    """
     deleted = 0
     respondent_ids = select(Respondent.id).where(Respondent.key == key)
     conversation_ids = select(Conversation.id).where(Conversation.respondent_id.in_(respondent_ids))
@@ -671,7 +676,9 @@ def erase_person(session: Session, page_id: str, psid: str, key: str) -> int:
         delete(InterviewRecord).where(InterviewRecord.conversation_id.in_(conversation_ids)),
         delete(InterviewValue).where(InterviewValue.conversation_id.in_(conversation_ids)),
         delete(Conversation).where(Conversation.respondent_id.in_(respondent_ids)),
-        delete(InboxEvent).where(InboxEvent.page_id == page_id, InboxEvent.psid == psid),
+        delete(InboxEvent).where(
+            InboxEvent.page_id == page_id, InboxEvent.psid == psid, InboxEvent.id <= through_event
+        ),
         delete(MalformedEvent).where(MalformedEvent.psid == psid),
         delete(Respondent).where(Respondent.key == key),
     ]
@@ -681,7 +688,9 @@ def erase_person(session: Session, page_id: str, psid: str, key: str) -> int:
     return deleted
 
 
-def erase_interview(session: Session, respondent: Respondent, conversation_id: int) -> int:
+def erase_interview(
+    session: Session, respondent: Respondent, conversation_id: int, through_event: int
+) -> int:
     """Delete one interview's rows (a screen-out); the whole person when it was their only one.
 
     A person once interviewed as an adult keeps that earlier interview; everything of the
@@ -693,7 +702,9 @@ def erase_interview(session: Session, respondent: Respondent, conversation_id: i
         .where(Conversation.respondent_id == respondent.id, Conversation.id != conversation_id)
     )
     if not others:
-        return erase_person(session, respondent.page_id, respondent.psid, respondent.key)
+        return erase_person(
+            session, respondent.page_id, respondent.psid, respondent.key, through_event
+        )
     answer_ids = select(Answer.id).where(Answer.conversation_id == conversation_id)
     statements = [
         delete(TopicCode).where(TopicCode.answer_id.in_(answer_ids)),

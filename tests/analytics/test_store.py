@@ -243,7 +243,7 @@ def test_the_bot_keeps_the_record_in_step_with_the_answers(engine):
     assert codes["hc_need"] == 2 and "hc_overall" not in codes.index
     with Session(engine) as session, session.begin():
         respondent = session.get(Respondent, person)
-        repository.erase_person(session, respondent.page_id, respondent.psid, respondent.key)
+        repository.erase_person(session, respondent.page_id, respondent.psid, respondent.key, 0)
     with engine.connect() as connection:
         assert connection.execute(select(InterviewRecord.conversation_id)).all() == []
 

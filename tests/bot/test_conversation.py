@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import time
 
+from sqlalchemy import select
+
+from bot.clock import utcnow
+from bot.conversation import handle_event
 from bot.models import Answer, Conversation, Decline, InboxEvent, OutboxMessage, Respondent
 from tests.bot.conftest import count, run_worker
 from tests.support.person import Person, answers, complete_with_buttons
@@ -55,6 +59,25 @@ def test_declining_consent_is_thanked_and_leaves_only_an_anonymous_tally(
     assert decline.department == "moh-princess-marina" and decline.is_test is False
     person.type("hello again")  # changed their mind: asked for consent afresh
     assert [o["title"] for o in person.buttons()] == ["Yes", "No"]
+
+
+def test_a_message_sent_after_a_refusal_is_read_even_when_it_waits_during_the_erasure(
+    app, signed_post, graph, db
+):
+    person = Person(app, signed_post, graph, "psid-no-then-yes")
+    person.open_link("moh-princess-marina")
+    person.tap("No", process=False)
+    person.type("sorry, I meant yes", process=False)
+    worker = app.extensions["worker"]
+    with worker.sessions() as session, session.begin():  # the refusal's turn alone
+        refusal = session.scalars(
+            select(InboxEvent).where(InboxEvent.processed_at.is_(None)).order_by(InboxEvent.id)
+        ).first()
+        handle_event(session, refusal, worker.deps, utcnow())
+    db.rollback()
+    assert [e.event.get("text") for e in db.query(InboxEvent)] == ["sorry, I meant yes"]
+    run_worker(app)
+    assert [o["title"] for o in person.buttons()] == ["Yes", "No"]  # asked for consent afresh
 
 
 def test_delete_my_data_erases_the_person_from_every_table(app, signed_post, graph, db):
