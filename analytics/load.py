@@ -109,7 +109,7 @@ class Period:
         return cls(day.replace(day=1), day.replace(day=last))
 
 
-def _answer_filter(period: Period, include_test: bool) -> ColumnElement[bool]:
+def answer_filter(period: Period, include_test: bool) -> ColumnElement[bool]:
     """Keep the answers of each respondent's latest interview with an answer in the period.
 
     Answers a restart abandoned (``superseded_at``) never count. Demographics of that same
@@ -136,7 +136,7 @@ def _answer_filter(period: Period, include_test: bool) -> ColumnElement[bool]:
 
 def count_answers(engine: Engine, period: Period, include_test: bool = False) -> int:
     """Return how many answer rows ``database_chunks`` will yield (for a progress bar)."""
-    statement = select(func.count()).select_from(Answer).where(_answer_filter(period, include_test))
+    statement = select(func.count()).select_from(Answer).where(answer_filter(period, include_test))
     with engine.connect() as connection:
         return int(connection.scalar(statement) or 0)
 
@@ -151,7 +151,7 @@ def database_chunks(
     table = Answer.__table__
     statement = (
         select(*(table.c[name] for name in ANSWER_COLUMNS))
-        .where(_answer_filter(period, include_test))
+        .where(answer_filter(period, include_test))
         .order_by(table.c.id)
     )
     with engine.connect() as connection:

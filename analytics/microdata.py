@@ -296,6 +296,11 @@ def _write_csv_arrow(tables: Iterable[pyarrow.Table], path: Path) -> int:
     return count
 
 
+def write_long_codebook(path: Path) -> Path:
+    """Write the long form's codebook beside its CSV file (``analytics.long_copy``)."""
+    return _write_codebook_csv(codebook(list(LONG_COLUMNS), long_form=True), path)
+
+
 def _write_codebook_csv(book: pd.DataFrame, path: Path) -> Path:
     target = path.with_name(path.stem + ".codebook.csv")
     with atomic_output(target) as temporary:

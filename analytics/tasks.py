@@ -36,6 +36,7 @@ from analytics.load import (
     load_conversations,
     load_topic_counts,
 )
+from analytics.long_copy import copy_long_csv
 from analytics.margins import read_margins
 from analytics.microdata import wide_frames, write_long, write_wide
 from analytics.periods import parse_period, period_label
@@ -215,7 +216,14 @@ def write_microdata(
     else:
         if margins is not None:
             raise InputError("weights go with respondents: add --wide to use --margins")
-        rows = write_long(_chunks(get_engine, period, include_test, source), out, fmt)
+        if (
+            fmt == "csv"
+            and source is None
+            and (engine := get_engine()).dialect.name == "postgresql"
+        ):
+            rows = copy_long_csv(engine, period, include_test, out)
+        else:
+            rows = write_long(_chunks(get_engine, period, include_test, source), out, fmt)
     return f"wrote {rows:,} rows to {out} (codebook beside it or in the workbook)"
 
 

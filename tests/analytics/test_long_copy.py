@@ -1,0 +1,64 @@
+"""On PostgreSQL the long microdata CSV is written by the server (``COPY``); it must be, byte
+for byte, the file the generic path writes from answer rows, codebook included."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pytest
+from sqlalchemy import create_engine
+
+from analytics.errors import NoDataError
+from analytics.load import Period, database_chunks
+from analytics.long_copy import copy_long_csv
+from analytics.microdata import write_long
+from bot.models import Base
+from tests.analytics.helpers import answer
+from tests.analytics.test_store import PERIODS, START, _fill, _interview, _person
+from tests.conftest import postgres_schema
+
+
+@pytest.fixture
+def engine():
+    with postgres_schema("long_copy") as url:
+        engine = create_engine(url)
+        Base.metadata.create_all(engine)
+        yield engine
+        engine.dispose()
+
+
+def _awkward(engine) -> None:
+    """Rows that test the formatting: quotes and commas, fractions, blanks, microseconds."""
+    when = START + timedelta(days=4)
+    with engine.begin() as connection:
+        person = _person(connection, "awkward")
+        rows = [
+            answer("awkward", "hc_need", 1, label='He said "fine", then left'),
+            answer("awkward", "sex", None, asked_at=None, department=None),
+            answer("awkward", "hc_overall", 3, label="Agree\nmostly", value=2.75),
+        ]
+        _interview(connection, person, "awkward", when, rows, department=None)
+        late = answer("awkward", "age_band", 2, answered_at=datetime(2026, 3, 9, 8, 1, 2, 345678))
+        _interview(connection, person, "awkward", when, [late], is_test=True)
+
+
+def test_the_server_written_long_csv_equals_the_generic_one(engine, tmp_path):
+    _fill(engine)
+    _awkward(engine)
+    for period in PERIODS:
+        for include_test in (False, True):
+            copied, written = tmp_path / "copied.csv", tmp_path / "written.csv"
+            rows = copy_long_csv(engine, period, include_test, copied)
+            expected = write_long(database_chunks(engine, period, include_test), written, "csv")
+            assert rows == expected > 0
+            assert copied.read_bytes() == written.read_bytes(), (period, include_test)
+            book = copied.with_name("copied.codebook.csv").read_bytes()
+            assert book == written.with_name("written.codebook.csv").read_bytes()
+
+
+def test_an_empty_period_is_an_error_and_writes_no_file(engine, tmp_path):
+    _fill(engine)
+    out = tmp_path / "empty.csv"
+    with pytest.raises(NoDataError):
+        copy_long_csv(engine, Period(date(2030, 1, 1), date(2030, 1, 31)), True, out)
+    assert not out.exists()
