@@ -1,8 +1,8 @@
 """The ``analytics`` command group: indicators, microdata, report, simulate.
 
-``make_group(get_engine)`` builds the group; the bot registers it on the Flask command line
-(``flask --app wsgi analytics ...``) with a function that returns the app's engine. Nothing
-here imports Flask, and pandas and the rest load only when an analytics command runs
+``make_group(get_engine)`` builds the group; the bot offers it on the Flask command line
+(``flask --app wsgi analytics ...``, bot.analytics_command) with a function that returns an
+engine on the configured database. Nothing here imports Flask, and pandas and the rest load only when an analytics command runs
 (``analytics.tasks``), so every other ``flask`` command starts as fast as before.
 """
 

@@ -1,4 +1,5 @@
-"""Command-line groups on `flask --app wsgi`: db, worker, inbox, flows, nlu, analytics."""
+"""Command-line groups on `flask --app wsgi`: db, worker, inbox, flows, nlu (analytics: see
+bot.analytics_command)."""
 
 from __future__ import annotations
 
@@ -150,7 +151,6 @@ def nlu_review(limit: int) -> None:
 
 def register(app: Flask) -> None:
     """Attach every command group to the app's CLI."""
-    from analytics.commands import make_group
     from bot import admin_commands
     from bot.dashboard import commands as dashboard_commands
 
@@ -159,6 +159,5 @@ def register(app: Flask) -> None:
     app.cli.add_command(inbox_group)
     app.cli.add_command(flows_group)
     app.cli.add_command(nlu_group)
-    app.cli.add_command(make_group(lambda: current_app.extensions["db_engine"]), "analytics")
     admin_commands.register(app.cli.add_command)
     dashboard_commands.register(app)

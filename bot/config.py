@@ -120,6 +120,12 @@ def _dev_page_token_key() -> str:
     return stored["PAGE_TOKEN_KEY"]
 
 
+def database_url(environ: Mapping[str, str] | None = None) -> str:
+    """Return the database URL from the environment, or the embedded default's SQLite file."""
+    env = os.environ if environ is None else environ
+    return env.get("DATABASE_URL") or Settings.database_url
+
+
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     """Read the settings from the environment, refusing to start on missing secrets."""
     env = os.environ if environ is None else environ
@@ -158,7 +164,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         )
     return Settings(
         env=mode,
-        database_url=env.get("DATABASE_URL") or defaults.database_url,
+        database_url=database_url(env),
         fb_app_secret=values["FB_APP_SECRET"],
         fb_verify_token=values["FB_VERIFY_TOKEN"],
         fb_page_access_token=values["FB_PAGE_ACCESS_TOKEN"],

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import csv
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 
 def loaded_after(code: str, watched: tuple[str, ...]) -> list[str]:
@@ -36,3 +39,28 @@ def test_registering_the_command_group_loads_no_heavy_library():
     # The bot registers the group on every `flask` command; only running it may load pandas.
     code = "from analytics.commands import make_group\nmake_group(lambda: None)"
     assert loaded_after(code, ("pandas", "numpy", "matplotlib", "scipy", "pyreadstat")) == []
+
+
+def test_an_analyst_runs_the_commands_with_the_database_alone(tmp_path):
+    # `flask --app wsgi analytics` is a plugin command: the app (and its Messenger secrets,
+    # required in production) is not built for it.
+    from tests.analytics.answers_csv import write_answers
+
+    answers, out = write_answers(tmp_path / "answers.csv"), tmp_path / "table.csv"
+    flask = Path(sys.executable).with_name("flask")
+    environment = {"PATH": os.environ["PATH"], "APP_ENV": "production", "DATABASE_URL": ""}
+    arguments = ["--app", "wsgi", "analytics", "indicators", "--input", answers, "--out", out]
+    result = subprocess.run(
+        [flask, *map(str, arguments)],
+        capture_output=True,
+        text=True,
+        env=environment,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert result.returncode == 0, result.stderr
+    with out.open() as handle:
+        overall = [r for r in csv.DictReader(handle) if r["estimate"] == "overall_satisfaction"]
+    national = next(
+        r for r in overall if r["service_area"] == "healthcare" and r["dimension"] == "total"
+    )
+    assert national["n_valid"] == "40"  # every respondent of the file, read without the app
