@@ -2,8 +2,8 @@
 
 ``make_group(get_engine)`` builds the group; the bot offers it on the Flask command line
 (``flask --app wsgi analytics ...``, bot.analytics_command) with a function that returns an
-engine on the configured database. Nothing here imports Flask, and pandas and the rest load only when an analytics command runs
-(``analytics.tasks``), so every other ``flask`` command starts as fast as before.
+engine on the configured database. Nothing here imports Flask, and pandas and the rest load
+only when an analytics command runs (``analytics.tasks``), so the group starts fast.
 """
 
 from __future__ import annotations

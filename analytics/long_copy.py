@@ -12,6 +12,7 @@ holds the two paths to the same bytes.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, case, cast, extract, func, literal, select
 from sqlalchemy.dialects import postgresql
@@ -84,12 +85,13 @@ def copy_long_csv(engine: Engine, period: Period, include_test: bool, path: str 
         f"COPY ({_long_form(period, include_test)}) TO STDOUT (FORMAT csv, FORCE_QUOTE ({quoted}))"
     )
     connection = engine.raw_connection()
+    driver: Any = connection.driver_connection  # psycopg's own connection: it speaks COPY
     try:
         with atomic_output(path) as temporary, open(temporary, "wb") as handle:
             handle.write(header.encode())
-            with connection.cursor() as cursor:
+            with driver.cursor() as cursor:
                 with (
-                    cursor.copy(sql) as copy,  # type: ignore[attr-defined]
+                    cursor.copy(sql) as copy,
                     tqdm(unit=" answers", desc="writing", disable=None) as bar,
                 ):
                     for block in copy:
