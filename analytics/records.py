@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Select, delete, exists, insert, select
+from sqlalchemy import Boolean, Connection, DateTime, Select, delete, exists, insert, select
 from sqlalchemy.orm import aliased
 
 from analytics.codebook import NO_ANSWER, NOT_ASKED, UNCODED
@@ -257,8 +257,12 @@ def read_frame(
         na_values={name: [""] for name in columns},
         low_memory=False,
     )
-    for name in ("is_test",):
-        if name in frame.columns:
+    for name, column in zip(columns, statement.selected_columns, strict=True):
+        if isinstance(column.type, DateTime):
+            # PostgreSQL leaves out a zero fraction ("13:47:01" beside "13:47:01.5"); one
+            # format inferred from the first row would refuse the other.
+            frame[name] = pd.to_datetime(frame[name], format="ISO8601")
+        elif isinstance(column.type, Boolean):
             frame[name] = frame[name].map({"t": True, "f": False})
     return frame
 

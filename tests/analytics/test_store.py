@@ -257,3 +257,22 @@ def test_records_survive_a_rebuild_of_everything(engine):
     assert written == count
     _same(before, load_survey(engine, Period(), include_test=True))
     assert np.all(before.respondents.index == load_survey(engine, Period(), True).respondents.index)
+
+
+def test_a_record_is_built_when_some_answer_times_have_no_fraction_of_a_second(engine):
+    # PostgreSQL writes 13:47:01 beside 13:47:01.5; a whole second is one answer in a
+    # thousand from Meta's millisecond timestamps, and it once failed the person's turn.
+    stamps = [datetime(2026, 3, 2, 13, 47, 0, 500_000), datetime(2026, 3, 2, 13, 47, 1)]
+    with engine.begin() as connection:
+        person = _person(connection, "whole")
+        rows = [
+            answer("whole", q, 1, answered_at=t)
+            for q, t in zip(("sex", "hc_need"), stamps, strict=True)
+        ]
+        late = datetime(2026, 3, 2, 13, 47, 2, 250_000)
+        rows.append(answer("whole", "hc_overall", 2, asked_at=None, answered_at=late))
+        conversation = _interview(connection, person, "whole", START, rows)
+        assert rebuild_records(connection, [conversation]) == 1
+    survey = load_survey(engine, Period())
+    assert survey.codes.loc["whole", "hc_need"] == 1
+    assert survey.respondents.loc["whole", "first_at"] == pd.Timestamp(stamps[0])
