@@ -7,11 +7,12 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
+
+if TYPE_CHECKING:
+    from openpyxl.cell import WriteOnlyCell
 
 METHODS_TEXT = (
     "Share positive: percent of valid answers coded 3 (strongly agree / very satisfied) or 2 "
@@ -72,6 +73,8 @@ def write_indicators_xlsx(
     tables: Iterable[pd.DataFrame], about: list[tuple[str, str]], path: str | Path
 ) -> int:
     """Write indicator tables and an ``about`` sheet (period, versions, methods) to Excel."""
+    from openpyxl import Workbook  # here: a CSV table does not wait for its import
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("indicators")
     rows = 0
@@ -91,6 +94,9 @@ def write_indicators_xlsx(
 
 
 def _bold(sheet: object, values: list[str]) -> list[WriteOnlyCell]:
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
     cells = []
     for value in values:
         cell = WriteOnlyCell(sheet, value=value)

@@ -36,9 +36,7 @@ from analytics.load import (
     load_conversations,
     load_topic_counts,
 )
-from analytics.long_copy import copy_long_csv
 from analytics.margins import read_margins
-from analytics.microdata import wide_frames, write_long, write_wide
 from analytics.periods import parse_period, period_label
 from analytics.report import ReportInputs, write_report
 from analytics.scope import Scope
@@ -204,6 +202,10 @@ def write_microdata(
     say: Say,
 ) -> str:
     """Write pseudonymous microdata, long or wide, with its codebook; return what was written."""
+    # Imported here: the file writers (pyreadstat, openpyxl) would slow every table's start.
+    from analytics.long_copy import copy_long_csv
+    from analytics.microdata import wide_frames, write_long, write_wide
+
     if wide:
         data = _survey(get_engine, period, include_test, source)
         _, weights, _ = _weights(data, margins, trim, say)
