@@ -283,11 +283,16 @@ def on_route(
     # Column by column into new frames: assigning into a wide frame costs more than routing.
     code_columns = {qid: codes[qid].to_numpy() for qid in codes.columns}
     value_columns = {qid: values[qid].to_numpy() for qid in values.columns}
+    # One small row per question, gathered by pattern: far cheaper than 2-D fancy indexing.
+    kept, inapplicable = on_path.T.copy(), not_applicable.T.copy()
     for j, qid in enumerate(routed):
+        if kept[j].all() and not inapplicable[j].any():
+            continue  # on every path, never "not applicable": the answers stand as given
         column = code_columns[qid].copy()
-        off = ~on_path[which, j]
+        off = ~kept[j][which]
         column[off] = NOT_ASKED
-        column[not_applicable[which, j] & (column != NOT_ASKED)] = NOT_APPLICABLE
+        if inapplicable[j].any():
+            column[inapplicable[j][which] & (column != NOT_ASKED)] = NOT_APPLICABLE
         code_columns[qid] = column
         if qid in value_columns:
             value_columns[qid] = np.where(off, np.nan, value_columns[qid])
@@ -352,17 +357,20 @@ def _column(codes: pd.DataFrame, name: str) -> pd.Series:
 
 
 def _known(codes: pd.Series, allowed: Iterable[int]) -> pd.Series:
-    return codes.where(codes.isin(list(allowed))).astype("Int16")
+    values = codes.to_numpy(dtype=np.int16)
+    unknown = ~np.isin(values, list(allowed))
+    return pd.Series(pd.arrays.IntegerArray(values, unknown), index=codes.index)
 
 
 def disability_status(wg: pd.DataFrame) -> pd.Series:
     """Return 1 (with disability: any domain coded 3 or 4), 2 (all six 1 or 2), else missing."""
     if wg.shape[1] < len(WASHINGTON_GROUP):
         return pd.Series(pd.NA, index=wg.index, dtype="Int16")
-    with_disability = wg.isin([3, 4]).any(axis=1)
-    without = wg.isin([1, 2]).all(axis=1)
-    status = np.where(with_disability, 1, np.where(without, 2, 0))
-    return pd.Series(status, index=wg.index).replace(0, pd.NA).astype("Int16")
+    domains = wg.to_numpy(dtype=np.int16)
+    with_disability = ((domains == 3) | (domains == 4)).any(axis=1)
+    without = ((domains == 1) | (domains == 2)).all(axis=1)
+    status = np.where(with_disability, 1, 2).astype(np.int16)
+    return pd.Series(pd.arrays.IntegerArray(status, ~(with_disability | without)), index=wg.index)
 
 
 def _period_labels(stamps: pd.Series, kind: str) -> pd.Categorical:
