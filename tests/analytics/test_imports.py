@@ -41,11 +41,11 @@ def test_registering_the_command_group_loads_no_heavy_library():
     assert loaded_after(code, ("pandas", "numpy", "matplotlib", "scipy", "pyreadstat")) == []
 
 
-
 def test_a_table_command_does_not_wait_for_the_file_writers_it_will_not_use():
     # Excel, SPSS, Stata and chart writers load when a command writes such a file.
     code = "import analytics.tasks"
     assert loaded_after(code, ("openpyxl", "pyreadstat", "matplotlib", "fpdf")) == []
+
 
 def test_an_analyst_runs_the_commands_with_the_database_alone(tmp_path):
     # `flask --app wsgi analytics` is a plugin command: the app (and its Messenger secrets,
