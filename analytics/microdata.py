@@ -246,24 +246,32 @@ def write_csv(frames: Iterable[pd.DataFrame], path: Path, fast: bool = ARROW) ->
     GIL, so the next chunk is read and shaped while the last one is written. Otherwise
     pandas writes the same columns.
     """
+    if fast:
+        tables = (pyarrow.Table.from_pandas(frame, preserve_index=False) for frame in frames)
+        return write_csv_batches(tables, path)
     count = 0
     with atomic_output(path) as temporary:
-        if fast:
-            count = _write_csv_arrow((pyarrow.Table.from_pandas(f, preserve_index=False)
-                                      for f in frames), temporary)  # fmt: skip
-        else:
-            with open(temporary, "wb") as handle:
-                for frame in frames:
-                    frame.to_csv(handle, mode="wb", index=False, header=count == 0)
-                    count += len(frame)
+        with open(temporary, "wb") as handle:
+            for frame in frames:
+                frame.to_csv(handle, mode="wb", index=False, header=count == 0)
+                count += len(frame)
         if count == 0:
             raise NoDataError("no answers to export for this period")
     return count
 
 
-def _write_csv_arrow(tables: Iterable[pyarrow.Table], path: Path) -> int:
+def write_csv_batches(tables: Iterable[pyarrow.Table | pyarrow.RecordBatch], path: Path) -> int:
+    """Write Arrow tables or batches of the same columns as one CSV file; return the rows."""
+    with atomic_output(path) as temporary:
+        count = _write_csv_arrow(tables, temporary)
+        if count == 0:
+            raise NoDataError("no answers to export for this period")
+    return count
+
+
+def _write_csv_arrow(tables: Iterable[pyarrow.Table | pyarrow.RecordBatch], path: Path) -> int:
     """Write Arrow tables to one CSV through a writer thread; return the number of rows."""
-    queue: Queue[pyarrow.Table | None] = Queue(maxsize=2)
+    queue: Queue[pyarrow.Table | pyarrow.RecordBatch | None] = Queue(maxsize=2)
     failure: list[BaseException] = []
 
     def write() -> None:
