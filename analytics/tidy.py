@@ -227,14 +227,14 @@ def survey_data(
     how they are derived.
     """
     index = pd.Index(keys, name="respondent", dtype=object)
-    code_frame = pd.DataFrame(
-        {qid: np.asarray(codes[qid], dtype=np.int16) for qid in question_order(list(codes))},
-        index=index,
-    )
+    codes = {qid: np.asarray(column, dtype=np.int16) for qid, column in codes.items()}
+    values = {qid: np.asarray(column, dtype=float) for qid, column in values.items()}
+    codes, values = on_route(shipped_flow(), codes, values, len(index))
+    # Each frame is made once, after routing: a million rows' codes are copied only then.
+    code_frame = pd.DataFrame({qid: codes[qid] for qid in question_order(list(codes))}, index=index)
     value_frame = pd.DataFrame(
         {qid: values[qid] for qid in question_order(list(values))}, index=index
     )
-    code_frame, value_frame = on_route(shipped_flow(), code_frame, value_frame)
     # Categories in sorted order, only those used, whatever order the rows came in.
     department = department.remove_unused_categories()
     department = department.reorder_categories(sorted(department.categories))
@@ -252,25 +252,28 @@ def survey_data(
 
 
 def on_route(
-    flow: Flow, codes: pd.DataFrame, values: pd.DataFrame
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+    flow: Flow, codes: dict[str, np.ndarray], values: dict[str, np.ndarray], n: int
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """Keep each record's answers on the path its final answers define; 97 where not
-    applicable. Answers off the path (from a route the person left) become NOT_ASKED."""
+    applicable. Answers off the path (from a route the person left) become NOT_ASKED.
+
+    ``codes`` and ``values`` hold a column of ``n`` respondents per question; the columns
+    routing changes are new arrays, the others are passed on as given."""
     mentioned: dict[str, set[int]] = {}
     for question in flow.questions:
         for condition in (question.when, question.unless, question.na_when):
             for qid, condition_codes in (condition or {}).items():
                 mentioned.setdefault(qid, set()).update(condition_codes)
     routing = sorted(mentioned)
-    if codes.empty:
+    if n == 0 or not codes:
         return codes, values
     # A code no condition names routes exactly as no answer does (a condition on it neither
     # holds nor is left unjudged), so it is read as one: far fewer patterns to route.
     pattern = np.column_stack(
-        [_as_routed(_column(codes, qid).to_numpy(), mentioned[qid]) for qid in routing]
+        [_as_routed(_code_column(codes, qid, n), mentioned[qid]) for qid in routing]
     )
     patterns, which = _distinct_rows(pattern)
-    routed = [qid for qid in codes.columns if flow.has_question(qid)]
+    routed = [qid for qid in codes if flow.has_question(qid)]
     on_path = np.zeros((len(patterns), len(routed)), dtype=bool)
     not_applicable = np.zeros_like(on_path)
     for k, row in enumerate(patterns):
@@ -280,9 +283,7 @@ def on_route(
         for j, qid in enumerate(routed):
             on_path[k, j] = qid in record
             not_applicable[k, j] = record.get(qid) == NOT_APPLICABLE
-    # Column by column into new frames: assigning into a wide frame costs more than routing.
-    code_columns = {qid: codes[qid].to_numpy() for qid in codes.columns}
-    value_columns = {qid: values[qid].to_numpy() for qid in values.columns}
+    code_columns, value_columns = dict(codes), dict(values)
     # One small row per question, gathered by pattern: far cheaper than 2-D fancy indexing.
     kept, inapplicable = on_path.T.copy(), not_applicable.T.copy()
     for j, qid in enumerate(routed):
@@ -296,10 +297,13 @@ def on_route(
         code_columns[qid] = column
         if qid in value_columns:
             value_columns[qid] = np.where(off, np.nan, value_columns[qid])
-    return (
-        pd.DataFrame(code_columns, index=codes.index),
-        pd.DataFrame(value_columns, index=values.index),
-    )
+    return code_columns, value_columns
+
+
+def _code_column(codes: dict[str, np.ndarray], qid: str, n: int) -> np.ndarray:
+    """Return a question's codes, all NOT_ASKED when nobody answered it."""
+    column = codes.get(qid)
+    return np.full(n, NOT_ASKED, dtype=np.int16) if column is None else column
 
 
 def _distinct_rows(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
