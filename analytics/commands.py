@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from analytics import defaults
-from analytics.errors import AnalyticsError, InputError
+from analytics.errors import AnalyticsError, InputError, database_unavailable
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -39,8 +39,19 @@ def _friendly(command: Callable[..., None]) -> Callable[..., None]:
             command(*args, **kwargs)
         except AnalyticsError as error:
             raise click.ClickException(str(error)) from error
+        except Exception as error:
+            if not _unreachable(error):
+                raise
+            raise click.ClickException(str(database_unavailable(error))) from error
 
     return run
+
+
+def _unreachable(error: Exception) -> bool:
+    """Return whether SQLAlchemy says the database is out of reach (not a bug of ours)."""
+    from sqlalchemy import exc
+
+    return isinstance(error, exc.OperationalError | exc.InterfaceError)
 
 
 def _period(start: datetime | None, end: datetime | None) -> Period:

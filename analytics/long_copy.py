@@ -21,6 +21,7 @@ from tqdm import tqdm
 
 from analytics.load import Period, answer_filter
 from analytics.microdata import write_csv_batches, write_long_codebook
+from analytics.store import driver_errors
 from bot.models import Answer
 
 if TYPE_CHECKING:
@@ -65,15 +66,19 @@ def _batches(engine: Engine, sql: str) -> Iterator[pyarrow.RecordBatch]:
     import adbc_driver_postgresql.dbapi as dbapi
 
     uri = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
-    with dbapi.connect(uri) as connection, connection.cursor() as cursor:
+    with (
+        driver_errors(),
+        dbapi.connect(uri) as connection,
+        connection.cursor() as cursor,
+        tqdm(unit=" answers", desc="writing", disable=None) as bar,
+    ):
         # Picking each person's latest interview groups tens of millions of answers, and the
         # server's default 4 MB per sort or hash spills it to disk (about twice as slow).
         cursor.execute(f"SET LOCAL work_mem = '{EXPORT_WORK_MEM}'")
         cursor.execute(sql)
-        with tqdm(unit=" answers", desc="writing", disable=None) as bar:
-            for batch in cursor.fetch_record_batch():
-                bar.update(batch.num_rows)
-                yield batch
+        for batch in cursor.fetch_record_batch():
+            bar.update(batch.num_rows)
+            yield batch
 
 
 def copy_long_csv(engine: Engine, period: Period, include_test: bool, path: str | Path) -> int:

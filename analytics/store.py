@@ -23,7 +23,7 @@ Then each respondent's latest interview with an answer in the period is their re
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any, Protocol
 
 import numpy as np
@@ -33,6 +33,7 @@ from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import ColumnElement
 
 from analytics.codebook import NOT_ASKED
+from analytics.errors import database_unavailable
 from analytics.load import Period
 from analytics.records import BATCH, ROW_COLUMNS, payload_type, summarise
 from analytics.scope import Scope
@@ -60,6 +61,17 @@ class Reader(Protocol):
     def payloads(self, statement: Query, size: int) -> bytes | np.ndarray: ...
 
 
+@contextmanager
+def driver_errors() -> Iterator[None]:
+    """Raise ADBC's errors, and libpq's through Arrow's reader, as one ``DatabaseError``."""
+    import adbc_driver_manager
+
+    try:
+        yield
+    except (adbc_driver_manager.Error, OSError) as error:
+        raise database_unavailable(error) from error
+
+
 class _AdbcReader:
     """PostgreSQL through ADBC: Arrow columns straight from the binary COPY protocol."""
 
@@ -70,10 +82,11 @@ class _AdbcReader:
 
         self._engine = engine
         uri = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
-        self._connection = dbapi.connect(uri)
-        self._cursor = self._connection.cursor()
-        # Every query of one load sees the same snapshot, whatever the bot writes meanwhile.
-        self._cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        with driver_errors():
+            self._connection = dbapi.connect(uri)
+            self._cursor = self._connection.cursor()
+            # Every query of one load sees the same snapshot, whatever the bot writes meanwhile.
+            self._cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
 
     def _sql(self, statement: Query) -> str:
         compiled = statement.compile(
@@ -82,12 +95,15 @@ class _AdbcReader:
         return str(compiled)
 
     def frame(self, statement: Query) -> pd.DataFrame:
-        self._cursor.execute(self._sql(statement))
-        return self._cursor.fetch_arrow_table().to_pandas()
+        with driver_errors():
+            self._cursor.execute(self._sql(statement))
+            table = self._cursor.fetch_arrow_table()
+        return table.to_pandas()
 
     def payloads(self, statement: Query, size: int) -> bytes | np.ndarray:
-        self._cursor.execute(self._sql(statement))
-        column = self._cursor.fetch_arrow_table().column(0).combine_chunks()
+        with driver_errors():
+            self._cursor.execute(self._sql(statement))
+            column = self._cursor.fetch_arrow_table().column(0).combine_chunks()
         if len(column) == 0:
             return b""
         offsets = np.frombuffer(column.buffers()[1], dtype=np.int32)[
@@ -99,9 +115,15 @@ class _AdbcReader:
         return data[offsets[0] : offsets[-1]]  # no copy: a million payloads are 250 MB
 
     def close(self) -> None:
-        self._cursor.close()
-        self._connection.rollback()
-        self._connection.close()
+        import adbc_driver_manager
+
+        try:
+            # A connection lost mid-read has nothing to roll back; it is closed all the same.
+            with suppress(adbc_driver_manager.Error):
+                self._cursor.close()
+                self._connection.rollback()
+        finally:
+            self._connection.close()
 
 
 class _SqlAlchemyReader:

@@ -185,3 +185,21 @@ def test_the_monthly_report_has_its_sections_and_charts(filled, tmp_path):
     assert "not a probability sample" in report
     charts = list(tmp_path.glob("*.png"))
     assert len(charts) >= 3 and all(chart.stat().st_size > 1000 for chart in charts)
+
+
+@pytest.mark.parametrize("url", ["postgresql+psycopg://postgres@127.0.0.1:1/nowhere", "sqlite:///"])
+@pytest.mark.parametrize(
+    "command", [("indicators",), ("microdata",), ("microdata", "--wide"), ("report",)]
+)
+def test_a_database_out_of_reach_is_one_clear_line_and_no_file(tmp_path, url, command):
+    from sqlalchemy import create_engine
+
+    if url.startswith("sqlite"):  # a folder where the database file should be
+        url = f"sqlite:///{tmp_path}"
+    group = make_group(lambda: create_engine(url))
+    out = tmp_path / "out.csv"
+    arguments = ["--period", "week", "--out", out] if command == ("report",) else ["--out", out]
+    result = run(group, *command, *arguments)
+    assert result.exit_code == 1, result.output
+    assert "the database could not be read" in result.output
+    assert "Traceback" not in result.output and not out.exists()
