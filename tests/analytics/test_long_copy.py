@@ -1,5 +1,5 @@
-"""On PostgreSQL the long microdata CSV is written by the server (``COPY``); it must be, byte
-for byte, the file the generic path writes from answer rows, codebook included."""
+"""On PostgreSQL the long microdata CSV comes from the server as Arrow batches (ADBC); it must
+be, byte for byte, the file the generic path writes from answer rows, codebook included."""
 
 from __future__ import annotations
 
