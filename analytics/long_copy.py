@@ -21,7 +21,7 @@ from tqdm import tqdm
 
 from analytics.load import Period, answer_filter
 from analytics.microdata import write_csv_batches, write_long_codebook
-from analytics.store import driver_errors
+from analytics.store import adbc_connect, driver_errors, literal_sql
 from bot.models import Answer
 
 if TYPE_CHECKING:
@@ -59,16 +59,13 @@ def _long_form(engine: Engine, period: Period, include_test: bool) -> str:
         .where(answer_filter(period, include_test))
         .order_by(c.id)
     )
-    return str(statement.compile(dialect=engine.dialect, compile_kwargs={"literal_binds": True}))
+    return literal_sql(engine, statement)
 
 
 def _batches(engine: Engine, sql: str) -> Iterator[pyarrow.RecordBatch]:
-    import adbc_driver_postgresql.dbapi as dbapi
-
-    uri = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
     with (
         driver_errors(),
-        dbapi.connect(uri) as connection,
+        adbc_connect(engine) as connection,
         connection.cursor() as cursor,
         tqdm(unit=" answers", desc="writing", disable=None) as bar,
     ):

@@ -72,37 +72,42 @@ def driver_errors() -> Iterator[None]:
         raise database_unavailable(error) from error
 
 
+def adbc_connect(engine: Engine) -> Any:
+    """Open an ADBC connection to the engine's PostgreSQL database (not in a transaction)."""
+    import adbc_driver_postgresql.dbapi as dbapi
+
+    uri = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    return dbapi.connect(uri)
+
+
+def literal_sql(engine: Engine, statement: Select[Any]) -> str:
+    """Return a statement as SQL text with its parameters written in, as ADBC runs it here."""
+    compiled = statement.compile(dialect=engine.dialect, compile_kwargs={"literal_binds": True})
+    return str(compiled)
+
+
 class _AdbcReader:
     """PostgreSQL through ADBC: Arrow columns straight from the binary COPY protocol."""
 
     dialect = "postgresql"
 
     def __init__(self, engine: Engine) -> None:
-        import adbc_driver_postgresql.dbapi as dbapi
-
         self._engine = engine
-        uri = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
         with driver_errors():
-            self._connection = dbapi.connect(uri)
+            self._connection = adbc_connect(engine)
             self._cursor = self._connection.cursor()
             # Every query of one load sees the same snapshot, whatever the bot writes meanwhile.
             self._cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
 
-    def _sql(self, statement: Query) -> str:
-        compiled = statement.compile(
-            dialect=self._engine.dialect, compile_kwargs={"literal_binds": True}
-        )
-        return str(compiled)
-
     def frame(self, statement: Query) -> pd.DataFrame:
         with driver_errors():
-            self._cursor.execute(self._sql(statement))
+            self._cursor.execute(literal_sql(self._engine, statement))
             table = self._cursor.fetch_arrow_table()
         return table.to_pandas()
 
     def payloads(self, statement: Query, size: int) -> bytes | np.ndarray:
         with driver_errors():
-            self._cursor.execute(self._sql(statement))
+            self._cursor.execute(literal_sql(self._engine, statement))
             column = self._cursor.fetch_arrow_table().column(0).combine_chunks()
         if len(column) == 0:
             return b""
