@@ -15,8 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, SmallInteger, cast, extract, select
-from sqlalchemy.dialects import postgresql
+from sqlalchemy import Engine, SmallInteger, cast, select
 from tqdm import tqdm
 
 from analytics.load import Period, answer_filter
@@ -33,7 +32,6 @@ EXPORT_WORK_MEM = "256MB"  # for this export's transaction only
 def _long_form(engine: Engine, period: Period, include_test: bool) -> str:
     """Return the SELECT of the long form, its parameters written in."""
     c = Answer.__table__.c
-    seconds = extract("epoch", c.answered_at - c.asked_at)
     columns = {
         "respondent": c.respondent_key,
         "conversation": c.conversation_id,
@@ -50,7 +48,7 @@ def _long_form(engine: Engine, period: Period, include_test: bool) -> str:
         "flow_id": c.flow_id,
         "flow_version": c.flow_version,
         "answered_at": c.answered_at,
-        "seconds_to_answer": cast(seconds, postgresql.DOUBLE_PRECISION),
+        "seconds_to_answer": c.asked_at,  # made seconds in _seconds_to_answer
         "reasks": c.reasks,
         "is_test": c.is_test,
     }
@@ -75,7 +73,24 @@ def _batches(engine: Engine, sql: str) -> Iterator[pyarrow.RecordBatch]:
         cursor.execute(sql)
         for batch in cursor.fetch_record_batch():
             bar.update(batch.num_rows)
-            yield batch
+            yield _seconds_to_answer(batch)
+
+
+def _seconds_to_answer(batch: pyarrow.RecordBatch) -> pyarrow.RecordBatch:
+    """Replace the time asked by the seconds it took to answer.
+
+    PostgreSQL's epoch of an interval is a decimal, slow to make for every answer (about a
+    seventh of the server's work here). Whole microseconds over a million, divided in
+    floating point, give the same nearest double as the decimal, and as pandas' seconds.
+    """
+    import pyarrow
+    import pyarrow.compute as pc
+
+    index = batch.schema.get_field_index("seconds_to_answer")
+    waited = pc.subtract(batch.column("answered_at"), batch.column(index))
+    micros = pc.cast(pc.cast(waited, pyarrow.int64()), pyarrow.float64())
+    seconds = pc.divide(micros, 1_000_000.0)
+    return batch.set_column(index, "seconds_to_answer", seconds)
 
 
 def copy_long_csv(engine: Engine, period: Period, include_test: bool, path: str | Path) -> int:

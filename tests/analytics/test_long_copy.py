@@ -28,12 +28,28 @@ def engine():
 
 
 def _awkward(engine) -> None:
-    """Rows that test the formatting: quotes and commas, fractions, blanks, microseconds."""
+    """Rows that test the formatting: quotes and commas, fractions, blanks, microseconds,
+    and waits whose seconds are no exact double (a tenth, days and a millisecond)."""
     when = START + timedelta(days=4)
+    asked = START + timedelta(days=4, hours=1)
     with engine.begin() as connection:
         person = _person(connection, "awkward")
         rows = [
             answer("awkward", "hc_need", 1, label='He said "fine", then left'),
+            answer(
+                "awkward",
+                "hc_tc_hours",
+                2,
+                asked_at=asked,
+                answered_at=asked + timedelta(seconds=0.1),
+            ),
+            answer(
+                "awkward",
+                "hc_tc_cost",
+                1,
+                asked_at=asked,
+                answered_at=asked + timedelta(days=3, seconds=7, microseconds=1_001),
+            ),
             answer("awkward", "sex", None, asked_at=None, department=None),
             answer("awkward", "hc_overall", 3, label="Agree\nmostly", value=2.75),
         ]
