@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+import pyarrow
+import pyarrow.compute as pc
 from sqlalchemy import Engine, SmallInteger, cast, select
 from tqdm import tqdm
 
@@ -22,9 +23,6 @@ from analytics.load import Period, answer_filter
 from analytics.microdata import write_csv_batches, write_long_codebook
 from analytics.store import adbc_connect, driver_errors, literal_sql
 from bot.models import Answer
-
-if TYPE_CHECKING:
-    import pyarrow
 
 EXPORT_WORK_MEM = "256MB"  # for this export's transaction only
 
@@ -83,9 +81,6 @@ def _seconds_to_answer(batch: pyarrow.RecordBatch) -> pyarrow.RecordBatch:
     seventh of the server's work here). Whole microseconds over a million, divided in
     floating point, give the same nearest double as the decimal, and as pandas' seconds.
     """
-    import pyarrow
-    import pyarrow.compute as pc
-
     index = batch.schema.get_field_index("seconds_to_answer")
     waited = pc.subtract(batch.column("answered_at"), batch.column(index))
     micros = pc.cast(pc.cast(waited, pyarrow.int64()), pyarrow.float64())
