@@ -46,7 +46,7 @@ def _long_form(engine: Engine, period: Period, include_test: bool) -> str:
         "flow_id": c.flow_id,
         "flow_version": c.flow_version,
         "answered_at": c.answered_at,
-        "seconds_to_answer": c.asked_at,  # made seconds in _seconds_to_answer
+        "asked_at": c.asked_at,  # becomes seconds_to_answer in _seconds_to_answer
         "reasks": c.reasks,
         "is_test": c.is_test,
     }
@@ -81,7 +81,7 @@ def _seconds_to_answer(batch: pyarrow.RecordBatch) -> pyarrow.RecordBatch:
     seventh of the server's work here). Whole microseconds over a million, divided in
     floating point, give the same nearest double as the decimal, and as pandas' seconds.
     """
-    index = batch.schema.get_field_index("seconds_to_answer")
+    index = batch.schema.get_field_index("asked_at")
     waited = pc.subtract(batch.column("answered_at"), batch.column(index))
     micros = pc.cast(pc.cast(waited, pyarrow.int64()), pyarrow.float64())
     seconds = pc.divide(micros, 1_000_000.0)
