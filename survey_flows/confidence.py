@@ -29,6 +29,7 @@ from dataclasses import dataclass, replace
 from enum import Enum
 
 from survey_flows.cues import (
+    afterthought,
     claims_to_know,
     doubtful,
     feeling_strength,
@@ -42,6 +43,7 @@ from survey_flows.cues import (
     settled_side,
     split_reason,
     strong_marker,
+    takes_a_side,
     word_polarity,
 )
 from survey_flows.intents import COMMANDS, NUMBER, YES_NO
@@ -188,6 +190,10 @@ def _choose(
     ]
     best = allowed[0] if allowed else None
     changed = bool(candidates) and best is not candidates[0]
+    if changed and best is not None and best.intent in NON_SUBSTANTIVE:
+        # What is left once a guard ruled out the preferred reading ("I cannot honestly say
+        # that I agree" without its agree) is no "don't know" the person gave.
+        return None, True
     if best is None or not best.polarity:
         return best, changed
     # At a yes/no question one negated verb is a no ("we did not need any", "nobody was
@@ -197,13 +203,18 @@ def _choose(
         sides_only(options) and best.polarity < 0 and negation.negators == 1 and not praises(text)
     )
     unsure = negation.unsure and not plain_no
-    # An understatement ("not bad", "can't complain") is the mild positive, never a strong one.
-    overstated = negation.litotes and POSITION_OF_INTENT[best.intent].strength == 2
+    # An understatement ("not bad", "can't complain") is the mild positive, and a hedge ("not
+    # really", "not completely") the mild negative: never a strong one.
+    softened = negation.litotes or (negation.hedged and not strong_marker(text))
+    overstated = softened and POSITION_OF_INTENT[best.intent].strength == 2
     return best, changed or off_question or unsure or overstated
 
 
-def _decide(candidate: _Candidate, guarded: bool, words_agree: bool = False) -> Decision:
-    """Apply the thresholds: commands need a high confidence, "don't know" a middle one.
+def _decide(
+    candidate: _Candidate, guarded: bool, words_agree: bool = False, sided: bool = False
+) -> Decision:
+    """Apply the thresholds: commands need a high confidence, "don't know" a middle one,
+    or a high one when the answer says yes, no or rates (``sided``: "yes it's on my way").
 
     An option only implied needs the higher bar, unless the words of the answer settle the
     same side (survey_flows.cues.settled_side: "yeah it was easy", "nnyaa, too far", "not
@@ -213,7 +224,8 @@ def _decide(candidate: _Candidate, guarded: bool, words_agree: bool = False) -> 
         return Decision.RECORD if candidate.score >= RECORD_AT else Decision.REASK
     if candidate.intent in NON_SUBSTANTIVE:
         # "don't know" only asks for a best guess; "refuse" is 99, out of the estimate
-        return Decision.RECORD if candidate.score >= CONFIRM_AT else Decision.REASK
+        bar = RECORD_AT if sided else CONFIRM_AT
+        return Decision.RECORD if candidate.score >= bar else Decision.REASK
     record_at = RECORD_AT if candidate.native or words_agree else CROSS_SCALE_RECORD_AT
     if candidate.score >= record_at and not guarded:
         return Decision.RECORD
@@ -296,7 +308,7 @@ def read_answer(classifier: Classifier, text: str, options: Sequence[str], lang:
     # a bare "yes" confirms nothing: its words must rate too ("yeah it was easy")
     words_agree = bool(best.polarity) and settled_side(found.words) == best.polarity
     doubt = _in_doubt(best, found, options, ironic, rating_part)
-    decision = _decide(best, guarded or doubt, words_agree)
+    decision = _decide(best, guarded or doubt, words_agree, takes_a_side(found.words))
     if decision is Decision.REASK and found.position() is not None:
         return _symbol_answer(found, options)
     return Answer(best.intent, best.score, decision, source)
@@ -347,6 +359,8 @@ def _in_doubt(
         return False
     if ironic and (best.polarity > 0 or praises(found.words)):
         return True  # "amazing, they lost my file again": the side is clear, not how far
+    if best.polarity > 0 and afterthought(found.words):
+        return True  # "easy peasy... after 4 trips": praise that may be ironic
     if best.polarity < 0 and word_polarity(found.words) > 0:
         return True  # only words of praise, read as a complaint: irony, or a misreading
     strength_matters = not sides_only(options)

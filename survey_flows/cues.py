@@ -68,8 +68,18 @@ NEGATIVE_STEMS_TN = (
 # Words that soften a negation into a plain "no": "not really", "I don't think so".
 NEGATED_HEDGES = {
     "really", "exactly", "quite", "entirely", "particularly", "totally", "completely",
-    "think", "so", "much", "necessarily", "always", "tota", "thata", "at", "all",
+    "think", "so", "much", "necessarily", "always", "tota", "thata", "at", "all", "convinced",
 }  # fmt: skip
+# Verbs of saying and believing: a negation before one reaches the whole clause it opens,
+# not only four words ("I cannot honestly say that I agree"), and with no rating word in
+# that clause it denies the question's own statement ("I wouldn't say they treat everyone
+# equally"): a hedged positive, which is the mild negative.
+ASSERTING = {"say", "call", "think", "believe", "claim", "describe", "consider", "bolela"}
+# Knowing and remembering: a negation that reaches one is about the person's memory, not
+# the service ("ga ke gakologelwe sentle", "I don't remember it being good").
+KNOWING_WORDS = (
+    "sure", "certain", "know", "knew", "remember", "itse", "gopol", "tlhomam", "gakolog",
+)  # fmt: skip
 # Words that leave a negation elliptical, negating the question itself ("I didn't", "no it
 # wasn't", "never did", "not me", "ga ke a dira jalo"): pronouns, auxiliaries, "to", "ever",
 # forms of address, and the Setswana concords and "do (so)".
@@ -160,6 +170,18 @@ def word_polarity(text: str, particles: bool = True) -> int:
     return sides.pop() if len(sides) == 1 else 0
 
 
+def takes_a_side(text: str) -> bool:
+    """Return whether the text holds a yes, a no or a rating word ("yes it's on my way"): such
+    an answer is no plain "don't know" (words about knowing, such as "sure", aside)."""
+    return any(
+        w in ANSWER_PARTICLES
+        or w in YES_PARTICLES
+        or (_polarity_of_word(w) and not w.startswith(KNOWING_WORDS))
+        for w in words_of(text)
+        if w.isalpha()
+    )
+
+
 def settled_side(text: str) -> int:
     """Return the side the words settle without the classifier: the shared side of the
     rating words when nothing is negated ("yeah it was easy": +1), the side a settled
@@ -226,6 +248,9 @@ class Negation:
     unsure: bool = False
     litotes: bool = False  # a negated negative: the mild positive, never a strong one
     negators: int = 0  # how many negations the answer holds ("never went without": 2)
+    # settled by a hedge ("not really", "not completely"): the mild negative, never a strong
+    # one unless the answer also says "at all"
+    hedged: bool = False
 
 
 def read_negation(text: str) -> Negation:
@@ -240,7 +265,7 @@ def read_negation(text: str) -> Negation:
     """
     words = words_of(text)
     out: set[int] = set()
-    unsure = litotes = False
+    unsure = litotes = softened = False
     count = 0
     i = 0
     while i < len(words):
@@ -251,11 +276,19 @@ def read_negation(text: str) -> Negation:
         count += 1
         negator, j, reach, found = words[i], i + length, 0, 0
         hedges = others = 0
-        while j < len(words) and reach < SCOPE:
+        asserting = about_memory = False
+        while j < len(words) and (reach < SCOPE or asserting):
             word = words[j]
             if word in _SCOPE_ENDS or not word.isalpha() or _negator_length(words, j):
                 break
             found = _polarity_of_word(word)
+            if not found and word.startswith(KNOWING_WORDS):
+                about_memory = True
+                break
+            if not found and word in ASSERTING:
+                asserting = True
+                j += 1
+                continue
             if found:
                 praising = negator in ("couldnt", "cant", "cannot") and (
                     word in _PRAISING_COMPARATIVES or _PRAISING_COMPARATIVES & set(words[j : j + 3])
@@ -275,15 +308,18 @@ def read_negation(text: str) -> Negation:
         ends = j >= len(words) or not words[j].isalpha() or words[j] in _SCOPE_ENDS
         hedged = hedges and not others and ends
         elliptical = not found and not others and ends
-        if found == 1 or (not found and (hedged or elliptical)):
+        if about_memory:
+            unsure = True
+        elif found == 1 or (not found and (hedged or elliptical or asserting)):
             out.add(1)
+            softened = softened or bool(not found and hedged)
         elif found == -1:
             out.add(-1)
             litotes = True
         elif not found:
             unsure = True
         i = j if j > i else i + 1
-    return Negation(frozenset(out), unsure, litotes and 1 not in out, count)
+    return Negation(frozenset(out), unsure, litotes and 1 not in out, count, softened)
 
 
 def _has_phrase(text: str, phrases: Sequence[str]) -> bool:
@@ -300,8 +336,7 @@ STRONG_MARKERS = (
 
 
 # "Not sure", "I don't know", "ga ke itse" are don't know; "for sure", "I know", "ke a itse"
-# said without a negation are not, whatever the classifier reads.
-KNOWING_WORDS = ("sure", "certain", "know", "knew", "remember", "itse", "gopol", "tlhomam")
+# said without a negation are not, whatever the classifier reads (KNOWING_WORDS, above).
 
 
 def claims_to_know(text: str) -> bool:
@@ -397,6 +432,13 @@ def doubtful(text: str) -> bool:
     )
 
 
+def afterthought(text: str) -> bool:
+    """Return whether praise trails off into more words ("easy... after 4 trips", "ee, ba
+    ne ba thusa... ka mafoko fela"): a pause that often turns it into irony."""
+    head, _, tail = re.sub("\u2026", "...", text).partition("...")
+    return bool(tail.strip(" .!?")) and praises(head)
+
+
 # The question's words echoed as a question, then something more: "affordable? we paid
 # P300", "nako e e lekaneng? o ne a bua mo mogaleng". Such an answer doubts the praise.
 _RHETORICAL = re.compile(r"^\W*\w+(?:[\s'-]+\w+){0,3}\s*\?+\s*\w")
@@ -421,6 +463,15 @@ _RATING_THEN_CLAUSE = re.compile(
 )
 
 
+def _says_that(text: str, match: re.Match[str]) -> bool:
+    """Return whether a break is the "that" after a verb of saying ("I can't say that I
+    agree"): what follows is what is said, not a reason."""
+    before = words_of(text[: match.start()])
+    return (
+        text[match.end() :].lower().startswith("that ") and bool(before) and before[-1] in ASSERTING
+    )
+
+
 def split_reason(text: str) -> tuple[str, str]:
     """Return (the rating part, the reason): "agree, the nurse explained" -> ("agree", ...).
 
@@ -431,7 +482,7 @@ def split_reason(text: str) -> tuple[str, str]:
     break is all rating part.
     """
     stripped = text.strip(" \n,.;:!?-")
-    found = _REASON_START.search(stripped)
+    found = next((m for m in _REASON_START.finditer(stripped) if not _says_that(stripped, m)), None)
     run_on = _RATING_THEN_CLAUSE.match(stripped)
     if run_on is not None and (found is None or found.start() > run_on.end()):
         return run_on.group(1), stripped[run_on.end() :].strip(" ,.;:!?-")

@@ -132,6 +132,10 @@ NEGATED_POSITIVES = [
     "I wouldn't say I was satisfied", "can't say I agree", "not happy", "not really",
     "I don't think so", "it wasn't easy", "ga ke a itumela", "ga ke dumele", "ke sa itumela",
     "ga go a siama", "not satisfied, no", "gake dumele",
+    # a negated verb of saying reaches its whole clause, and denies the question's statement
+    # even when the clause holds no rating word
+    "I cannot honestly say that I agree", "I wouldn't say the teaching at that school is good",
+    "I wouldn't say they treat everyone equally", "I'm not convinced",
 ]  # fmt: skip
 NEGATED_NEGATIVES = [
     "not bad", "can't complain", "I wouldn't disagree", "no complaints",
@@ -165,6 +169,43 @@ def test_an_understatement_is_the_mild_positive_and_never_recorded_as_negative(t
 def test_an_elliptical_negation_is_a_no(text):
     assert read(text, YES_NO, ranking={"no": 0.95}).decision is Decision.RECORD
     assert read(text, AGREE_SCALE, ranking={"agree": 0.99}).intent not in POSITIVE_INTENTS
+
+
+@pytest.mark.parametrize("text", ["not completely", "not really", "not exactly"])
+def test_a_hedged_no_is_the_mild_negative_and_a_strong_reading_is_confirmed(text):
+    strong = read(text, AGREE_SCALE, ranking={"strongly_disagree": 0.95})
+    assert (strong.intent, strong.decision) == ("strongly_disagree", Decision.CONFIRM)
+    assert read(text, AGREE_SCALE, ranking={"disagree": 0.95}).decision is Decision.RECORD
+    # "at all" is no hedge: "not at all" is the strong negative
+    at_all = read("not at all", AGREE_SCALE, ranking={"strongly_disagree": 0.95})
+    assert at_all.decision is Decision.RECORD
+
+
+def test_not_remembering_is_never_recorded_as_a_rating():
+    # "sentle" (well) is praise, but what is negated is the memory, not the service
+    answer = read("ga ke gakologelwe sentle", AGREE_SCALE, ranking={"disagree": 0.99})
+    assert answer.decision is Decision.CONFIRM
+    dont_know = read("ga ke gakologelwe sentle", AGREE_SCALE, ranking={"dont_know": 0.9})
+    assert (dont_know.intent, dont_know.decision) == ("dont_know", Decision.RECORD)
+
+
+def test_a_dont_know_left_when_a_guard_rules_out_the_reading_is_not_recorded():
+    ranking = {"agree": 0.9, "dont_know": 0.08}
+    answer = read("I can't say I agree", AGREE_SCALE, ranking=ranking)
+    assert answer.intent != "dont_know" and answer.decision is not Decision.RECORD
+
+
+def test_an_answer_that_takes_a_side_needs_the_high_bar_to_be_dont_know():
+    sided = read("yes its on my way to work", AGREE_SCALE, ranking={"dont_know": 0.68})
+    assert sided.decision is Decision.REASK
+    assert read("yes its on my way", AGREE_SCALE, ranking={"dont_know": 0.85}).decision is (
+        Decision.RECORD
+    )
+    # without a yes, a no or a rating word, a middle confidence is enough
+    plain = read("my sister took him", AGREE_SCALE, ranking={"dont_know": 0.68})
+    assert (plain.intent, plain.decision) == ("dont_know", Decision.RECORD)
+    # "not sure": "sure" is about knowing, not a side
+    assert read("not sure", AGREE_SCALE, ranking={"dont_know": 0.6}).decision is Decision.RECORD
 
 
 def test_a_negated_verb_at_a_yes_no_question_is_a_no_unless_something_turns_it():
@@ -297,6 +338,25 @@ def test_a_negation_in_setswana_with_se_rules_out_praise():
 
 
 # --- the rating part and its reason ------------------------------------------------------
+
+
+def test_praise_that_trails_off_into_more_words_is_confirmed():
+    for text in ("easy peasy... after 4 trips", "ee, ba ne ba thusa\u2026 ka mafoko fela"):
+        answer = read(text, AGREE_SCALE, ranking={"agree": 0.97})
+        assert (answer.intent, answer.decision) == ("agree", Decision.CONFIRM), text
+    # a pause with nothing after it, or a complaint before it, is no irony
+    pause = read("good...", AGREE_SCALE, by_text={"good": {"agree": 0.97}})
+    assert pause.decision is Decision.RECORD
+    complaint = {"far": {"disagree": 0.97}, "far... very far": {"disagree": 0.97}}
+    assert read("far... very far", AGREE_SCALE, by_text=complaint).decision is Decision.RECORD
+
+
+def test_that_after_a_verb_of_saying_is_what_is_said_not_a_reason():
+    assert split_reason("I cannot honestly say that I agree") == (
+        "I cannot honestly say that I agree",
+        "",
+    )
+    assert split_reason("I agree that they were quick") == ("I agree", "that they were quick")
 
 
 def test_a_rating_run_on_into_its_reason_is_split():
