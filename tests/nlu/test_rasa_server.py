@@ -150,7 +150,9 @@ def test_no_negated_answer_is_recorded_with_the_opposite_polarity(
         assert POSITION_OF_INTENT[answer.intent].polarity == polarity
 
 
-@pytest.mark.parametrize("path", [HELD_OUT, DEV, HELD_OUT_2026_11], ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path", [HELD_OUT, DEV, HELD_OUT_2026_11, HELD_OUT_FINAL], ids=lambda p: p.name
+)
 def test_no_negated_answer_of_a_test_set_is_recorded_with_the_opposite_polarity(classifier, path):
     negated = [row for row in _rows(path) if row.family == "negation"]
     flipped = _flipped(evaluate(classifier, negated))  # a count: the rows stay unread
@@ -181,15 +183,16 @@ def test_the_2026_11_development_set_keeps_the_published_figures(classifier):
 def test_the_third_set_keeps_its_development_figures(classifier):
     # heldout_final.jsonl was measured once as the final set, then became a development set
     # when heldout_final_2.jsonl was written (nlu/testset/README.md). These floors sit just
-    # under its figures after the number and intensifier changes, so that a change that
-    # reads more answers wrongly fails here. Issue 12's targets are judged on the untouched
-    # set, measured once when the model work is done.
+    # under its figures after the number and intensifier changes and the guards for negated
+    # sayings, hedges and memory, so that a change that reads more answers wrongly fails
+    # here. Issue 12's targets are judged on the untouched set, measured once when the model
+    # work is done.
     result = figures(evaluate(classifier, _rows(HELD_OUT_FINAL)))
     en, tn = result["by_lang"]["en"], result["by_lang"]["tn"]
     assert result["n"] >= 1000
     assert en["accuracy"] >= 0.87 and tn["accuracy"] >= 0.87, result["by_lang"]
     assert en["first_reply_rate"] >= 0.71 and tn["first_reply_rate"] >= 0.74, result["by_lang"]
-    assert en["wrong_recorded_rate"] <= 0.010 and tn["wrong_recorded_rate"] <= 0.025
+    assert en["wrong_recorded_rate"] <= 0.007 and tn["wrong_recorded_rate"] <= 0.015
 
 
 def _normalise(text: str) -> str:
