@@ -34,6 +34,7 @@ from survey_flows.cues import (
     doubtful,
     feeling_strength,
     intensified,
+    mentions_knowing,
     moderated,
     only_a_feeling,
     only_describes,
@@ -300,7 +301,7 @@ def read_answer(classifier: Classifier, text: str, options: Sequence[str], lang:
         classifier, found.words, options, lang, excluded
     )
     if best is None:
-        return _symbol_answer(found, options)
+        return _described(found, text, options) or _symbol_answer(found, options)
     felt = _felt(best, found.words, options)
     if felt is not None and felt != best.intent:
         # "ke galefile" read as plain Dissatisfied: the feelings table says how far
@@ -311,7 +312,34 @@ def read_answer(classifier: Classifier, text: str, options: Sequence[str], lang:
     decision = _decide(best, guarded or doubt, words_agree, takes_a_side(found.words))
     if decision is Decision.REASK and found.position() is not None:
         return _symbol_answer(found, options)
+    if decision is Decision.REASK and best.intent not in COMMANDS:
+        return _described(found, text, options) or Answer(best.intent, best.score, decision, source)
     return Answer(best.intent, best.score, decision, source)
+
+
+def _described(found: Symbols, text: str, options: Sequence[str]) -> Answer | None:
+    """Offer the mild option on the side an answer's own words settle, when the classifier
+    could not read it ("the website is always down": Disagree?); None when they settle none.
+
+    A description of the service is the mild answer on its side (docs/typed-answers.md);
+    from the word lists alone it is a guess, so it is only ever confirmed, never recorded.
+    Not offered for irony, for words of strength (the strength would be a guess too), or
+    for words about knowing ("hard to say", "ga ke na bonnete"), which may be don't know.
+    """
+    if found.position() is not None:
+        return None  # emoji or a rating number: the table reads it
+    side = settled_side(found.words)
+    if (
+        not side
+        or sarcastic(found.words)
+        or doubtful(text)
+        or strong_marker(found.words)
+        or intensified(found.words)
+        or mentions_knowing(found.words)
+    ):
+        return None
+    option = option_for(Position(side, 1), options)
+    return None if option is None else Answer(option, CONFIRM_AT, Decision.CONFIRM, TABLE)
 
 
 def _read_words(

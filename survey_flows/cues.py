@@ -339,6 +339,13 @@ STRONG_MARKERS = (
 # said without a negation are not, whatever the classifier reads (KNOWING_WORDS, above).
 
 
+def mentions_knowing(text: str) -> bool:
+    """Return whether the text speaks of knowing, being sure or saying ("hard to say", "ga
+    ke na bonnete"): such an answer may be a don't know, whatever its other words."""
+    words = [w for w in words_of(text) if w.isalpha()]
+    return any(w.startswith(KNOWING_WORDS) or w in ASSERTING or "nnete" in w for w in words)
+
+
 def claims_to_know(text: str) -> bool:
     """Return whether the text says, without a negation, that the person knows or is sure."""
     words = [w for w in words_of(text) if w.isalpha()]

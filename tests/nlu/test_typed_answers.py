@@ -208,6 +208,21 @@ def test_an_answer_that_takes_a_side_needs_the_high_bar_to_be_dont_know():
     assert read("not sure", AGREE_SCALE, ranking={"dont_know": 0.6}).decision is Decision.RECORD
 
 
+def test_words_that_settle_a_side_are_offered_when_the_classifier_reads_nothing():
+    # a description the classifier takes for a topic: its words say the side, mildly
+    down = read("The website is always down", AGREE_SCALE, ranking={"topic_other": 0.95})
+    assert (down.intent, down.decision) == ("disagree", Decision.CONFIRM)
+    clean = read("go ne go se leswe", SATISFACTION_SCALE, ranking={"agree": 0.2})
+    assert (clean.intent, clean.decision) == ("satisfied", Decision.CONFIRM)
+    # irony, strength and words about knowing leave it open: asked again
+    for text in ("oh great, the website is down", "very slow", "hard to say", "ga ke na bonnete"):
+        answer = read(text, AGREE_SCALE, ranking={"topic_other": 0.95})
+        assert answer.decision is Decision.REASK, text
+    # nothing rated, nothing offered
+    waited = read("I waited from morning", AGREE_SCALE, ranking={"topic_other": 0.95})
+    assert waited.decision is Decision.REASK
+
+
 def test_a_negated_verb_at_a_yes_no_question_is_a_no_unless_something_turns_it():
     assert read("we did not need any", YES_NO, ranking={"no": 0.95}).decision is Decision.RECORD
     # another negation or praise after it leaves the meaning open: confirmed
