@@ -75,10 +75,13 @@ NEGATED_HEDGES = {
 # that clause it denies the question's own statement ("I wouldn't say they treat everyone
 # equally"): a hedged positive, which is the mild negative.
 ASSERTING = {"say", "call", "think", "believe", "claim", "describe", "consider", "bolela"}
-# Knowing and remembering: a negation that reaches one is about the person's memory, not
-# the service ("ga ke gakologelwe sentle", "I don't remember it being good").
+# Knowing, remembering and being sure: a negation that reaches one is about the person's
+# memory, not the service ("ga ke gakologelwe sentle"); "not sure", "I don't know", "ga ke
+# itse" are don't know, while "for sure", "I know", "ke a itse" said without a negation are
+# not, whatever the classifier reads (`claims_to_know`).
 KNOWING_WORDS = (
     "sure", "certain", "know", "knew", "remember", "itse", "gopol", "tlhomam", "gakolog",
+    "bonnete",
 )  # fmt: skip
 # Words that leave a negation elliptical, negating the question itself ("I didn't", "no it
 # wasn't", "never did", "not me", "ga ke a dira jalo"): pronouns, auxiliaries, "to", "ever",
@@ -335,15 +338,11 @@ STRONG_MARKERS = (
 )  # fmt: skip
 
 
-# "Not sure", "I don't know", "ga ke itse" are don't know; "for sure", "I know", "ke a itse"
-# said without a negation are not, whatever the classifier reads (KNOWING_WORDS, above).
-
-
 def mentions_knowing(text: str) -> bool:
     """Return whether the text speaks of knowing, being sure or saying ("hard to say", "ga
     ke na bonnete"): such an answer may be a don't know, whatever its other words."""
     words = [w for w in words_of(text) if w.isalpha()]
-    return any(w.startswith(KNOWING_WORDS) or w in ASSERTING or "nnete" in w for w in words)
+    return any(w.startswith(KNOWING_WORDS) or w in ASSERTING for w in words)
 
 
 def claims_to_know(text: str) -> bool:
