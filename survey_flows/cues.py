@@ -439,10 +439,11 @@ def doubtful(text: str) -> bool:
 
 
 def afterthought(text: str) -> bool:
-    """Return whether praise trails off into more words ("easy... after 4 trips", "ee, ba
-    ne ba thusa... ka mafoko fela"): a pause that often turns it into irony."""
+    """Return whether praise or a yes trails off into more words ("easy... after 4 trips",
+    "ee, ba ne ba thusa... ka mafoko fela"): a pause that often turns it into irony."""
     head, _, tail = re.sub("\u2026", "...", text).partition("...")
-    return bool(tail.strip(" .!?")) and praises(head)
+    approving = praises(head) or bool(YES_PARTICLES & set(words_of(head)))
+    return bool(tail.strip(" .!?")) and approving
 
 
 # The question's words echoed as a question, then something more: "affordable? we paid

@@ -356,7 +356,12 @@ def test_a_negation_in_setswana_with_se_rules_out_praise():
 
 
 def test_praise_that_trails_off_into_more_words_is_confirmed():
-    for text in ("easy peasy... after 4 trips", "ee, ba ne ba thusa\u2026 ka mafoko fela"):
+    trailing = (
+        "easy peasy... after 4 trips",
+        "ee, ba ne ba thusa\u2026 ka mafoko fela",
+        "yeah... if you know someone there",
+    )
+    for text in trailing:
         answer = read(text, AGREE_SCALE, ranking={"agree": 0.97})
         assert (answer.intent, answer.decision) == ("agree", Decision.CONFIRM), text
     # a pause with nothing after it, or a complaint before it, is no irony
