@@ -34,6 +34,7 @@ from survey_flows.cues import (
     doubtful,
     feeling_strength,
     intensified,
+    looks_back,
     mentions_knowing,
     moderated,
     only_a_feeling,
@@ -387,8 +388,8 @@ def _in_doubt(
         return False
     if ironic and (best.polarity > 0 or praises(found.words)):
         return True  # "amazing, they lost my file again": the side is clear, not how far
-    if best.polarity > 0 and afterthought(found.words):
-        return True  # "easy peasy... after 4 trips": praise that may be ironic
+    if best.polarity > 0 and (afterthought(found.words) or looks_back(found.words)):
+        return True  # "easy peasy... after 4 trips", "it used to be good": maybe not now
     if best.polarity < 0 and word_polarity(found.words) > 0:
         return True  # only words of praise, read as a complaint: irony, or a misreading
     strength_matters = not sides_only(options)

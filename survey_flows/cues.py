@@ -446,6 +446,18 @@ def afterthought(text: str) -> bool:
     return bool(tail.strip(" .!?")) and approving
 
 
+# Praise of how things were ("it used to be good", "bogologolo go ne go le botoka") says
+# little of the last visit, and often that it is worse now.
+LOOKING_BACK = (
+    "used to", "in the past", "back then", "in the old days", "back in the day", "bogologolo",
+)  # fmt: skip
+
+
+def looks_back(text: str) -> bool:
+    """Return whether the text speaks of how things used to be."""
+    return _has_phrase(text, LOOKING_BACK)
+
+
 # The question's words echoed as a question, then something more: "affordable? we paid
 # P300", "nako e e lekaneng? o ne a bua mo mogaleng". Such an answer doubts the praise.
 _RHETORICAL = re.compile(r"^\W*\w+(?:[\s'-]+\w+){0,3}\s*\?+\s*\w")

@@ -192,7 +192,7 @@ def test_the_third_set_keeps_its_development_figures(classifier):
     assert result["n"] >= 1000
     assert en["accuracy"] >= 0.87 and tn["accuracy"] >= 0.87, result["by_lang"]
     assert en["first_reply_rate"] >= 0.71 and tn["first_reply_rate"] >= 0.74, result["by_lang"]
-    assert en["wrong_recorded_rate"] <= 0.007 and tn["wrong_recorded_rate"] <= 0.015
+    assert en["wrong_recorded_rate"] <= 0.007 and tn["wrong_recorded_rate"] <= 0.011
 
 
 def _normalise(text: str) -> str:

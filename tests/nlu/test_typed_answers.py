@@ -371,6 +371,15 @@ def test_praise_that_trails_off_into_more_words_is_confirmed():
     assert read("far... very far", AGREE_SCALE, by_text=complaint).decision is Decision.RECORD
 
 
+def test_praise_of_how_things_used_to_be_is_confirmed():
+    for text in ("it used to be good", "bogologolo ba ne ba le pelonomi"):
+        answer = read(text, SATISFACTION_SCALE, ranking={"satisfied": 0.99})
+        assert (answer.intent, answer.decision) == ("satisfied", Decision.CONFIRM), text
+    # a complaint about the past is not held back
+    worse = read("it used to be bad", SATISFACTION_SCALE, ranking={"dissatisfied": 0.99})
+    assert worse.decision is Decision.RECORD
+
+
 def test_that_after_a_verb_of_saying_is_what_is_said_not_a_reason():
     assert split_reason("I cannot honestly say that I agree") == (
         "I cannot honestly say that I agree",
