@@ -193,7 +193,7 @@ def _choose(
     best = allowed[0] if allowed else None
     changed = bool(candidates) and best is not candidates[0]
     if changed and best is not None and best.intent in NON_SUBSTANTIVE:
-        # What is left once a guard ruled out the preferred reading ("I cannot honestly say
+        # What is left once a guard ruled out the preferred reading ("I would not say
         # that I agree" without its agree) is no "don't know" the person gave.
         return None, True
     if best is None or not best.polarity:
@@ -206,7 +206,7 @@ def _choose(
     )
     unsure = negation.unsure and not plain_no
     # An understatement ("not bad", "can't complain") is the mild positive, and a hedge ("not
-    # really", "not completely") the mild negative: never a strong one.
+    # really", "not entirely") the mild negative: never a strong one.
     softened = negation.litotes or (negation.hedged and not strong_marker(text))
     overstated = softened and POSITION_OF_INTENT[best.intent].strength == 2
     return best, changed or off_question or unsure or overstated
@@ -216,7 +216,7 @@ def _decide(
     candidate: _Candidate, guarded: bool, words_agree: bool = False, sided: bool = False
 ) -> Decision:
     """Apply the thresholds: commands need a high confidence, "don't know" a middle one,
-    or a high one when the answer says yes, no or rates (``sided``: "yes it's on my way").
+    or a high one when the answer says yes, no or rates (``sided``: "yeah we pass it going to town").
 
     An option only implied needs the higher bar, unless the words of the answer settle the
     same side (survey_flows.cues.settled_side: "yeah it was easy", "nnyaa, too far", "not
@@ -320,12 +320,12 @@ def read_answer(classifier: Classifier, text: str, options: Sequence[str], lang:
 
 def _described(found: Symbols, text: str, options: Sequence[str]) -> Answer | None:
     """Offer the mild option on the side an answer's own words settle, when the classifier
-    could not read it ("the website is always down": Disagree?); None when they settle none.
+    could not read it ("the phone line is always down": Disagree?); None when they settle none.
 
     A description of the service is the mild answer on its side (docs/typed-answers.md);
     from the word lists alone it is a guess, so it is only ever confirmed, never recorded.
     Not offered for irony, for words of strength (the strength would be a guess too), or
-    for words about knowing ("hard to say", "ga ke na bonnete"), which may be don't know.
+    for words about knowing ("difficult to say", "ga ke tlhomamise"), which may be don't know.
     """
     if found.position() is not None:
         return None  # emoji or a rating number: the table reads it
@@ -389,7 +389,7 @@ def _in_doubt(
     if ironic and (best.polarity > 0 or praises(found.words)):
         return True  # "amazing, they lost my file again": the side is clear, not how far
     if best.polarity > 0 and (afterthought(found.words) or looks_back(found.words)):
-        return True  # "easy peasy... after 4 trips", "it used to be good": maybe not now
+        return True  # "so simple... after three visits", "it used to be good": maybe not now
     if best.polarity < 0 and word_polarity(found.words) > 0:
         return True  # only words of praise, read as a complaint: irony, or a misreading
     strength_matters = not sides_only(options)

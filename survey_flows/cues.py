@@ -71,12 +71,12 @@ NEGATED_HEDGES = {
     "think", "so", "much", "necessarily", "always", "tota", "thata", "at", "all", "convinced",
 }  # fmt: skip
 # Verbs of saying and believing: a negation before one reaches the whole clause it opens,
-# not only four words ("I cannot honestly say that I agree"), and with no rating word in
+# not only four words ("I would not say that I agree"), and with no rating word in
 # that clause it denies the question's own statement ("I wouldn't say they treat everyone
 # equally"): a hedged positive, which is the mild negative.
 ASSERTING = {"say", "call", "think", "believe", "claim", "describe", "consider", "bolela"}
 # Knowing, remembering and being sure: a negation that reaches one is about the person's
-# memory, not the service ("ga ke gakologelwe sentle"); "not sure", "I don't know", "ga ke
+# memory, not the service ("ga ke gopole sentle"); "not sure", "I don't know", "ga ke
 # itse" are don't know, while "for sure", "I know", "ke a itse" said without a negation are
 # not, whatever the classifier reads (`claims_to_know`).
 KNOWING_WORDS = (
@@ -174,7 +174,7 @@ def word_polarity(text: str, particles: bool = True) -> int:
 
 
 def takes_a_side(text: str) -> bool:
-    """Return whether the text holds a yes, a no or a rating word ("yes it's on my way"): such
+    """Return whether the text holds a yes, a no or a rating word ("yeah we pass it"): such
     an answer is no plain "don't know" (words about knowing, such as "sure", aside)."""
     return any(
         w in ANSWER_PARTICLES
@@ -251,7 +251,7 @@ class Negation:
     unsure: bool = False
     litotes: bool = False  # a negated negative: the mild positive, never a strong one
     negators: int = 0  # how many negations the answer holds ("never went without": 2)
-    # settled by a hedge ("not really", "not completely"): the mild negative, never a strong
+    # settled by a hedge ("not really", "not entirely"): the mild negative, never a strong
     # one unless the answer also says "at all"
     hedged: bool = False
 
@@ -339,8 +339,8 @@ STRONG_MARKERS = (
 
 
 def mentions_knowing(text: str) -> bool:
-    """Return whether the text speaks of knowing, being sure or saying ("hard to say", "ga
-    ke na bonnete"): such an answer may be a don't know, whatever its other words."""
+    """Return whether the text speaks of knowing, being sure or saying ("difficult to say",
+    "ga ke tlhomamise"): such an answer may be a don't know, whatever its other words."""
     words = [w for w in words_of(text) if w.isalpha()]
     return any(w.startswith(KNOWING_WORDS) or w in ASSERTING for w in words)
 
@@ -439,14 +439,14 @@ def doubtful(text: str) -> bool:
 
 
 def afterthought(text: str) -> bool:
-    """Return whether praise or a yes trails off into more words ("easy... after 4 trips",
-    "ee, ba ne ba thusa... ka mafoko fela"): a pause that often turns it into irony."""
+    """Return whether praise or a yes trails off into more words ("so simple... after three
+    visits", "ee, ba tlotla batho... fa o ba itse"): a pause that often turns it into irony."""
     head, _, tail = re.sub("\u2026", "...", text).partition("...")
     approving = praises(head) or bool(YES_PARTICLES & set(words_of(head)))
     return bool(tail.strip(" .!?")) and approving
 
 
-# Praise of how things were ("it used to be good", "bogologolo go ne go le botoka") says
+# Praise of how things were ("it used to be good", "bogologolo ba ne ba le pelonomi") says
 # little of the last visit, and often that it is worse now.
 LOOKING_BACK = (
     "used to", "in the past", "back then", "in the old days", "back in the day", "bogologolo",

@@ -134,8 +134,8 @@ NEGATED_POSITIVES = [
     "ga go a siama", "not satisfied, no", "gake dumele",
     # a negated verb of saying reaches its whole clause, and denies the question's statement
     # even when the clause holds no rating word
-    "I cannot honestly say that I agree", "I wouldn't say the teaching at that school is good",
-    "I wouldn't say they treat everyone equally", "I'm not convinced",
+    "I honestly can't say that the clinic was clean", "I would not say the staff were polite",
+    "I wouldn't say the rules are the same for all", "I am not convinced",
 ]  # fmt: skip
 NEGATED_NEGATIVES = [
     "not bad", "can't complain", "I wouldn't disagree", "no complaints",
@@ -171,7 +171,7 @@ def test_an_elliptical_negation_is_a_no(text):
     assert read(text, AGREE_SCALE, ranking={"agree": 0.99}).intent not in POSITIVE_INTENTS
 
 
-@pytest.mark.parametrize("text", ["not completely", "not really", "not exactly"])
+@pytest.mark.parametrize("text", ["not entirely", "not really", "not exactly"])
 def test_a_hedged_no_is_the_mild_negative_and_a_strong_reading_is_confirmed(text):
     strong = read(text, AGREE_SCALE, ranking={"strongly_disagree": 0.95})
     assert (strong.intent, strong.decision) == ("strongly_disagree", Decision.CONFIRM)
@@ -183,9 +183,9 @@ def test_a_hedged_no_is_the_mild_negative_and_a_strong_reading_is_confirmed(text
 
 def test_not_remembering_is_never_recorded_as_a_rating():
     # "sentle" (well) is praise, but what is negated is the memory, not the service
-    answer = read("ga ke gakologelwe sentle", AGREE_SCALE, ranking={"disagree": 0.99})
+    answer = read("ga ke gopole sentle", AGREE_SCALE, ranking={"disagree": 0.99})
     assert answer.decision is Decision.CONFIRM
-    dont_know = read("ga ke gakologelwe sentle", AGREE_SCALE, ranking={"dont_know": 0.9})
+    dont_know = read("ga ke gopole sentle", AGREE_SCALE, ranking={"dont_know": 0.9})
     assert (dont_know.intent, dont_know.decision) == ("dont_know", Decision.RECORD)
 
 
@@ -196,13 +196,13 @@ def test_a_dont_know_left_when_a_guard_rules_out_the_reading_is_not_recorded():
 
 
 def test_an_answer_that_takes_a_side_needs_the_high_bar_to_be_dont_know():
-    sided = read("yes its on my way to work", AGREE_SCALE, ranking={"dont_know": 0.68})
+    sided = read("yeah we pass it going to town", AGREE_SCALE, ranking={"dont_know": 0.68})
     assert sided.decision is Decision.REASK
-    assert read("yes its on my way", AGREE_SCALE, ranking={"dont_know": 0.85}).decision is (
+    assert read("yeah we pass it", AGREE_SCALE, ranking={"dont_know": 0.85}).decision is (
         Decision.RECORD
     )
     # without a yes, a no or a rating word, a middle confidence is enough
-    plain = read("my sister took him", AGREE_SCALE, ranking={"dont_know": 0.68})
+    plain = read("my brother deals with the school", AGREE_SCALE, ranking={"dont_know": 0.68})
     assert (plain.intent, plain.decision) == ("dont_know", Decision.RECORD)
     # "not sure": "sure" is about knowing, not a side
     assert read("not sure", AGREE_SCALE, ranking={"dont_know": 0.6}).decision is Decision.RECORD
@@ -210,16 +210,17 @@ def test_an_answer_that_takes_a_side_needs_the_high_bar_to_be_dont_know():
 
 def test_words_that_settle_a_side_are_offered_when_the_classifier_reads_nothing():
     # a description the classifier takes for a topic: its words say the side, mildly
-    down = read("The website is always down", AGREE_SCALE, ranking={"topic_other": 0.95})
+    down = read("the phone line is always down", AGREE_SCALE, ranking={"topic_other": 0.95})
     assert (down.intent, down.decision) == ("disagree", Decision.CONFIRM)
-    clean = read("go ne go se leswe", SATISFACTION_SCALE, ranking={"agree": 0.2})
+    clean = read("ntlwana e ne e se leswe", SATISFACTION_SCALE, ranking={"agree": 0.2})
     assert (clean.intent, clean.decision) == ("satisfied", Decision.CONFIRM)
     # irony, strength and words about knowing leave it open: asked again
-    for text in ("oh great, the website is down", "very slow", "hard to say", "ga ke na bonnete"):
+    unsettled = ("oh great, the line is down", "very slow", "difficult to say", "ga ke tlhomamise")
+    for text in unsettled:
         answer = read(text, AGREE_SCALE, ranking={"topic_other": 0.95})
         assert answer.decision is Decision.REASK, text
     # nothing rated, nothing offered
-    waited = read("I waited from morning", AGREE_SCALE, ranking={"topic_other": 0.95})
+    waited = read("we sat there the whole day", AGREE_SCALE, ranking={"topic_other": 0.95})
     assert waited.decision is Decision.REASK
 
 
@@ -357,8 +358,8 @@ def test_a_negation_in_setswana_with_se_rules_out_praise():
 
 def test_praise_that_trails_off_into_more_words_is_confirmed():
     trailing = (
-        "easy peasy... after 4 trips",
-        "ee, ba ne ba thusa\u2026 ka mafoko fela",
+        "so simple... after three visits",
+        "ee, ba tlotla batho\u2026 fa o ba itse",
         "yeah... if you know someone there",
     )
     for text in trailing:
@@ -381,10 +382,7 @@ def test_praise_of_how_things_used_to_be_is_confirmed():
 
 
 def test_that_after_a_verb_of_saying_is_what_is_said_not_a_reason():
-    assert split_reason("I cannot honestly say that I agree") == (
-        "I cannot honestly say that I agree",
-        "",
-    )
+    assert split_reason("I would not say that I agree") == ("I would not say that I agree", "")
     assert split_reason("I agree that they were quick") == ("I agree", "that they were quick")
 
 
