@@ -216,7 +216,7 @@ def _decide(
     candidate: _Candidate, guarded: bool, words_agree: bool = False, sided: bool = False
 ) -> Decision:
     """Apply the thresholds: commands need a high confidence, "don't know" a middle one,
-    or a high one when the answer says yes, no or rates (``sided``: "yeah we pass it going to town").
+    or a high one when the answer says yes, no or rates (``sided``: "yeah we pass it").
 
     An option only implied needs the higher bar, unless the words of the answer settle the
     same side (survey_flows.cues.settled_side: "yeah it was easy", "nnyaa, too far", "not

@@ -72,8 +72,8 @@ NEGATED_HEDGES = {
 }  # fmt: skip
 # Verbs of saying and believing: a negation before one reaches the whole clause it opens,
 # not only four words ("I would not say that I agree"), and with no rating word in
-# that clause it denies the question's own statement ("I wouldn't say they treat everyone
-# equally"): a hedged positive, which is the mild negative.
+# that clause it denies the question's own statement ("I wouldn't say the rules are the
+# same for all"): a hedged positive, which is the mild negative.
 ASSERTING = {"say", "call", "think", "believe", "claim", "describe", "consider", "bolela"}
 # Knowing, remembering and being sure: a negation that reaches one is about the person's
 # memory, not the service ("ga ke gopole sentle"); "not sure", "I don't know", "ga ke
