@@ -302,7 +302,7 @@ def read_answer(classifier: Classifier, text: str, options: Sequence[str], lang:
         classifier, found.words, options, lang, excluded
     )
     if best is None:
-        return _described(found, text, options) or _symbol_answer(found, options)
+        return _described(found, options, ironic) or _symbol_answer(found, options)
     felt = _felt(best, found.words, options)
     if felt is not None and felt != best.intent:
         # "ke galefile" read as plain Dissatisfied: the feelings table says how far
@@ -310,15 +310,19 @@ def read_answer(classifier: Classifier, text: str, options: Sequence[str], lang:
     # a bare "yes" confirms nothing: its words must rate too ("yeah it was easy")
     words_agree = bool(best.polarity) and settled_side(found.words) == best.polarity
     doubt = _in_doubt(best, found, options, ironic, rating_part)
-    decision = _decide(best, guarded or doubt, words_agree, takes_a_side(found.words))
+    # only a "don't know" asks whether the answer also took a side
+    sided = best.intent in NON_SUBSTANTIVE and takes_a_side(found.words)
+    decision = _decide(best, guarded or doubt, words_agree, sided)
     if decision is Decision.REASK and found.position() is not None:
         return _symbol_answer(found, options)
     if decision is Decision.REASK and best.intent not in COMMANDS:
-        return _described(found, text, options) or Answer(best.intent, best.score, decision, source)
+        return _described(found, options, ironic) or Answer(
+            best.intent, best.score, decision, source
+        )
     return Answer(best.intent, best.score, decision, source)
 
 
-def _described(found: Symbols, text: str, options: Sequence[str]) -> Answer | None:
+def _described(found: Symbols, options: Sequence[str], ironic: bool) -> Answer | None:
     """Offer the mild option on the side an answer's own words settle, when the classifier
     could not read it ("the phone line is always down": Disagree?); None when they settle none.
 
@@ -332,8 +336,7 @@ def _described(found: Symbols, text: str, options: Sequence[str]) -> Answer | No
     side = settled_side(found.words)
     if (
         not side
-        or sarcastic(found.words)
-        or doubtful(text)
+        or ironic
         or strong_marker(found.words)
         or intensified(found.words)
         or mentions_knowing(found.words)
