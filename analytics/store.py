@@ -80,10 +80,24 @@ def adbc_connect(engine: Engine) -> Any:
     return dbapi.connect(uri)
 
 
-def literal_sql(engine: Engine, statement: Select[Any]) -> str:
+def literal_sql(engine: Engine, statement: Query) -> str:
     """Return a statement as SQL text with its parameters written in, as ADBC runs it here."""
     compiled = statement.compile(dialect=engine.dialect, compile_kwargs={"literal_binds": True})
     return str(compiled)
+
+
+def packed(column: Any, size: int) -> bytes | np.ndarray:
+    """Return an Arrow column of binary payloads of ``size`` bytes each as one buffer."""
+    column = column.combine_chunks()
+    if len(column) == 0:
+        return b""
+    offsets = np.frombuffer(column.buffers()[1], dtype=np.int32)[
+        column.offset : column.offset + len(column) + 1
+    ]
+    if not (np.diff(offsets) == size).all():
+        raise RuntimeError("interview record payloads of unequal size; rebuild the records")
+    data = np.frombuffer(column.buffers()[2], dtype=np.uint8)
+    return data[offsets[0] : offsets[-1]]  # no copy: a million payloads are 250 MB
 
 
 class _AdbcReader:
@@ -108,16 +122,7 @@ class _AdbcReader:
     def payloads(self, statement: Query, size: int) -> bytes | np.ndarray:
         with driver_errors():
             self._cursor.execute(literal_sql(self._engine, statement))
-            column = self._cursor.fetch_arrow_table().column(0).combine_chunks()
-        if len(column) == 0:
-            return b""
-        offsets = np.frombuffer(column.buffers()[1], dtype=np.int32)[
-            column.offset : column.offset + len(column) + 1
-        ]
-        if not (np.diff(offsets) == size).all():
-            raise RuntimeError("interview record payloads of unequal size; rebuild the records")
-        data = np.frombuffer(column.buffers()[2], dtype=np.uint8)
-        return data[offsets[0] : offsets[-1]]  # no copy: a million payloads are 250 MB
+            return packed(self._cursor.fetch_arrow_table().column(0), size)
 
     def close(self) -> None:
         import adbc_driver_manager
