@@ -41,10 +41,8 @@ from analytics.periods import parse_period, period_label
 from analytics.report import ReportInputs, write_report
 from analytics.scope import Scope
 from analytics.sdmx import INCOME_OMITTED, sdmx_rows
-from analytics.simulate import true_percentages
 from analytics.store import load_survey
 from analytics.suppression import Rule
-from analytics.synthetic_store import insert_synthetic
 from analytics.tidy import SurveyData, collect
 from analytics.weights import RakingReport, rake
 
@@ -297,6 +295,10 @@ def write_period_report(
 
 def simulate_respondents(get_engine: EngineFactory, n: int, seed: int, days: int) -> list[str]:
     """Insert n simulated respondents over the last ``days`` days; return the true figures."""
+    # Imported here: the simulator brings the survey engine, which no other command needs.
+    from analytics.simulate import true_percentages
+    from analytics.synthetic_store import insert_synthetic
+
     today = datetime.combine(datetime.now(UTC).date(), datetime.min.time())
     started = time.perf_counter()
     with tqdm(total=n, unit=" people", desc="simulating", disable=None) as bar:

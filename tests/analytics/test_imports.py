@@ -47,6 +47,12 @@ def test_a_table_command_does_not_wait_for_the_file_writers_it_will_not_use():
     assert loaded_after(code, ("openpyxl", "pyreadstat", "matplotlib", "fpdf")) == []
 
 
+def test_a_table_command_does_not_wait_for_the_simulator():
+    # The simulator brings the survey engine: only `analytics simulate` needs it.
+    simulator = ("analytics.simulate", "analytics.synthetic_store", "survey_flows.engine")
+    assert loaded_after("import analytics.tasks", simulator) == []
+
+
 def test_an_analyst_runs_the_commands_with_the_database_alone(tmp_path):
     # `flask --app wsgi analytics` is a plugin command: the app (and its Messenger secrets,
     # required in production) is not built for it.
