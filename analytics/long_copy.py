@@ -31,11 +31,13 @@ from tqdm import tqdm
 from analytics.load import Period, answer_filter
 from analytics.microdata import LONG_COLUMNS, write_csv_batches, write_long_codebook
 from analytics.records import BATCH, payload_type
-from analytics.store import HEAD, adbc_connect, driver_errors, literal_sql, packed
+from analytics.store import adbc_connect, driver_errors, literal_sql, packed
 from bot.models import Answer, Conversation, InterviewRecord, RecordLabel
 
 EXPORT_WORK_MEM = "256MB"  # for this export's transaction only
-KEY_BYTES = payload_type(0)["key"].itemsize
+RECORD = payload_type(0)  # the fixed head of a record's payload
+KEY_BYTES = RECORD["key"].itemsize
+_AT = {name: offset for name, (_, offset, *_) in (RECORD.fields or {}).items()}
 _ANSWERS = Answer.__table__.c
 # What an exact record says once for all of its interview's answers, by long-form column.
 PER_INTERVIEW = {
@@ -81,7 +83,9 @@ class _Interviews:
     def __init__(self, conversations: np.ndarray, records: pyarrow.Table, strays: pyarrow.Table):
         self._conversations = conversations  # sorted
         self._stray_ids = strays.column("id").to_numpy()  # sorted
-        self._columns = pyarrow.concat_tables([records, strays.drop_columns(["id"])])
+        # One chunk: Arrow's take joins a table's chunks again on every call.
+        together = pyarrow.concat_tables([records, strays.drop_columns(["id"])])
+        self._columns = together.combine_chunks()
 
     @property
     def has_strays(self) -> bool:
@@ -103,47 +107,54 @@ class _Interviews:
 def _interviews(cursor: Any, engine: Engine) -> _Interviews:
     """Read the per-interview columns of every exact record, and of the stray answers."""
     records = InterviewRecord.__table__.c
-    head_of = func.substring(records.payload, 1, HEAD)
     cursor.execute(
         literal_sql(
             engine,
-            select(records.conversation_id, records.is_test, head_of)
+            select(
+                records.conversation_id,
+                records.is_test,
+                *(_field(records.payload, name) for name in ("key", "flow")),
+            )
             .where(records.exact)
             .order_by(records.conversation_id),
         )
     )
     table = cursor.fetch_arrow_table()
-    head = np.frombuffer(packed(table.column(2), HEAD), dtype=payload_type(0))
+    conversations = table.column(0).to_numpy()
+    keys = np.frombuffer(packed(table.column(2), KEY_BYTES), np.uint8).reshape(-1, KEY_BYTES)
+    flow = np.frombuffer(packed(table.column(3), RECORD["flow"].itemsize), RECORD["flow"])
     cursor.execute(
         literal_sql(
             engine, select(RecordLabel.id, RecordLabel.name).where(RecordLabel.kind == "flow")
         )
     )
     flows = {int(number): str(name) for number, name in cursor.fetchall()}
-    usable, names = _usable(head, flows)
-    chosen = head[usable]
+    usable, names = _usable(flow, keys, flows)
     numbers = sorted(names)
-    flow = pyarrow.array(np.searchsorted(numbers, chosen["flow"]))
+    flow_of = pyarrow.array(np.searchsorted(numbers, flow[usable]))
     flow_ids, versions = (
         pyarrow.array([names[n][part] for n in numbers], pyarrow.string()) for part in (0, 1)
     )
-    # bytes -> str one by one: numpy's own decode is four times slower.
-    keys = [key.decode() for key in chosen["key"].tolist()]
     on_record = pyarrow.table(
         {
-            "respondent": pyarrow.array(keys, pyarrow.string()),
-            "flow_id": flow_ids.take(flow),
-            "flow_version": versions.take(flow),
+            "respondent": _strings(keys if usable.all() else keys[usable]),
+            "flow_id": flow_ids.take(flow_of),
+            "flow_version": versions.take(flow_of),
             "is_test": table.column(1).filter(pyarrow.array(usable)),
         },
         schema=_PER_INTERVIEW_SCHEMA,
     )
-    strays = _stray_answers(cursor, engine, head["conversation_id"][~usable].tolist())
-    return _Interviews(chosen["conversation_id"], on_record, strays)
+    strays = _stray_answers(cursor, engine, conversations[~usable].tolist())
+    return _Interviews(conversations[usable], on_record, strays)
+
+
+def _field(payload: Any, name: str) -> Any:
+    """Return the bytes of one field of a record's payload (SQL: 1-based positions)."""
+    return func.substring(payload, _AT[name] + 1, RECORD[name].itemsize)
 
 
 def _usable(
-    head: np.ndarray, flows: dict[int, str]
+    flow: np.ndarray, keys: np.ndarray, flows: dict[int, str]
 ) -> tuple[np.ndarray, dict[int, tuple[str, str]]]:
     """Return which exact records can give their columns, and each flow's id and version.
 
@@ -156,9 +167,28 @@ def _usable(
         if name.count("@") == 1:
             flow_id, version = name.split("@")
             names[number] = (flow_id, version)
-    raw = np.ascontiguousarray(head["key"]).view(np.uint8).reshape(-1, KEY_BYTES)
-    cut = (raw[:, -1] != 0) & (raw >= 0x80).any(axis=1)
-    return np.isin(head["flow"], list(names)) & ~cut, names
+    cut = (keys[:, -1] != 0) & (keys.max(axis=1, initial=0) >= 0x80)
+    return np.isin(flow, list(names)) & ~cut, names
+
+
+def _strings(raw: np.ndarray) -> pyarrow.Array:
+    """Return rows of NUL-padded UTF-8 bytes as Arrow strings, without a Python object each.
+
+    A key holds no NUL (PostgreSQL text cannot), so its bytes are the non-NUL ones of its row;
+    keys of the full width (the bot's) are the block itself.
+    """
+    count, width = raw.shape
+    if count == 0 or raw[:, -1].all():
+        lengths: np.ndarray = np.full(count, width)
+        data = raw
+    else:
+        kept = raw != 0
+        lengths, data = kept.sum(axis=1), raw[kept]
+    offsets = np.zeros(count + 1, dtype=np.int32)
+    np.cumsum(lengths, out=offsets[1:])
+    return pyarrow.StringArray.from_buffers(
+        count, pyarrow.py_buffer(offsets), pyarrow.py_buffer(np.ascontiguousarray(data))
+    )
 
 
 def _stray_answers(cursor: Any, engine: Engine, unusable: list[int]) -> pyarrow.Table:
