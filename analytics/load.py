@@ -116,12 +116,9 @@ def answer_filter(period: Period, include_test: bool) -> ColumnElement[bool]:
     interview count even when given outside the period (an interview across its edge).
     """
     table = Answer.__table__
-    in_period = period.clause(table.c.answered_at)
-    test_rule = true() if include_test else table.c.is_test.is_(False)
-    current = table.c.superseded_at.is_(None)
     latest = (
         select(func.max(table.c.conversation_id))
-        .where(in_period, test_rule, current)
+        .where(period.clause(table.c.answered_at), _test_rule(include_test), _current())
         .group_by(table.c.respondent_key)
     )
     # "IS TRUE" (the same rows) keeps PostgreSQL from turning the IN into a join: as a
@@ -129,14 +126,29 @@ def answer_filter(period: Period, include_test: bool) -> ColumnElement[bool]:
     # sorting tens of millions of wide rows on disk (that halved the long export of a
     # million respondents).
     chosen = table.c.conversation_id.in_(latest).is_(true())
+    return and_(interview_rows(period, include_test), chosen)
+
+
+def interview_rows(period: Period, include_test: bool) -> ColumnElement[bool]:
+    """Keep the answers that count for an interview chosen for the period (any interview).
+
+    ``answer_filter`` adds the choice of each person's latest interview; a reader that knows
+    the interviews (``analytics.long_copy``) makes that choice itself.
+    """
+    table = Answer.__table__
+    rule = and_(_test_rule(include_test), _current())
     if period.start is None and period.end is None:
-        return and_(test_rule, current, chosen)
-    return and_(
-        test_rule,
-        current,
-        chosen,
-        or_(in_period, table.c.service_area == "demographics"),
-    )
+        return rule
+    demographics = table.c.service_area == "demographics"
+    return and_(rule, or_(period.clause(table.c.answered_at), demographics))
+
+
+def _test_rule(include_test: bool) -> ColumnElement[bool]:
+    return true() if include_test else Answer.__table__.c.is_test.is_(False)
+
+
+def _current() -> ColumnElement[bool]:
+    return Answer.__table__.c.superseded_at.is_(None)
 
 
 def count_answers(engine: Engine, period: Period, include_test: bool = False) -> int:

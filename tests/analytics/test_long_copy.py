@@ -22,7 +22,7 @@ from analytics.records import rebuild_records
 from analytics.synthetic_store import insert_synthetic
 from bot.models import Base
 from tests.analytics.helpers import answer, register_departments
-from tests.analytics.test_store import PERIODS, START, _fill, _interview, _person
+from tests.analytics.test_store import PERIODS, START, _fill, _interview, _person, _ratings
 from tests.conftest import postgres_schema
 
 
@@ -78,6 +78,36 @@ def _unusable_records(engine) -> None:
         rebuild_records(connection, recorded)
 
 
+def _latest_interview_cases(engine) -> None:
+    """People with several interviews: test rows, records and strays mixed, two keys in one."""
+    with engine.begin() as connection:
+        person = _person(connection, "retest")
+        recorded = [
+            _interview(connection, person, "retest", START + timedelta(days=day), rows, **flag)
+            for day, rows, flag in (
+                (6, _ratings("retest", (1, 1, 2, 2, 2)), {}),
+                (7, _ratings("retest", (1, 1, 0, 0, 0)), {"is_test": True}),
+            )
+        ]
+        rebuild_records(connection, recorded)
+        # A person's recorded interview, then one stored without a record: the later counts.
+        person = _person(connection, "half")
+        early = _interview(
+            connection, person, "half", START + timedelta(days=6), [answer("half", "sex", 2)]
+        )
+        rebuild_records(connection, [early])
+        _interview(
+            connection, person, "half", START + timedelta(days=7), _ratings("half", (1, 1, 3, 3, 3))
+        )
+        # One interview whose answers carry two keys (no record): it is the latest of the
+        # second key's person, so all of its answers count, though the first has a later one.
+        person = _person(connection, "two-keys")
+        rows = [answer("two-keys", "sex", 1), answer("other-key", "hc_need", 1)]
+        _interview(connection, person, "two-keys", START + timedelta(days=8), rows)
+        later = [answer("two-keys", "age_band", 3)]
+        _interview(connection, person, "two-keys", START + timedelta(days=9), later)
+
+
 def _same_files(engine, tmp_path, period: Period, include_test: bool) -> None:
     copied, written = tmp_path / "copied.csv", tmp_path / "written.csv"
     rows = copy_long_csv(engine, period, include_test, copied)
@@ -92,6 +122,7 @@ def test_the_server_written_long_csv_equals_the_generic_one(engine, tmp_path):
     _fill(engine)
     _awkward(engine)
     _unusable_records(engine)
+    _latest_interview_cases(engine)
     for period in PERIODS:
         for include_test in (False, True):
             _same_files(engine, tmp_path, period, include_test)

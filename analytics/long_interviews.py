@@ -1,0 +1,352 @@
+"""What the long export knows per interview: its answers' shared columns and whether it counts.
+
+The long CSV (``analytics.long_copy``) streams only what varies from answer to answer. The
+respondent key, questionnaire id and version and the test flag are the same on every answer
+of an interview whose record is exact (``analytics.records``), so they are read here once per
+interview, from the records, and joined to each batch of the stream. Interviews without such
+a record (none, an inexact one, one that cannot give these columns) are "strays": their
+answers bring their own values, matched to the stream by answer id.
+
+The same reading chooses each person's latest interview with an answer in the period, the
+record rule of ``analytics.load.answer_filter``, so that PostgreSQL need not group every
+answer by its respondent key before the first row is sent:
+
+- a record whose answers all lie inside the period counts, one wholly outside does not, and
+  one across an edge asks its answers (few, through the index on the interview);
+- a stray's answers say themselves, with their key, test flag and time.
+
+A test holds the export to the bytes the generic path writes from ``answer_filter``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pyarrow
+import pyarrow.compute as pc
+from sqlalchemy import Engine, exists, func, select
+
+from analytics.load import Period
+from analytics.records import BATCH, payload_type
+from analytics.store import literal_sql, packed
+from bot.models import Answer, Conversation, InterviewRecord, RecordLabel
+
+RECORD = payload_type(0)  # the fixed head of a record's payload
+KEY_BYTES = RECORD["key"].itemsize
+_AT = {name: offset for name, (_, offset, *_) in (RECORD.fields or {}).items()}
+_ANSWERS = Answer.__table__.c
+_RECORDS = InterviewRecord.__table__.c
+# What an exact record says once for all of its interview's answers, by long-form column.
+PER_INTERVIEW = {
+    "respondent": _ANSWERS.respondent_key,
+    "flow_id": _ANSWERS.flow_id,
+    "flow_version": _ANSWERS.flow_version,
+    "is_test": _ANSWERS.is_test,
+}
+_SCHEMA = pyarrow.schema(
+    [
+        ("respondent", pyarrow.string()),
+        ("flow_id", pyarrow.string()),
+        ("flow_version", pyarrow.string()),
+        ("is_test", pyarrow.bool_()),
+    ]
+)
+_STRAY_SCHEMA = pyarrow.schema(
+    [
+        ("id", pyarrow.int64()),
+        ("conversation_id", pyarrow.int64()),
+        ("answered_at", pyarrow.timestamp("us")),
+        *_SCHEMA,
+    ]
+)
+
+
+class Interviews:
+    """The per-interview columns (records first, then the strays' rows) and the chosen ones."""
+
+    def __init__(
+        self,
+        conversations: np.ndarray,
+        records: pyarrow.Table,
+        strays: pyarrow.Table,
+        chosen: np.ndarray,
+    ):
+        self._conversations = conversations  # sorted
+        self._stray_ids = strays.column("id").to_numpy()  # sorted
+        # One chunk: Arrow's take joins a table's chunks again on every call.
+        together = pyarrow.concat_tables([records, strays.select(_SCHEMA.names)])
+        self._columns = together.combine_chunks()
+        self._chosen = chosen  # sorted: each person's latest interview
+
+    @property
+    def has_strays(self) -> bool:
+        return len(self._stray_ids) > 0
+
+    def keep(self, conversation: np.ndarray) -> np.ndarray:
+        """Return which answers belong to a chosen interview."""
+        return _among(self._chosen, conversation)
+
+    def columns(self, conversation: np.ndarray, ids: np.ndarray | None) -> pyarrow.Table:
+        """Return the per-interview columns of answers, given their interviews and ids."""
+        position = np.searchsorted(self._conversations, conversation)
+        found = _found(self._conversations, conversation, position)
+        if ids is not None and not found.all():
+            # Same snapshot: an answer without a usable record is one of the strays.
+            own = np.searchsorted(self._stray_ids, ids[~found])
+            position[~found] = len(self._conversations) + own
+        return self._columns.take(pyarrow.array(position))
+
+
+def _among(sorted_values: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Return which values occur in a sorted array."""
+    return _found(sorted_values, values, np.searchsorted(sorted_values, values))
+
+
+def _found(sorted_values: np.ndarray, values: np.ndarray, position: np.ndarray) -> np.ndarray:
+    """Return which values occur in a sorted array, given where they would be inserted."""
+    found = np.zeros(len(values), dtype=bool)
+    inside = position < len(sorted_values)
+    found[inside] = sorted_values[position[inside]] == values[inside]
+    return found
+
+
+def read_interviews(cursor: Any, engine: Engine, period: Period, include_test: bool) -> Interviews:
+    """Read the per-interview columns of every exact record and of the strays; choose."""
+    records, on_record, unusable = _record_columns(cursor, engine)
+    conversations = records.column("conversation_id").to_numpy()
+    strays = _stray_answers(cursor, engine, unusable)
+    counted = _counted_records(cursor, engine, records, period, include_test)
+    repeated = _repeated_keys(cursor, engine)
+    chosen = _latest(repeated, on_record, conversations, counted, strays, period, include_test)
+    return Interviews(conversations, on_record, strays, chosen)
+
+
+def _record_columns(cursor: Any, engine: Engine) -> tuple[pyarrow.Table, pyarrow.Table, list[int]]:
+    """Read the exact records that can give their columns: their times and test flag, their
+    columns in the long form's terms, and the interviews of those that cannot."""
+    cursor.execute(
+        literal_sql(
+            engine,
+            select(
+                _RECORDS.conversation_id,
+                _RECORDS.is_test,
+                _RECORDS.first_at,
+                _RECORDS.last_at,
+                *(_field(_RECORDS.payload, name) for name in ("key", "flow")),
+            )
+            .where(_RECORDS.exact)
+            .order_by(_RECORDS.conversation_id),
+        )
+    )
+    table = cursor.fetch_arrow_table()
+    keys = np.frombuffer(packed(table.column(4), KEY_BYTES), np.uint8).reshape(-1, KEY_BYTES)
+    flow = np.frombuffer(packed(table.column(5), RECORD["flow"].itemsize), RECORD["flow"])
+    cursor.execute(
+        literal_sql(
+            engine, select(RecordLabel.id, RecordLabel.name).where(RecordLabel.kind == "flow")
+        )
+    )
+    usable, names = _usable(flow, keys, {int(n): str(name) for n, name in cursor.fetchall()})
+    numbers = sorted(names)
+    flow_of = pyarrow.array(np.searchsorted(numbers, flow[usable]))
+    flow_ids, versions = (
+        pyarrow.array([names[n][part] for n in numbers], pyarrow.string()) for part in (0, 1)
+    )
+    records = table.select(range(4)).filter(pyarrow.array(usable))
+    on_record = pyarrow.table(
+        {
+            "respondent": _strings(keys if usable.all() else keys[usable]),
+            "flow_id": flow_ids.take(flow_of),
+            "flow_version": versions.take(flow_of),
+            "is_test": records.column("is_test"),
+        },
+        schema=_SCHEMA,
+    )
+    return records, on_record, table.column(0).to_numpy()[~usable].tolist()
+
+
+def _field(payload: Any, name: str) -> Any:
+    """Return the bytes of one field of a record's payload (SQL: 1-based positions)."""
+    return func.substring(payload, _AT[name] + 1, RECORD[name].itemsize)
+
+
+def _usable(
+    flow: np.ndarray, keys: np.ndarray, flows: dict[int, str]
+) -> tuple[np.ndarray, dict[int, tuple[str, str]]]:
+    """Return which exact records can give their columns, and each flow's id and version.
+
+    A record names its questionnaire ``flow_id@flow_version``: a name with more than one
+    ``@`` does not say where the id ends. A key of the payload's full width that is not
+    ASCII may have been cut short. Their interviews' answers bring their own values.
+    """
+    names: dict[int, tuple[str, str]] = {}
+    for number, name in flows.items():
+        if name.count("@") == 1:
+            flow_id, version = name.split("@")
+            names[number] = (flow_id, version)
+    cut = (keys[:, -1] != 0) & (keys.max(axis=1, initial=0) >= 0x80)
+    return np.isin(flow, list(names)) & ~cut, names
+
+
+def _strings(raw: np.ndarray) -> pyarrow.Array:
+    """Return rows of NUL-padded UTF-8 bytes as Arrow strings, without a Python object each.
+
+    A key holds no NUL (PostgreSQL text cannot), so its bytes are the non-NUL ones of its row;
+    keys of the full width (the bot's) are the block itself.
+    """
+    count, width = raw.shape
+    if count == 0 or raw[:, -1].all():
+        lengths: np.ndarray = np.full(count, width)
+        data = raw
+    else:
+        kept = raw != 0
+        lengths, data = kept.sum(axis=1), raw[kept]
+    offsets = np.zeros(count + 1, dtype=np.int32)
+    np.cumsum(lengths, out=offsets[1:])
+    return pyarrow.StringArray.from_buffers(
+        count, pyarrow.py_buffer(offsets), pyarrow.py_buffer(np.ascontiguousarray(data))
+    )
+
+
+def _in_batches(cursor: Any, engine: Engine, ids: list[int], query: Any) -> list[pyarrow.Table]:
+    """Run ``query(some_ids)`` over the ids a batch at a time; return the tables read."""
+    parts = []
+    for start in range(0, len(ids), BATCH):
+        cursor.execute(literal_sql(engine, query(ids[start : start + BATCH])))
+        parts.append(cursor.fetch_arrow_table())
+    return parts
+
+
+def _stray_answers(cursor: Any, engine: Engine, unusable: list[int]) -> pyarrow.Table:
+    """Read the current answers of interviews without a usable record, with their own columns.
+
+    Two steps, not one query: with the few interviews named, their answers come through the
+    index on the interview, where a subquery may lead the planner to scan every answer.
+    """
+    conversations = Conversation.__table__.c
+    without = select(conversations.id).where(
+        ~exists().where(_RECORDS.conversation_id == conversations.id, _RECORDS.exact)
+    )
+    cursor.execute(literal_sql(engine, without))
+    ids = sorted({int(row[0]) for row in cursor.fetchall()} | set(unusable))
+    columns = [
+        _ANSWERS.id,
+        _ANSWERS.conversation_id,
+        _ANSWERS.answered_at,
+        *(column.label(name) for name, column in PER_INTERVIEW.items()),
+    ]
+    parts = _in_batches(
+        cursor,
+        engine,
+        ids,
+        lambda some: select(*columns).where(
+            _ANSWERS.superseded_at.is_(None), _ANSWERS.conversation_id.in_(some)
+        ),
+    )
+    if not parts:
+        return _STRAY_SCHEMA.empty_table()
+    return pyarrow.concat_tables([part.cast(_STRAY_SCHEMA) for part in parts]).sort_by("id")
+
+
+def _counted_records(
+    cursor: Any, engine: Engine, records: pyarrow.Table, period: Period, include_test: bool
+) -> np.ndarray:
+    """Return which records' interviews have a current answer in the period (test rule too).
+
+    ``first_at`` and ``last_at`` bound a record's current answers: a record wholly inside the
+    period counts, one wholly outside (or without a current answer) does not, and one across
+    an edge asks whether any of its answers lies inside.
+    """
+    first = records.column("first_at").to_numpy()
+    last = records.column("last_at").to_numpy()
+    answered = ~np.isnat(first)
+    if not include_test:
+        answered &= ~records.column("is_test").to_numpy(zero_copy_only=False)
+    inside, outside = answered.copy(), ~answered
+    if period.lower is not None:
+        lower = np.datetime64(period.lower)
+        inside &= first >= lower
+        outside |= last < lower
+    if period.upper is not None:
+        upper = np.datetime64(period.upper)
+        inside &= last < upper
+        outside |= first >= upper
+    across = ~inside & ~outside
+    if not across.any():
+        return inside
+    conversations = records.column("conversation_id").to_numpy()
+    parts = _in_batches(
+        cursor,
+        engine,
+        conversations[across].tolist(),
+        lambda some: (
+            select(_ANSWERS.conversation_id)
+            .where(
+                _ANSWERS.conversation_id.in_(some),
+                _ANSWERS.superseded_at.is_(None),
+                period.clause(_ANSWERS.answered_at),
+            )
+            .distinct()
+        ),
+    )
+    seen = np.sort(np.concatenate([part.column(0).to_numpy() for part in parts]))
+    return inside | (across & _among(seen, conversations))
+
+
+def _latest(
+    repeated: pyarrow.Array,
+    on_record: pyarrow.Table,
+    conversations: np.ndarray,
+    counted: np.ndarray,
+    strays: pyarrow.Table,
+    period: Period,
+    include_test: bool,
+) -> np.ndarray:
+    """Return each respondent's latest interview with an answer in the period, sorted.
+
+    Candidates are the records that count and the strays' answers in the period (by the
+    test rule); a stray interview whose answers carry two keys is a candidate for both. A
+    record whose key is on no other record (``repeated`` are those that are) nor on a stray
+    is its person's only interview: only the others are grouped by key.
+    """
+    stamps = strays.column("answered_at").to_numpy()
+    answered = np.ones(len(strays), dtype=bool)
+    if period.lower is not None:
+        answered &= stamps >= np.datetime64(period.lower)
+    if period.upper is not None:
+        answered &= stamps < np.datetime64(period.upper)
+    if not include_test:
+        answered &= ~strays.column("is_test").to_numpy(zero_copy_only=False)
+    stray_keys = strays.column("respondent").combine_chunks().filter(answered)
+    keys = on_record.column("respondent")
+    shared = pc.is_in(keys, value_set=pyarrow.concat_arrays([repeated, stray_keys]))
+    shared = shared.to_numpy(zero_copy_only=False)
+    alone, grouped = counted & ~shared, counted & shared
+    candidates = pyarrow.table(
+        {
+            "respondent": pyarrow.concat_arrays(
+                [keys.combine_chunks().filter(grouped), stray_keys]
+            ),
+            "conversation": np.concatenate(
+                [conversations[grouped], strays.column("conversation_id").to_numpy()[answered]]
+            ),
+        }
+    )
+    latest = candidates.group_by("respondent").aggregate([("conversation", "max")])
+    return np.unique(
+        np.concatenate([conversations[alone], latest.column("conversation_max").to_numpy()])
+    )
+
+
+def _repeated_keys(cursor: Any, engine: Engine) -> pyarrow.Array:
+    """Return the keys on more than one exact record (people interviewed more than once)."""
+    key = _field(_RECORDS.payload, "key")
+    cursor.execute(
+        literal_sql(
+            engine,
+            select(key).where(_RECORDS.exact).group_by(key).having(func.count() > 1),
+        )
+    )
+    column = cursor.fetch_arrow_table().column(0)
+    return _strings(np.frombuffer(packed(column, KEY_BYTES), np.uint8).reshape(-1, KEY_BYTES))
