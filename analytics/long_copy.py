@@ -72,6 +72,8 @@ def _batches(engine: Engine, period: Period, include_test: bool) -> Iterator[pya
     ):
         # The records and the answers are read in one snapshot, whatever the bot writes.
         cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        # Finding the people on more than one record groups a million keys, which the
+        # server's default 4 MB per hash would spill to disk.
         cursor.execute(f"SET LOCAL work_mem = '{EXPORT_WORK_MEM}'")
         interviews = read_interviews(cursor, engine, period, include_test)
         cursor.execute(_long_form(engine, period, include_test, interviews.has_strays))

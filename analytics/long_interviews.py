@@ -23,6 +23,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pyarrow
 import pyarrow.compute as pc
 from sqlalchemy import Engine, exists, func, select
@@ -310,12 +311,8 @@ def _latest(
     record whose key is on no other record (``repeated`` are those that are) nor on a stray
     is its person's only interview: only the others are grouped by key.
     """
-    stamps = strays.column("answered_at").to_numpy()
-    answered = np.ones(len(strays), dtype=bool)
-    if period.lower is not None:
-        answered &= stamps >= np.datetime64(period.lower)
-    if period.upper is not None:
-        answered &= stamps < np.datetime64(period.upper)
+    stamps = pd.Series(strays.column("answered_at").to_numpy())
+    answered = period.contains(stamps).to_numpy(dtype=bool, copy=True)
     if not include_test:
         answered &= ~strays.column("is_test").to_numpy(zero_copy_only=False)
     stray_keys = strays.column("respondent").combine_chunks().filter(answered)
