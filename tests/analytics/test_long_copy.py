@@ -2,9 +2,10 @@
 be, byte for byte, the file the generic path writes from answer rows, codebook included.
 
 The stream carries the respondent key, questionnaire and test flag once per interview, from
-its record; the data mix interviews with exact records, inexact ones, ones without a record,
-and records that cannot give those columns (a questionnaire name with two ``@``, a key that
-fills the record's width with letters beyond ASCII).
+its record, and each person's latest interview is chosen from the records on the client.
+The data mix interviews with exact records, inexact ones, ones without a record, records
+that cannot give those columns (a questionnaire name with two ``@``, a key that fills the
+record's width with letters beyond ASCII), and people interviewed more than once.
 """
 
 from __future__ import annotations
