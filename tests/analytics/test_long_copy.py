@@ -13,9 +13,10 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import pytest
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, text
 
-from analytics.errors import NoDataError
+import analytics.long_copy
+from analytics.errors import DatabaseError, NoDataError
 from analytics.load import Period, database_chunks
 from analytics.long_copy import copy_long_csv
 from analytics.microdata import write_long
@@ -143,3 +144,26 @@ def test_an_empty_period_is_an_error_and_writes_no_file(engine, tmp_path):
     with pytest.raises(NoDataError):
         copy_long_csv(engine, Period(date(2030, 1, 1), date(2030, 1, 31)), True, out)
     assert not out.exists()
+
+
+def test_a_connection_the_server_ends_mid_export_says_so_and_leaves_no_file(
+    engine, tmp_path, monkeypatch
+):
+    # The server ends the export's connection once the interviews are read, before the
+    # answers stream: the analyst is told what to do, and no half-written file remains.
+    _fill(engine)
+    read = analytics.long_copy.read_interviews
+
+    def read_then_lose_the_connection(cursor, *args):
+        interviews = read(cursor, *args)
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+        with engine.connect() as other:
+            other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        return interviews
+
+    monkeypatch.setattr(analytics.long_copy, "read_interviews", read_then_lose_the_connection)
+    out = tmp_path / "long.csv"
+    with pytest.raises(DatabaseError, match=r"could not be read.*nothing was written"):
+        copy_long_csv(engine, Period(), True, out)
+    assert list(tmp_path.iterdir()) == []
