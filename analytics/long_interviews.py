@@ -141,7 +141,7 @@ def _record_columns(cursor: Any, engine: Engine) -> tuple[pyarrow.Table, pyarrow
         )
     )
     table = cursor.fetch_arrow_table()
-    keys = np.frombuffer(packed(table.column(4), KEY_BYTES), np.uint8).reshape(-1, KEY_BYTES)
+    keys = _key_block(table.column(4))
     flow = np.frombuffer(packed(table.column(5), RECORD["flow"].itemsize), RECORD["flow"])
     cursor.execute(
         literal_sql(
@@ -188,6 +188,11 @@ def _usable(
             names[number] = (flow_id, version)
     cut = (keys[:, -1] != 0) & (keys.max(axis=1, initial=0) >= 0x80)
     return np.isin(flow, list(names)) & ~cut, names
+
+
+def _key_block(column: Any) -> np.ndarray:
+    """Return a column of the records' key fields as one (records x bytes) block."""
+    return np.frombuffer(packed(column, KEY_BYTES), np.uint8).reshape(-1, KEY_BYTES)
 
 
 def _strings(raw: np.ndarray) -> pyarrow.Array:
@@ -345,5 +350,4 @@ def _repeated_keys(cursor: Any, engine: Engine) -> pyarrow.Array:
             select(key).where(_RECORDS.exact).group_by(key).having(func.count() > 1),
         )
     )
-    column = cursor.fetch_arrow_table().column(0)
-    return _strings(np.frombuffer(packed(column, KEY_BYTES), np.uint8).reshape(-1, KEY_BYTES))
+    return _strings(_key_block(cursor.fetch_arrow_table().column(0)))
