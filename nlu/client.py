@@ -21,7 +21,7 @@ import requests
 
 from nlu.errors import NluBadResponse, NluUnavailable
 from nlu.normalise import normalise
-from nlu.numbers import AND_A_HALF, JOINERS, duration_hours, parse_number
+from nlu.numbers import AND_A_HALF, JOINERS, duration_hours, parse_number, pronoun_at
 from survey_flows.intents import NUMBER
 from survey_flows.ports import Interpretation
 
@@ -133,6 +133,7 @@ def _number(found: Sequence[Mapping[str, Any]], text: str) -> float | None:
         if e.get("entity") == NUMBER
         and isinstance(e.get("start"), int)
         and isinstance(e.get("end"), int)
+        and not pronoun_at(text, e["start"], e["end"])
     )
     if not spans:
         return None

@@ -152,8 +152,33 @@ def _half_after(tokens: list[str], at: int, used: set[int]) -> float:
     return 0.0
 
 
+# "one" after these, or before "who", is a pronoun: "I was not the one who went".
+_PRONOUN_ONE_AFTER = {"the", "that", "this", "which", "any", "every", "each", "no", "some"}
+_PRONOUN_ONE_BEFORE = {"who", "which", "that", "else"}
+
+
+def _pronoun(tokens: list[str], i: int) -> bool:
+    if tokens[i] != "one":
+        return False
+    before = tokens[i - 1] if i else ""
+    after = tokens[i + 1] if i + 1 < len(tokens) else ""
+    return before in _PRONOUN_ONE_AFTER or after in _PRONOUN_ONE_BEFORE
+
+
+def pronoun_at(text: str, start: int, end: int) -> bool:
+    """Return whether text[start:end] is "one" used as a pronoun in its sentence."""
+    span = _tokens(text[start:end])
+    if span != ["one"]:
+        return False
+    before, after = _tokens(text[:start])[-1:], _tokens(text[end:])[:1]
+    return _pronoun([*before, *span, *after], len(before))
+
+
 def _number_of(tokens: list[str]) -> float | None:
-    start = next((i for i, token in enumerate(tokens) if _starts_number(token)), None)
+    start = next(
+        (i for i, token in enumerate(tokens) if _starts_number(token) and not _pronoun(tokens, i)),
+        None,
+    )
     if start is None:
         return None
     total, current, times_next = 0.0, 0.0, 0.0

@@ -19,7 +19,11 @@ lists cannot settle ("nobody was treated better"), an understatement read as str
 best guess that is a topic rather than an answer, a feeling read with another strength
 than the feelings table gives, a reading of another strength than the rating part's words
 say ("at all", "ee ruri", "yes pretty much", a description), praise read as a complaint,
-and emoji that say another strength than the words.
+and emoji that say another strength than the words. A plain answer whose words settle the
+side meets the bar with the confidence of its whole side, unless its words may say how far.
+Praise limited by a condition or followed by a complaint, and ironic praise, offer the
+negative they mean; an answer that only says the person does not know or remember is
+don't know.
 """
 
 from __future__ import annotations
@@ -31,9 +35,14 @@ from enum import Enum
 from survey_flows.cues import (
     afterthought,
     claims_to_know,
+    concedes,
+    conditional,
+    denies_paying,
     doubtful,
     feeling_strength,
+    forgets,
     intensified,
+    leads_with_no,
     looks_back,
     mentions_knowing,
     moderated,
@@ -43,6 +52,7 @@ from survey_flows.cues import (
     read_negation,
     sarcastic,
     settled_side,
+    sounds_strong,
     split_reason,
     strong_marker,
     takes_a_side,
@@ -133,6 +143,7 @@ class _Candidate:
     native: bool  # in the question's own words ("I agree", not "yes"), or a yes/no question
     word: str  # that strongest intent
     polarity: int  # +1 or -1 for an option on a scale, 0 otherwise
+    side: float = 0.0  # the summed confidence of every option on its side, either strength
 
 
 def _candidates(reading: Interpretation, options: Sequence[str], text: str) -> list[_Candidate]:
@@ -162,6 +173,12 @@ def _candidates(reading: Interpretation, options: Sequence[str], text: str) -> l
         )
         for answer, score in totals.items()
     ]
+    sides: dict[int, float] = {}
+    for c in candidates:
+        sides[c.polarity] = sides.get(c.polarity, 0.0) + c.score
+    candidates = [
+        replace(c, side=round(sides[c.polarity], 6)) if c.polarity else c for c in candidates
+    ]
     return sorted(candidates, key=lambda c: -c.score)
 
 
@@ -180,7 +197,12 @@ def _choose(
     off_question = reading.intent is None and share >= OFF_QUESTION_SHARE
     if off_question:
         candidates = sorted(
-            (replace(c, score=round(c.score / share, 6)) if c.polarity else c for c in candidates),
+            (
+                replace(c, score=round(c.score / share, 6), side=round(c.side / share, 6))
+                if c.polarity
+                else c
+                for c in candidates
+            ),
             key=lambda c: -c.score,
         )
     negation = read_negation(text)
@@ -200,9 +222,16 @@ def _choose(
         return best, changed
     # At a yes/no question one negated verb is a no ("we did not need any", "nobody was
     # sick") unless praise follows ("I didn't need to go back, they were kind") or another
-    # negation turns it ("never went without").
+    # negation turns it ("never went without"). At any question, an answer that opens with
+    # a no says why with its negations ("nnyaa, ga go na dikhomputara"), unless it praises
+    # or denies a complaint ("no, nothing was wrong").
     plain_no = (
-        sides_only(options) and best.polarity < 0 and negation.negators == 1 and not praises(text)
+        best.polarity < 0
+        and not praises(text)
+        and (
+            (sides_only(options) and negation.negators == 1)
+            or (leads_with_no(text) and not negation.litotes)
+        )
     )
     unsure = negation.unsure and not plain_no
     # An understatement ("not bad", "can't complain") is the mild positive, and a hedge ("not
@@ -301,8 +330,17 @@ def read_answer(classifier: Classifier, text: str, options: Sequence[str], lang:
     best, guarded, source, rating_part = _read_words(
         classifier, found.words, options, lang, excluded
     )
+    if forgets(found.words) and not found.readings:
+        # only not knowing or not remembering, whatever the classifier made of it
+        if best is not None and best.intent == DONT_KNOW:
+            return Answer(DONT_KNOW, best.score, Decision.RECORD, source)
+        return Answer(DONT_KNOW, 1.0, Decision.RECORD, TABLE)
     if best is None:
-        return _described(found, options, ironic) or _symbol_answer(found, options)
+        return (
+            _described(found, options, ironic)
+            or _ironic_praise(found, options, ironic)
+            or _symbol_answer(found, options)
+        )
     felt = _felt(best, found.words, options)
     if felt is not None and felt != best.intent:
         # "ke galefile" read as plain Dissatisfied: the feelings table says how far
@@ -312,14 +350,49 @@ def read_answer(classifier: Classifier, text: str, options: Sequence[str], lang:
     doubt = _in_doubt(best, found, options, ironic, rating_part)
     # only a "don't know" asks whether the answer also took a side
     sided = best.intent in NON_SUBSTANTIVE and takes_a_side(found.words)
+    # A plain answer whose words settle its side is the mild option unless they say how far
+    # (docs/typed-answers.md): the classifier's doubt between the two strengths is no doubt.
+    if (
+        best.polarity
+        and POSITION_OF_INTENT[best.intent].strength == 1
+        and (best.native or words_agree)
+        and not sounds_strong(found.words)
+    ):
+        best = replace(best, score=best.side)
     decision = _decide(best, guarded or doubt, words_agree, sided)
     if decision is Decision.REASK and found.position() is not None:
         return _symbol_answer(found, options)
     if decision is Decision.REASK and best.intent not in COMMANDS:
-        return _described(found, options, ironic) or Answer(
-            best.intent, best.score, decision, source
+        return (
+            _described(found, options, ironic)
+            or _ironic_praise(found, options, ironic)
+            or Answer(best.intent, best.score, decision, source)
         )
+    if decision is not Decision.REASK and best.polarity > 0:
+        _, reason = split_reason(found.words)
+        if reason and _praise_contradicted(best, reason):
+            # irony, or praise only for others: the negative it means is offered
+            return _mild(-1, options) or Answer(best.intent, best.score, decision, source)
+    if decision is Decision.CONFIRM and best.polarity:
+        # "😡 they shouted at me": the emoji says how far, as in the table (strong if any is)
+        position = found.position()
+        if position is not None and position.polarity == best.polarity:
+            strength = max(position.strength, POSITION_OF_INTENT[best.intent].strength)
+            option = option_for(Position(best.polarity, strength), options) or best.intent
+            return Answer(option, best.score, decision, source)
     return Answer(best.intent, best.score, decision, source)
+
+
+def _mild(side: int, options: Sequence[str]) -> Answer | None:
+    """Offer the mild option on a side with buttons: a guess from the rule, never recorded."""
+    option = option_for(Position(side, 1), options)
+    return None if option is None else Answer(option, CONFIRM_AT, Decision.CONFIRM, TABLE)
+
+
+def _ironic_praise(found: Symbols, options: Sequence[str], ironic: bool) -> Answer | None:
+    """Offer the mild negative for ironic praise the classifier could not read ("sooo
+    simple, only 4 offices 🙃"): sarcasm means the negative (docs/typed-answers.md)."""
+    return _mild(-1, options) if ironic and praises(found.words) else None
 
 
 def _described(found: Symbols, options: Sequence[str], ironic: bool) -> Answer | None:
@@ -342,8 +415,7 @@ def _described(found: Symbols, options: Sequence[str], ironic: bool) -> Answer |
         or mentions_knowing(found.words)
     ):
         return None
-    option = option_for(Position(side, 1), options)
-    return None if option is None else Answer(option, CONFIRM_AT, Decision.CONFIRM, TABLE)
+    return _mild(side, options)
 
 
 def _read_words(
@@ -374,9 +446,26 @@ def _read_words(
         # a rating in the question's own words ("ga ke dumele, ...") is not unsettled by
         # what the reason negates
         own_words = best is not None and best.native and not sides_only(options)
-        unsettled = negation.unsure and ((not sides_only(options) and not own_words) or turned)
+        settled = sides_only(options) or own_words or leads_with_no(words)
+        # at a rating question, a no whose reason denies a complaint ("no, nothing was
+        # wrong") says two things
+        denied = best is not None and best.polarity < 0 and read_negation(reason).litotes
+        unsettled = (negation.unsure and (not settled or turned)) or (
+            denied and not sides_only(options)
+        )
         guarded = guarded or _takes_back(best, whole_best, reason) or unsettled
     return best, guarded, reading.source, head or words
+
+
+def _praise_contradicted(best: _Candidate, reason: str) -> bool:
+    """Return whether praise is followed by a reason that complains ("so helpful, the
+    clerk shouted at everyone") or limits it by a condition ("cheap, if you live next
+    door", "ee, fa o itse mongwe"): irony, or praise for other people. A concession ("good,
+    but the queue was long") keeps the rating, and so does a rating in the question's own
+    words ("satisfied, only the parking was a problem") or a yes to a yes/no question."""
+    if best.polarity <= 0 or best.native or concedes(reason):
+        return False
+    return conditional(reason) or word_polarity(reason, particles=False) < 0
 
 
 def _in_doubt(
@@ -447,6 +536,8 @@ def read_number(classifier: Classifier, text: str, lang: str) -> Answer:
         return Answer(intent, confidence, Decision.RECORD, reading.source)
     if intent in NON_SUBSTANTIVE and confidence >= CONFIRM_AT and not value:
         return Answer(intent, confidence, Decision.RECORD, reading.source)
+    if value is None and denies_paying(text):
+        value = 0.0  # "I didn't pay anything", "ga ke a duela le thebe"
     if value is None:
         return Answer(None, 0.0, Decision.REASK, reading.source)
     number_confidence = reading.scores().get(NUMBER, confidence)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from survey_flows.scale import has_scale_words, words_of
 
@@ -198,6 +199,19 @@ def settled_side(text: str) -> int:
     return -next(iter(negation.ruled_out))
 
 
+# Comparing words: what a negation of a comparison means depends on who is compared ("no,
+# nobody was treated better" may deny unfairness).
+_COMPARING = {"better", "more", "less", "than", "feta"}
+
+
+def leads_with_no(text: str) -> bool:
+    """Return whether the answer opens with a no and compares nothing ("nnyaa, ba ne ba sa
+    tlhalose sepe"): what it negates after that tells why, unless it praises or negates a
+    complaint."""
+    words = [w for w in words_of(text) if w.isalpha()]
+    return bool(words) and words[0] in ANSWER_PARTICLES and not _COMPARING & set(words)
+
+
 def praises(text: str) -> bool:
     """Return whether the text holds a word of praise (which irony may turn around)."""
     return any(_polarity_of_word(w) == 1 for w in words_of(text) if w.isalpha())
@@ -254,6 +268,7 @@ class Negation:
     # settled by a hedge ("not really", "not entirely"): the mild negative, never a strong
     # one unless the answer also says "at all"
     hedged: bool = False
+    memory: bool = False  # a negation reaches a word of knowing ("ga ke gakologelwe")
 
 
 def read_negation(text: str) -> Negation:
@@ -268,7 +283,7 @@ def read_negation(text: str) -> Negation:
     """
     words = words_of(text)
     out: set[int] = set()
-    unsure = litotes = softened = False
+    unsure = litotes = softened = memory = False
     count = 0
     i = 0
     while i < len(words):
@@ -284,10 +299,10 @@ def read_negation(text: str) -> Negation:
             word = words[j]
             if word in _SCOPE_ENDS or not word.isalpha() or _negator_length(words, j):
                 break
-            found = _polarity_of_word(word)
-            if not found and word.startswith(KNOWING_WORDS):
+            if word.startswith(KNOWING_WORDS):  # "not sure" is about the person, not the service
                 about_memory = True
                 break
+            found = _polarity_of_word(word)
             if not found and word in ASSERTING:
                 asserting = True
                 j += 1
@@ -312,7 +327,7 @@ def read_negation(text: str) -> Negation:
         hedged = hedges and not others and ends
         elliptical = not found and not others and ends
         if about_memory:
-            unsure = True
+            unsure = memory = True
         elif found == 1 or (not found and (hedged or elliptical or asserting)):
             out.add(1)
             softened = softened or bool(not found and hedged)
@@ -322,7 +337,27 @@ def read_negation(text: str) -> Negation:
         elif not found:
             unsure = True
         i = j if j > i else i + 1
-    return Negation(frozenset(out), unsure, litotes and 1 not in out, count, softened)
+    return Negation(frozenset(out), unsure, litotes and 1 not in out, count, softened, memory)
+
+
+def forgets(text: str) -> bool:
+    """Return whether the answer only says the person does not know or remember ("ga ke
+    gakologelwe", "not sure"), with no yes, no or rating word: a don't know."""
+    return read_negation(text).memory and not takes_a_side(text)
+
+
+# Verbs of paying: "I didn't pay anything", "ga ke a duela le thebe" is nothing paid.
+PAYING = ("pay", "paid", "paying", "charge", "charged", "duel", "patel")
+
+
+def denies_paying(text: str) -> bool:
+    """Return whether a negation reaches a verb of paying within a few words."""
+    words = words_of(text)
+    for i in range(len(words)):
+        length = _negator_length(words, i)
+        if length and any(w.startswith(PAYING) for w in words[i + length : i + length + SCOPE]):
+            return True
+    return False
 
 
 def _has_phrase(text: str, phrases: Sequence[str]) -> bool:
@@ -333,7 +368,8 @@ def _has_phrase(text: str, phrases: Sequence[str]) -> bool:
 # Words that make a negative answer strong whatever else it says ("not satisfied in the
 # least", "ga ke dumele gotlhelele"). A plain reading of such an answer is confirmed.
 STRONG_MARKERS = (
-    "at all", "in the least", "whatsoever", "one bit", "by any means", "gotlhelele", "gope",
+    "at all", "in the least", "whatsoever", "one bit", "by any means", "in any way",
+    "gotlhelele", "gope",
     "le gannye", "le e seng", "le ka motlha",
 )  # fmt: skip
 
@@ -364,7 +400,8 @@ INTENSIFIERS = (
     "very", "really", "extremely", "totally", "completely", "absolutely", "definitely",
     "strongly", "incredibly", "truly", "thoroughly", "utterly", "super", "af", "beyond",
     "ever", "ruri", "tota", "gotlhelele", "go feta", "ka botlalo", "mo go maswe", "ka nnete",
-    "go feteletseng", "go menagane",
+    "go feteletseng", "go menagane", "fully", "wholeheartedly", "with all my heart",
+    "mo go feletseng",
 )  # fmt: skip
 
 
@@ -406,6 +443,30 @@ def only_describes(text: str) -> bool:
     )
 
 
+# Words that are extreme in themselves: an answer holding one may be the strong option.
+EXTREME_WORDS = {
+    "excellent", "perfect", "amazing", "wonderful", "outstanding", "fantastic", "brilliant",
+    "superb", "best", "love", "loved", "terrible", "horrible", "awful", "worst", "pathetic",
+    "useless", "disgraceful", "appalling", "disgusting", "hate", "hated", "impossible",
+}  # fmt: skip
+
+
+def sounds_strong(text: str) -> bool:
+    """Return whether the text may say how far it goes: an intensifier, negated or not ("by
+    far not"), "at all", "so" before a rating word ("so affordable"), an extreme word or a
+    strong feeling."""
+    tokens = [w for w in words_of(text) if w.isalpha()]
+    words = set(tokens)
+    so_rated = any(w == "so" and _polarity_of_word(after) for w, after in pairwise(tokens))
+    return (
+        strong_marker(text)
+        or _has_phrase(text, (*INTENSIFIERS, "by far"))
+        or so_rated
+        or bool(words & (EXTREME_WORDS | STRONG_FEELINGS_EN))
+        or any(stem in w for w in words for stem in STRONG_FEELING_STEMS_TN)
+    )
+
+
 def intensified(text: str) -> bool:
     """Return whether the text holds an intensifier and no negation."""
     return _has_phrase(text, INTENSIFIERS) and not read_negation(text).negators
@@ -444,6 +505,38 @@ def afterthought(text: str) -> bool:
     head, _, tail = re.sub("\u2026", "...", text).partition("...")
     approving = praises(head) or bool(YES_PARTICLES & set(words_of(head)))
     return bool(tail.strip(" .!?")) and approving
+
+
+# How a reason after a rating opens. A concession ("agree, but the queue was long") keeps
+# the rating; a condition ("easy, if you have a car", "ee, fa o na le madi") limits praise
+# to some people, which is often irony.
+CONCEDING = (
+    "but",
+    "though",
+    "although",
+    "however",
+    "even though",
+    "even so",
+    "mme",
+    "le fa",
+    "le gale",
+)
+CONDITIONS = ("if", "unless", "as long as", "provided", "only if", "fa", "fela fa", "ha")
+
+
+def concedes(reason: str) -> bool:
+    """Return whether a reason opens with a concession ("but ...", "mme ...")."""
+    return _opens_with(reason, CONCEDING)
+
+
+def conditional(reason: str) -> bool:
+    """Return whether a reason opens with a condition ("if ...", "fa ...")."""
+    return _opens_with(reason, CONDITIONS)
+
+
+def _opens_with(text: str, phrases: Sequence[str]) -> bool:
+    folded = " ".join(w for w in words_of(text) if w.isalpha()) + " "
+    return any(folded.startswith(phrase + " ") for phrase in phrases)
 
 
 # Praise of how things were ("it used to be good", "bogologolo ba ne ba le pelonomi") says

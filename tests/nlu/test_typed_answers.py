@@ -214,11 +214,14 @@ def test_words_that_settle_a_side_are_offered_when_the_classifier_reads_nothing(
     assert (down.intent, down.decision) == ("disagree", Decision.CONFIRM)
     clean = read("ntlwana e ne e se leswe", SATISFACTION_SCALE, ranking={"agree": 0.2})
     assert (clean.intent, clean.decision) == ("satisfied", Decision.CONFIRM)
-    # irony, strength and words about knowing leave it open: asked again
-    unsettled = ("oh great, the line is down", "very slow", "difficult to say", "ga ke tlhomamise")
+    # strength and words about knowing leave it open: asked again
+    unsettled = ("very slow", "difficult to say")
     for text in unsettled:
         answer = read(text, AGREE_SCALE, ranking={"topic_other": 0.95})
         assert answer.decision is Decision.REASK, text
+    # ironic praise means the negative: that is what is offered
+    ironic = read("oh great, the line is down", AGREE_SCALE, ranking={"topic_other": 0.95})
+    assert (ironic.intent, ironic.decision) == ("disagree", Decision.CONFIRM)
     # nothing rated, nothing offered
     waited = read("we sat there the whole day", AGREE_SCALE, ranking={"topic_other": 0.95})
     assert waited.decision is Decision.REASK
@@ -295,9 +298,13 @@ def test_ironic_praise_is_never_recorded_as_positive(text):
     assert answer.intent not in ("very_satisfied", "satisfied")
 
 
-def test_emoji_that_say_another_strength_than_the_words_are_confirmed():
+def test_emoji_that_say_another_strength_than_the_words_are_confirmed_at_the_stronger():
+    # the table reads 😡 as strong: strong if either the words or the emoji are
     answer = read("bad 😡😡", SATISFACTION_SCALE, by_text={"bad": {"dissatisfied": 0.95}})
-    assert (answer.intent, answer.decision) == ("dissatisfied", Decision.CONFIRM)
+    assert (answer.intent, answer.decision) == ("very_dissatisfied", Decision.CONFIRM)
+    excellent = {"excellent": {"very_satisfied": 0.95}}
+    mild_emoji = read("excellent 👍", SATISFACTION_SCALE, by_text=excellent)
+    assert (mild_emoji.intent, mild_emoji.decision) == ("very_satisfied", Decision.CONFIRM)
 
 
 # --- strength: feelings, intensifiers, descriptions ------------------------------------
@@ -357,11 +364,7 @@ def test_a_negation_in_setswana_with_se_rules_out_praise():
 
 
 def test_praise_that_trails_off_into_more_words_is_confirmed():
-    trailing = (
-        "so simple... after three visits",
-        "ee, ba tlotla batho\u2026 fa o ba itse",
-        "yeah... if you know someone there",
-    )
+    trailing = ("so simple... after three visits", "ee, ba tlotla batho\u2026 fa o ba itse")
     for text in trailing:
         answer = read(text, AGREE_SCALE, ranking={"agree": 0.97})
         assert (answer.intent, answer.decision) == ("agree", Decision.CONFIRM), text
@@ -553,3 +556,72 @@ def test_the_documented_tables_are_the_ones_the_survey_uses():
     assert documented == EMOJI
     for threshold in (RECORD_AT, CROSS_SCALE_RECORD_AT, CONFIRM_AT):
         assert f"{threshold:.2f}" in doc
+
+
+# --- rules of this round: a leading no, the side's total, irony, memory, numbers ---------
+
+
+def test_an_answer_that_opens_with_a_no_says_why_with_its_negations():
+    text = "nnyaa, ba ne ba sa tlhalose sepe"  # no, they explained nothing
+    by_text = {"nnyaa": {"disagree": 0.97}, text: {"disagree": 0.97}}
+    assert read(text, AGREE_SCALE, by_text=by_text).decision is Decision.RECORD
+    # a no over a negated complaint, or a comparison, stays unsettled
+    for unsettled in ("no, nothing was wrong", "no, nobody was treated better"):
+        by_text = {"no": {"disagree": 0.97}, unsettled: {"disagree": 0.97}}
+        answer = read(unsettled, AGREE_SCALE, by_text=by_text)
+        assert answer.decision is Decision.CONFIRM, unsettled
+
+
+def test_a_plain_answer_whose_words_settle_its_side_counts_both_strengths_of_that_side():
+    split = {"disagree": 0.55, "strongly_disagree": 0.35, "agree": 0.1}
+    far = read("no its far from home", AGREE_SCALE, ranking=split)
+    assert (far.intent, far.decision) == ("disagree", Decision.RECORD)
+    # words that may say how far leave the strength to the buttons
+    for strong in ("no its so far", "no its terrible", "no, far by far"):
+        answer = read(strong, AGREE_SCALE, ranking=split)
+        assert (answer.intent, answer.decision) == ("disagree", Decision.CONFIRM), strong
+
+
+@pytest.mark.parametrize(
+    "text", ["cheap, if you live next door", "ee, fa o itse mongwe", "so helpful, they were rude"]
+)
+def test_praise_limited_by_a_condition_or_followed_by_a_complaint_offers_the_negative(text):
+    reader = Reader({part: {"agree": 0.97} for part in (text, *split_reason(text))})
+    answer = read_answer(reader, text, AGREE_SCALE, "en")
+    assert (answer.intent, answer.decision) == ("disagree", Decision.CONFIRM)
+
+
+def test_a_concession_or_the_questions_own_words_keep_the_praise():
+    for text in ("good, but the queue was long", "I agree, the queue was long though"):
+        reader = Reader({part: {"agree": 0.97} for part in (text, *split_reason(text))})
+        answer = read_answer(reader, text, AGREE_SCALE, "en")
+        assert (answer.intent, answer.decision) == ("agree", Decision.RECORD), text
+
+
+def test_not_knowing_or_not_remembering_is_dont_know_whatever_the_classifier_reads():
+    for text in ("ga ke gakologelwe", "ga ke tlhomamise", "I'm not sure"):
+        answer = read(text, AGREE_SCALE, ranking={"disagree": 0.6})
+        assert (answer.intent, answer.decision) == ("dont_know", Decision.RECORD), text
+    # with a rating word it is no plain don't know
+    rated = read("not sure it was clean", AGREE_SCALE, ranking={"disagree": 0.6})
+    assert rated.intent != "dont_know"
+
+
+def test_one_as_a_pronoun_is_no_number_and_not_paying_is_nothing():
+    text = "I was not the one who went"
+    start = text.index("one")
+    found = [{"entity": NUMBER, "start": start, "end": start + 3, "value": "one"}]
+    assert _number(found, text) is None
+    assert _number([{**found[0], "start": 0, "end": 3}], "one time") == 1
+    paid = read_number(Reader({}), "I didn't pay anything", "en")
+    assert (paid.intent, paid.value, paid.decision) == (NUMBER, 0.0, Decision.RECORD)
+    assert read_number(Reader({}), "ga ke a duela le thebe", "tn").value == 0.0
+    assert read_number(Reader({}), "I didn't go", "en").decision is Decision.REASK
+
+
+@pytest.mark.parametrize("text", ["not satisfied in any way", "agree with all my heart"])
+def test_new_strength_phrases_keep_a_plain_reading_from_being_recorded(text):
+    reading = "dissatisfied" if text.startswith("not") else "agree"
+    options = SATISFACTION_SCALE if text.startswith("not") else AGREE_SCALE
+    answer = read(text, options, ranking={reading: 0.97})
+    assert answer.decision is Decision.CONFIRM
