@@ -373,13 +373,10 @@ def read_answer(classifier: Classifier, text: str, options: Sequence[str], lang:
         if reason and _praise_contradicted(best, reason):
             # irony, or praise only for others: the negative it means is offered
             return _mild(-1, options) or Answer(best.intent, best.score, decision, source)
-    if decision is Decision.CONFIRM and best.polarity:
-        # "😡 they shouted at me": the emoji says how far, as in the table (strong if any is)
-        position = found.position()
-        if position is not None and position.polarity == best.polarity:
-            strength = max(position.strength, POSITION_OF_INTENT[best.intent].strength)
-            option = option_for(Position(best.polarity, strength), options) or best.intent
-            return Answer(option, best.score, decision, source)
+    if decision is Decision.CONFIRM:
+        # "satisfied af", "😡 they shouted at me": the buttons offer the strength they say
+        offered = _offered(best, found, options, rating_part)
+        return Answer(offered, best.score, decision, source)
     return Answer(best.intent, best.score, decision, source)
 
 
@@ -484,22 +481,46 @@ def _in_doubt(
         return True  # "so simple... after three visits", "it used to be good": maybe not now
     if best.polarity < 0 and word_polarity(found.words) > 0:
         return True  # only words of praise, read as a complaint: irony, or a misreading
-    strength_matters = not sides_only(options)
-    plain = POSITION_OF_INTENT[best.intent].strength == 1
-    if strength_matters and plain and (strong_marker(found.words) or intensified(rating_part)):
-        return True  # "not satisfied in the least", "ee ruri" read as a plain answer
-    if strength_matters and not plain and moderated(rating_part):
-        return True  # "yes pretty much" read as a strong answer
-    if (
-        strength_matters
-        and not plain
-        and only_describes(rating_part)
-        and not strong_marker(rating_part)
-    ):
-        return True  # "nnyaa, it was far thata": a description is the mild answer
+    if not sides_only(options) and _said_strength(best, found.words, rating_part):
+        return True
     symbol_position = found.position()
     # emoji that say another strength than the words ("bad 😡😡"): confirm, as the table does
     return symbol_position is not None and option_for(symbol_position, options) != best.intent
+
+
+def _said_strength(best: _Candidate, words: str, rating_part: str) -> int | None:
+    """Return the strength the words say when it is not the reading's (2 strong, 1 plain),
+    else None. An understatement is plain however it is said ("not bad at all"), and an
+    intensifier strengthens the side of the words it goes with: in "oh yeah super easy, two
+    combis" it strengthens praise that irony turns into a plain complaint."""
+    plain = POSITION_OF_INTENT[best.intent].strength == 1
+    strong = strong_marker(words)
+    other_side = word_polarity(rating_part) == -best.polarity
+    if (
+        plain
+        and (strong or intensified(rating_part))
+        and not read_negation(words).litotes
+        and not other_side
+    ):
+        return 2  # "not satisfied in the least", "ee ruri" read as a plain answer
+    if not plain and moderated(rating_part) and not strong:
+        return 1  # "yes pretty much" read as a strong answer
+    if not plain and only_describes(rating_part) and not strong_marker(rating_part):
+        return 1  # "nnyaa, it was far thata": a description is the mild answer
+    return None
+
+
+def _offered(best: _Candidate, found: Symbols, options: Sequence[str], rating_part: str) -> str:
+    """Return the option a confirmation offers: the side read, at the strength the words
+    say, or the emoji when they are stronger (as the table takes the strongest emoji)."""
+    if not best.polarity or sides_only(options):
+        return best.intent
+    strength = _said_strength(best, found.words, rating_part)
+    strength = strength or POSITION_OF_INTENT[best.intent].strength
+    position = found.position()
+    if position is not None and position.polarity == best.polarity:
+        strength = max(strength, position.strength)
+    return option_for(Position(best.polarity, strength), options) or best.intent
 
 
 def _felt(best: _Candidate, words: str, options: Sequence[str]) -> str | None:
@@ -538,6 +559,8 @@ def read_number(classifier: Classifier, text: str, lang: str) -> Answer:
         return Answer(intent, confidence, Decision.RECORD, reading.source)
     if value is None and denies_paying(text):
         value = 0.0  # "I didn't pay anything", "ga ke a duela le thebe"
+    if value is None and forgets(text):
+        return Answer(DONT_KNOW, 1.0, Decision.RECORD, TABLE)  # "ga ke gakologelwe"
     if value is None:
         return Answer(None, 0.0, Decision.REASK, reading.source)
     number_confidence = reading.scores().get(NUMBER, confidence)

@@ -368,7 +368,8 @@ def _has_phrase(text: str, phrases: Sequence[str]) -> bool:
 # Words that make a negative answer strong whatever else it says ("not satisfied in the
 # least", "ga ke dumele gotlhelele"). A plain reading of such an answer is confirmed.
 STRONG_MARKERS = (
-    "at all", "in the least", "whatsoever", "one bit", "by any means", "in any way",
+    "at all", "in the least", "whatsoever", "one bit", "even a bit", "by any means",
+    "by no means", "on no account", "in any way",
     "gotlhelele", "gope",
     "le gannye", "le e seng", "le ka motlha",
 )  # fmt: skip

@@ -325,13 +325,29 @@ def test_a_feeling_takes_its_strength_from_the_feelings_table(text, reading, int
 
 
 @pytest.mark.parametrize(
-    ("text", "reading"),
-    [("ee ruri", "agree"), ("yes pretty much", "strongly_agree"),
-     ("nnyaa it was far thata", "strongly_disagree")],
+    ("text", "reading", "offered"),
+    [("ee ruri", "agree", "strongly_agree"), ("yes pretty much", "strongly_agree", "agree"),
+     ("nnyaa it was far thata", "strongly_disagree", "disagree")],
 )  # fmt: skip
-def test_a_reading_of_another_strength_than_the_words_say_is_confirmed(text, reading):
+def test_a_reading_of_another_strength_than_the_words_say_offers_the_words_strength(
+    text, reading, offered
+):
     answer = read(text, AGREE_SCALE, ranking={reading: 0.95})
-    assert (answer.intent, answer.decision) == (reading, Decision.CONFIRM)
+    assert (answer.intent, answer.decision) == (offered, Decision.CONFIRM)
+
+
+def test_an_understatement_or_irony_keeps_the_mild_option_whatever_its_intensifiers():
+    litotes = read("not bad at all", SATISFACTION_SCALE, ranking={"satisfied": 0.6})
+    assert litotes.intent == "satisfied"
+    # "not even a bit" is no moderator: a strong reading of it is recorded
+    strong = read("no, not even a bit", AGREE_SCALE, ranking={"strongly_disagree": 0.95})
+    assert (strong.intent, strong.decision) == ("strongly_disagree", Decision.RECORD)
+    text = "oh yeah super easy, two combis and a long walk"
+    ironic = read_answer(
+        Reader({part: {"disagree": 0.6} for part in (text, *split_reason(text))}),
+        text, AGREE_SCALE, "en",
+    )  # fmt: skip
+    assert (ironic.intent, ironic.decision) == ("disagree", Decision.CONFIRM)
 
 
 @pytest.mark.parametrize(
@@ -617,6 +633,8 @@ def test_one_as_a_pronoun_is_no_number_and_not_paying_is_nothing():
     assert (paid.intent, paid.value, paid.decision) == (NUMBER, 0.0, Decision.RECORD)
     assert read_number(Reader({}), "ga ke a duela le thebe", "tn").value == 0.0
     assert read_number(Reader({}), "I didn't go", "en").decision is Decision.REASK
+    forgot = read_number(Reader({}), "ga ke gakologelwe", "tn")
+    assert (forgot.intent, forgot.decision) == ("dont_know", Decision.RECORD)
 
 
 @pytest.mark.parametrize("text", ["not satisfied in any way", "agree with all my heart"])
