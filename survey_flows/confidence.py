@@ -48,6 +48,7 @@ from survey_flows.cues import (
     moderated,
     only_a_feeling,
     only_describes,
+    opening_side,
     praises,
     read_negation,
     sarcastic,
@@ -348,6 +349,12 @@ def read_answer(classifier: Classifier, text: str, options: Sequence[str], lang:
     # a bare "yes" confirms nothing: its words must rate too ("yeah it was easy")
     words_agree = bool(best.polarity) and settled_side(found.words) == best.polarity
     doubt = _in_doubt(best, found, options, ironic, rating_part)
+    opens = opening_side(found.words)
+    if opens and opens == best.polarity and sides_only(options) and not (guarded or doubt):
+        # at a yes/no question the yes or no it opens with is the answer ("yh my little
+        # sis"): recorded by the rule when the classifier is less sure
+        rule = source if best.score >= RECORD_AT else TABLE
+        return Answer(best.intent, best.score, Decision.RECORD, rule)
     # only a "don't know" asks whether the answer also took a side
     sided = best.intent in NON_SUBSTANTIVE and takes_a_side(found.words)
     # A plain answer whose words settle its side is the mild option unless they say how far

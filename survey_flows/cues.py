@@ -154,7 +154,7 @@ def feeling_strength(text: str) -> int:
     return 2 if strong or _has_phrase(text, FEELING_INTENSIFIERS) else 1
 
 
-YES_PARTICLES = {"yes", "yeah", "yep", "yup", "ee", "eya", "ehe"}
+YES_PARTICLES = {"yes", "yeah", "yep", "yup", "yh", "yea", "yah", "yeh", "ee", "eya", "ehe"}
 
 
 def word_polarity(text: str, particles: bool = True) -> int:
@@ -210,6 +210,24 @@ def leads_with_no(text: str) -> bool:
     complaint."""
     words = [w for w in words_of(text) if w.isalpha()]
     return bool(words) and words[0] in ANSWER_PARTICLES and not _COMPARING & set(words)
+
+
+def opening_side(text: str) -> int:
+    """Return the side of the yes or no an answer opens with ("yh my little sis": +1, "nope
+    the results are bad": -1) when nothing after it may turn it: no particle of the other
+    side, and for a yes no negation, for a no only the negations `leads_with_no` allows.
+    Else 0."""
+    words = [w for w in words_of(text) if w.isalpha()]
+    if not words:
+        return 0
+    if words[0] in YES_PARTICLES:
+        turned = ANSWER_PARTICLES & set(words) or read_negation(text).negators
+        return 0 if turned else 1
+    if leads_with_no(text):
+        negation = read_negation(text)
+        turned = YES_PARTICLES & set(words) or negation.litotes or praises(text)
+        return 0 if turned else -1
+    return 0
 
 
 def praises(text: str) -> bool:

@@ -643,3 +643,16 @@ def test_new_strength_phrases_keep_a_plain_reading_from_being_recorded(text):
     options = SATISFACTION_SCALE if text.startswith("not") else AGREE_SCALE
     answer = read(text, options, ranking={reading: 0.97})
     assert answer.decision is Decision.CONFIRM
+
+
+def test_at_a_yes_no_question_the_yes_or_no_an_answer_opens_with_is_the_answer():
+    for text, side in (("yh my little sis", "yes"), ("no kids at home anymore", "no")):
+        answer = read(text, YES_NO, ranking={side: 0.5})
+        assert (answer.intent, answer.decision) == (side, Decision.RECORD), text
+    # a negation after a yes, or praise after a no, may turn it: the classifier decides
+    for text, side in (("yes but I didn't go", "yes"), ("no, they were kind", "no")):
+        answer = read(text, YES_NO, ranking={side: 0.5})
+        assert answer.decision is Decision.CONFIRM, text
+    # at a rating question a yes stays an answer in other words, with its higher bar
+    rating = read("yes she listened", AGREE_SCALE, ranking={"agree": 0.82})
+    assert rating.decision is Decision.CONFIRM
