@@ -356,7 +356,10 @@ def read_answer(classifier: Classifier, text: str, options: Sequence[str], lang:
         rule = source if best.score >= RECORD_AT else TABLE
         return Answer(best.intent, best.score, Decision.RECORD, rule)
     # only a "don't know" asks whether the answer also took a side
-    sided = best.intent in NON_SUBSTANTIVE and takes_a_side(found.words)
+    # ("yeah we pass it"), or settled a negation ("ga ke kgolwe gore ...": a plain no)
+    sided = best.intent in NON_SUBSTANTIVE and (
+        takes_a_side(found.words) or bool(read_negation(found.words).ruled_out)
+    )
     # A plain answer whose words settle its side is the mild option unless they say how far
     # (docs/typed-answers.md): the classifier's doubt between the two strengths is no doubt.
     if (

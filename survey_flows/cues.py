@@ -75,7 +75,10 @@ NEGATED_HEDGES = {
 # not only four words ("I would not say that I agree"), and with no rating word in
 # that clause it denies the question's own statement ("I wouldn't say the rules are the
 # same for all"): a hedged positive, which is the mild negative.
-ASSERTING = {"say", "call", "think", "believe", "claim", "describe", "consider", "bolela"}
+ASSERTING = {
+    "say", "call", "think", "believe", "claim", "describe", "consider", "bolela", "kgolwa",
+    "kgolwe",
+}  # fmt: skip
 # Knowing, remembering and being sure: a negation that reaches one is about the person's
 # memory, not the service ("ga ke gopole sentle"); "not sure", "I don't know", "ga ke
 # itse" are don't know, while "for sure", "I know", "ke a itse" said without a negation are

@@ -656,3 +656,9 @@ def test_at_a_yes_no_question_the_yes_or_no_an_answer_opens_with_is_the_answer()
     # at a rating question a yes stays an answer in other words, with its higher bar
     rating = read("yes she listened", AGREE_SCALE, ranking={"agree": 0.82})
     assert rating.decision is Decision.CONFIRM
+
+
+def test_a_negated_belief_is_no_dont_know_unless_the_classifier_is_sure():
+    text = "ga ke kgolwe gore ba a re reetsa"  # I do not believe they listen to us
+    answer = read(text, AGREE_SCALE, ranking={"dont_know": 0.55, "disagree": 0.3})
+    assert answer.intent != "dont_know" or answer.decision is not Decision.RECORD
