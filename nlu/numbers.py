@@ -30,7 +30,8 @@ WORDS: dict[str, float] = {
     "babedi": 2, "tharo": 3, "raro": 3, "boraro": 3, "mararo": 3, "meraro": 3, "bararo": 3,
     "nne": 4, "mane": 4, "mene": 4, "bane": 4, "tlhano": 5, "botlhano": 5, "matlhano": 5,
     "metlhano": 5, "batlhano": 5, "thataro": 6, "borataro": 6, "marataro": 6, "merataro": 6,
-    "supa": 7, "supang": 7, "robedi": 8, "robabedi": 8, "robongwe": 9, "robabongwe": 9,
+    "supa": 7, "supang": 7, "robedi": 8, "robabedi": 8, "robabobedi": 8, "ferabobedi": 8,
+    "robongwe": 9, "robabongwe": 9, "ferabongwe": 9,
     "lesome": 10, "lekgolo": 100, "sekete": 1000,
     "gangwe": 1, "gabedi": 2, "gararo": 3, "gane": 4, "gatlhano": 5, "garataro": 6,
 }  # fmt: skip
