@@ -152,7 +152,9 @@ def test_no_negated_answer_is_recorded_with_the_opposite_polarity(
 
 
 @pytest.mark.parametrize(
-    "path", [HELD_OUT, DEV, HELD_OUT_2026_11, HELD_OUT_FINAL], ids=lambda p: p.name
+    "path",
+    [HELD_OUT, DEV, HELD_OUT_2026_11, HELD_OUT_FINAL, HELD_OUT_FINAL_2],
+    ids=lambda p: p.name,
 )
 def test_no_negated_answer_of_a_test_set_is_recorded_with_the_opposite_polarity(classifier, path):
     negated = [row for row in _rows(path) if row.family == "negation"]
@@ -177,7 +179,7 @@ def test_the_2026_11_development_set_keeps_the_published_figures(classifier):
     en, tn = result["by_lang"]["en"], result["by_lang"]["tn"]
     assert result["n"] >= 800
     assert en["accuracy"] >= 0.95 and tn["accuracy"] >= 0.92, result["by_lang"]
-    assert en["first_reply_rate"] >= 0.80 and tn["first_reply_rate"] >= 0.77, result["by_lang"]
+    assert en["first_reply_rate"] >= 0.81 and tn["first_reply_rate"] >= 0.78, result["by_lang"]
     assert en["wrong_recorded_rate"] <= 0.005 and tn["wrong_recorded_rate"] <= 0.008
 
 
@@ -191,9 +193,21 @@ def test_the_third_set_keeps_its_development_figures(classifier):
     result = figures(evaluate(classifier, _rows(HELD_OUT_FINAL)))
     en, tn = result["by_lang"]["en"], result["by_lang"]["tn"]
     assert result["n"] >= 1000
-    assert en["accuracy"] >= 0.87 and tn["accuracy"] >= 0.87, result["by_lang"]
-    assert en["first_reply_rate"] >= 0.71 and tn["first_reply_rate"] >= 0.74, result["by_lang"]
+    assert en["accuracy"] >= 0.88 and tn["accuracy"] >= 0.90, result["by_lang"]
+    assert en["first_reply_rate"] >= 0.72 and tn["first_reply_rate"] >= 0.76, result["by_lang"]
     assert en["wrong_recorded_rate"] <= 0.007 and tn["wrong_recorded_rate"] <= 0.011
+
+
+def test_the_fourth_set_keeps_its_development_figures(classifier):
+    # heldout_final_2.jsonl became a development set when its misread answers were read to
+    # choose the third round of the decision rule; these floors sit just under its figures
+    # since, so that a change that reads more answers wrongly fails here.
+    result = figures(evaluate(classifier, _rows(HELD_OUT_FINAL_2)))
+    en, tn = result["by_lang"]["en"], result["by_lang"]["tn"]
+    assert result["n"] >= 900
+    assert en["accuracy"] >= 0.94 and tn["accuracy"] >= 0.93, result["by_lang"]
+    assert en["first_reply_rate"] >= 0.80 and tn["first_reply_rate"] >= 0.77, result["by_lang"]
+    assert en["wrong_recorded_rate"] <= 0.005 and tn["wrong_recorded_rate"] <= 0.007
 
 
 def _normalise(text: str) -> str:
