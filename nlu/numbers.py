@@ -39,7 +39,7 @@ SCALES = {"hundred": 100, "thousand": 1000}  # multiply what came before: "two h
 TIMES_NEXT = {"masome": 10, "makgolo": 100, "dikete": 1000}  # multiply what follows
 # Words that may join the parts of one number ("one hundred and fifty", "masome a mabedi").
 # "ee" is the joiner "e" after nlu.normalise, which writes a lone "e" as the short yes.
-JOINERS = {"and", "a", "an", "le", "tse", "di", "e", "ee", "metso"}
+JOINERS = {"and", "n", "nd", "a", "an", "le", "tse", "di", "e", "ee", "metso"}  # "2n half"
 HALF = ("half", "halofo")
 HOUR_UNITS = {"hour", "hours", "hr", "hrs", "h", "ura", "oura", "diura"}
 MINUTE_UNITS = {"min", "mins", "minute", "minutes", "metsotso", "motsotso"}
@@ -50,6 +50,12 @@ _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[a-z]+")
 _SPACED_THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3})((?: \d{3})+)(?![\d.,])")  # "P1 000"
 _THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 AND_A_HALF = re.compile(r"\b(?:an?|one)\s+(hour|day|week|month|year)s?\s+and\s+a\s+half\b")
+# Quarters of an hour, read as minutes: "quarter of an hr", "three quarters of an hour",
+# "kotara ya ura", "kotara tse tharo tsa ura".
+QUARTER_HOUR = re.compile(
+    r"\b(?:(three|3)\s+)?quarters?\s+(?:of\s+)?(?:an?\s+)?(?:hour|hr)s?\b"
+    r"|\bkotara\s+(?:(tse\s+tharo)\s+)?(?:ya|tsa)\s+(?:ura|oura)\b"
+)
 
 
 def _digits(token: str) -> float:
@@ -76,7 +82,10 @@ def _continues_number(tokens: list[str], i: int) -> bool:
 
 def _tokens(text: str) -> list[str]:
     folded = _SPACED_THOUSANDS.sub(lambda m: m.group(1) + m.group(2).replace(" ", ""), text)
-    return _TOKEN.findall(AND_A_HALF.sub(r"1.5 \1", folded.lower()))
+    quarters = QUARTER_HOUR.sub(
+        lambda m: "45 minutes" if m.group(1) or m.group(2) else "15 minutes", folded.lower()
+    )
+    return _TOKEN.findall(AND_A_HALF.sub(r"1.5 \1", quarters))
 
 
 def parse_number(text: str) -> float | None:

@@ -57,6 +57,7 @@ from survey_flows.cues import (
     split_reason,
     strong_marker,
     takes_a_side,
+    unreported,
     word_polarity,
 )
 from survey_flows.intents import COMMANDS, NUMBER, YES_NO
@@ -81,6 +82,7 @@ CONFIRM_AT = 0.45  # at or above (and below the record threshold): ask "Did you 
 # themselves only if they hold this share of the confidence; below it, nothing is offered.
 OFF_QUESTION_SHARE = 0.25
 NON_SUBSTANTIVE = ("dont_know", "refuse")
+GREET = "greet"
 # Emoji and rating numbers are read from a table, as keywords are: stored as method "keyword"
 # (docs/data-contract.md) when recorded, as "confirmation" when confirmed.
 TABLE = "keyword"
@@ -208,10 +210,15 @@ def _choose(
         )
     negation = read_negation(text)
     knows = claims_to_know(text)
+    # "dumela" is hello and "I agree": at a rating question, a greeting in an answer that
+    # rates is the rating
+    rates = is_rating_question(options) and takes_a_side(text)
     allowed = [
         c
         for c in candidates
-        if c.polarity not in excluded | negation.ruled_out and not (knows and c.intent == DONT_KNOW)
+        if c.polarity not in excluded | negation.ruled_out
+        and not (knows and c.intent == DONT_KNOW)
+        and not (rates and c.intent == GREET)
     ]
     best = allowed[0] if allowed else None
     changed = bool(candidates) and best is not candidates[0]
@@ -321,6 +328,7 @@ def read_answer(classifier: Classifier, text: str, options: Sequence[str], lang:
     found = symbols(text)
     if not found.has_words:
         return _symbol_answer(found, options)
+    found = replace(found, words=unreported(found.words))  # "nkoko o re ..." is her answer
     ironic = sarcastic(found.words) or doubtful(text)
     symbol_polarity = found.polarity()
     excluded = {-symbol_polarity} if symbol_polarity else set()
@@ -560,6 +568,7 @@ def read_number(classifier: Classifier, text: str, lang: str) -> Answer:
     "pedi"). A command is acted on only when confident; "don't know" and "refuse" win over
     a zero that may only be a word like "nothing" in "I know nothing".
     """
+    text = unreported(text.lower())
     reading = classifier.classify(text, (NUMBER, *NON_SUBSTANTIVE, *COMMANDS), lang)
     value = reading.entities.get(NUMBER)
     intent, confidence = reading.intent, reading.confidence

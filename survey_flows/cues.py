@@ -26,7 +26,7 @@ NEGATORS_EN = {
     "isnt", "wasnt", "arent", "werent", "havent", "hasnt", "hadnt", "aint", "nope", "nah",
     "nt", "dnt", "cnt",
 }  # fmt: skip
-NEGATORS_TN = {"gake", "gaa", "gare", "gaba", "gase", "seng", "sepe"}
+NEGATORS_TN = {"gake", "gk", "gaa", "gare", "gaba", "gase", "seng", "sepe"}
 # "No" that answers the question ("no, it was far", "nnyaa go ne go tura") negates nothing
 # after it; "no problems" does.
 ANSWER_PARTICLES = {"no", "nope", "nah", "nnyaa", "nyaa", "nnya", "nya"}
@@ -351,7 +351,8 @@ def read_negation(text: str) -> Negation:
             unsure = memory = True
         elif found == 1 or (not found and (hedged or elliptical or asserting)):
             out.add(1)
-            softened = softened or bool(not found and hedged)
+            # "not really satisfied", "not quite happy": a hedge before the praise too
+            softened = softened or bool(not found and hedged) or bool(found and hedges)
         elif found == -1:
             out.add(-1)
             litotes = True
@@ -363,8 +364,9 @@ def read_negation(text: str) -> Negation:
 
 def forgets(text: str) -> bool:
     """Return whether the answer only says the person does not know or remember ("ga ke
-    gakologelwe", "not sure"), with no yes, no or rating word: a don't know."""
-    return read_negation(text).memory and not takes_a_side(text)
+    gakologelwe", "not sure"), with no yes, no or rating word and no reason ("ga a itse
+    inthanete, o ile ofising" is about the internet): a don't know."""
+    return read_negation(text).memory and not takes_a_side(text) and not split_reason(text)[1]
 
 
 # Verbs of paying: "I didn't pay anything", "ga ke a duela le thebe" is nothing paid.
@@ -423,7 +425,7 @@ INTENSIFIERS = (
     "strongly", "incredibly", "truly", "thoroughly", "utterly", "super", "af", "beyond",
     "ever", "ruri", "tota", "gotlhelele", "go feta", "ka botlalo", "mo go maswe", "ka nnete",
     "go feteletseng", "go menagane", "fully", "wholeheartedly", "with all my heart",
-    "mo go feletseng",
+    "mo go feletseng", "entirely", "go gaisa", "gaisang",
 )  # fmt: skip
 
 
@@ -482,7 +484,7 @@ def sounds_strong(text: str) -> bool:
     so_rated = any(w == "so" and _polarity_of_word(after) for w, after in pairwise(tokens))
     return (
         strong_marker(text)
-        or _has_phrase(text, (*INTENSIFIERS, "by far"))
+        or _has_phrase(text, (*INTENSIFIERS, "by far", "thata"))
         or so_rated
         or bool(words & (EXTREME_WORDS | STRONG_FEELINGS_EN))
         or any(stem in w for w in words for stem in STRONG_FEELING_STEMS_TN)
@@ -527,6 +529,37 @@ def afterthought(text: str) -> bool:
     head, _, tail = re.sub("\u2026", "...", text).partition("...")
     approving = praises(head) or bool(YES_PARTICLES & set(words_of(head)))
     return bool(tail.strip(" .!?")) and approving
+
+
+# Someone typing for another person ("my granny says ...", "nkoko o re ..."): the frame is
+# not the answer. In Setswana the person's own words follow in the third person ("o
+# dumela", "ga a itse"), read as the first ("ke dumela", "ga ke itse").
+_PEOPLE = (
+    "he|she|they|mum|mom|mother|dad|father|granny|gran|grandma|grandmother|grandpa|"
+    "grandfather|husband|wife|son|daughter|sister|sis|brother|bro|aunt|aunty|uncle|"
+    "neighbour|neighbor|nkoko|rremogolo|mmemogolo|ntatemogolo|ntate|rre|mme|mma|"
+    "mmaagwe|rraagwe|mogatsake|morwake|morwadiake|nkgonne|nkgaitsadi"
+)
+_RELAY = re.compile(
+    rf"^(?:(?:my|our|his|her|the)\s+)?(?:(?:little|old|big)\s+)?(?:{_PEOPLE})"
+    r"(?:\s+(?:wa|ya)\s+me)?\s*,?\s+"
+    r"(?:says?|said|is\s+saying|tells\s+me|told\s+me|(?:o|ba|a)\s+re)\s*[,:]?\s+(?:that\s+)?",
+)
+_THIRD_PERSON_TN = ((re.compile(r"^ga a "), "ga ke "), (re.compile(r"^o (?=[a-z])"), "ke "))
+
+
+def unreported(text: str) -> str:
+    """Return the answer without a frame of reported speech at its start ("nkoko o re o
+    dumela thata" -> "ke dumela thata", "my grandmother says the roof leaks" -> "the roof
+    leaks"); the text as it is when it has none."""
+    found = _RELAY.match(text)
+    if found is None or found.end() == len(text):
+        return text
+    rest = text[found.end() :]
+    if "re" in found.group().split():
+        for pattern, first_person in _THIRD_PERSON_TN:
+            rest = pattern.sub(first_person, rest, count=1)
+    return rest
 
 
 # How a reason after a rating opens. A concession ("agree, but the queue was long") keeps

@@ -28,7 +28,7 @@ from survey_flows.confidence import (
     read_answer,
     read_number,
 )
-from survey_flows.cues import read_negation, split_reason
+from survey_flows.cues import read_negation, split_reason, unreported
 from survey_flows.definition import load_flow
 from survey_flows.intents import AGREE_SCALE, NUMBER, SATISFACTION_SCALE, YES_NO
 from survey_flows.ports import Interpretation
@@ -663,3 +663,63 @@ def test_a_negated_belief_is_no_dont_know_unless_the_classifier_is_sure():
     text = "ga ke kgolwe gore ba a re reetsa"  # I do not believe they listen to us
     answer = read(text, AGREE_SCALE, ranking={"dont_know": 0.55, "disagree": 0.3})
     assert answer.intent != "dont_know" or answer.decision is not Decision.RECORD
+
+
+def test_a_greeting_in_an_answer_that_rates_is_the_rating():
+    # "dumela" is both hello and "I agree"
+    answer = read("ke dumela rra", AGREE_SCALE, ranking={"greet": 0.9, "agree": 0.09})
+    assert answer.intent != "greet"
+    reader = Reader({"dumela": {"greet": 0.95}})
+    assert read_answer(reader, "dumela", ("continue",), "tn").intent == "greet"
+
+
+@pytest.mark.parametrize(
+    ("typed", "read_as"),
+    [
+        ("nkoko o re o dumela thata", "ke dumela thata"),
+        ("my grandmother says the roof leaks", "the roof leaks"),
+        ("he says no, he must hire a car", "no, he must hire a car"),
+        ("nkoko o re ga a itse", "ga ke itse"),
+        ("o re thusitse thata", "o re thusitse thata"),  # "you helped us": no relay
+        ("nobody says it is easy", "nobody says it is easy"),
+    ],
+)
+def test_a_frame_of_reported_speech_is_not_the_answer(typed, read_as):
+    assert unreported(typed) == read_as
+    reader = Reader({read_as: {"strongly_agree": 0.95}})
+    read_answer(reader, typed, AGREE_SCALE, "tn")
+    assert typed == read_as or typed not in reader.asked
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("ga ke dumele hope", "ga ke dumele gope"),
+        ("ee total", "ee tota"),
+        ("ke dumela that a", "ke dumela thata"),
+        ("ya rite", "ya right"),
+        ("i hope so", "i hope so"),
+        ("a total of 3", "a total of 3"),
+    ],
+)
+def test_setswana_words_autocorrect_turned_english_are_restored(typed, meant):
+    assert symbols(typed).words == meant
+    assert normalise(typed) == meant
+
+
+@pytest.mark.parametrize(
+    ("text", "hours"),
+    [("quarter of an hr", 0.25), ("three quarters of an hour", 0.75),
+     ("kotara ya ura", 0.25), ("kotara tse tharo tsa ura", 0.75), ("2n half hrs", 2.5)],
+)  # fmt: skip
+def test_quarters_of_an_hour_and_a_typed_n_for_and_are_read(text, hours):
+    assert duration_hours(text) == pytest.approx(hours)
+
+
+def test_a_hedge_before_praise_keeps_its_negation_mild_and_a_reason_is_no_forgetting():
+    hedged = read("not really satisfied", SATISFACTION_SCALE, ranking={"very_dissatisfied": 0.95})
+    assert hedged.decision is Decision.CONFIRM
+    text = "ga a itse inthanete, o ile ofising"  # she doesn't know the internet; she went
+    reader = Reader({part: {"no": 0.9} for part in (text, *split_reason(text))})
+    assert read_answer(reader, text, YES_NO, "tn").intent == "no"
+    assert read_negation("gk a itumela").ruled_out == {1}
