@@ -35,6 +35,8 @@ HELD_OUT_2026_11 = TESTSET / "heldout_2026_11.jsonl"
 HELD_OUT_FINAL = TESTSET / "heldout_final.jsonl"
 HELD_OUT_FINAL_2 = TESTSET / "heldout_final_2.jsonl"
 HELD_OUT_FINAL_3 = TESTSET / "heldout_final_3.jsonl"
+HELD_OUT_FINAL_4 = TESTSET / "heldout_final_4.jsonl"
+DEV_CHANNELS = TESTSET / "dev_channels.jsonl"
 # Short answers its writer and the training data's wrote independently ("ee", "yes", 👍),
 # counted when the set was written; a higher count means rows were copied into training.
 FINAL_2_IN_TRAINING = 73
@@ -216,9 +218,10 @@ def _normalise(text: str) -> str:
 
 @pytest.mark.parametrize(
     "path",
-    [HELD_OUT, HELD_OUT_2026_11, HELD_OUT_FINAL, HELD_OUT_FINAL_3, DEV],
+    [HELD_OUT, HELD_OUT_2026_11, HELD_OUT_FINAL, HELD_OUT_FINAL_3, HELD_OUT_FINAL_4, DEV,
+     DEV_CHANNELS],
     ids=lambda p: p.name,
-)
+)  # fmt: skip
 def test_test_answers_are_not_training_examples(path):
     trained = _trained()
     rows = _rows(path)
@@ -252,6 +255,18 @@ def test_no_answer_of_the_untouched_set_is_copied_into_the_training_data():
     [
         (HELD_OUT_FINAL, (HELD_OUT, HELD_OUT_2026_11, DEV)),
         (HELD_OUT_FINAL_3, (HELD_OUT, HELD_OUT_2026_11, DEV, HELD_OUT_FINAL, HELD_OUT_FINAL_2)),
+        (
+            HELD_OUT_FINAL_4,
+            (
+                HELD_OUT,
+                HELD_OUT_2026_11,
+                DEV,
+                HELD_OUT_FINAL,
+                HELD_OUT_FINAL_2,
+                HELD_OUT_FINAL_3,
+                DEV_CHANNELS,
+            ),
+        ),
     ],
     ids=lambda p: p.name if isinstance(p, Path) else "earlier",
 )
