@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from survey_flows.spelling import restore_autocorrected
+from survey_flows.spelling import respell
 from survey_flows.symbols import is_symbol
 
 _HELD_DOWN = re.compile(r"([^\W\d_])\1{2,}")
@@ -29,7 +29,8 @@ SMS = {
     "thnx": "thanks", "pls": "please", "plz": "please", "u": "you", "ur": "your",
     "wat": "what", "wen": "when", "bt": "but", "okey": "okay",
     "nyt": "night", "idk": "i don't know", "dunno": "don't know", "gonna": "going to",
-    "kea": "ke a", "gake": "ga ke", "gk": "ga ke", "gakena": "ga ke na",
+    "kea": "ke a", "gake": "ga ke", "gk": "ga ke", "gke": "ga ke", "gakena": "ga ke na",
+    "nit": "not",
     "gakeitse": "ga ke itse",
 }  # fmt: skip
 _SMS_WORD = re.compile(r"[^\W\d_]+")
@@ -47,4 +48,4 @@ def normalise(text: str) -> str:
     held = _HELD_DOWN.sub(r"\1\1", _HELD_DOWN_AT_END.sub(r"\1", without_symbols))
     held = _SMS_WORD.sub(lambda m: DOUBLED.get(m.group(), m.group()), held)
     spelled = _SMS_WORD.sub(lambda m: SMS.get(m.group(), m.group()), held)
-    return " ".join(_GLUED_NUMBER.sub(" ", restore_autocorrected(spelled)).split())
+    return " ".join(_GLUED_NUMBER.sub(" ", respell(spelled)).split())

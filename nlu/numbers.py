@@ -50,10 +50,12 @@ _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[a-z]+")
 _SPACED_THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3})((?: \d{3})+)(?![\d.,])")  # "P1 000"
 _THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 AND_A_HALF = re.compile(r"\b(?:an?|one)\s+(hour|day|week|month|year)s?\s+and\s+a\s+half\b")
+# "ka nna" (about) between a Setswana unit and its number: "metsotso e ka nna 45".
+ABOUT_TN = re.compile(r"\bka\s+nna\b")
 # Quarters of an hour, read as minutes: "quarter of an hr", "three quarters of an hour",
 # "kotara ya ura", "kotara tse tharo tsa ura".
 QUARTER_HOUR = re.compile(
-    r"\b(?:(three|3)\s+)?quarters?\s+(?:of\s+)?(?:an?\s+)?(?:hour|hr)s?\b"
+    r"\b(?:(three|3)\s+)?(?:quarters?|qtrs?)\s+(?:of\s+)?(?:an?\s+)?(?:hour|hr)s?\b"
     r"|\bkotara\s+(?:(tse\s+tharo)\s+)?(?:ya|tsa)\s+(?:ura|oura)\b"
 )
 
@@ -85,6 +87,7 @@ def _tokens(text: str) -> list[str]:
     quarters = QUARTER_HOUR.sub(
         lambda m: "45 minutes" if m.group(1) or m.group(2) else "15 minutes", folded.lower()
     )
+    quarters = ABOUT_TN.sub(" ", quarters)  # "metsotso e ka nna 45": about 45 minutes
     return _TOKEN.findall(AND_A_HALF.sub(r"1.5 \1", quarters))
 
 

@@ -37,6 +37,7 @@ from survey_flows.cues import (
     claims_to_know,
     concedes,
     conditional,
+    denies_knowing,
     denies_paying,
     doubtful,
     feeling_strength,
@@ -73,6 +74,7 @@ from survey_flows.scale import (
     option_for,
     sides_only,
 )
+from survey_flows.spelling import respell
 from survey_flows.symbols import Symbols, symbols
 
 RECORD_AT = 0.80  # at or above: record the answer
@@ -211,8 +213,9 @@ def _choose(
     negation = read_negation(text)
     knows = claims_to_know(text)
     # "dumela" is hello and "I agree": at a rating question, a greeting in an answer that
-    # rates is the rating
-    rates = is_rating_question(options) and takes_a_side(text)
+    # rates is the rating; and a greeting followed by more ("hello? I need help") is not
+    # what the person asks
+    rates = (is_rating_question(options) and takes_a_side(text)) or bool(split_reason(text)[1])
     allowed = [
         c
         for c in candidates
@@ -568,7 +571,7 @@ def read_number(classifier: Classifier, text: str, lang: str) -> Answer:
     "pedi"). A command is acted on only when confident; "don't know" and "refuse" win over
     a zero that may only be a word like "nothing" in "I know nothing".
     """
-    text = unreported(text.lower())
+    text = unreported(respell(text.lower()))
     reading = classifier.classify(text, (NUMBER, *NON_SUBSTANTIVE, *COMMANDS), lang)
     value = reading.entities.get(NUMBER)
     intent, confidence = reading.intent, reading.confidence
@@ -578,7 +581,7 @@ def read_number(classifier: Classifier, text: str, lang: str) -> Answer:
         return Answer(intent, confidence, Decision.RECORD, reading.source)
     if value is None and denies_paying(text):
         value = 0.0  # "I didn't pay anything", "ga ke a duela le thebe"
-    if value is None and forgets(text):
+    if value is None and denies_knowing(text):
         return Answer(DONT_KNOW, 1.0, Decision.RECORD, TABLE)  # "ga ke gakologelwe"
     if value is None:
         return Answer(None, 0.0, Decision.REASK, reading.source)

@@ -24,9 +24,9 @@ NEGATORS_EN = {
     "not", "no", "never", "none", "nothing", "nobody", "neither", "nor", "without", "hardly",
     "cannot", "dont", "didnt", "doesnt", "cant", "wont", "wouldnt", "couldnt", "shouldnt",
     "isnt", "wasnt", "arent", "werent", "havent", "hasnt", "hadnt", "aint", "nope", "nah",
-    "nt", "dnt", "cnt",
+    "nt", "dnt", "cnt", "nit",
 }  # fmt: skip
-NEGATORS_TN = {"gake", "gk", "gaa", "gare", "gaba", "gase", "seng", "sepe"}
+NEGATORS_TN = {"gake", "gk", "gke", "gaa", "gare", "gaba", "gase", "seng", "sepe"}
 # "No" that answers the question ("no, it was far", "nnyaa go ne go tura") negates nothing
 # after it; "no problems" does.
 ANSWER_PARTICLES = {"no", "nope", "nah", "nnyaa", "nyaa", "nnya", "nya"}
@@ -362,11 +362,18 @@ def read_negation(text: str) -> Negation:
     return Negation(frozenset(out), unsure, litotes and 1 not in out, count, softened, memory)
 
 
+def denies_knowing(text: str) -> bool:
+    """Return whether the answer says the person does not know or remember ("ga ke
+    gakologelwe", "not sure", "I don't know how much, my husband paid"), with no yes, no or
+    rating word: at a number question, a don't know."""
+    return read_negation(text).memory and not takes_a_side(text)
+
+
 def forgets(text: str) -> bool:
-    """Return whether the answer only says the person does not know or remember ("ga ke
-    gakologelwe", "not sure"), with no yes, no or rating word and no reason ("ga a itse
-    inthanete, o ile ofising" is about the internet): a don't know."""
-    return read_negation(text).memory and not takes_a_side(text) and not split_reason(text)[1]
+    """Return whether the answer only says the person does not know or remember, with no
+    reason either ("ga a itse inthanete, o ile ofising" is about the internet): at a
+    rating question, a don't know."""
+    return denies_knowing(text) and not split_reason(text)[1]
 
 
 # Verbs of paying: "I didn't pay anything", "ga ke a duela le thebe" is nothing paid.
@@ -425,7 +432,8 @@ INTENSIFIERS = (
     "strongly", "incredibly", "truly", "thoroughly", "utterly", "super", "af", "beyond",
     "ever", "ruri", "tota", "gotlhelele", "go feta", "ka botlalo", "mo go maswe", "ka nnete",
     "go feteletseng", "go menagane", "fully", "wholeheartedly", "with all my heart",
-    "mo go feletseng", "entirely", "go gaisa", "gaisang",
+    "mo go feletseng", "entirely", "go gaisa", "gaisang", "deeply", "totaly", "realy",
+    "absolutly", "completly", "extremly",
 )  # fmt: skip
 
 

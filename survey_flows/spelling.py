@@ -1,10 +1,13 @@
-"""Setswana words an English keyboard's autocorrect turned into English ones, restored.
+"""Spellings that hide a word the survey reads, written out: autocorrect and hurried typing.
 
-People in Botswana often type Setswana on phones set to English: "gope" (at all) becomes
-"hope", "tota" (truly) "total", "thata" (very) "that a", "tharta" or "thta".
-Restored only next to the Setswana words they follow, so that "I hope" and "a total of"
-stay as typed. Both the classifier's input (nlu.normalise) and the survey's own word
-reading (survey_flows.symbols) use this table. Stdlib only.
+People in Botswana often type Setswana on phones set to English, and type fast on small
+keyboards. Autocorrect turns "gope" (at all) into "hope", "tota" (truly) into "total",
+"thata" (very) into "that a", "thats", "tharta" or "thta", "three" into "there"; a thumb
+splits "itse" into "it se" and glues "ke gakologelwe" together; text-message spellings
+drop vowels ("rmbr", "stsfd"). Restored words are put back only next to the words they
+follow, so that "I hope" and "a total of" stay as typed. Both the classifier's input
+(nlu.normalise) and the survey's own word reading (survey_flows.symbols) use this table.
+Stdlib only.
 """
 
 from __future__ import annotations
@@ -13,16 +16,31 @@ import re
 
 _AFTER_NEGATED_VERB = r"(?:ka|dumele|itumela|kgotsofala|nnyaa|nyaa|sepe)"
 _AFTER_RATING = r"(?:ee|nnyaa|nyaa|dumela|dumele|itumetse|kgotsofetse|tenegile|galefile|siame)"
-AUTOCORRECTED = (
+_RESPELLED = (
     (re.compile(rf"\b({_AFTER_NEGATED_VERB}) hope\b"), r"\1 gope"),
     (re.compile(rf"\b({_AFTER_RATING}) total\b"), r"\1 tota"),
-    (re.compile(rf"\b({_AFTER_RATING}) (?:that a|tharta|thta)\b"), r"\1 thata"),
+    (re.compile(rf"\b({_AFTER_RATING}) (?:that a|thats|tharta|thta)\b"), r"\1 thata"),
     (re.compile(r"\b(ya|yea|yeah) rite\b"), r"\1 right"),
+    (re.compile(r"\bthere (hours|hrs|times|visits|days)\b"), r"three \1"),
+    (re.compile(r"\bgang we\b"), "gangwe"),
+    (re.compile(r"\bit se\b"), "itse"),
+    (re.compile(r"\bha (ke|a|re|ba|go)\b"), r"ga \1"),
+    (re.compile(r"\bkegakologelwe\b"), "ke gakologelwe"),
+    (re.compile(r"\b(dnt|don't|dont|didn't|didnt|dint) no\b"), r"\1 know"),
+    (re.compile(r"\bat al\b"), "at all"),
 )
+# Hurried spellings of words the survey's word lists hold.
+_WORDS = {
+    "dint": "didn't", "rmbr": "remember", "rmember": "remember", "sur": "sure",
+    "stsfd": "satisfied", "satsfd": "satisfied", "satisfd": "satisfied",
+    "afodable": "affordable", "afordable": "affordable", "ezy": "easy", "wrst": "worst",
+    "evr": "ever",
+}  # fmt: skip
+_WORD = re.compile(r"[a-z]+")
 
 
-def restore_autocorrected(text: str) -> str:
-    """Return lower-case text with the Setswana words autocorrect replaced put back."""
-    for pattern, meant in AUTOCORRECTED:
+def respell(text: str) -> str:
+    """Return lower-case text with the words autocorrect or hurried typing hid written out."""
+    for pattern, meant in _RESPELLED:
         text = pattern.sub(meant, text)
-    return text
+    return _WORD.sub(lambda m: _WORDS.get(m.group(), m.group()), text)

@@ -20,7 +20,7 @@ from survey_flows.scale import (
     STRONG_POSITIVE,
     Position,
 )
-from survey_flows.spelling import restore_autocorrected
+from survey_flows.spelling import respell
 
 # An emoji alone is an answer, always confirmed with buttons (it is a guess at a meaning).
 EMOJI: dict[str, Position | str] = {
@@ -132,7 +132,7 @@ def symbols(text: str) -> Symbols:
             POSITIVE if stars == 1 else _position_of_share(min(stars, 5) / 5) or POSITIVE
         )
     readings += [EMOJI[char] for char in lowered if char in EMOJI]
-    words = restore_autocorrected(" ".join(_without_symbols(lowered).split()))
+    words = respell(" ".join(_without_symbols(lowered).split()))
     return Symbols(tuple(readings), words, any(c.isalpha() for c in _without_symbols(bare)))
 
 
