@@ -43,6 +43,7 @@ from survey_flows.cues import (
     feeling_strength,
     forgets,
     intensified,
+    intensifies_a_rating,
     leads_with_no,
     looks_back,
     mentions_knowing,
@@ -381,6 +382,13 @@ def read_answer(classifier: Classifier, text: str, options: Sequence[str], lang:
     ):
         best = replace(best, score=best.side)
     decision = _decide(best, guarded or doubt, words_agree, sided)
+    strong = _said_strong(best, found, options, ironic, rating_part, guarded)
+    if (
+        decision is Decision.CONFIRM
+        and strong is not None
+        and _decide(strong, False, words_agree, sided) is Decision.RECORD
+    ):
+        return Answer(strong.intent, strong.score, Decision.RECORD, source)
     if decision is Decision.REASK and found.position() is not None:
         return _symbol_answer(found, options)
     if decision is Decision.REASK and best.intent not in COMMANDS:
@@ -486,8 +494,38 @@ def _praise_contradicted(best: _Candidate, reason: str) -> bool:
     return conditional(reason) or word_polarity(reason, particles=False) < 0
 
 
+def _said_strong(
+    best: _Candidate,
+    found: Symbols,
+    options: Sequence[str],
+    ironic: bool,
+    rating_part: str,
+    guarded: bool,
+) -> _Candidate | None:
+    """Return the strong option on the side read, with the side's confidence, when the
+    classifier read the plain one but the rating part's own words say how far ("I was
+    thoroughly dissatisfied", "ee ruri") and nothing else is in doubt; else None. The side
+    is the classifier's, the strength the words' (docs/typed-answers.md). A description
+    stays the mild answer however it is said ("very far")."""
+    if guarded or not best.polarity or sides_only(options):
+        return None
+    if _said_strength(best, found.words, rating_part) != 2 or only_describes(rating_part):
+        return None
+    if not (strong_marker(found.words) or intensifies_a_rating(rating_part)):
+        return None
+    if _in_doubt(best, found, options, ironic, rating_part, strength=False):
+        return None
+    option = option_for(Position(best.polarity, 2), options)
+    return None if option is None else replace(best, intent=option, score=best.side)
+
+
 def _in_doubt(
-    best: _Candidate, found: Symbols, options: Sequence[str], ironic: bool, rating_part: str
+    best: _Candidate,
+    found: Symbols,
+    options: Sequence[str],
+    ironic: bool,
+    rating_part: str,
+    strength: bool = True,
 ) -> bool:
     """Return whether an option read from the words may only be confirmed, not recorded.
 
@@ -502,7 +540,7 @@ def _in_doubt(
         return True  # "so simple... after three visits", "it used to be good": maybe not now
     if best.polarity < 0 and word_polarity(found.words) > 0:
         return True  # only words of praise, read as a complaint: irony, or a misreading
-    if not sides_only(options) and _said_strength(best, found.words, rating_part):
+    if strength and not sides_only(options) and _said_strength(best, found.words, rating_part):
         return True
     symbol_position = found.position()
     # emoji that say another strength than the words ("bad 😡😡"): confirm, as the table does

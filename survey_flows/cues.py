@@ -499,6 +499,24 @@ def sounds_strong(text: str) -> bool:
     )
 
 
+def intensifies_a_rating(text: str) -> bool:
+    """Return whether an intensifier stands right beside a rating word, a yes or a no
+    ("thoroughly dissatisfied", "disagree entirely", "ee ruri"), not only somewhere in the
+    answer ("yes it really was", "ba ratwa go feta": more than others)."""
+    words = [w for w in words_of(text) if w.isalpha()]
+    rating = {
+        i
+        for i, w in enumerate(words)
+        if _polarity_of_word(w) or w in YES_PARTICLES or w in ANSWER_PARTICLES
+    }
+    for phrase in INTENSIFIERS:
+        size = len(phrase.split())
+        for i in range(len(words) - size + 1):
+            if " ".join(words[i : i + size]) == phrase and {i - 1, i + size} & rating:
+                return True
+    return False
+
+
 def intensified(text: str) -> bool:
     """Return whether the text holds an intensifier and no negation."""
     return _has_phrase(text, INTENSIFIERS) and not read_negation(text).negators

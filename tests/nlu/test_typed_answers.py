@@ -326,7 +326,8 @@ def test_a_feeling_takes_its_strength_from_the_feelings_table(text, reading, int
 
 @pytest.mark.parametrize(
     ("text", "reading", "offered"),
-    [("ee ruri", "agree", "strongly_agree"), ("yes pretty much", "strongly_agree", "agree"),
+    [("ee ruri... ke a dumela", "agree", "strongly_agree"),
+     ("yes pretty much", "strongly_agree", "agree"),
      ("nnyaa it was far thata", "strongly_disagree", "disagree")],
 )  # fmt: skip
 def test_a_reading_of_another_strength_than_the_words_say_offers_the_words_strength(
@@ -640,12 +641,28 @@ def test_one_as_a_pronoun_is_no_number_and_not_paying_is_nothing():
     assert (forgot.intent, forgot.decision) == ("dont_know", Decision.RECORD)
 
 
-@pytest.mark.parametrize("text", ["not satisfied in any way", "agree with all my heart"])
-def test_new_strength_phrases_keep_a_plain_reading_from_being_recorded(text):
-    reading = "dissatisfied" if text.startswith("not") else "agree"
-    options = SATISFACTION_SCALE if text.startswith("not") else AGREE_SCALE
-    answer = read(text, options, ranking={reading: 0.97})
-    assert answer.decision is Decision.CONFIRM
+@pytest.mark.parametrize(
+    ("text", "options", "reading", "recorded"),
+    [
+        ("not satisfied in any way", SATISFACTION_SCALE, "dissatisfied", "very_dissatisfied"),
+        ("agree with all my heart", AGREE_SCALE, "agree", "strongly_agree"),
+        ("I was thoroughly dissatisfied", SATISFACTION_SCALE, "dissatisfied", "very_dissatisfied"),
+        ("ee ruri", AGREE_SCALE, "agree", "strongly_agree"),
+    ],
+)
+def test_the_side_read_at_the_strength_the_words_say_is_recorded(text, options, reading, recorded):
+    answer = read(text, options, ranking={reading: 0.95})
+    assert (answer.intent, answer.decision) == (recorded, Decision.RECORD)
+
+
+@pytest.mark.parametrize(
+    "text", ["yes it really was", "no it was very far", "ee ruri... fa o itse mongwe"]
+)
+def test_an_intensifier_away_from_the_rating_a_description_or_a_doubt_is_only_confirmed(text):
+    # "really" beside no rating word; a description is the mild answer; a pause is irony
+    reading = "disagree" if text.startswith("no") else "agree"
+    answer = read(text, AGREE_SCALE, ranking={reading: 0.95})
+    assert answer.decision is Decision.CONFIRM, text
 
 
 def test_at_a_yes_no_question_the_yes_or_no_an_answer_opens_with_is_the_answer():
