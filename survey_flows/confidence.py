@@ -214,9 +214,8 @@ def _choose(
     negation = read_negation(text)
     knows = claims_to_know(text)
     # "dumela" is hello and "I agree": at a rating question, a greeting in an answer that
-    # rates is the rating; and a greeting followed by more ("hello? I need help") is not
-    # what the person asks
-    rates = (is_rating_question(options) and takes_a_side(text)) or bool(split_reason(text)[1])
+    # rates is the rating
+    rates = is_rating_question(options) and takes_a_side(text)
     allowed = [
         c
         for c in candidates
@@ -454,6 +453,13 @@ def _read_words(
     head, reason = split_reason(words)
     reading = classifier.classify(head or words, expected, lang)
     best, guarded = _choose(reading, options, head or words, excluded)
+    if reason and best is not None and best.intent == GREET:
+        # a greeting, then what the person asks ("Hello? I need help"), or only more
+        # greeting ("dumela, o kae?")
+        rest = classifier.classify(reason, expected, lang)
+        asked, asked_guarded = _choose(rest, options, reason, excluded)
+        if asked is not None and asked.intent != GREET and _understood(asked):
+            return asked, asked_guarded, rest.source, reason
     if reason:
         whole = classifier.classify(words, expected, lang)
         whole_best, whole_guarded = _choose(whole, options, words, excluded)

@@ -28,7 +28,9 @@ _RESPELLED = (
     (re.compile(r"\bkegakologelwe\b"), "ke gakologelwe"),
     (re.compile(r"\b(dnt|don't|dont|didn't|didnt|dint) no\b"), r"\1 know"),
     (re.compile(r"\bat al\b"), "at all"),
-)
+    (re.compile(r"\bk (nnete|a|ne|tla|dumela|dumele|itumetse|kgotsofetse|tenegile|galefile)\b"),
+     r"ke \1"),
+)  # fmt: skip
 # Hurried spellings of words the survey's word lists hold.
 _WORDS = {
     "dint": "didn't", "rmbr": "remember", "rmember": "remember", "sur": "sure",

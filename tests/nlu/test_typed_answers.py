@@ -690,6 +690,11 @@ def test_a_greeting_in_an_answer_that_rates_is_the_rating():
     assert answer.intent != "greet"
     reader = Reader({"dumela": {"greet": 0.95}})
     assert read_answer(reader, "dumela", ("continue",), "tn").intent == "greet"
+    # a greeting, then a request: the request; a greeting, then a pleasantry: the greeting
+    asking = Reader({"hello": {"greet": 0.99}, "i need help": {"help": 0.95}})
+    assert read_answer(asking, "Hello? I need help", ("continue",), "en").intent == "help"
+    polite = Reader({"dumela": {"greet": 0.99}, "o kae": {"greet": 0.6}})
+    assert read_answer(polite, "dumela, o kae?", ("continue",), "tn").intent == "greet"
 
 
 @pytest.mark.parametrize(
@@ -722,6 +727,7 @@ def test_a_frame_of_reported_speech_is_not_the_answer(typed, read_as):
         ("ha ke itse", "ga ke itse"),
         ("dnt no", "dnt know"),
         ("nt satsfd at al", "nt satisfied at all"),
+        ("ee k nnete", "ee ke nnete"),
         ("i hope so", "i hope so"),
         ("there is no doctor", "there is no doctor"),
         ("a total of 3", "a total of 3"),
