@@ -40,24 +40,16 @@ from survey_flows.cues import (
     denies_knowing,
     denies_paying,
     doubtful,
-    feeling_strength,
     forgets,
-    intensified,
-    intensifies_a_rating,
     leads_with_no,
     looks_back,
     mentions_knowing,
-    moderated,
-    only_a_feeling,
-    only_describes,
     opening_side,
     praises,
     read_negation,
     sarcastic,
     settled_side,
-    sounds_strong,
     split_reason,
-    strong_marker,
     takes_a_side,
     unreported,
     word_polarity,
@@ -76,6 +68,16 @@ from survey_flows.scale import (
     sides_only,
 )
 from survey_flows.spelling import respell
+from survey_flows.strength import (
+    feeling_strength,
+    intensified,
+    intensifies_a_rating,
+    moderated,
+    only_a_feeling,
+    only_describes,
+    sounds_strong,
+    strong_marker,
+)
 from survey_flows.symbols import Symbols, symbols
 
 RECORD_AT = 0.80  # at or above: record the answer

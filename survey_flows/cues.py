@@ -1,10 +1,12 @@
 """Cues in the words of a typed answer that bear on its rating.
 
 Negation (`read_negation`): a negated positive is never read as positive, and a negation
-the word lists cannot settle is only confirmed. Irony (`sarcastic`, `doubtful`): ironic
-praise is never read as praise. Feelings (`only_a_feeling`) and "at all" (`strong_marker`)
-leave the strength in doubt. `split_reason` finds the rating part before a reason. The
-word lists are survey decisions, documented in docs/typed-answers.md. Stdlib only.
+the word lists cannot settle is only confirmed. Irony (`sarcastic`, `doubtful`,
+`conditional`): ironic praise is never read as praise. Knowing (`forgets`), the side a yes
+or no opens with (`opening_side`), a relative's frame (`unreported`), and `split_reason`,
+which finds the rating part before a reason. How far an answer goes is read in
+survey_flows.strength. The word lists are survey decisions, documented in
+docs/typed-answers.md. Stdlib only.
 """
 
 from __future__ import annotations
@@ -12,9 +14,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import pairwise
 
-from survey_flows.scale import has_scale_words, words_of
+from survey_flows.scale import words_of
 
 # Words that close the reach of a negation: "not bad, but slow" negates only "bad".
 _SCOPE_ENDS = {"but", "and", "because", "so", "though", "although", "however", "mme", "le", "gonne"}
@@ -113,50 +114,6 @@ DOUBT = (
 )  # fmt: skip
 DOUBT_EMOJI = "😂🤣🙃😏🤡🤦"
 
-# Feelings say which side a person is on, and some say how far: being angry ("ke
-# galefile", "furious") is the strong negative, being annoyed, disappointed, hurt, sad or
-# tired of waiting the plain one; "very pleased" or "delighted" the strong positive. A
-# feeling said with "thata", "very", "so" or "go feta" is strong. An answer that is only a
-# feeling is recorded when the classifier reads the strength this table gives, and
-# otherwise the table's option is confirmed.
-STRONG_FEELINGS_EN = {
-    "angry", "furious", "fuming", "livid", "pissed", "disgusted", "heartbroken", "outraged",
-    "delighted", "thrilled", "overjoyed", "ecstatic",
-}  # fmt: skip
-FEELINGS_EN = STRONG_FEELINGS_EN | {
-    "annoyed", "upset", "frustrated", "mad", "cross", "irritated", "sad", "fed", "hurt",
-    "tired", "glad", "grateful", "thankful", "relieved", "impressed", "proud", "excited",
-    "disappointed", "gutted",
-}  # fmt: skip
-STRONG_FEELING_STEMS_TN = ("galef", "befet", "gakal", "gakats")
-FEELING_STEMS_TN = (
-    *STRONG_FEELING_STEMS_TN, "teneg", "kgopeg", "kgopis", "hutsaf", "tshwenyeg", "nyem",
-    "swab", "botlhoko", "lapil", "lapis", "kgathal", "kgathet", "sulafal", "lebog", "kgatl",
-    "ratil", "ngomog", "gololes",
-)  # fmt: skip
-FEELING_INTENSIFIERS = (
-    "thata", "very", "so", "extremely", "really really", "incredibly", "truly", "super",
-    "beyond", "go feta", "go menagane", "go feteletseng", "too",
-)  # fmt: skip
-
-
-def only_a_feeling(text: str) -> bool:
-    """Return whether the answer names a feeling and no word of a rating scale."""
-    words = [w for w in words_of(text) if w.isalpha()]
-    feeling = any(w in FEELINGS_EN or any(stem in w for stem in FEELING_STEMS_TN) for w in words)
-    return feeling and not has_scale_words(text)
-
-
-def feeling_strength(text: str) -> int:
-    """Return the strength an answer that is a feeling says: 2 (angry, or any feeling with
-    "thata" or "very"), else 1."""
-    words = [w for w in words_of(text) if w.isalpha()]
-    strong = any(
-        w in STRONG_FEELINGS_EN or any(stem in w for stem in STRONG_FEELING_STEMS_TN) for w in words
-    )
-    return 2 if strong or _has_phrase(text, FEELING_INTENSIFIERS) else 1
-
-
 YES_PARTICLES = {"yes", "yeah", "yep", "yup", "yh", "yea", "yah", "yeh", "ee", "eya", "ehe"}
 
 
@@ -172,8 +129,8 @@ def word_polarity(text: str, particles: bool = True) -> int:
         if word in ANSWER_PARTICLES or word in YES_PARTICLES:
             if particles:
                 sides.add(-1 if word in ANSWER_PARTICLES else 1)
-        elif word.isalpha() and _polarity_of_word(word):
-            sides.add(_polarity_of_word(word))
+        elif word.isalpha() and polarity_of_word(word):
+            sides.add(polarity_of_word(word))
     return sides.pop() if len(sides) == 1 else 0
 
 
@@ -183,7 +140,7 @@ def takes_a_side(text: str) -> bool:
     return any(
         w in ANSWER_PARTICLES
         or w in YES_PARTICLES
-        or (_polarity_of_word(w) and not w.startswith(KNOWING_WORDS))
+        or (polarity_of_word(w) and not w.startswith(KNOWING_WORDS))
         for w in words_of(text)
         if w.isalpha()
     )
@@ -235,10 +192,10 @@ def opening_side(text: str) -> int:
 
 def praises(text: str) -> bool:
     """Return whether the text holds a word of praise (which irony may turn around)."""
-    return any(_polarity_of_word(w) == 1 for w in words_of(text) if w.isalpha())
+    return any(polarity_of_word(w) == 1 for w in words_of(text) if w.isalpha())
 
 
-def _polarity_of_word(word: str) -> int:
+def polarity_of_word(word: str) -> int:
     if word in POSITIVE_WORDS:
         return 1
     if word in NEGATIVE_WORDS:
@@ -258,7 +215,7 @@ def _negator_length(words: list[str], i: int) -> int:
     if word in ANSWER_PARTICLES:
         # "no" answers ("no, it was far", "not really, no"); only a "no" right before a
         # rating word negates it ("no problems", "no good")
-        return 1 if word == "no" and after.isalpha() and _polarity_of_word(after) else 0
+        return 1 if word == "no" and after.isalpha() and polarity_of_word(after) else 0
     if word in NEGATORS_EN or word in NEGATORS_TN:
         return 1
     if word == "ga" and after in _CONCORDS:
@@ -323,7 +280,7 @@ def read_negation(text: str) -> Negation:
             if word.startswith(KNOWING_WORDS):  # "not sure" is about the person, not the service
                 about_memory = True
                 break
-            found = _polarity_of_word(word)
+            found = polarity_of_word(word)
             if not found and word in ASSERTING:
                 asserting = True
                 j += 1
@@ -390,19 +347,9 @@ def denies_paying(text: str) -> bool:
     return False
 
 
-def _has_phrase(text: str, phrases: Sequence[str]) -> bool:
+def has_phrase(text: str, phrases: Sequence[str]) -> bool:
     folded = " " + " ".join(w for w in words_of(text) if w.isalpha()) + " "
     return any(f" {phrase} " in folded for phrase in phrases)
-
-
-# Words that make a negative answer strong whatever else it says ("not satisfied in the
-# least", "ga ke dumele gotlhelele"). A plain reading of such an answer is confirmed.
-STRONG_MARKERS = (
-    "at all", "in the least", "whatsoever", "one bit", "even a bit", "by any means",
-    "by no means", "on no account", "in any way",
-    "gotlhelele", "gope",
-    "le gannye", "le e seng", "le ka motlha",
-)  # fmt: skip
 
 
 def mentions_knowing(text: str) -> bool:
@@ -419,112 +366,9 @@ def claims_to_know(text: str) -> bool:
     return knowing and not read_negation(text).negators
 
 
-def strong_marker(text: str) -> bool:
-    """Return whether the text says "at all" or the like."""
-    return _has_phrase(text, STRONG_MARKERS)
-
-
-# Words that make any rating strong when nothing negates them ("yes, very", "ee ruri",
-# "agree, totally"): a plain reading of such an answer is confirmed. Setswana "thata" is
-# left out: it is also "hard" ("go ne go le thata").
-INTENSIFIERS = (
-    "very", "really", "extremely", "totally", "completely", "absolutely", "definitely",
-    "strongly", "incredibly", "truly", "thoroughly", "utterly", "super", "af", "beyond",
-    "ever", "ruri", "tota", "gotlhelele", "go feta", "ka botlalo", "mo go maswe", "ka nnete",
-    "go feteletseng", "go menagane", "fully", "wholeheartedly", "with all my heart",
-    "mo go feletseng", "entirely", "go gaisa", "gaisang", "deeply", "totaly", "realy",
-    "absolutly", "completly", "extremly",
-)  # fmt: skip
-
-
-# Words that make a rating mild ("yes pretty much", "mostly", "go le gonnye"): a strong
-# reading of such an answer is confirmed.
-MODERATORS = (
-    "fairly", "mostly", "somewhat", "partly", "partially", "kind of", "kinda", "sort of",
-    "sorta", "more or less", "a bit", "a little", "reasonably", "slightly", "pretty much",
-    "i guess", "go le gonnye", "e seng thata", "mo go rileng",
-)  # fmt: skip
-
-
-def moderated(text: str) -> bool:
-    """Return whether the text holds a word that makes a rating mild."""
-    return _has_phrase(text, MODERATORS)
-
-
-# Words that describe the service rather than judge it. A description is the mild answer
-# on its side (docs/typed-answers.md), however it is strengthened: "very far" is Disagree
-# at "the office is easy to reach", not Strongly disagree.
-DESCRIPTIVE_WORDS = {
-    "far", "long", "slow", "dirty", "expensive", "hard", "difficult", "rude", "quick",
-    "fast", "clean", "cheap", "easy", "close", "near", "short", "busy", "full", "crowded",
-    "forever", "ages", "affordable", "friendly", "kind", "polite", "helpful",
-}  # fmt: skip
-DESCRIPTIVE_STEMS_TN = (
-    "kgakala", "tura", "leswe", "bonya", "phepa", "gaufi", "bonolo", "motlhofo", "leele",
-    "telele", "bonako", "mahala",
-)  # fmt: skip
-
-
-def only_describes(text: str) -> bool:
-    """Return whether the rating words of the text are all descriptions ("it was far
-    thata"), with at least one of them."""
-    rated = [w for w in words_of(text) if w.isalpha() and _polarity_of_word(w)]
-    rated += [w for w in words_of(text) if any(stem in w for stem in DESCRIPTIVE_STEMS_TN)]
-    return bool(rated) and all(
-        w in DESCRIPTIVE_WORDS or any(stem in w for stem in DESCRIPTIVE_STEMS_TN) for w in rated
-    )
-
-
-# Words that are extreme in themselves: an answer holding one may be the strong option.
-EXTREME_WORDS = {
-    "excellent", "perfect", "amazing", "wonderful", "outstanding", "fantastic", "brilliant",
-    "superb", "best", "love", "loved", "terrible", "horrible", "awful", "worst", "pathetic",
-    "useless", "disgraceful", "appalling", "disgusting", "hate", "hated", "impossible",
-}  # fmt: skip
-
-
-def sounds_strong(text: str) -> bool:
-    """Return whether the text may say how far it goes: an intensifier, negated or not ("by
-    far not"), "at all", "so" before a rating word ("so affordable"), an extreme word or a
-    strong feeling."""
-    tokens = [w for w in words_of(text) if w.isalpha()]
-    words = set(tokens)
-    so_rated = any(w == "so" and _polarity_of_word(after) for w, after in pairwise(tokens))
-    return (
-        strong_marker(text)
-        or _has_phrase(text, (*INTENSIFIERS, "by far", "thata"))
-        or so_rated
-        or bool(words & (EXTREME_WORDS | STRONG_FEELINGS_EN))
-        or any(stem in w for w in words for stem in STRONG_FEELING_STEMS_TN)
-    )
-
-
-def intensifies_a_rating(text: str) -> bool:
-    """Return whether an intensifier stands right beside a rating word, a yes or a no
-    ("thoroughly dissatisfied", "disagree entirely", "ee ruri"), not only somewhere in the
-    answer ("yes it really was", "ba ratwa go feta": more than others)."""
-    words = [w for w in words_of(text) if w.isalpha()]
-    rating = {
-        i
-        for i, w in enumerate(words)
-        if _polarity_of_word(w) or w in YES_PARTICLES or w in ANSWER_PARTICLES
-    }
-    for phrase in INTENSIFIERS:
-        size = len(phrase.split())
-        for i in range(len(words) - size + 1):
-            if " ".join(words[i : i + size]) == phrase and {i - 1, i + size} & rating:
-                return True
-    return False
-
-
-def intensified(text: str) -> bool:
-    """Return whether the text holds an intensifier and no negation."""
-    return _has_phrase(text, INTENSIFIERS) and not read_negation(text).negators
-
-
 def sarcastic(text: str) -> bool:
     """Return whether the text carries a sarcasm marker ("oh great", "yeah right")."""
-    return _has_phrase(text, SARCASM)
+    return has_phrase(text, SARCASM)
 
 
 def doubtful(text: str) -> bool:
@@ -537,11 +381,11 @@ def doubtful(text: str) -> bool:
     ends_with_not = (
         len(tokens) > 1
         and tokens[-1] == "not"
-        and (not tokens[-2].isalpha() or _polarity_of_word(tokens[-2]) == 1)
+        and (not tokens[-2].isalpha() or polarity_of_word(tokens[-2]) == 1)
     )
     quoted = re.search(r"(?<!\w)['\"\u2018\u201c][a-z]+['\"\u2019\u201d](?!\w)", text.lower())
     return (
-        _has_phrase(text, DOUBT)
+        has_phrase(text, DOUBT)
         or ends_with_not
         or quoted is not None
         or _RHETORICAL.match(text) is not None
@@ -629,7 +473,7 @@ LOOKING_BACK = (
 
 def looks_back(text: str) -> bool:
     """Return whether the text speaks of how things used to be."""
-    return _has_phrase(text, LOOKING_BACK)
+    return has_phrase(text, LOOKING_BACK)
 
 
 # The question's words echoed as a question, then something more: "affordable? we paid

@@ -1,0 +1,178 @@
+"""How far an answer goes: the words that make a rating strong or mild.
+
+"At all" and the like (`strong_marker`), intensifiers (`intensified`,
+`intensifies_a_rating`), moderators (`moderated`), descriptions of the service, which are
+the mild answer however they are said (`only_describes`), words extreme in themselves
+(`sounds_strong`), and feelings with the strength the survey gives them (`only_a_feeling`,
+`feeling_strength`). The word lists are survey decisions, documented in
+docs/typed-answers.md. Stdlib only.
+"""
+
+from __future__ import annotations
+
+from itertools import pairwise
+
+from survey_flows.cues import (
+    ANSWER_PARTICLES,
+    YES_PARTICLES,
+    has_phrase,
+    polarity_of_word,
+    read_negation,
+)
+from survey_flows.scale import has_scale_words, words_of
+
+# Words that make a negative answer strong whatever else it says ("not satisfied in the
+# least", "ga ke dumele gotlhelele"). A plain reading of such an answer is confirmed.
+STRONG_MARKERS = (
+    "at all", "in the least", "whatsoever", "one bit", "even a bit", "by any means",
+    "by no means", "on no account", "in any way",
+    "gotlhelele", "gope",
+    "le gannye", "le e seng", "le ka motlha",
+)  # fmt: skip
+
+
+def strong_marker(text: str) -> bool:
+    """Return whether the text says "at all" or the like."""
+    return has_phrase(text, STRONG_MARKERS)
+
+
+# Words that make any rating strong when nothing negates them ("yes, very", "ee ruri",
+# "agree, totally"): a plain reading of such an answer is confirmed. Setswana "thata" is
+# left out: it is also "hard" ("go ne go le thata").
+INTENSIFIERS = (
+    "very", "really", "extremely", "totally", "completely", "absolutely", "definitely",
+    "strongly", "incredibly", "truly", "thoroughly", "utterly", "super", "af", "beyond",
+    "ever", "ruri", "tota", "gotlhelele", "go feta", "ka botlalo", "mo go maswe", "ka nnete",
+    "go feteletseng", "go menagane", "fully", "wholeheartedly", "with all my heart",
+    "mo go feletseng", "entirely", "go gaisa", "gaisang", "deeply", "totaly", "realy",
+    "absolutly", "completly", "extremly",
+)  # fmt: skip
+
+
+# Words that make a rating mild ("yes pretty much", "mostly", "go le gonnye"): a strong
+# reading of such an answer is confirmed.
+MODERATORS = (
+    "fairly", "mostly", "somewhat", "partly", "partially", "kind of", "kinda", "sort of",
+    "sorta", "more or less", "a bit", "a little", "reasonably", "slightly", "pretty much",
+    "i guess", "go le gonnye", "e seng thata", "mo go rileng",
+)  # fmt: skip
+
+
+def moderated(text: str) -> bool:
+    """Return whether the text holds a word that makes a rating mild."""
+    return has_phrase(text, MODERATORS)
+
+
+# Words that describe the service rather than judge it. A description is the mild answer
+# on its side (docs/typed-answers.md), however it is strengthened: "very far" is Disagree
+# at "the office is easy to reach", not Strongly disagree.
+DESCRIPTIVE_WORDS = {
+    "far", "long", "slow", "dirty", "expensive", "hard", "difficult", "rude", "quick",
+    "fast", "clean", "cheap", "easy", "close", "near", "short", "busy", "full", "crowded",
+    "forever", "ages", "affordable", "friendly", "kind", "polite", "helpful",
+}  # fmt: skip
+DESCRIPTIVE_STEMS_TN = (
+    "kgakala", "tura", "leswe", "bonya", "phepa", "gaufi", "bonolo", "motlhofo", "leele",
+    "telele", "bonako", "mahala",
+)  # fmt: skip
+
+
+def only_describes(text: str) -> bool:
+    """Return whether the rating words of the text are all descriptions ("it was far
+    thata"), with at least one of them."""
+    rated = [w for w in words_of(text) if w.isalpha() and polarity_of_word(w)]
+    rated += [w for w in words_of(text) if any(stem in w for stem in DESCRIPTIVE_STEMS_TN)]
+    return bool(rated) and all(
+        w in DESCRIPTIVE_WORDS or any(stem in w for stem in DESCRIPTIVE_STEMS_TN) for w in rated
+    )
+
+
+# Words that are extreme in themselves: an answer holding one may be the strong option.
+EXTREME_WORDS = {
+    "excellent", "perfect", "amazing", "wonderful", "outstanding", "fantastic", "brilliant",
+    "superb", "best", "love", "loved", "terrible", "horrible", "awful", "worst", "pathetic",
+    "useless", "disgraceful", "appalling", "disgusting", "hate", "hated", "impossible",
+}  # fmt: skip
+
+
+def sounds_strong(text: str) -> bool:
+    """Return whether the text may say how far it goes: an intensifier, negated or not ("by
+    far not"), "at all", "so" before a rating word ("so affordable"), an extreme word or a
+    strong feeling."""
+    tokens = [w for w in words_of(text) if w.isalpha()]
+    words = set(tokens)
+    so_rated = any(w == "so" and polarity_of_word(after) for w, after in pairwise(tokens))
+    return (
+        strong_marker(text)
+        or has_phrase(text, (*INTENSIFIERS, "by far", "thata"))
+        or so_rated
+        or bool(words & (EXTREME_WORDS | STRONG_FEELINGS_EN))
+        or any(stem in w for w in words for stem in STRONG_FEELING_STEMS_TN)
+    )
+
+
+def intensifies_a_rating(text: str) -> bool:
+    """Return whether an intensifier stands right beside a rating word, a yes or a no
+    ("thoroughly dissatisfied", "disagree entirely", "ee ruri"), not only somewhere in the
+    answer ("yes it really was", "ba ratwa go feta": more than others)."""
+    words = [w for w in words_of(text) if w.isalpha()]
+    rating = {
+        i
+        for i, w in enumerate(words)
+        if polarity_of_word(w) or w in YES_PARTICLES or w in ANSWER_PARTICLES
+    }
+    for phrase in INTENSIFIERS:
+        size = len(phrase.split())
+        for i in range(len(words) - size + 1):
+            if " ".join(words[i : i + size]) == phrase and {i - 1, i + size} & rating:
+                return True
+    return False
+
+
+def intensified(text: str) -> bool:
+    """Return whether the text holds an intensifier and no negation."""
+    return has_phrase(text, INTENSIFIERS) and not read_negation(text).negators
+
+
+# Feelings say which side a person is on, and some say how far: being angry ("ke
+# galefile", "furious") is the strong negative, being annoyed, disappointed, hurt, sad or
+# tired of waiting the plain one; "very pleased" or "delighted" the strong positive. A
+# feeling said with "thata", "very", "so" or "go feta" is strong. An answer that is only a
+# feeling is recorded when the classifier reads the strength this table gives, and
+# otherwise the table's option is confirmed.
+STRONG_FEELINGS_EN = {
+    "angry", "furious", "fuming", "livid", "pissed", "disgusted", "heartbroken", "outraged",
+    "delighted", "thrilled", "overjoyed", "ecstatic",
+}  # fmt: skip
+FEELINGS_EN = STRONG_FEELINGS_EN | {
+    "annoyed", "upset", "frustrated", "mad", "cross", "irritated", "sad", "fed", "hurt",
+    "tired", "glad", "grateful", "thankful", "relieved", "impressed", "proud", "excited",
+    "disappointed", "gutted",
+}  # fmt: skip
+STRONG_FEELING_STEMS_TN = ("galef", "befet", "gakal", "gakats")
+FEELING_STEMS_TN = (
+    *STRONG_FEELING_STEMS_TN, "teneg", "kgopeg", "kgopis", "hutsaf", "tshwenyeg", "nyem",
+    "swab", "botlhoko", "lapil", "lapis", "kgathal", "kgathet", "sulafal", "lebog", "kgatl",
+    "ratil", "ngomog", "gololes",
+)  # fmt: skip
+FEELING_INTENSIFIERS = (
+    "thata", "very", "so", "extremely", "really really", "incredibly", "truly", "super",
+    "beyond", "go feta", "go menagane", "go feteletseng", "too",
+)  # fmt: skip
+
+
+def only_a_feeling(text: str) -> bool:
+    """Return whether the answer names a feeling and no word of a rating scale."""
+    words = [w for w in words_of(text) if w.isalpha()]
+    feeling = any(w in FEELINGS_EN or any(stem in w for stem in FEELING_STEMS_TN) for w in words)
+    return feeling and not has_scale_words(text)
+
+
+def feeling_strength(text: str) -> int:
+    """Return the strength an answer that is a feeling says: 2 (angry, or any feeling with
+    "thata" or "very"), else 1."""
+    words = [w for w in words_of(text) if w.isalpha()]
+    strong = any(
+        w in STRONG_FEELINGS_EN or any(stem in w for stem in STRONG_FEELING_STEMS_TN) for w in words
+    )
+    return 2 if strong or has_phrase(text, FEELING_INTENSIFIERS) else 1
