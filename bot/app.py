@@ -27,6 +27,7 @@ from survey_flows.versions import load_catalog
 
 MAX_WEBHOOK_BODY = 1024 * 1024  # Meta's batches stay far below; larger bodies get 413
 PROBE_LOCK_WAIT = 0.5  # seconds /healthz waits for SQLite's write lock before saying "locked"
+WORKER_STOP_WAIT = 10.0  # seconds close_services waits for the embedded worker's round
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -52,6 +53,7 @@ def register_embedded_worker(app: Flask) -> None:
     """Start the worker thread with the first request, so CLI commands never start one."""
     lock = threading.Lock()
     started: list[threading.Thread] = []
+    app.extensions["worker_threads"] = started  # joined by close_services
 
     @app.before_request
     def _start_worker() -> None:
@@ -124,7 +126,16 @@ def register_services(app: Flask, settings: Settings) -> None:
 
 
 def close_services(app: Flask) -> None:
-    """Release what register_services opened: the report thread, then every database pool."""
+    """Release what register_services opened: the worker and report threads, then every
+    database pool.
+
+    The embedded worker finishes its round first: a connection it gave back to a pool
+    already disposed would never be closed (PostgreSQL would keep the session until the
+    process ends).
+    """
+    app.extensions["worker"].stop()
+    for thread in app.extensions.get("worker_threads", ()):
+        thread.join(WORKER_STOP_WAIT)
     app.extensions["report_scheduler"].stop()
     app.extensions["health"].close()
     app.extensions["mark_engine"].dispose()

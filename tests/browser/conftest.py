@@ -49,7 +49,6 @@ def live_app(settings) -> Iterator[tuple[object, str]]:
     thread.start()
     yield app, f"http://127.0.0.1:{port}"
     server.shutdown()
-    app.extensions["worker"].stop()
     close_services(app)
 
 
