@@ -383,6 +383,9 @@ def read_answer(classifier: Classifier, text: str, options: Sequence[str], lang:
     ):
         best = replace(best, score=best.side)
     decision = _decide(best, guarded or doubt, words_agree, sided)
+    if decision is not Decision.REASK and _praise_contradicted(best, found.words):
+        # irony, or praise only for others: the negative it means is offered
+        return _mild(-1, options) or Answer(best.intent, best.score, decision, source)
     strong = _said_strong(best, found, options, ironic, rating_part, guarded)
     if (
         decision is Decision.CONFIRM
@@ -398,11 +401,6 @@ def read_answer(classifier: Classifier, text: str, options: Sequence[str], lang:
             or _ironic_praise(found, options, ironic)
             or Answer(best.intent, best.score, decision, source)
         )
-    if decision is not Decision.REASK and best.polarity > 0:
-        _, reason = split_reason(found.words)
-        if reason and _praise_contradicted(best, reason):
-            # irony, or praise only for others: the negative it means is offered
-            return _mild(-1, options) or Answer(best.intent, best.score, decision, source)
     if decision is Decision.CONFIRM:
         # "satisfied af", "😡 they shouted at me": the buttons offer the strength they say
         offered = _offered(best, found, options, rating_part)
@@ -491,13 +489,14 @@ def _read_words(
     return best, guarded, reading.source, head or words
 
 
-def _praise_contradicted(best: _Candidate, reason: str) -> bool:
+def _praise_contradicted(best: _Candidate, words: str) -> bool:
     """Return whether praise is followed by a reason that complains ("so helpful, the
     clerk shouted at everyone") or limits it by a condition ("cheap, if you live next
     door", "ee, fa o itse mongwe"): irony, or praise for other people. A concession ("good,
     but the queue was long") keeps the rating, and so does a rating in the question's own
     words ("satisfied, only the parking was a problem") or a yes to a yes/no question."""
-    if best.polarity <= 0 or best.native or concedes(reason):
+    _, reason = split_reason(words)
+    if best.polarity <= 0 or best.native or not reason or concedes(reason):
         return False
     return conditional(reason) or word_polarity(reason, particles=False) < 0
 

@@ -601,7 +601,14 @@ def test_a_plain_answer_whose_words_settle_its_side_counts_both_strengths_of_tha
 
 
 @pytest.mark.parametrize(
-    "text", ["cheap, if you live next door", "ee, fa o itse mongwe", "so helpful, they were rude"]
+    "text",
+    [
+        "cheap, if you live next door",
+        "ee, fa o itse mongwe",
+        "so helpful, they were rude",
+        # strong words in the praise do not outrank the complaint after it
+        "ee ruri, tirelo e ne e le maswe",
+    ],
 )
 def test_praise_limited_by_a_condition_or_followed_by_a_complaint_offers_the_negative(text):
     reader = Reader({part: {"agree": 0.97} for part in (text, *split_reason(text))})
