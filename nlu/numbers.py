@@ -84,11 +84,11 @@ def _continues_number(tokens: list[str], i: int) -> bool:
 
 def _tokens(text: str) -> list[str]:
     folded = _SPACED_THOUSANDS.sub(lambda m: m.group(1) + m.group(2).replace(" ", ""), text)
-    quarters = QUARTER_HOUR.sub(
+    in_minutes = QUARTER_HOUR.sub(
         lambda m: "45 minutes" if m.group(1) or m.group(2) else "15 minutes", folded.lower()
     )
-    quarters = ABOUT_TN.sub(" ", quarters)  # "metsotso e ka nna 45": about 45 minutes
-    return _TOKEN.findall(AND_A_HALF.sub(r"1.5 \1", quarters))
+    without_about = ABOUT_TN.sub(" ", in_minutes)  # "metsotso e ka nna 45": about 45 minutes
+    return _TOKEN.findall(AND_A_HALF.sub(r"1.5 \1", without_about))
 
 
 def parse_number(text: str) -> float | None:
