@@ -22,14 +22,14 @@ from typing import Any
 
 import pyarrow
 import pyarrow.compute as pc
-from sqlalchemy import Engine, SmallInteger, cast, select
+from sqlalchemy import Engine, Select, SmallInteger, cast, select
 from sqlalchemy.sql.elements import ColumnElement
 from tqdm import tqdm
 
 from analytics.load import Period, interview_rows
 from analytics.long_interviews import PER_INTERVIEW, Interviews, read_interviews
 from analytics.microdata import LONG_COLUMNS, write_csv_batches, write_long_codebook
-from analytics.store import adbc_connect, driver_errors, literal_sql
+from analytics.postgres_arrow import snapshot
 from bot.models import Answer
 
 EXPORT_WORK_MEM = "256MB"  # for this export's transaction only
@@ -52,33 +52,27 @@ PER_ANSWER = {
 }
 
 
-def _long_form(engine: Engine, period: Period, include_test: bool, with_ids: bool) -> str:
-    """Return the SELECT of the stream, its parameters written in.
+def _long_form(period: Period, include_test: bool, with_ids: bool) -> Select[Any]:
+    """Return the SELECT of the stream.
 
     The answer id comes along only when some answers must be matched to their own columns.
     """
     columns: list[ColumnElement[Any]] = [e.label(name) for name, e in PER_ANSWER.items()]
     if with_ids:
         columns.append(_ANSWERS.id)
-    statement = select(*columns).where(interview_rows(period, include_test)).order_by(_ANSWERS.id)
-    return literal_sql(engine, statement)
+    return select(*columns).where(interview_rows(period, include_test)).order_by(_ANSWERS.id)
 
 
 def _batches(engine: Engine, period: Period, include_test: bool) -> Iterator[pyarrow.Table]:
-    with (
-        driver_errors(),
-        adbc_connect(engine) as connection,
-        connection.cursor() as cursor,
-    ):
-        # The records and the answers are read in one snapshot, whatever the bot writes.
-        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+    # The records and the answers are read in one snapshot, whatever the bot writes.
+    with snapshot(engine) as reading:
         # Finding the people on more than one record groups a million keys, which the
         # server's default 4 MB per hash would spill to disk.
-        cursor.execute(f"SET LOCAL work_mem = '{EXPORT_WORK_MEM}'")
-        interviews = read_interviews(cursor, engine, period, include_test)
-        cursor.execute(_long_form(engine, period, include_test, interviews.has_strays))
+        reading.run(f"SET LOCAL work_mem = '{EXPORT_WORK_MEM}'")
+        interviews = read_interviews(reading, period, include_test)
+        answers = reading.batches(_long_form(period, include_test, interviews.has_strays))
         with tqdm(unit=" answers", desc="writing", disable=None) as bar:
-            for batch in cursor.fetch_record_batch():
+            for batch in answers:
                 rows = _long_rows(batch, interviews)
                 bar.update(rows.num_rows)
                 yield rows

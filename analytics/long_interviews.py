@@ -26,11 +26,12 @@ import numpy as np
 import pandas as pd
 import pyarrow
 import pyarrow.compute as pc
-from sqlalchemy import Engine, exists, func, select
+from sqlalchemy import exists, func, select
 
 from analytics.load import Period
+from analytics.postgres_arrow import Snapshot
 from analytics.records import BATCH, payload_type
-from analytics.store import literal_sql, packed
+from analytics.store import packed
 from bot.models import Answer, Conversation, InterviewRecord, RecordLabel
 
 RECORD = payload_type(0)  # the fixed head of a record's payload
@@ -112,43 +113,37 @@ def _found(sorted_values: np.ndarray, values: np.ndarray, position: np.ndarray) 
     return found
 
 
-def read_interviews(cursor: Any, engine: Engine, period: Period, include_test: bool) -> Interviews:
+def read_interviews(snapshot: Snapshot, period: Period, include_test: bool) -> Interviews:
     """Read the per-interview columns of every exact record and of the strays; choose."""
-    records, on_record, unusable = _record_columns(cursor, engine)
+    records, on_record, unusable = _record_columns(snapshot)
     conversations = records.column("conversation_id").to_numpy()
-    strays = _stray_answers(cursor, engine, unusable)
-    counted = _counted_records(cursor, engine, records, period, include_test)
-    repeated = _repeated_keys(cursor, engine)
+    strays = _stray_answers(snapshot, unusable)
+    counted = _counted_records(snapshot, records, period, include_test)
+    repeated = _repeated_keys(snapshot)
     chosen = _latest(repeated, on_record, conversations, counted, strays, period, include_test)
     return Interviews(conversations, on_record, strays, chosen)
 
 
-def _record_columns(cursor: Any, engine: Engine) -> tuple[pyarrow.Table, pyarrow.Table, list[int]]:
+def _record_columns(snapshot: Snapshot) -> tuple[pyarrow.Table, pyarrow.Table, list[int]]:
     """Read the exact records that can give their columns: their times and test flag, their
     columns in the long form's terms, and the interviews of those that cannot."""
-    cursor.execute(
-        literal_sql(
-            engine,
-            select(
-                _RECORDS.conversation_id,
-                _RECORDS.is_test,
-                _RECORDS.first_at,
-                _RECORDS.last_at,
-                *(_field(_RECORDS.payload, name) for name in ("key", "flow")),
-            )
-            .where(_RECORDS.exact)
-            .order_by(_RECORDS.conversation_id),
+    table = snapshot.table(
+        select(
+            _RECORDS.conversation_id,
+            _RECORDS.is_test,
+            _RECORDS.first_at,
+            _RECORDS.last_at,
+            *(_field(_RECORDS.payload, name) for name in ("key", "flow")),
         )
+        .where(_RECORDS.exact)
+        .order_by(_RECORDS.conversation_id)
     )
-    table = cursor.fetch_arrow_table()
     keys = _key_block(table.column(4))
     flow = np.frombuffer(packed(table.column(5), RECORD["flow"].itemsize), RECORD["flow"])
-    cursor.execute(
-        literal_sql(
-            engine, select(RecordLabel.id, RecordLabel.name).where(RecordLabel.kind == "flow")
-        )
-    )
-    usable, names = _usable(flow, keys, {int(n): str(name) for n, name in cursor.fetchall()})
+    flows = snapshot.table(
+        select(RecordLabel.id, RecordLabel.name).where(RecordLabel.kind == "flow")
+    ).to_pydict()
+    usable, names = _usable(flow, keys, dict(zip(flows["id"], flows["name"], strict=True)))
     numbers = sorted(names)
     flow_of = pyarrow.array(np.searchsorted(numbers, flow[usable]))
     flow_ids, versions = (
@@ -215,16 +210,14 @@ def _strings(raw: np.ndarray) -> pyarrow.Array:
     )
 
 
-def _in_batches(cursor: Any, engine: Engine, ids: list[int], query: Any) -> list[pyarrow.Table]:
+def _in_batches(snapshot: Snapshot, ids: list[int], query: Any) -> list[pyarrow.Table]:
     """Run ``query(some_ids)`` over the ids a batch at a time; return the tables read."""
-    parts = []
-    for start in range(0, len(ids), BATCH):
-        cursor.execute(literal_sql(engine, query(ids[start : start + BATCH])))
-        parts.append(cursor.fetch_arrow_table())
-    return parts
+    return [
+        snapshot.table(query(ids[start : start + BATCH])) for start in range(0, len(ids), BATCH)
+    ]
 
 
-def _stray_answers(cursor: Any, engine: Engine, unusable: list[int]) -> pyarrow.Table:
+def _stray_answers(snapshot: Snapshot, unusable: list[int]) -> pyarrow.Table:
     """Read the current answers of interviews without a usable record, with their own columns.
 
     Two steps, not one query: with the few interviews named, their answers come through the
@@ -234,8 +227,7 @@ def _stray_answers(cursor: Any, engine: Engine, unusable: list[int]) -> pyarrow.
     without = select(conversations.id).where(
         ~exists().where(_RECORDS.conversation_id == conversations.id, _RECORDS.exact)
     )
-    cursor.execute(literal_sql(engine, without))
-    ids = sorted({int(row[0]) for row in cursor.fetchall()} | set(unusable))
+    ids = sorted(set(snapshot.table(without).column(0).to_pylist()) | set(unusable))
     columns = [
         _ANSWERS.id,
         _ANSWERS.conversation_id,
@@ -243,8 +235,7 @@ def _stray_answers(cursor: Any, engine: Engine, unusable: list[int]) -> pyarrow.
         *(column.label(name) for name, column in PER_INTERVIEW.items()),
     ]
     parts = _in_batches(
-        cursor,
-        engine,
+        snapshot,
         ids,
         lambda some: select(*columns).where(
             _ANSWERS.superseded_at.is_(None), _ANSWERS.conversation_id.in_(some)
@@ -256,7 +247,7 @@ def _stray_answers(cursor: Any, engine: Engine, unusable: list[int]) -> pyarrow.
 
 
 def _counted_records(
-    cursor: Any, engine: Engine, records: pyarrow.Table, period: Period, include_test: bool
+    snapshot: Snapshot, records: pyarrow.Table, period: Period, include_test: bool
 ) -> np.ndarray:
     """Return which records' interviews have a current answer in the period (test rule too).
 
@@ -283,8 +274,7 @@ def _counted_records(
         return inside
     conversations = records.column("conversation_id").to_numpy()
     parts = _in_batches(
-        cursor,
-        engine,
+        snapshot,
         conversations[across].tolist(),
         lambda some: (
             select(_ANSWERS.conversation_id)
@@ -341,13 +331,8 @@ def _latest(
     )
 
 
-def _repeated_keys(cursor: Any, engine: Engine) -> pyarrow.Array:
+def _repeated_keys(snapshot: Snapshot) -> pyarrow.Array:
     """Return the keys on more than one exact record (people interviewed more than once)."""
     key = _field(_RECORDS.payload, "key")
-    cursor.execute(
-        literal_sql(
-            engine,
-            select(key).where(_RECORDS.exact).group_by(key).having(func.count() > 1),
-        )
-    )
-    return _strings(_key_block(cursor.fetch_arrow_table().column(0)))
+    table = snapshot.table(select(key).where(_RECORDS.exact).group_by(key).having(func.count() > 1))
+    return _strings(_key_block(table.column(0)))

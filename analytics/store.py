@@ -23,7 +23,7 @@ Then each respondent's latest interview with an answer in the period is their re
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from typing import Any, Protocol
 
 import numpy as np
@@ -33,8 +33,8 @@ from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import ColumnElement
 
 from analytics.codebook import NOT_ASKED
-from analytics.errors import database_unavailable
 from analytics.load import Period
+from analytics.postgres_arrow import Snapshot
 from analytics.records import BATCH, ROW_COLUMNS, payload_type, summarise
 from analytics.scope import Scope
 from analytics.tidy import LANG_CODES, SurveyData, no_answers, survey_data
@@ -61,31 +61,6 @@ class Reader(Protocol):
     def payloads(self, statement: Query, size: int) -> bytes | np.ndarray: ...
 
 
-@contextmanager
-def driver_errors() -> Iterator[None]:
-    """Raise ADBC's errors, and libpq's through Arrow's reader, as one ``DatabaseError``."""
-    import adbc_driver_manager
-
-    try:
-        yield
-    except (adbc_driver_manager.Error, OSError) as error:
-        raise database_unavailable(error) from error
-
-
-def adbc_connect(engine: Engine) -> Any:
-    """Open an ADBC connection to the engine's PostgreSQL database (not in a transaction)."""
-    import adbc_driver_postgresql.dbapi as dbapi
-
-    uri = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
-    return dbapi.connect(uri)
-
-
-def literal_sql(engine: Engine, statement: Query) -> str:
-    """Return a statement as SQL text with its parameters written in, as ADBC runs it here."""
-    compiled = statement.compile(dialect=engine.dialect, compile_kwargs={"literal_binds": True})
-    return str(compiled)
-
-
 def packed(column: Any, size: int) -> bytes | np.ndarray:
     """Return an Arrow column of binary payloads of ``size`` bytes each as one buffer."""
     column = column.combine_chunks()
@@ -106,34 +81,16 @@ class _AdbcReader:
     dialect = "postgresql"
 
     def __init__(self, engine: Engine) -> None:
-        self._engine = engine
-        with driver_errors():
-            self._connection = adbc_connect(engine)
-            self._cursor = self._connection.cursor()
-            # Every query of one load sees the same snapshot, whatever the bot writes meanwhile.
-            self._cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        self._snapshot = Snapshot(engine)
 
     def frame(self, statement: Query) -> pd.DataFrame:
-        with driver_errors():
-            self._cursor.execute(literal_sql(self._engine, statement))
-            table = self._cursor.fetch_arrow_table()
-        return table.to_pandas()
+        return self._snapshot.table(statement).to_pandas()
 
     def payloads(self, statement: Query, size: int) -> bytes | np.ndarray:
-        with driver_errors():
-            self._cursor.execute(literal_sql(self._engine, statement))
-            return packed(self._cursor.fetch_arrow_table().column(0), size)
+        return packed(self._snapshot.table(statement).column(0), size)
 
     def close(self) -> None:
-        import adbc_driver_manager
-
-        try:
-            # A connection lost mid-read has nothing to roll back; it is closed all the same.
-            with suppress(adbc_driver_manager.Error):
-                self._cursor.close()
-                self._connection.rollback()
-        finally:
-            self._connection.close()
+        self._snapshot.close()
 
 
 class _SqlAlchemyReader:

@@ -154,10 +154,9 @@ def test_a_connection_the_server_ends_mid_export_says_so_and_leaves_no_file(
     _fill(engine)
     read = analytics.long_copy.read_interviews
 
-    def read_then_lose_the_connection(cursor, *args):
-        interviews = read(cursor, *args)
-        cursor.execute("SELECT pg_backend_pid()")
-        (pid,) = cursor.fetchone()
+    def read_then_lose_the_connection(snapshot, *args):
+        interviews = read(snapshot, *args)
+        pid = snapshot.table("SELECT pg_backend_pid()").column(0)[0].as_py()
         with engine.connect() as other:
             other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
         return interviews
