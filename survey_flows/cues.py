@@ -222,8 +222,10 @@ def _negator_length(words: list[str], i: int) -> int:
         return 2
     if word == "sa" and before in _CONCORDS and after not in _NOT_NEGATING_AFTER_SA:
         return 1
-    if word == "se" and before in _CONCORDS and after.isalpha():
-        return 1  # "go ne go se monate", "e ne e se phepa": it was not ...
+    if word == "se" and before in _CONCORDS and before != "se" and after.isalpha():
+        # "go ne go se monate", "e ne e se phepa": it was not ...; but "sekolo se se ntle"
+        # is "a school that is nice"
+        return 1
     return 0
 
 
@@ -319,18 +321,42 @@ def read_negation(text: str) -> Negation:
     return Negation(frozenset(out), unsure, litotes and 1 not in out, count, softened, memory)
 
 
+# How well someone remembers ("ga ke gakologelwe sentle", "I don't remember well") is about
+# their memory, not a rating of the service.
+_KNOWING_MANNER = {"sentle", "well", "exactly", "properly", "clearly"}
+# What follows a word of knowing and says what is not known ("ga ke gakologelwe gore ...",
+# "I'm not sure how long it took") is part of the not knowing; "why" is not among them ("I
+# don't know why they ignore us" is a complaint).
+_KNOWN_CLAUSE = re.compile(
+    r"\b(?:sure|certain|know|knew|remember|itse|gopola|gopole|tlhomamisa|tlhomamise"
+    r"|gakologelwa|gakologelwe|bonnete)\b\W*"
+    r"(?:gore(?! ke eng)|whether|if|how|what|when|where|which|who)\b.*$"
+)
+
+
+def _about_knowing(text: str) -> str:
+    """Return the text without what only says how well or what is not known."""
+    text = _KNOWN_CLAUSE.sub(lambda m: m.group().split()[0], text)
+    words = words_of(text)
+    return " ".join(
+        w
+        for k, w in enumerate(words)
+        if not (w in _KNOWING_MANNER and k and words[k - 1].startswith(KNOWING_WORDS))
+    )
+
+
 def denies_knowing(text: str) -> bool:
     """Return whether the answer says the person does not know or remember ("ga ke
     gakologelwe", "not sure", "I don't know how much, my husband paid"), with no yes, no or
-    rating word: at a number question, a don't know."""
-    return read_negation(text).memory and not takes_a_side(text)
+    rating word besides what is not known: at a number question, a don't know."""
+    return read_negation(text).memory and not takes_a_side(_about_knowing(text))
 
 
 def forgets(text: str) -> bool:
     """Return whether the answer only says the person does not know or remember, with no
     reason either ("ga a itse inthanete, o ile ofising" is about the internet): at a
     rating question, a don't know."""
-    return denies_knowing(text) and not split_reason(text)[1]
+    return denies_knowing(text) and not split_reason(_about_knowing(text))[1]
 
 
 # Verbs of paying: "I didn't pay anything", "ga ke a duela le thebe" is nothing paid.

@@ -26,6 +26,8 @@ _RESPELLED = (
     (re.compile(r"\bit se\b"), "itse"),
     (re.compile(r"\bha (ke|a|re|ba|go)\b"), r"ga \1"),
     (re.compile(r"\bkegakologelwe\b"), "ke gakologelwe"),
+    (re.compile(r"\b(gakologelwe|gakologelwa|gopole|itse) gentle\b"), r"\1 sentle"),
+    (re.compile(r"\bga k\b"), "ga ke"),
     (re.compile(r"\b(dnt|don't|dont|didn't|didnt|dint) no\b"), r"\1 know"),
     (re.compile(r"\bat al\b"), "at all"),
     (re.compile(r"\bk (nnete|a|ne|tla|dumela|dumele|itumetse|kgotsofetse|tenegile|galefile)\b"),
@@ -36,7 +38,7 @@ _WORDS = {
     "dint": "didn't", "rmbr": "remember", "rmember": "remember", "sur": "sure",
     "stsfd": "satisfied", "satsfd": "satisfied", "satisfd": "satisfied",
     "afodable": "affordable", "afordable": "affordable", "ezy": "easy", "wrst": "worst",
-    "evr": "ever",
+    "evr": "ever", "gakena": "ga ke na", "ganke": "ga ke",
 }  # fmt: skip
 _WORD = re.compile(r"[a-z]+")
 

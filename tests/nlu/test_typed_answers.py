@@ -181,12 +181,31 @@ def test_a_hedged_no_is_the_mild_negative_and_a_strong_reading_is_confirmed(text
     assert at_all.decision is Decision.RECORD
 
 
-def test_not_remembering_is_never_recorded_as_a_rating():
-    # "sentle" (well) is praise, but what is negated is the memory, not the service
-    answer = read("ga ke gopole sentle", AGREE_SCALE, ranking={"disagree": 0.99})
-    assert answer.decision is Decision.CONFIRM
-    dont_know = read("ga ke gopole sentle", AGREE_SCALE, ranking={"dont_know": 0.9})
-    assert (dont_know.intent, dont_know.decision) == ("dont_know", Decision.RECORD)
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ga ke gopole sentle",  # "sentle" (well) is praise, but it says how well one remembers
+        "I don't remember well",
+        "ga ke gakologelwe gore go tsere nako e kae",  # what is not remembered is no reason
+        "I don't remember how long it took",
+        "ga k itse",  # hurried typing
+        "gakena bonnete",
+    ],
+)
+def test_not_remembering_is_dont_know_whatever_the_classifier_read(text):
+    answer = read(text, AGREE_SCALE, ranking={"disagree": 0.99})
+    assert (answer.intent, answer.decision) == ("dont_know", Decision.RECORD)
+
+
+def test_not_knowing_why_is_a_complaint_not_a_dont_know():
+    answer = read("ga ke itse gore ke eng ba sa re thuse", AGREE_SCALE, ranking={"disagree": 0.99})
+    assert answer.intent == "disagree"
+
+
+def test_a_relative_clause_is_no_negation():
+    # "se se ntle": that is nice; "e ne e se phepa": it was not clean
+    assert not read_negation("sekolo se se ntle thata").ruled_out
+    assert read_negation("e ne e se phepa").ruled_out == {1}
 
 
 def test_a_dont_know_left_when_a_guard_rules_out_the_reading_is_not_recorded():
