@@ -403,7 +403,7 @@ def read_answer(classifier: Classifier, text: str, options: Sequence[str], lang:
         )
     if decision is Decision.CONFIRM:
         # "satisfied af", "😡 they shouted at me": the buttons offer the strength they say
-        offered = _offered(best, found, options, rating_part)
+        offered = _offered(best, found, options, rating_part, ironic)
         return Answer(offered, best.score, decision, source)
     return Answer(best.intent, best.score, decision, source)
 
@@ -496,9 +496,25 @@ def _praise_contradicted(best: _Candidate, words: str) -> bool:
     but the queue was long") keeps the rating, and so does a rating in the question's own
     words ("satisfied, only the parking was a problem") or a yes to a yes/no question."""
     _, reason = split_reason(words)
-    if best.polarity <= 0 or best.native or not reason or concedes(reason):
+    return best.polarity > 0 and not best.native and _contradicts(reason)
+
+
+def _contradicts(reason: str) -> bool:
+    """Return whether a reason after praise complains or sets a condition, not conceding."""
+    if not reason or concedes(reason):
         return False
     return conditional(reason) or word_polarity(reason, particles=False) < 0
+
+
+def _ironic_praise_read_as_complaint(best: _Candidate, words: str, ironic: bool) -> bool:
+    """Return whether a complaint was read from praise said ironically ("great teaching 😂",
+    "lovely toilets, if you like no water"): sarcasm is the mild negative."""
+    if best.polarity >= 0:
+        return False
+    head, reason = split_reason(words)
+    if read_negation(words).ruled_out:
+        return False  # "affordable?? absolutely not": the complaint is said, not implied
+    return praises(head) and (ironic or _contradicts(reason))
 
 
 def _said_strong(
@@ -513,8 +529,9 @@ def _said_strong(
     classifier read the plain one but the rating part's own words say how far ("I was
     thoroughly dissatisfied", "ee ruri") and nothing else is in doubt; else None. The side
     is the classifier's, the strength the words' (docs/typed-answers.md). A description
-    stays the mild answer however it is said ("very far")."""
-    if guarded or not best.polarity or sides_only(options):
+    stays the mild answer however it is said ("very far"), and so does irony ("yeah super
+    satisfied, no medicine as usual")."""
+    if guarded or ironic or not best.polarity or sides_only(options):
         return None
     if _said_strength(best, found.words, rating_part) != 2 or only_describes(rating_part):
         return None
@@ -541,7 +558,10 @@ def _in_doubt(
     """
     if not best.polarity:
         return False
-    if ironic and (best.polarity > 0 or praises(found.words)):
+    if ironic and best.polarity > 0:
+        return True  # ironic praise is never recorded as praise
+    ironic_praise = _ironic_praise_read_as_complaint(best, found.words, ironic)
+    if ironic_praise and POSITION_OF_INTENT[best.intent].strength == 2:
         return True  # "amazing, they lost my file again": the side is clear, not how far
     if best.polarity > 0 and (afterthought(found.words) or looks_back(found.words)):
         return True  # "so simple... after three visits", "it used to be good": maybe not now
@@ -576,11 +596,16 @@ def _said_strength(best: _Candidate, words: str, rating_part: str) -> int | None
     return None
 
 
-def _offered(best: _Candidate, found: Symbols, options: Sequence[str], rating_part: str) -> str:
+def _offered(
+    best: _Candidate, found: Symbols, options: Sequence[str], rating_part: str, ironic: bool
+) -> str:
     """Return the option a confirmation offers: the side read, at the strength the words
-    say, or the emoji when they are stronger (as the table takes the strongest emoji)."""
+    say, or the emoji when they are stronger (as the table takes the strongest emoji).
+    Ironic praise read as a complaint is the mild negative (docs/typed-answers.md)."""
     if not best.polarity or sides_only(options):
         return best.intent
+    if _ironic_praise_read_as_complaint(best, found.words, ironic):
+        return option_for(Position(-1, 1), options) or best.intent
     strength = _said_strength(best, found.words, rating_part)
     strength = strength or POSITION_OF_INTENT[best.intent].strength
     position = found.position()

@@ -190,9 +190,20 @@ def opening_side(text: str) -> int:
     return 0
 
 
+# Praise that is rarely meant plainly in a complaint ("lovely toilets, if you like no
+# water"). These words say which side only through irony's eyes: they do not settle a
+# side for a direct record.
+IRONIC_PRAISE = {
+    "lovely", "beautiful", "brilliant", "fantastic", "awesome", "superb", "outstanding",
+    "best", "gr8", "gud",
+}  # fmt: skip
+
+
 def praises(text: str) -> bool:
     """Return whether the text holds a word of praise (which irony may turn around)."""
-    return any(polarity_of_word(w) == 1 for w in words_of(text) if w.isalpha())
+    return any(
+        polarity_of_word(w) == 1 or w in IRONIC_PRAISE for w in words_of(text) if w.isalpha()
+    )
 
 
 def polarity_of_word(word: str) -> int:

@@ -317,6 +317,26 @@ def test_ironic_praise_is_never_recorded_as_positive(text):
     assert answer.intent not in ("very_satisfied", "satisfied")
 
 
+@pytest.mark.parametrize(
+    "text", ["great teaching lol, they copy notes all day", "lovely toilets, if you like no water"]
+)
+def test_ironic_praise_read_as_the_strong_negative_offers_the_mild_one(text):
+    answer = read(text, AGREE_SCALE, by_text={text: {"strongly_disagree": 0.99}})
+    assert (answer.intent, answer.decision) == ("disagree", Decision.CONFIRM)
+
+
+def test_ironic_praise_read_as_the_mild_negative_is_recorded():
+    answer = read("great service... NOT", SATISFACTION_SCALE, ranking={"dissatisfied": 0.99})
+    assert (answer.intent, answer.decision) == ("dissatisfied", Decision.RECORD)
+
+
+def test_an_intensifier_of_ironic_praise_never_makes_the_complaint_strong():
+    text = "yeah super satisfied, no medicine as usual"
+    readings = {"yeah super satisfied": {"very_satisfied": 0.8}, text: {"dissatisfied": 0.99}}
+    answer = read(text, SATISFACTION_SCALE, by_text=readings)
+    assert answer.intent == "dissatisfied" and answer.decision is not Decision.RECORD
+
+
 def test_emoji_that_say_another_strength_than_the_words_are_confirmed_at_the_stronger():
     # the table reads 😡 as strong: strong if either the words or the emoji are
     answer = read("bad 😡😡", SATISFACTION_SCALE, by_text={"bad": {"dissatisfied": 0.95}})
