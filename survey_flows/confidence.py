@@ -35,6 +35,7 @@ from enum import Enum
 from survey_flows.cues import (
     afterthought,
     claims_to_know,
+    complains_first,
     concedes,
     conditional,
     denies_knowing,
@@ -246,7 +247,8 @@ def _choose(
             or (leads_with_no(text) and not negation.litotes)
         )
     )
-    unsure = negation.unsure and not plain_no
+    # "very unhappy, they don't teach anything": the complaint settles what the negation means
+    unsure = negation.unsure and not plain_no and not (best.polarity < 0 and complains_first(text))
     # An understatement ("not bad", "can't complain") is the mild positive, and a hedge ("not
     # really", "not entirely") the mild negative: never a strong one.
     softened = negation.litotes or (negation.hedged and not strong_marker(text))
@@ -482,6 +484,7 @@ def _read_words(
         # at a rating question, a no whose reason denies a complaint ("no, nothing was
         # wrong") says two things
         denied = best is not None and best.polarity < 0 and read_negation(reason).litotes
+        settled = settled or (best is not None and best.polarity < 0 and complains_first(words))
         unsettled = (negation.unsure and (not settled or turned)) or (
             denied and not sides_only(options)
         )

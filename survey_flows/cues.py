@@ -65,7 +65,7 @@ POSITIVE_STEMS_TN = (
 NEGATIVE_STEMS_TN = (
     "ganet", "maswe", "bosula", "galef", "teneg", "kgopeg", "kgopis", "bothata", "mathata",
     "ngongor", "bonya", "leswe", "tshwenyeg", "sulafal", "botlhoko", "bokete", "tura", "kgakala",
-    "leele", "telele",
+    "leele", "telele", "swab",
 )  # fmt: skip
 # Words that soften a negation into a plain "no": "not really", "I don't think so".
 NEGATED_HEDGES = {
@@ -260,6 +260,7 @@ class Negation:
     # one unless the answer also says "at all"
     hedged: bool = False
     memory: bool = False  # a negation reaches a word of knowing ("ga ke gakologelwe")
+    first_unsure: int = -1  # where the first negation the word lists cannot settle starts
 
 
 def read_negation(text: str) -> Negation:
@@ -276,6 +277,7 @@ def read_negation(text: str) -> Negation:
     out: set[int] = set()
     unsure = litotes = softened = memory = False
     count = 0
+    first_unsure = -1
     i = 0
     while i < len(words):
         length = _negator_length(words, i)
@@ -328,8 +330,35 @@ def read_negation(text: str) -> Negation:
             litotes = True
         elif not found:
             unsure = True
+            first_unsure = i if first_unsure < 0 else first_unsure
         i = j if j > i else i + 1
-    return Negation(frozenset(out), unsure, litotes and 1 not in out, count, softened, memory)
+    return Negation(
+        frozenset(out), unsure, litotes and 1 not in out, count, softened, memory, first_unsure
+    )
+
+
+def complains_first(text: str) -> bool:
+    """Return whether a complaint in rating words comes before the first negation the word
+    lists cannot settle ("very unhappy, they don't teach anything", "ke galefile, ga ke boele
+    teng"): that negation says why, and the complaint settles the side. Not when a bare no
+    comes first ("no, nobody was treated better"), nor when the negation opens what is
+    disagreed with ("I disagree that they don't care")."""
+    at = read_negation(text).first_unsure
+    words = words_of(text)
+    before = words[: max(at, 0)]
+    # "that" or "gore" (not "ka gore": because) opens what is rated, negation and all
+    opens_what_is_rated = any(
+        w == "that" or (w == "gore" and (k == 0 or before[k - 1] != "ka"))
+        for k, w in enumerate(before)
+    )
+    if not before or opens_what_is_rated:
+        return False
+    rated = any(
+        polarity_of_word(w)
+        for w in before
+        if w.isalpha() and w not in ANSWER_PARTICLES | YES_PARTICLES
+    )
+    return rated and settled_side(" ".join(before)) < 0
 
 
 # How well someone remembers ("ga ke gakologelwe sentle", "I don't remember well") is about

@@ -183,6 +183,28 @@ def test_a_hedged_no_is_the_mild_negative_and_a_strong_reading_is_confirmed(text
 
 @pytest.mark.parametrize(
     "text",
+    ["very unhappy they don't teach anything", "ke galefile, ga ke boele kwa ofising eo"],
+)
+def test_a_complaint_before_a_negation_that_says_why_is_recorded(text):
+    answer = read(text, SATISFACTION_SCALE, ranking={"very_dissatisfied": 0.97})
+    assert (answer.intent, answer.decision) == ("very_dissatisfied", Decision.RECORD)
+
+
+@pytest.mark.parametrize(
+    ("text", "reading"),
+    [
+        ("no, nobody was treated better", "disagree"),  # may deny unfairness
+        ("I disagree that they don't care", "disagree"),  # a negated statement disagreed with
+        ("I agree they don't treat us the same", "agree"),  # praise first: not this rule
+    ],
+)
+def test_a_negation_after_a_bare_no_or_inside_what_is_rated_is_still_confirmed(text, reading):
+    answer = read(text, AGREE_SCALE, ranking={reading: 0.97})
+    assert answer.decision is not Decision.RECORD
+
+
+@pytest.mark.parametrize(
+    "text",
     [
         "ga ke gopole sentle",  # "sentle" (well) is praise, but it says how well one remembers
         "I don't remember well",
