@@ -18,7 +18,9 @@ from dataclasses import dataclass
 from survey_flows.scale import words_of
 
 # Words that close the reach of a negation: "not bad, but slow" negates only "bad".
-_SCOPE_ENDS = {"but", "and", "because", "so", "though", "although", "however", "mme", "le", "gonne"}
+_SCOPE_ENDS = {
+    "but", "and", "because", "so", "though", "although", "however", "mme", "le", "gonne", "jalo",
+}  # "ga go jalo": it is not so
 SCOPE = 4  # words after a negator that it can reach ("I wouldn't say I was satisfied")
 
 NEGATORS_EN = {
@@ -54,7 +56,8 @@ NEGATIVE_WORDS = {
     "fault", "faults", "unfair", "useless", "pathetic", "hate", "hated", "angry", "upset", "far",
     "annoyed", "mad", "sad", "false", "lie", "lies", "trouble", "unreasonable",
     "disappoint", "down", "favoured", "favored", "differently", "unequally", "long",
-    "forever", "ages", "rushed",
+    "forever", "ages", "rushed", "favouritism", "favoritism", "discrimination", "discriminate",
+    "discriminated", "biased", "corrupt", "corruption", "bribe", "bribes",
 }  # fmt: skip
 # Setswana takes prefixes and suffixes: stems are matched inside a word ("nthusa", "kedumela").
 POSITIVE_STEMS_TN = (
@@ -65,7 +68,7 @@ POSITIVE_STEMS_TN = (
 NEGATIVE_STEMS_TN = (
     "ganet", "maswe", "bosula", "galef", "teneg", "kgopeg", "kgopis", "bothata", "mathata",
     "ngongor", "bonya", "leswe", "tshwenyeg", "sulafal", "botlhoko", "bokete", "tura", "kgakala",
-    "leele", "telele", "swab",
+    "leele", "telele", "swab", "tlhaol", "kgetholol",
 )  # fmt: skip
 # Words that soften a negation into a plain "no": "not really", "I don't think so".
 NEGATED_HEDGES = {

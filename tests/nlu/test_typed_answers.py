@@ -136,10 +136,13 @@ NEGATED_POSITIVES = [
     # even when the clause holds no rating word
     "I honestly can't say that the clinic was clean", "I would not say the staff were polite",
     "I wouldn't say the rules are the same for all", "I am not convinced",
+    # "not so" ends the negation: what follows is said, not negated
+    "ga go jalo ba tlhaola batho",
 ]  # fmt: skip
 NEGATED_NEGATIVES = [
     "not bad", "can't complain", "I wouldn't disagree", "no complaints",
     "ga go na bothata", "ga ke ganetse", "it wasn't hard", "I wasn't let down",
+    "ga ba tlhaole", "there was no favouritism",
 ]  # fmt: skip
 
 
