@@ -67,6 +67,7 @@ from survey_flows.scale import (
     is_rating_question,
     option_for,
     sides_only,
+    words_of,
 )
 from survey_flows.spelling import respell
 from survey_flows.strength import (
@@ -596,7 +597,23 @@ def _said_strength(best: _Candidate, words: str, rating_part: str) -> int | None
         return 1  # "yes pretty much" read as a strong answer
     if not plain and only_describes(rating_part) and not strong_marker(rating_part):
         return 1  # "nnyaa, it was far thata": a description is the mild answer
+    if not plain and best.polarity < 0 and _negated_plainly(words):
+        return 1  # "not all children are treated equally": a negation is the mild negative
     return None
+
+
+def _negated_plainly(words: str) -> bool:
+    """Return whether the answer negates praise or a description and says nothing of how
+    far: a hedge ("not really"), or no "at all", intensifier, extreme word or strong
+    feeling."""
+    negation = read_negation(words)
+    if negation.memory or not (1 in negation.ruled_out or negation.unsure):
+        return False
+    if negation.hedged:
+        return not strong_marker(words)  # "not really", "not entirely": a hedge is mild
+    # "never" that denies the praise itself ("never satisfied", "no, never") says how far
+    never = 1 in negation.ruled_out and "never" in words_of(words)
+    return not (never or sounds_strong(words))
 
 
 def _offered(

@@ -19,7 +19,17 @@ from survey_flows.scale import words_of
 
 # Words that close the reach of a negation: "not bad, but slow" negates only "bad".
 _SCOPE_ENDS = {
-    "but", "and", "because", "so", "though", "although", "however", "mme", "le", "gonne", "jalo",
+    "but",
+    "and",
+    "because",
+    "so",
+    "though",
+    "although",
+    "however",
+    "mme",
+    "le",
+    "gonne",
+    "jalo",
 }  # "ga go jalo": it is not so
 SCOPE = 4  # words after a negator that it can reach ("I wouldn't say I was satisfied")
 

@@ -174,10 +174,28 @@ def test_an_elliptical_negation_is_a_no(text):
     assert read(text, AGREE_SCALE, ranking={"agree": 0.99}).intent not in POSITIVE_INTENTS
 
 
+@pytest.mark.parametrize(
+    "text", ["not all children are treated equally", "they never answer the phone"]
+)
+def test_a_negation_read_as_the_strong_negative_offers_the_mild_one(text):
+    answer = read(text, AGREE_SCALE, ranking={"strongly_disagree": 0.99})
+    assert (answer.intent, answer.decision) == ("disagree", Decision.CONFIRM)
+
+
+@pytest.mark.parametrize(
+    "text", ["never satisfied with them", "not satisfied at all", "gk itumele gp"]
+)
+def test_a_negation_that_says_how_far_keeps_the_strong_negative(text):
+    # the classifier reads the answer with its spelling written out ("gp": gope, at all)
+    reading = {symbols(text).words: {"very_dissatisfied": 0.99}}
+    answer = read(text, SATISFACTION_SCALE, by_text=reading)
+    assert (answer.intent, answer.decision) == ("very_dissatisfied", Decision.RECORD)
+
+
 @pytest.mark.parametrize("text", ["not entirely", "not really", "not exactly"])
 def test_a_hedged_no_is_the_mild_negative_and_a_strong_reading_is_confirmed(text):
     strong = read(text, AGREE_SCALE, ranking={"strongly_disagree": 0.95})
-    assert (strong.intent, strong.decision) == ("strongly_disagree", Decision.CONFIRM)
+    assert (strong.intent, strong.decision) == ("disagree", Decision.CONFIRM)
     assert read(text, AGREE_SCALE, ranking={"disagree": 0.95}).decision is Decision.RECORD
     # "at all" is no hedge: "not at all" is the strong negative
     at_all = read("not at all", AGREE_SCALE, ranking={"strongly_disagree": 0.95})
