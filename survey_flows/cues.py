@@ -17,20 +17,11 @@ from dataclasses import dataclass
 
 from survey_flows.scale import words_of
 
-# Words that close the reach of a negation: "not bad, but slow" negates only "bad".
+# Words that close the reach of a negation: "not bad, but slow" negates only "bad", and
+# "ga go jalo" (it is not so) only the question's statement.
 _SCOPE_ENDS = {
-    "but",
-    "and",
-    "because",
-    "so",
-    "though",
-    "although",
-    "however",
-    "mme",
-    "le",
-    "gonne",
-    "jalo",
-}  # "ga go jalo": it is not so
+    "but", "and", "because", "so", "though", "although", "however", "mme", "le", "gonne", "jalo",
+}  # fmt: skip
 SCOPE = 4  # words after a negator that it can reach ("I wouldn't say I was satisfied")
 
 NEGATORS_EN = {
