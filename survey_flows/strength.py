@@ -107,7 +107,7 @@ def sounds_strong(text: str) -> bool:
         or has_phrase(text, (*INTENSIFIERS, "by far", "thata"))
         or so_rated
         or bool(words & (EXTREME_WORDS | STRONG_FEELINGS_EN))
-        or any(stem in w for w in words for stem in STRONG_FEELING_STEMS_TN)
+        or any(_feeling_tn(w, STRONG_FEELING_STEMS_TN) for w in words)
     )
 
 
@@ -155,6 +155,18 @@ FEELING_STEMS_TN = (
     "swab", "botlhoko", "lapil", "lapis", "kgathal", "kgathet", "sulafal", "lebog", "kgatl",
     "ratil", "ngomog", "gololes",
 )  # fmt: skip
+# Setswana stems are matched inside a word ("o ne a galefile"), but "kgakala" (far) holds
+# "gakal" (angry) and is a description.
+_NOT_FEELINGS_TN = ("kgakal",)
+
+
+def _feeling_tn(word: str, stems: tuple[str, ...]) -> bool:
+    """Return whether a word holds one of these Setswana feeling stems."""
+    return any(stem in word for stem in stems) and not any(
+        other in word for other in _NOT_FEELINGS_TN
+    )
+
+
 FEELING_INTENSIFIERS = (
     "thata", "very", "so", "extremely", "really really", "incredibly", "truly", "super",
     "beyond", "go feta", "go menagane", "go feteletseng", "too",
@@ -164,7 +176,7 @@ FEELING_INTENSIFIERS = (
 def only_a_feeling(text: str) -> bool:
     """Return whether the answer names a feeling and no word of a rating scale."""
     words = [w for w in words_of(text) if w.isalpha()]
-    feeling = any(w in FEELINGS_EN or any(stem in w for stem in FEELING_STEMS_TN) for w in words)
+    feeling = any(w in FEELINGS_EN or _feeling_tn(w, FEELING_STEMS_TN) for w in words)
     return feeling and not has_scale_words(text)
 
 
@@ -172,7 +184,5 @@ def feeling_strength(text: str) -> int:
     """Return the strength an answer that is a feeling says: 2 (angry, or any feeling with
     "thata" or "very"), else 1."""
     words = [w for w in words_of(text) if w.isalpha()]
-    strong = any(
-        w in STRONG_FEELINGS_EN or any(stem in w for stem in STRONG_FEELING_STEMS_TN) for w in words
-    )
+    strong = any(w in STRONG_FEELINGS_EN or _feeling_tn(w, STRONG_FEELING_STEMS_TN) for w in words)
     return 2 if strong or has_phrase(text, FEELING_INTENSIFIERS) else 1

@@ -399,6 +399,8 @@ def test_emoji_that_say_another_strength_than_the_words_are_confirmed_at_the_str
         ("ke galefile", "dissatisfied", "very_dissatisfied", Decision.CONFIRM),
         ("ke tenegile", "dissatisfied", "dissatisfied", Decision.RECORD),
         ("ke tenegile thata", "dissatisfied", "very_dissatisfied", Decision.CONFIRM),
+        # "kgakala" (far) holds "gakal" (angry) but is a description: the mild answer
+        ("go kgakala", "dissatisfied", "dissatisfied", Decision.RECORD),
     ],
 )
 def test_a_feeling_takes_its_strength_from_the_feelings_table(text, reading, intent, decision):
