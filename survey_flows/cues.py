@@ -40,6 +40,12 @@ _CONCORDS = {"ke", "o", "a", "re", "lo", "ba", "e", "go", "se", "di", "le", "nka
 # "couldn't be happier", "can't agree more": a negated comparative praises.
 _PRAISING_COMPARATIVES = {"more", "better", "happier"}
 
+# Being equal or enough ("ba tshwarwa ka go lekalekana", "nako e e lekaneng"), as whole
+# words: "selekanyo" (a measure) and "tshwanela" (must) are other words.
+EQUAL_WORDS_TN = {
+    "lekana", "lekane", "lekaneng", "lekanang", "lekalekana", "lekalekane", "lekalekaneng",
+    "tshwana", "tshwane", "tshwanang",
+}  # fmt: skip
 POSITIVE_WORDS = {
     "agree", "agreed", "satisfied", "satisfactory", "satisfying", "happy", "happier", "pleased",
     "content", "glad", "good", "great", "fine", "ok", "okay", "nice", "excellent", "perfect",
@@ -47,7 +53,7 @@ POSITIVE_WORDS = {
     "polite", "quick", "fast", "true", "right", "correct", "amazing",
     "wonderful", "love", "loved", "like", "liked", "impressed", "reasonable", "acceptable",
     "convenient", "efficient", "smooth", "simple", "respectful", "professional", "recommend",
-    "yes", "sure", "satisfy", "gd", "hapy", "hapi",
+    "yes", "sure", "satisfy", "gd", "hapy", "hapi", "enough", "equal", "equally", *EQUAL_WORDS_TN,
 }  # fmt: skip
 NEGATIVE_WORDS = {
     "disagree", "disagreed", "dissatisfied", "unsatisfied", "unhappy", "displeased",
@@ -315,7 +321,9 @@ def read_negation(text: str) -> Negation:
             elif word not in ELLIPSIS:
                 others += 1
             j += 1
-            reach += 1
+            # Setswana concords ("nako e e lekaneng": time that is enough) and "a" are
+            # grammar, not words the negation has to reach past
+            reach += word not in _CONCORDS
         # a hedge settles the meaning only when nothing else follows it: "I don't think so",
         # not "I don't think anyone was favoured"
         # An elliptical negation ("I didn't", "no it wasn't", "never did", "ga ke a dira")
@@ -460,6 +468,20 @@ def doubtful(text: str) -> bool:
         or quoted is not None
         or _RHETORICAL.match(text) is not None
         or any(char in DOUBT_EMOJI for char in text)
+        or _more_equal(tokens)
+    )
+
+
+# Words of equal treatment: said beside a comparison nothing negates, they are irony ("all
+# equal, the rich are just more equal", "ba a lekana fela ba ba nang le madi ba lekana go
+# feta"), not praise.
+_EQUAL = EQUAL_WORDS_TN | {"equal", "equally", "same"}
+
+
+def _more_equal(tokens: list[str]) -> bool:
+    said = set(tokens)
+    return (
+        bool(_EQUAL & said and _COMPARING & said) and not read_negation(" ".join(tokens)).negators
     )
 
 

@@ -138,6 +138,8 @@ NEGATED_POSITIVES = [
     "I wouldn't say the rules are the same for all", "I am not convinced",
     # "not so" ends the negation: what follows is said, not negated
     "ga go jalo ba tlhaola batho",
+    # being equal or enough is praise, also past Setswana concords ("nako e e lekaneng")
+    "ga ba a nnaya nako e e lekaneng", "they didn't spend enough time", "not equally",
 ]  # fmt: skip
 NEGATED_NEGATIVES = [
     "not bad", "can't complain", "I wouldn't disagree", "no complaints",
@@ -361,7 +363,13 @@ def test_ironic_praise_is_never_recorded_as_positive(text):
 
 
 @pytest.mark.parametrize(
-    "text", ["great teaching lol, they copy notes all day", "lovely toilets, if you like no water"]
+    "text",
+    [
+        "great teaching lol, they copy notes all day",
+        "lovely toilets, if you like no water",
+        # equal, beside a comparison nothing negates: "more equal"
+        "ee botlhe ba a lekana fela ba ba nang le madi ba lekana go feta",
+    ],
 )
 def test_ironic_praise_read_as_the_strong_negative_offers_the_mild_one(text):
     answer = read(text, AGREE_SCALE, by_text={text: {"strongly_disagree": 0.99}})
