@@ -507,6 +507,12 @@ _RELAY = re.compile(
     r"(?:\s+(?:wa|ya)\s+me)?\s*,?\s+"
     r"(?:says?|said|is\s+saying|tells\s+me|told\s+me|(?:o|ba|a)\s+re)\s*[,:]?\s+(?:that\s+)?",
 )
+# The helper may say so first: "I'm helping my granny, she says ...", "ke mo thusa, o re ...".
+_HELPING = re.compile(
+    rf"^(?:(?:i'?m|i\s+am)\s+helping\s+(?:(?:my|our)\s+)?[a-z]+"
+    rf"|ke\s+(?:mo\s+|ba\s+)?thusa(?:\s+(?:{_PEOPLE}))?)\s*[,.:]?\s+"
+    r"(?:(?:he|she|they)\s+(?:says?|said|wants?)|(?:o|ba|a)\s+re)\s*[,:]?\s+(?:that\s+)?"
+)
 _THIRD_PERSON_TN = ((re.compile(r"^ga a "), "ga ke "), (re.compile(r"^o (?=[a-z])"), "ke "))
 
 
@@ -514,7 +520,7 @@ def unreported(text: str) -> str:
     """Return the answer without a frame of reported speech at its start ("nkoko o re o
     dumela thata" -> "ke dumela thata", "my grandmother says the roof leaks" -> "the roof
     leaks"); the text as it is when it has none."""
-    found = _RELAY.match(text)
+    found = _RELAY.match(text) or _HELPING.match(text)
     if found is None or found.end() == len(text):
         return text
     rest = text[found.end() :]

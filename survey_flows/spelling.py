@@ -17,7 +17,7 @@ import re
 _AFTER_NEGATED_VERB = r"(?:ka|dumele|itumela|itumele|kgotsofala|kgotsofale|nnyaa|nyaa|sepe)"
 _AFTER_RATING = r"(?:ee|nnyaa|nyaa|dumela|dumele|itumetse|kgotsofetse|tenegile|galefile|siame)"
 _RESPELLED = (
-    (re.compile(rf"\b({_AFTER_NEGATED_VERB}) (?:hope|gp)\b"), r"\1 gope"),
+    (re.compile(rf"\b({_AFTER_NEGATED_VERB}) (?:hope|gp|gopw)\b"), r"\1 gope"),
     (re.compile(rf"\b({_AFTER_RATING}) total\b"), r"\1 tota"),
     (re.compile(rf"\b({_AFTER_RATING}) (?:that a|thats|tharta|thta)\b"), r"\1 thata"),
     (re.compile(r"\b(ya|yea|yeah) rite\b"), r"\1 right"),

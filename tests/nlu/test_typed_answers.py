@@ -805,6 +805,10 @@ def test_a_greeting_in_an_answer_that_rates_is_the_rating():
         ("nkoko o re ga a itse", "ga ke itse"),
         ("o re thusitse thata", "o re thusitse thata"),  # "you helped us": no relay
         ("nobody says it is easy", "nobody says it is easy"),
+        # a helper who says so first: "thusa" (help) is no request for help here
+        ("ke mo thusa, o re re simolole sesha", "re simolole sesha"),
+        ("i'm helping my granny, she says the clinic is far", "the clinic is far"),
+        ("ke thusa batho ka metlha", "ke thusa batho ka metlha"),
     ],
 )
 def test_a_frame_of_reported_speech_is_not_the_answer(typed, read_as):
