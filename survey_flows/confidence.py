@@ -49,6 +49,7 @@ from survey_flows.cues import (
     praises,
     read_negation,
     sarcastic,
+    says_no,
     settled_side,
     split_reason,
     takes_a_side,
@@ -385,7 +386,15 @@ def read_answer(classifier: Classifier, text: str, options: Sequence[str], lang:
         and not sounds_strong(found.words)
     ):
         best = replace(best, score=best.side)
-    decision = _decide(best, guarded or doubt, words_agree, sided)
+    # At a yes/no question a no needs a no in the words or emoji: the model reads some
+    # plain yeses as no ("ke ne ka alafiwa nako nngwe le nngwe": I was treated every time)
+    unsaid_no = (
+        sides_only(options)
+        and best.polarity < 0
+        and not says_no(found.words)
+        and (found.polarity() or 0) >= 0
+    )
+    decision = _decide(best, guarded or doubt or unsaid_no, words_agree, sided)
     if decision is not Decision.REASK and _praise_contradicted(best, found.words):
         # irony, or praise only for others: the negative it means is offered
         return _mild(-1, options) or Answer(best.intent, best.score, decision, source)

@@ -33,7 +33,7 @@ NEGATORS_EN = {
 NEGATORS_TN = {"gake", "gk", "gke", "gaa", "gare", "gaba", "gase", "seng", "sepe"}
 # "No" that answers the question ("no, it was far", "nnyaa go ne go tura") negates nothing
 # after it; "no problems" does.
-ANSWER_PARTICLES = {"no", "nope", "nah", "nnyaa", "nyaa", "nnya", "nya"}
+ANSWER_PARTICLES = {"no", "nope", "nah", "naah", "nnyaa", "nyaa", "nnya", "nya"}
 # "ga" + subject concord ("ga ke", "ga go", "ga se") negates; so does "ke sa" ("ke sa itumela");
 # "ga nka" is "I could not" ("ga nka ke ka re ke a dumela": I can't say I agree).
 _CONCORDS = {"ke", "o", "a", "re", "lo", "ba", "e", "go", "se", "di", "le", "nka"}
@@ -172,6 +172,13 @@ def settled_side(text: str) -> int:
 # Comparing words: what a negation of a comparison means depends on who is compared ("no,
 # nobody was treated better" may deny unfairness).
 _COMPARING = {"better", "more", "less", "than", "feta"}
+
+
+def says_no(text: str) -> bool:
+    """Return whether the words hold a no: a no, a negation or a complaint ("re ne ra nna kwa
+    gae", we stayed home, holds none)."""
+    words = set(words_of(text))
+    return bool(words & ANSWER_PARTICLES or read_negation(text).negators or word_polarity(text) < 0)
 
 
 def leads_with_no(text: str) -> bool:

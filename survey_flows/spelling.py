@@ -38,13 +38,23 @@ _WORDS = {
     "dint": "didn't", "rmbr": "remember", "rmember": "remember", "sur": "sure",
     "stsfd": "satisfied", "satsfd": "satisfied", "satisfd": "satisfied",
     "afodable": "affordable", "afordable": "affordable", "ezy": "easy", "wrst": "worst",
-    "evr": "ever", "gakena": "ga ke na", "ganke": "ga ke",
+    "evr": "ever", "gakena": "ga ke na", "ganke": "ga ke", "agre": "agree", "agri": "agree",
+    "disagre": "disagree", "disagri": "disagree", "dsagree": "disagree", "noo": "no",
 }  # fmt: skip
 _WORD = re.compile(r"[a-z]+")
+# Letters held down: "noooo", "NAAAH", "neverrr", "gooood". A word that is one letter held
+# down is kept doubled ("eeee" -> "ee": yes, not the concord "e").
+_HELD_DOWN = re.compile(r"([a-z])\1{2,}")
+_HELD_DOWN_AT_END = re.compile(r"([a-z])\1{2,}\b")
+_ONE_LETTER_HELD = re.compile(r"\b([a-z])\1{2,}\b")
 
 
 def respell(text: str) -> str:
-    """Return lower-case text with the words autocorrect or hurried typing hid written out."""
+    """Return lower-case text with the words autocorrect or hurried typing hid written out,
+    and letters held down cut: to one at the end of a word ("nooo" -> "no"), to two
+    inside it ("gooood" -> "good")."""
+    text = _ONE_LETTER_HELD.sub(r"\1\1", text)
+    text = _HELD_DOWN.sub(r"\1\1", _HELD_DOWN_AT_END.sub(r"\1", text))
     for pattern, meant in _RESPELLED:
         text = pattern.sub(meant, text)
     return _WORD.sub(lambda m: _WORDS.get(m.group(), m.group()), text)

@@ -205,6 +205,28 @@ def test_a_hedged_no_is_the_mild_negative_and_a_strong_reading_is_confirmed(text
 
 
 @pytest.mark.parametrize(
+    "text", ["ke ne ka alafiwa nako nngwe le nngwe", "my granny needed a new Omang"]
+)
+def test_a_no_at_a_yes_no_question_with_no_no_in_its_words_is_confirmed(text):
+    answer = read(text, YES_NO, ranking={"no": 0.99})
+    assert (answer.intent, answer.decision) == ("no", Decision.CONFIRM)
+
+
+@pytest.mark.parametrize("text", ["NOOOO", "naaah", "nyaaaa", "neverrr", "noo", "👎 they didnt"])
+def test_a_no_held_down_or_shown_is_a_no(text):
+    reading = {symbols(text).words or text: {"no": 0.95}}
+    assert read(text, YES_NO, by_text=reading).decision is Decision.RECORD
+
+
+@pytest.mark.parametrize(
+    ("typed", "read_as"),
+    [("Agreeeee", "agree"), ("eeee ruri", "ee ruri"), ("gooood", "good"), ("dsagree", "disagree")],
+)
+def test_the_survey_reads_letters_held_down_and_hurried_spellings(typed, read_as):
+    assert symbols(typed).words == read_as
+
+
+@pytest.mark.parametrize(
     "text",
     ["very unhappy they don't teach anything", "ke galefile, ga ke boele kwa ofising eo"],
 )
