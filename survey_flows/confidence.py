@@ -38,6 +38,7 @@ from survey_flows.cues import (
     complains_first,
     concedes,
     conditional,
+    declines,
     denies_knowing,
     denies_paying,
     doubtful,
@@ -89,7 +90,8 @@ CONFIRM_AT = 0.45  # at or above (and below the record threshold): ask "Did you 
 # When the best guess is no answer to the question (a topic), the answers are weighed among
 # themselves only if they hold this share of the confidence; below it, nothing is offered.
 OFF_QUESTION_SHARE = 0.25
-NON_SUBSTANTIVE = ("dont_know", "refuse")
+REFUSE = "refuse"
+NON_SUBSTANTIVE = (DONT_KNOW, REFUSE)
 GREET = "greet"
 # Emoji and rating numbers are read from a table, as keywords are: stored as method "keyword"
 # (docs/data-contract.md) when recorded, as "confirmation" when confirmed.
@@ -348,6 +350,8 @@ def read_answer(classifier: Classifier, text: str, options: Sequence[str], lang:
     best, guarded, source, rating_part = _read_words(
         classifier, found.words, options, lang, excluded
     )
+    if declines(found.words) and not found.readings:
+        return Answer(REFUSE, 1.0, Decision.RECORD, TABLE)  # "skip", "I'd rather not say"
     if forgets(found.words) and not found.readings:
         # only not knowing or not remembering, whatever the classifier made of it
         if best is not None and best.intent == DONT_KNOW:
@@ -682,6 +686,8 @@ def read_number(classifier: Classifier, text: str, lang: str) -> Answer:
         value = 0.0  # "I didn't pay anything", "ga ke a duela le thebe"
     if value is None and denies_knowing(text):
         return Answer(DONT_KNOW, 1.0, Decision.RECORD, TABLE)  # "ga ke gakologelwe"
+    if value is None and declines(text):
+        return Answer(REFUSE, 1.0, Decision.RECORD, TABLE)  # "I'd rather not say how much"
     if value is None:
         return Answer(None, 0.0, Decision.REASK, reading.source)
     number_confidence = reading.scores().get(NUMBER, confidence)

@@ -404,6 +404,28 @@ def _about_knowing(text: str) -> str:
     )
 
 
+# Declining to answer, as the whole answer ("skip", "I'd rather not say", "fetisa", "a re
+# fetele pele", "ke sephiri"), polite words aside. Only the whole answer: "they skip
+# classes" and "bana ba feta" (the children pass) are no refusals.
+_POLITE = r"(?:\s+(?:please|pls|plz|thanks|thank you|sorry|rra|mma|tsweetswee|ka kopo))*"
+_DECLINING = re.compile(
+    r"^(?:(?:i\s+)?(?:would\s+|d\s+|id\s+)?(?:rather|prefer)\s+not\b.*"
+    r"|(?:i\s+)?(?:(?:wont|will not|do not|dont)\s+(?:say|answer|tell|disclose)|decline)\b.*"
+    r"|(?:skip|pass|next|next question|no comment|(?:not|nt) (?:saying|telling)|private"
+    r"|confidential)"
+    r"(?:\s+(?:it|this|that|this one|question|this question))?"
+    r"|(?:potso e\s+)?(?:fetisa|feta|a re fete|a re fetele pele|ke tlola|ke sephiri"
+    r"|ke sephiri sa me|ga se kgang ya gago|ga ke e arabe|ga ke batle go araba"
+    r"|ga ke rate go araba)"
+    rf"(?:\s+(?:potso e|potso eo))?){_POLITE}$"
+)
+
+
+def declines(text: str) -> bool:
+    """Return whether the whole answer declines to answer: a refusal, recorded as such."""
+    return _DECLINING.match(" ".join(w for w in words_of(text) if w.isalpha())) is not None
+
+
 def denies_knowing(text: str) -> bool:
     """Return whether the answer says the person does not know or remember ("ga ke
     gakologelwe", "not sure", "I don't know how much, my husband paid"), with no yes, no or

@@ -264,6 +264,21 @@ def test_not_remembering_is_dont_know_whatever_the_classifier_read(text):
     assert (answer.intent, answer.decision) == ("dont_know", Decision.RECORD)
 
 
+@pytest.mark.parametrize(
+    "text", ["skp", "I'd rather not say", "nxt question", "fetisa rra", "ga se kgang ya gago"]
+)
+def test_declining_to_answer_is_a_refusal_whatever_the_classifier_read(text):
+    answer = read(text, AGREE_SCALE, ranking={"agree": 0.9})
+    assert (answer.intent, answer.decision) == ("refuse", Decision.RECORD)
+    at_a_number = read_number(Reader({}), text, "en")
+    assert (at_a_number.intent, at_a_number.decision) == ("refuse", Decision.RECORD)
+
+
+@pytest.mark.parametrize("text", ["they skip classes", "bana ba feta", "I don't want to take part"])
+def test_only_a_whole_answer_that_declines_is_a_refusal(text):
+    assert read(text, YES_NO, ranking={"no": 0.9}).intent == "no"
+
+
 def test_not_knowing_why_is_a_complaint_not_a_dont_know():
     answer = read("ga ke itse gore ke eng ba sa re thuse", AGREE_SCALE, ranking={"disagree": 0.99})
     assert answer.intent == "disagree"
