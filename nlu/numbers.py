@@ -25,8 +25,9 @@ WORDS: dict[str, float] = {
     "twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50, "sixty": 60,
     "seventy": 70, "eighty": 80, "ninety": 90,
     "once": 1, "twice": 2, "thrice": 3, "couple": 2, "dozen": 12,
-    # Setswana stems with their class prefixes: bo-, ma-, me-, ba- (two, three, ...)
-    "nngwe": 1, "bongwe": 1, "pedi": 2, "bedi": 2, "bobedi": 2, "mabedi": 2, "mebedi": 2,
+    # Setswana stems with their class prefixes: bo-, le-, ma-, me-, ba- (two, three, ...)
+    "nngwe": 1, "bongwe": 1, "lengwe": 1, "pedi": 2, "bedi": 2, "bobedi": 2, "mabedi": 2,
+    "mebedi": 2,
     "babedi": 2, "tharo": 3, "raro": 3, "boraro": 3, "mararo": 3, "meraro": 3, "bararo": 3,
     "nne": 4, "mane": 4, "mene": 4, "bane": 4, "tlhano": 5, "botlhano": 5, "matlhano": 5,
     "metlhano": 5, "batlhano": 5, "thataro": 6, "borataro": 6, "marataro": 6, "merataro": 6,
@@ -58,6 +59,7 @@ QUARTER_HOUR = re.compile(
     r"\b(?:(three|3)\s+)?(?:quarters?|qtrs?)\s+(?:of\s+)?(?:an?\s+)?(?:hour|hr)s?\b"
     r"|\bkotara\s+(?:(tse\s+tharo)\s+)?(?:ya|tsa)\s+(?:ura|oura)\b"
 )
+HALF_HOUR_TN = re.compile(r"\bhalofo\s+ya\s+(?:ura|oura)\b")  # half of an hour
 
 
 def _digits(token: str) -> float:
@@ -87,6 +89,7 @@ def _tokens(text: str) -> list[str]:
     in_minutes = QUARTER_HOUR.sub(
         lambda m: "45 minutes" if m.group(1) or m.group(2) else "15 minutes", folded.lower()
     )
+    in_minutes = HALF_HOUR_TN.sub("30 minutes", in_minutes)
     without_about = ABOUT_TN.sub(" ", in_minutes)  # "metsotso e ka nna 45": about 45 minutes
     return _TOKEN.findall(AND_A_HALF.sub(r"1.5 \1", without_about))
 

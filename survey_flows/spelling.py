@@ -40,7 +40,8 @@ _WORDS = {
     "afodable": "affordable", "afordable": "affordable", "ezy": "easy", "wrst": "worst",
     "evr": "ever", "gakena": "ga ke na", "ganke": "ga ke", "agre": "agree", "agri": "agree",
     "disagre": "disagree", "disagri": "disagree", "dsagree": "disagree", "noo": "no",
-    "skp": "skip", "sayn": "saying", "nxt": "next",
+    "skp": "skip", "sayn": "saying", "nxt": "next", "twnty": "twenty", "thrty": "thirty",
+    "hundrd": "hundred",
 }  # fmt: skip
 _WORD = re.compile(r"[a-z]+")
 # Letters held down: "noooo", "NAAAH", "neverrr", "gooood". A word that is one letter held

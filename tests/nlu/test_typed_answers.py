@@ -881,10 +881,16 @@ def test_words_autocorrect_or_hurried_typing_hid_are_written_out(typed, meant):
 @pytest.mark.parametrize(
     ("text", "hours"),
     [("quarter of an hr", 0.25), ("three quarters of an hour", 0.75),
-     ("kotara ya ura", 0.25), ("kotara tse tharo tsa ura", 0.75), ("2n half hrs", 2.5)],
+     ("kotara ya ura", 0.25), ("kotara tse tharo tsa ura", 0.75), ("2n half hrs", 2.5),
+     ("halofo ya ura", 0.5)],
 )  # fmt: skip
 def test_quarters_of_an_hour_and_a_typed_n_for_and_are_read(text, hours):
     assert duration_hours(text) == pytest.approx(hours)
+
+
+@pytest.mark.parametrize(("text", "value"), [("twnty pula", 20), ("lekgetlo le le lengwe", 1)])
+def test_hurried_and_class_prefixed_number_words_are_numbers(text, value):
+    assert parse_number(normalise(text)) == value
 
 
 def test_a_hedge_before_praise_keeps_its_negation_mild_and_a_reason_is_no_forgetting():
