@@ -33,6 +33,8 @@ from dataclasses import dataclass, replace
 from enum import Enum
 
 from survey_flows.cues import (
+    ANSWER_PARTICLES,
+    YES_PARTICLES,
     afterthought,
     claims_to_know,
     complains_first,
@@ -550,7 +552,7 @@ def _said_strong(
     satisfied, no medicine as usual")."""
     if guarded or ironic or not best.polarity or sides_only(options):
         return None
-    if _said_strength(best, found.words, rating_part) != 2 or only_describes(rating_part):
+    if _said_strength(best, found, rating_part) != 2 or only_describes(rating_part):
         return None
     if not (strong_marker(found.words) or intensifies_a_rating(rating_part)):
         return None
@@ -584,18 +586,19 @@ def _in_doubt(
         return True  # "so simple... after three visits", "it used to be good": maybe not now
     if best.polarity < 0 and word_polarity(found.words) > 0:
         return True  # only words of praise, read as a complaint: irony, or a misreading
-    if strength and not sides_only(options) and _said_strength(best, found.words, rating_part):
+    if strength and not sides_only(options) and _said_strength(best, found, rating_part):
         return True
     symbol_position = found.position()
     # emoji that say another strength than the words ("bad 😡😡"): confirm, as the table does
     return symbol_position is not None and option_for(symbol_position, options) != best.intent
 
 
-def _said_strength(best: _Candidate, words: str, rating_part: str) -> int | None:
+def _said_strength(best: _Candidate, found: Symbols, rating_part: str) -> int | None:
     """Return the strength the words say when it is not the reading's (2 strong, 1 plain),
     else None. An understatement is plain however it is said ("not bad at all"), and an
     intensifier strengthens the side of the words it goes with: in "oh yeah super easy, two
     combis" it strengthens praise that irony turns into a plain complaint."""
+    words = found.words
     plain = POSITION_OF_INTENT[best.intent].strength == 1
     strong = strong_marker(words)
     other_side = word_polarity(rating_part) == -best.polarity
@@ -612,7 +615,25 @@ def _said_strength(best: _Candidate, words: str, rating_part: str) -> int | None
         return 1  # "nnyaa, it was far thata": a description is the mild answer
     if not plain and best.polarity < 0 and _negated_plainly(words):
         return 1  # "not all children are treated equally": a negation is the mild negative
+    if not plain and _plain_yes_or_no(found):
+        return 1  # "yes it's clean, they mop every morning": a yes or no with a reason
     return None
+
+
+def _plain_yes_or_no(found: Symbols) -> bool:
+    """Return whether the answer opens with a yes or a no that nothing strengthens ("yes
+    its 15 min", "my aunt says no, ..."), not "yes very much", "ee ruri", "no, not at all",
+    "no, never" or "yes 100%"."""
+    words = [w for w in words_of(found.words) if w.isalpha()]
+    opens = bool(words) and words[0] in YES_PARTICLES | ANSWER_PARTICLES
+    position = found.position()
+    strong = (
+        sounds_strong(found.words)
+        or intensifies_a_rating(found.words)
+        or "never" in words
+        or (position is not None and position.strength == 2)
+    )
+    return opens and not strong
 
 
 def _negated_plainly(words: str) -> bool:
@@ -639,7 +660,7 @@ def _offered(
         return best.intent
     if _ironic_praise_read_as_complaint(best, found.words, ironic):
         return option_for(Position(-1, 1), options) or best.intent
-    strength = _said_strength(best, found.words, rating_part)
+    strength = _said_strength(best, found, rating_part)
     strength = strength or POSITION_OF_INTENT[best.intent].strength
     position = found.position()
     if position is not None and position.polarity == best.polarity:

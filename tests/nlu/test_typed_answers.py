@@ -185,6 +185,25 @@ def test_a_negation_read_as_the_strong_negative_offers_the_mild_one(text):
 
 
 @pytest.mark.parametrize(
+    ("text", "reading", "offered"),
+    [
+        ("yes it's clean they mop the floors every morning", "strongly_agree", "agree"),
+        ("my aunt says no, those with connections get served first", "strongly_disagree",
+         "disagree"),
+        ("Nnyaa got helele", "strongly_disagree", "strongly_disagree"),  # gotlhelele: at all
+        ("yes 100 percent", "strongly_agree", "strongly_agree"),
+        ("no, never", "strongly_disagree", "strongly_disagree"),
+        ("ee ruri", "strongly_agree", "strongly_agree"),
+    ],
+)  # fmt: skip
+def test_a_yes_or_no_that_nothing_strengthens_is_the_mild_answer(text, reading, offered):
+    words = unreported(symbols(text).words)
+    answer = read(text, AGREE_SCALE, by_text={words: {reading: 0.95}})
+    assert answer.intent == offered
+    assert (answer.decision is Decision.RECORD) == (offered == reading)
+
+
+@pytest.mark.parametrize(
     "text", ["never satisfied with them", "not satisfied at all", "gk itumele gp"]
 )
 def test_a_negation_that_says_how_far_keeps_the_strong_negative(text):
