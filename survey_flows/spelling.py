@@ -30,6 +30,7 @@ _RESPELLED = (
     (re.compile(r"\bga k\b"), "ga ke"),
     (re.compile(r"\b(dnt|don't|dont|didn't|didnt|dint) no\b"), r"\1 know"),
     (re.compile(r"\bat al\b"), "at all"),
+    (re.compile(r"\b(ke|ga ke|gake) battle\b"), r"\1 batle"),
     (re.compile(r"\bgot ?h?elele\b"), "gotlhelele"),
     (re.compile(r"\bk (nnete|a|ne|tla|dumela|dumele|itumetse|kgotsofetse|tenegile|galefile)\b"),
      r"ke \1"),

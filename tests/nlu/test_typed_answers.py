@@ -284,8 +284,10 @@ def test_not_remembering_is_dont_know_whatever_the_classifier_read(text):
 
 
 @pytest.mark.parametrize(
-    "text", ["skp", "I'd rather not say", "nxt question", "fetisa rra", "ga se kgang ya gago"]
-)
+    "text",
+    ["skp", "I'd rather not say", "nxt question", "fetisa rra", "ga se kgang ya gago",
+     "Ga ke battle go araba"],
+)  # fmt: skip
 def test_declining_to_answer_is_a_refusal_whatever_the_classifier_read(text):
     answer = read(text, AGREE_SCALE, ranking={"agree": 0.9})
     assert (answer.intent, answer.decision) == ("refuse", Decision.RECORD)
@@ -653,6 +655,10 @@ def test_a_number_question_reads_the_number_entity_or_a_command():
     assert dk.intent == "dont_know"
     none = read_number(Reader({"lots": {"topic_other": 0.9}}), "lots", "en")
     assert none.decision is Decision.REASK
+    # a greeting is no reason to drop the number ("morning" reads as "good morning")
+    text = "ten hours, from morning"
+    hours = read_number(Reader({text: {"greet": 0.9}}, {"number": 10.0}), text, "en")
+    assert (hours.intent, hours.value) == ("number", 10.0)
 
 
 @pytest.mark.parametrize(
