@@ -34,6 +34,7 @@ from enum import Enum
 
 from survey_flows.cues import (
     ANSWER_PARTICLES,
+    ASSERTING,
     YES_PARTICLES,
     afterthought,
     claims_to_know,
@@ -450,12 +451,20 @@ def _described(found: Symbols, options: Sequence[str], ironic: bool) -> Answer |
     if found.position() is not None:
         return None  # emoji or a rating number: the table reads it
     side = settled_side(found.words)
+    # "I wouldn't say the teaching is good" rates through its verb of saying; "I can't say"
+    # and "difficult to say" may be a don't know
+    negation = read_negation(found.words)
+    rates_through_saying = (
+        bool(negation.ruled_out)
+        and not negation.memory
+        and takes_a_side(" ".join(w for w in words_of(found.words) if w not in ASSERTING))
+    )
     if (
         not side
         or ironic
         or strong_marker(found.words)
         or intensified(found.words)
-        or mentions_knowing(found.words)
+        or (mentions_knowing(found.words) and not rates_through_saying)
     ):
         return None
     return _mild(side, options)

@@ -300,6 +300,20 @@ def test_only_a_whole_answer_that_declines_is_a_refusal(text):
     assert read(text, YES_NO, ranking={"no": 0.9}).intent == "no"
 
 
+@pytest.mark.parametrize(
+    ("text", "offered"),
+    [("I wouldn't say the teaching is good", "disagree"), ("can't say I was unhappy", "agree")],
+)
+def test_a_negated_verb_of_saying_that_reaches_a_rating_offers_its_side(text, offered):
+    # the classifier's reading of the other side is ruled out; the words settle this one
+    other = "strongly_agree" if offered == "disagree" else "strongly_disagree"
+    answer = read(text, AGREE_SCALE, ranking={other: 0.99})
+    assert (answer.intent, answer.decision) == (offered, Decision.CONFIRM)
+    # "I can't say" rates nothing: it may be a don't know, and nothing is offered
+    unsaid = read("I can't say", AGREE_SCALE, ranking={"strongly_agree": 0.99})
+    assert unsaid.decision is Decision.REASK
+
+
 def test_not_knowing_why_is_a_complaint_not_a_dont_know():
     answer = read("ga ke itse gore ke eng ba sa re thuse", AGREE_SCALE, ranking={"disagree": 0.99})
     assert answer.intent == "disagree"
