@@ -37,18 +37,12 @@ from survey_flows.cues import (
     ASSERTING,
     YES_PARTICLES,
     afterthought,
-    claims_to_know,
     complains_first,
     concedes,
     conditional,
-    declines,
-    denies_knowing,
-    denies_paying,
     doubtful,
-    forgets,
     leads_with_no,
     looks_back,
-    mentions_knowing,
     opening_side,
     praises,
     read_negation,
@@ -57,11 +51,19 @@ from survey_flows.cues import (
     settled_side,
     split_reason,
     takes_a_side,
-    unreported,
     word_polarity,
 )
 from survey_flows.intents import COMMANDS, NUMBER, YES_NO
+from survey_flows.knowing import (
+    claims_to_know,
+    declines,
+    denies_knowing,
+    denies_paying,
+    forgets,
+    mentions_knowing,
+)
 from survey_flows.ports import Classifier, Interpretation
+from survey_flows.relay import unreported
 from survey_flows.scale import (
     DONT_KNOW,
     POSITION_OF_INTENT,

@@ -2,10 +2,11 @@
 
 Negation (`read_negation`): a negated positive is never read as positive, and a negation
 the word lists cannot settle is only confirmed. Irony (`sarcastic`, `doubtful`,
-`conditional`): ironic praise is never read as praise. Knowing (`forgets`), the side a yes
-or no opens with (`opening_side`), a relative's frame (`unreported`), and `split_reason`,
-which finds the rating part before a reason. How far an answer goes is read in
-survey_flows.strength. The word lists are survey decisions, documented in
+`conditional`): ironic praise is never read as praise. The side a yes or no opens with
+(`opening_side`), and `split_reason`, which finds the rating part before a reason. How
+far an answer goes is read in survey_flows.strength; what it says of the person (not
+knowing, declining, not having paid) in survey_flows.knowing; a relative's frame is
+dropped by survey_flows.relay. The word lists are survey decisions, documented in
 docs/typed-answers.md. Stdlib only.
 """
 
@@ -235,7 +236,7 @@ def polarity_of_word(word: str) -> int:
     return 0
 
 
-def _negator_length(words: list[str], i: int) -> int:
+def negator_length(words: list[str], i: int) -> int:
     """Return how many words from i form a negator (0 when words[i] does not negate)."""
     word = words[i]
     after = words[i + 1] if i + 1 < len(words) else ""
@@ -297,7 +298,7 @@ def read_negation(text: str) -> Negation:
     first_unsure = -1
     i = 0
     while i < len(words):
-        length = _negator_length(words, i)
+        length = negator_length(words, i)
         if not length:
             i += 1
             continue
@@ -307,7 +308,7 @@ def read_negation(text: str) -> Negation:
         asserting = about_memory = False
         while j < len(words) and (reach < SCOPE or asserting):
             word = words[j]
-            if word in _SCOPE_ENDS or not word.isalpha() or _negator_length(words, j):
+            if word in _SCOPE_ENDS or not word.isalpha() or negator_length(words, j):
                 break
             if word.startswith(KNOWING_WORDS):  # "not sure" is about the person, not the service
                 about_memory = True
@@ -380,97 +381,9 @@ def complains_first(text: str) -> bool:
     return rated and settled_side(" ".join(before)) < 0
 
 
-# How well someone remembers ("ga ke gakologelwe sentle", "I don't remember well") is about
-# their memory, not a rating of the service.
-_KNOWING_MANNER = {"sentle", "well", "exactly", "properly", "clearly"}
-# What follows a word of knowing and says what is not known ("ga ke gakologelwe gore ...",
-# "I'm not sure how long it took") is part of the not knowing; "why" is not among them ("I
-# don't know why they ignore us" is a complaint).
-_KNOWN_CLAUSE = re.compile(
-    r"\b(?:sure|certain|know|knew|remember|itse|gopola|gopole|tlhomamisa|tlhomamise"
-    r"|gakologelwa|gakologelwe|bonnete)\b\W*"
-    r"(?:gore(?! ke eng)|whether|if|how|what|when|where|which|who)\b.*$"
-)
-
-
-def _about_knowing(text: str) -> str:
-    """Return the text without what only says how well or what is not known."""
-    text = _KNOWN_CLAUSE.sub(lambda m: m.group().split()[0], text)
-    words = words_of(text)
-    return " ".join(
-        w
-        for k, w in enumerate(words)
-        if not (w in _KNOWING_MANNER and k and words[k - 1].startswith(KNOWING_WORDS))
-    )
-
-
-# Declining to answer, as the whole answer ("skip", "I'd rather not say", "fetisa", "a re
-# fetele pele", "ke sephiri"), polite words aside. Only the whole answer: "they skip
-# classes" and "bana ba feta" (the children pass) are no refusals.
-_POLITE = r"(?:\s+(?:please|pls|plz|thanks|thank you|sorry|rra|mma|tsweetswee|ka kopo))*"
-_DECLINING = re.compile(
-    r"^(?:(?:i\s+)?(?:would\s+|d\s+|id\s+)?(?:rather|prefer)\s+not\b.*"
-    r"|(?:i\s+)?(?:(?:wont|will not|do not|dont)\s+(?:say|answer|tell|disclose)|decline)\b.*"
-    r"|(?:skip|pass|next|next question|no comment|(?:not|nt) (?:saying|telling)|private"
-    r"|confidential)"
-    r"(?:\s+(?:it|this|that|this one|question|this question))?"
-    r"|(?:potso e\s+)?(?:fetisa|feta|a re fete|a re fetele pele|ke tlola|ke sephiri"
-    r"|ke sephiri sa me|ga se kgang ya gago|ga ke e arabe|ga ke batle go araba"
-    r"|ga ke rate go araba)"
-    rf"(?:\s+(?:potso e|potso eo))?){_POLITE}$"
-)
-
-
-def declines(text: str) -> bool:
-    """Return whether the whole answer declines to answer: a refusal, recorded as such."""
-    return _DECLINING.match(" ".join(w for w in words_of(text) if w.isalpha())) is not None
-
-
-def denies_knowing(text: str) -> bool:
-    """Return whether the answer says the person does not know or remember ("ga ke
-    gakologelwe", "not sure", "I don't know how much, my husband paid"), with no yes, no or
-    rating word besides what is not known: at a number question, a don't know."""
-    return read_negation(text).memory and not takes_a_side(_about_knowing(text))
-
-
-def forgets(text: str) -> bool:
-    """Return whether the answer only says the person does not know or remember, with no
-    reason either ("ga a itse inthanete, o ile ofising" is about the internet): at a
-    rating question, a don't know."""
-    return denies_knowing(text) and not split_reason(_about_knowing(text))[1]
-
-
-# Verbs of paying: "I didn't pay anything", "ga ke a duela le thebe" is nothing paid.
-PAYING = ("pay", "paid", "paying", "charge", "charged", "duel", "patel")
-
-
-def denies_paying(text: str) -> bool:
-    """Return whether a negation reaches a verb of paying within a few words."""
-    words = words_of(text)
-    for i in range(len(words)):
-        length = _negator_length(words, i)
-        if length and any(w.startswith(PAYING) for w in words[i + length : i + length + SCOPE]):
-            return True
-    return False
-
-
 def has_phrase(text: str, phrases: Sequence[str]) -> bool:
     folded = " " + " ".join(w for w in words_of(text) if w.isalpha()) + " "
     return any(f" {phrase} " in folded for phrase in phrases)
-
-
-def mentions_knowing(text: str) -> bool:
-    """Return whether the text speaks of knowing, being sure or saying ("difficult to say",
-    "ga ke tlhomamise"): such an answer may be a don't know, whatever its other words."""
-    words = [w for w in words_of(text) if w.isalpha()]
-    return any(w.startswith(KNOWING_WORDS) or w in ASSERTING for w in words)
-
-
-def claims_to_know(text: str) -> bool:
-    """Return whether the text says, without a negation, that the person knows or is sure."""
-    words = [w for w in words_of(text) if w.isalpha()]
-    knowing = any(w.startswith(KNOWING_WORDS) for w in words)
-    return knowing and not read_negation(text).negators
 
 
 def sarcastic(text: str) -> bool:
@@ -520,43 +433,6 @@ def afterthought(text: str) -> bool:
     head, _, tail = re.sub("\u2026", "...", text).partition("...")
     approving = praises(head) or bool(YES_PARTICLES & set(words_of(head)))
     return bool(tail.strip(" .!?")) and approving
-
-
-# Someone typing for another person ("my granny says ...", "nkoko o re ..."): the frame is
-# not the answer. In Setswana the person's own words follow in the third person ("o
-# dumela", "ga a itse"), read as the first ("ke dumela", "ga ke itse").
-_PEOPLE = (
-    "he|she|they|mum|mom|mother|dad|father|granny|gran|grandma|grandmother|grandpa|"
-    "grandfather|husband|wife|son|daughter|sister|sis|brother|bro|aunt|aunty|uncle|"
-    "neighbour|neighbor|nkoko|rremogolo|mmemogolo|ntatemogolo|ntate|rre|mme|mma|"
-    "mmaagwe|rraagwe|mogatsake|morwake|morwadiake|nkgonne|nkgaitsadi"
-)
-_RELAY = re.compile(
-    rf"^(?:(?:my|our|his|her|the)\s+)?(?:(?:little|old|big)\s+)?(?:{_PEOPLE})"
-    r"(?:\s+(?:wa|ya)\s+me)?\s*,?\s+"
-    r"(?:says?|said|is\s+saying|tells\s+me|told\s+me|(?:o|ba|a)\s+re)\s*[,:]?\s+(?:that\s+)?",
-)
-# The helper may say so first: "I'm helping my granny, she says ...", "ke mo thusa, o re ...".
-_HELPING = re.compile(
-    rf"^(?:(?:i'?m|i\s+am)\s+helping\s+(?:(?:my|our)\s+)?[a-z]+"
-    rf"|ke\s+(?:mo\s+|ba\s+)?thusa(?:\s+(?:{_PEOPLE}))?)\s*[,.:]?\s+"
-    r"(?:(?:he|she|they)\s+(?:says?|said|wants?)|(?:o|ba|a)\s+re)\s*[,:]?\s+(?:that\s+)?"
-)
-_THIRD_PERSON_TN = ((re.compile(r"^ga a "), "ga ke "), (re.compile(r"^o (?=[a-z])"), "ke "))
-
-
-def unreported(text: str) -> str:
-    """Return the answer without a frame of reported speech at its start ("nkoko o re o
-    dumela thata" -> "ke dumela thata", "my grandmother says the roof leaks" -> "the roof
-    leaks"); the text as it is when it has none."""
-    found = _RELAY.match(text) or _HELPING.match(text)
-    if found is None or found.end() == len(text):
-        return text
-    rest = text[found.end() :]
-    if "re" in found.group().split():
-        for pattern, first_person in _THIRD_PERSON_TN:
-            rest = pattern.sub(first_person, rest, count=1)
-    return rest
 
 
 # How a reason after a rating opens. A concession ("agree, but the queue was long") keeps

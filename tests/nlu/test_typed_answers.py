@@ -28,10 +28,11 @@ from survey_flows.confidence import (
     read_answer,
     read_number,
 )
-from survey_flows.cues import read_negation, split_reason, unreported
+from survey_flows.cues import read_negation, split_reason
 from survey_flows.definition import load_flow
 from survey_flows.intents import AGREE_SCALE, NUMBER, SATISFACTION_SCALE, YES_NO
 from survey_flows.ports import Interpretation
+from survey_flows.relay import unreported
 from survey_flows.scale import (
     NEGATIVE,
     POSITION_OF_INTENT,

@@ -1,0 +1,109 @@
+"""What an answer says about the person rather than the service.
+
+Not knowing or not remembering (`denies_knowing`, `forgets`): a don't know. Declining to
+answer (`declines`): a refusal. Not having paid (`denies_paying`): nothing paid. Speaking
+of knowing or saying (`mentions_knowing`, `claims_to_know`). The word lists are survey
+decisions, documented in docs/typed-answers.md. Stdlib only.
+"""
+
+from __future__ import annotations
+
+import re
+
+from survey_flows.cues import (
+    ASSERTING,
+    KNOWING_WORDS,
+    SCOPE,
+    negator_length,
+    read_negation,
+    split_reason,
+    takes_a_side,
+)
+from survey_flows.scale import words_of
+
+# How well someone remembers ("ga ke gakologelwe sentle", "I don't remember well") is about
+# their memory, not a rating of the service.
+_KNOWING_MANNER = {"sentle", "well", "exactly", "properly", "clearly"}
+# What follows a word of knowing and says what is not known ("ga ke gakologelwe gore ...",
+# "I'm not sure how long it took") is part of the not knowing; "why" is not among them ("I
+# don't know why they ignore us" is a complaint).
+_KNOWN_CLAUSE = re.compile(
+    r"\b(?:sure|certain|know|knew|remember|itse|gopola|gopole|tlhomamisa|tlhomamise"
+    r"|gakologelwa|gakologelwe|bonnete)\b\W*"
+    r"(?:gore(?! ke eng)|whether|if|how|what|when|where|which|who)\b.*$"
+)
+
+
+def _about_knowing(text: str) -> str:
+    """Return the text without what only says how well or what is not known."""
+    text = _KNOWN_CLAUSE.sub(lambda m: m.group().split()[0], text)
+    words = words_of(text)
+    return " ".join(
+        w
+        for k, w in enumerate(words)
+        if not (w in _KNOWING_MANNER and k and words[k - 1].startswith(KNOWING_WORDS))
+    )
+
+
+# Declining to answer, as the whole answer ("skip", "I'd rather not say", "fetisa", "a re
+# fetele pele", "ke sephiri"), polite words aside. Only the whole answer: "they skip
+# classes" and "bana ba feta" (the children pass) are no refusals.
+_POLITE = r"(?:\s+(?:please|pls|plz|thanks|thank you|sorry|rra|mma|tsweetswee|ka kopo))*"
+_DECLINING = re.compile(
+    r"^(?:(?:i\s+)?(?:would\s+|d\s+|id\s+)?(?:rather|prefer)\s+not\b.*"
+    r"|(?:i\s+)?(?:(?:wont|will not|do not|dont)\s+(?:say|answer|tell|disclose)|decline)\b.*"
+    r"|(?:skip|pass|next|next question|no comment|(?:not|nt) (?:saying|telling)|private"
+    r"|confidential)"
+    r"(?:\s+(?:it|this|that|this one|question|this question))?"
+    r"|(?:potso e\s+)?(?:fetisa|feta|a re fete|a re fetele pele|ke tlola|ke sephiri"
+    r"|ke sephiri sa me|ga se kgang ya gago|ga ke e arabe|ga ke batle go araba"
+    r"|ga ke rate go araba)"
+    rf"(?:\s+(?:potso e|potso eo))?){_POLITE}$"
+)
+
+
+def declines(text: str) -> bool:
+    """Return whether the whole answer declines to answer: a refusal, recorded as such."""
+    return _DECLINING.match(" ".join(w for w in words_of(text) if w.isalpha())) is not None
+
+
+def denies_knowing(text: str) -> bool:
+    """Return whether the answer says the person does not know or remember ("ga ke
+    gakologelwe", "not sure", "I don't know how much, my husband paid"), with no yes, no or
+    rating word besides what is not known: at a number question, a don't know."""
+    return read_negation(text).memory and not takes_a_side(_about_knowing(text))
+
+
+def forgets(text: str) -> bool:
+    """Return whether the answer only says the person does not know or remember, with no
+    reason either ("ga a itse inthanete, o ile ofising" is about the internet): at a
+    rating question, a don't know."""
+    return denies_knowing(text) and not split_reason(_about_knowing(text))[1]
+
+
+# Verbs of paying: "I didn't pay anything", "ga ke a duela le thebe" is nothing paid.
+PAYING = ("pay", "paid", "paying", "charge", "charged", "duel", "patel")
+
+
+def denies_paying(text: str) -> bool:
+    """Return whether a negation reaches a verb of paying within a few words."""
+    words = words_of(text)
+    for i in range(len(words)):
+        length = negator_length(words, i)
+        if length and any(w.startswith(PAYING) for w in words[i + length : i + length + SCOPE]):
+            return True
+    return False
+
+
+def mentions_knowing(text: str) -> bool:
+    """Return whether the text speaks of knowing, being sure or saying ("difficult to say",
+    "ga ke tlhomamise"): such an answer may be a don't know, whatever its other words."""
+    words = [w for w in words_of(text) if w.isalpha()]
+    return any(w.startswith(KNOWING_WORDS) or w in ASSERTING for w in words)
+
+
+def claims_to_know(text: str) -> bool:
+    """Return whether the text says, without a negation, that the person knows or is sure."""
+    words = [w for w in words_of(text) if w.isalpha()]
+    knowing = any(w.startswith(KNOWING_WORDS) for w in words)
+    return knowing and not read_negation(text).negators

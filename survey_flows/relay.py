@@ -1,0 +1,44 @@
+"""A relative's or helper's frame around an answer, which is not the answer.
+
+Stdlib only; the frames are survey decisions, documented in docs/typed-answers.md.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Someone typing for another person ("my granny says ...", "nkoko o re ..."): the frame is
+# not the answer. In Setswana the person's own words follow in the third person ("o
+# dumela", "ga a itse"), read as the first ("ke dumela", "ga ke itse").
+_PEOPLE = (
+    "he|she|they|mum|mom|mother|dad|father|granny|gran|grandma|grandmother|grandpa|"
+    "grandfather|husband|wife|son|daughter|sister|sis|brother|bro|aunt|aunty|uncle|"
+    "neighbour|neighbor|nkoko|rremogolo|mmemogolo|ntatemogolo|ntate|rre|mme|mma|"
+    "mmaagwe|rraagwe|mogatsake|morwake|morwadiake|nkgonne|nkgaitsadi"
+)
+_RELAY = re.compile(
+    rf"^(?:(?:my|our|his|her|the)\s+)?(?:(?:little|old|big)\s+)?(?:{_PEOPLE})"
+    r"(?:\s+(?:wa|ya)\s+me)?\s*,?\s+"
+    r"(?:says?|said|is\s+saying|tells\s+me|told\s+me|(?:o|ba|a)\s+re)\s*[,:]?\s+(?:that\s+)?",
+)
+# The helper may say so first: "I'm helping my granny, she says ...", "ke mo thusa, o re ...".
+_HELPING = re.compile(
+    rf"^(?:(?:i'?m|i\s+am)\s+helping\s+(?:(?:my|our)\s+)?[a-z]+"
+    rf"|ke\s+(?:mo\s+|ba\s+)?thusa(?:\s+(?:{_PEOPLE}))?)\s*[,.:]?\s+"
+    r"(?:(?:he|she|they)\s+(?:says?|said|wants?)|(?:o|ba|a)\s+re)\s*[,:]?\s+(?:that\s+)?"
+)
+_THIRD_PERSON_TN = ((re.compile(r"^ga a "), "ga ke "), (re.compile(r"^o (?=[a-z])"), "ke "))
+
+
+def unreported(text: str) -> str:
+    """Return the answer without a frame of reported speech at its start ("nkoko o re o
+    dumela thata" -> "ke dumela thata", "my grandmother says the roof leaks" -> "the roof
+    leaks"); the text as it is when it has none."""
+    found = _RELAY.match(text) or _HELPING.match(text)
+    if found is None or found.end() == len(text):
+        return text
+    rest = text[found.end() :]
+    if "re" in found.group().split():
+        for pattern, first_person in _THIRD_PERSON_TN:
+            rest = pattern.sub(first_person, rest, count=1)
+    return rest
