@@ -710,7 +710,11 @@ def read_number(classifier: Classifier, text: str, lang: str) -> Answer:
     reading = classifier.classify(text, (NUMBER, *NON_SUBSTANTIVE, *COMMANDS), lang)
     value = reading.entities.get(NUMBER)
     intent, confidence = reading.intent, reading.confidence
-    if intent in COMMANDS and confidence >= RECORD_AT and not (intent == GREET and value):
+    if (
+        intent in COMMANDS
+        and confidence >= RECORD_AT
+        and not (intent == GREET and value is not None)
+    ):
         # a greeting is no reason to drop a number ("ten hours, from morning")
         return Answer(intent, confidence, Decision.RECORD, reading.source)
     if intent in NON_SUBSTANTIVE and confidence >= CONFIRM_AT and not value:
