@@ -37,6 +37,7 @@ HELD_OUT_FINAL_2 = TESTSET / "heldout_final_2.jsonl"
 HELD_OUT_FINAL_3 = TESTSET / "heldout_final_3.jsonl"
 HELD_OUT_FINAL_4 = TESTSET / "heldout_final_4.jsonl"
 HELD_OUT_FINAL_5 = TESTSET / "heldout_final_5.jsonl"
+HELD_OUT_FINAL_6 = TESTSET / "heldout_final_6.jsonl"
 DEV_CHANNELS = TESTSET / "dev_channels.jsonl"
 # Short answers its writer and the training data's wrote independently ("ee", "yes", 👍),
 # counted when the set was written; a higher count means rows were copied into training.
@@ -210,7 +211,7 @@ def _normalise(text: str) -> str:
 @pytest.mark.parametrize(
     "path",
     [HELD_OUT, HELD_OUT_2026_11, HELD_OUT_FINAL, HELD_OUT_FINAL_3, HELD_OUT_FINAL_4,
-     HELD_OUT_FINAL_5, DEV, DEV_CHANNELS],
+     HELD_OUT_FINAL_5, HELD_OUT_FINAL_6, DEV, DEV_CHANNELS],
     ids=lambda p: p.name,
 )  # fmt: skip
 def test_test_answers_are_not_training_examples(path):
@@ -245,7 +246,7 @@ def test_no_answer_of_the_untouched_set_is_copied_into_the_training_data():
 # before it.
 WRITTEN_IN_ORDER = (
     HELD_OUT, HELD_OUT_2026_11, DEV, HELD_OUT_FINAL, HELD_OUT_FINAL_2, HELD_OUT_FINAL_3,
-    DEV_CHANNELS, HELD_OUT_FINAL_4, HELD_OUT_FINAL_5,
+    DEV_CHANNELS, HELD_OUT_FINAL_4, HELD_OUT_FINAL_5, HELD_OUT_FINAL_6,
 )  # fmt: skip
 
 
@@ -257,7 +258,13 @@ def _written_before(path: Path) -> tuple[Path, ...]:
     ("path", "earlier_paths"),
     [
         (path, _written_before(path))
-        for path in (HELD_OUT_FINAL, HELD_OUT_FINAL_3, HELD_OUT_FINAL_4, HELD_OUT_FINAL_5)
+        for path in (
+            HELD_OUT_FINAL,
+            HELD_OUT_FINAL_3,
+            HELD_OUT_FINAL_4,
+            HELD_OUT_FINAL_5,
+            HELD_OUT_FINAL_6,
+        )
     ],
     ids=lambda p: p.name if isinstance(p, Path) else "earlier",
 )
