@@ -345,13 +345,18 @@ def read_answer(classifier: Classifier, text: str, options: Sequence[str], lang:
     if not found.has_words:
         return _symbol_answer(found, options)
     found = replace(found, words=unreported(found.words))  # "nkoko o re ..." is her answer
-    ironic = sarcastic(found.words) or doubtful(text)
+    # A hint of irony ("lol", "again", "lost my") may turn praise the word lists do not know
+    # at a rating question; at a yes/no question only praise ("I lost my Omang" is a yes)
+    hinted = doubtful(text) and (praises(found.words) or not sides_only(options))
+    ironic = sarcastic(found.words) or hinted
     symbol_polarity = found.polarity()
     excluded = {-symbol_polarity} if symbol_polarity else set()
     if ironic:
         excluded.add(1)  # ironic praise is never read as praise
-    elif word_polarity(found.words) < 0:
-        excluded.add(1)  # "tirelo e ne e le maswe": only negative words, never praise
+    elif word_polarity(found.words) < 0 and not sides_only(options):
+        # "tirelo e ne e le maswe": only negative words, never praise; at a yes/no question
+        # they tell what happened ("I lost my Omang": yes, I needed one)
+        excluded.add(1)
     best, guarded, source, rating_part = _read_words(
         classifier, found.words, options, lang, excluded
     )

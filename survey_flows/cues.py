@@ -65,7 +65,9 @@ NEGATIVE_WORDS = {
     "annoyed", "mad", "sad", "false", "lie", "lies", "trouble", "unreasonable",
     "disappoint", "down", "favoured", "favored", "differently", "unequally", "long",
     "forever", "ages", "rushed", "favouritism", "favoritism", "discrimination", "discriminate",
-    "discriminated", "biased", "corrupt", "corruption", "bribe", "bribes",
+    "discriminated", "biased", "corrupt", "corruption", "bribe", "bribes", "old", "leaks",
+    "leaking", "leaky", "broken", "cracked", "overcrowded", "dilapidated", "absent", "missing",
+    "lost", "late", "filthy", "smelly", "crowded", "unsafe", "dangerous", "shortage",
 }  # fmt: skip
 # Setswana takes prefixes and suffixes: stems are matched inside a word ("nthusa", "kedumela").
 POSITIVE_STEMS_TN = (
@@ -76,7 +78,7 @@ POSITIVE_STEMS_TN = (
 NEGATIVE_STEMS_TN = (
     "ganet", "maswe", "bosula", "galef", "teneg", "kgopeg", "kgopis", "bothata", "mathata",
     "ngongor", "bonya", "leswe", "tshwenyeg", "sulafal", "botlhoko", "bokete", "tura", "kgakala",
-    "leele", "telele", "swab", "tlhaol", "kgetholol",
+    "leele", "telele", "swab", "tlhaol", "kgetholol", "thubeg", "robeg", "dutla", "senyeg",
 )  # fmt: skip
 # Words that soften a negation into a plain "no": "not really", "I don't think so".
 NEGATED_HEDGES = {

@@ -375,12 +375,20 @@ def test_a_negated_verb_at_a_yes_no_question_is_a_no_unless_something_turns_it()
 @pytest.mark.parametrize(
     ("text", "misread"),
     [("tirelo e ne e le maswe", "yes"), ("the toilets were dirty", "satisfied"),
-     ("bad", "very_satisfied")],
+     ("bad", "very_satisfied"), ("the classrooms are old and the roof leaks", "agree"),
+     ("ditlelase di thubegile", "satisfied")],
 )  # fmt: skip
 def test_only_negative_words_are_never_recorded_as_praise(text, misread):
     answer = read(text, SATISFACTION_SCALE, ranking={misread: 0.95})
     assert answer.intent not in POSITIVE_INTENTS or answer.decision is not Decision.RECORD
     assert answer.decision is not Decision.RECORD
+
+
+@pytest.mark.parametrize("text", ["I lost my Omang", "my old passport was broken"])
+def test_at_a_yes_no_question_negative_words_tell_what_happened(text):
+    # "did you need a document?": losing one is a reason to need one, not a no
+    answer = read(text, YES_NO, ranking={"yes": 0.95})
+    assert (answer.intent, answer.decision) == ("yes", Decision.RECORD)
 
 
 def test_only_words_of_praise_read_as_a_complaint_are_confirmed():
