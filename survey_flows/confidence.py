@@ -256,7 +256,7 @@ def _choose(
             or (leads_with_no(text) and not negation.litotes)
         )
     )
-    # "very unhappy, they don't teach anything": the complaint settles what the negation means
+    # "very unhappy, they don't explain anything": the complaint settles what the negation means
     unsure = negation.unsure and not plain_no and not (best.polarity < 0 and complains_first(text))
     # An understatement ("not bad", "can't complain") is the mild positive, and a hedge ("not
     # really", "not entirely") the mild negative: never a strong one.
@@ -361,7 +361,7 @@ def read_answer(classifier: Classifier, text: str, options: Sequence[str], lang:
         classifier, found.words, options, lang, excluded
     )
     if declines(found.words) and not found.readings:
-        return Answer(REFUSE, 1.0, Decision.RECORD, TABLE)  # "skip", "I'd rather not say"
+        return Answer(REFUSE, 1.0, Decision.RECORD, TABLE)  # "skip", "I'd rather not answer"
     if forgets(found.words) and not found.readings:
         # only not knowing or not remembering, whatever the classifier made of it
         if best is not None and best.intent == DONT_KNOW:
@@ -401,7 +401,7 @@ def read_answer(classifier: Classifier, text: str, options: Sequence[str], lang:
     ):
         best = replace(best, score=best.side)
     # At a yes/no question a no needs a no in the words or emoji: the model reads some
-    # plain yeses as no ("ke ne ka alafiwa nako nngwe le nngwe": I was treated every time)
+    # plain yeses as no ("ke ne ka alafiwa kwa tliliniking": I was treated at the clinic)
     unsaid_no = (
         sides_only(options)
         and best.polarity < 0
@@ -458,7 +458,7 @@ def _described(found: Symbols, options: Sequence[str], ironic: bool) -> Answer |
     if found.position() is not None:
         return None  # emoji or a rating number: the table reads it
     side = settled_side(found.words)
-    # "I wouldn't say the teaching is good" rates through its verb of saying; "I can't say"
+    # "I wouldn't say the lessons are good" rates through its verb of saying; "I can't say"
     # and "difficult to say" may be a don't know
     negation = read_negation(found.words)
     rates_through_saying = (
@@ -543,12 +543,12 @@ def _contradicts(reason: str) -> bool:
 
 def _ironic_praise_read_as_complaint(best: _Candidate, words: str, ironic: bool) -> bool:
     """Return whether a complaint was read from praise said ironically ("great teaching 😂",
-    "lovely toilets, if you like no water"): sarcasm is the mild negative."""
+    "lovely classrooms, if you like no desks"): sarcasm is the mild negative."""
     if best.polarity >= 0:
         return False
     head, reason = split_reason(words)
     if read_negation(words).ruled_out:
-        return False  # "affordable?? absolutely not": the complaint is said, not implied
+        return False  # "cheap?? absolutely not": the complaint is said, not implied
     return praises(head) and (ironic or _contradicts(reason))
 
 
@@ -565,7 +565,7 @@ def _said_strong(
     thoroughly dissatisfied", "ee ruri") and nothing else is in doubt; else None. The side
     is the classifier's, the strength the words' (docs/typed-answers.md). A description
     stays the mild answer however it is said ("very far"), and so does irony ("yeah super
-    satisfied, no medicine as usual")."""
+    happy, no pills as usual")."""
     if guarded or ironic or not best.polarity or sides_only(options):
         return None
     if _said_strength(best, found, rating_part) != 2 or only_describes(rating_part):
@@ -630,7 +630,7 @@ def _said_strength(best: _Candidate, found: Symbols, rating_part: str) -> int | 
     if not plain and only_describes(rating_part) and not strong_marker(rating_part):
         return 1  # "nnyaa, it was far thata": a description is the mild answer
     if not plain and best.polarity < 0 and _negated_plainly(words):
-        return 1  # "not all children are treated equally": a negation is the mild negative
+        return 1  # "not every pupil is treated equally": a negation is the mild negative
     if not plain and _plain_yes_or_no(found):
         return 1  # "yes it's clean, they mop every morning": a yes or no with a reason
     return None
@@ -720,7 +720,7 @@ def read_number(classifier: Classifier, text: str, lang: str) -> Answer:
         and confidence >= RECORD_AT
         and not (intent == GREET and value is not None)
     ):
-        # a greeting is no reason to drop a number ("ten hours, from morning")
+        # a greeting is no reason to drop a number ("eight hours since morning")
         return Answer(intent, confidence, Decision.RECORD, reading.source)
     if intent in NON_SUBSTANTIVE and confidence >= CONFIRM_AT and not value:
         return Answer(intent, confidence, Decision.RECORD, reading.source)

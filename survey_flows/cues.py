@@ -254,8 +254,8 @@ def negator_length(words: list[str], i: int) -> int:
     if word == "sa" and before in _CONCORDS and after not in _NOT_NEGATING_AFTER_SA:
         return 1
     if word == "se" and before in _CONCORDS and before != "se" and after.isalpha():
-        # "go ne go se monate", "e ne e se phepa": it was not ...; but "sekolo se se ntle"
-        # is "a school that is nice"
+        # "go ne go se monate", "e ne e se phepa": it was not ...; but "setlamo se se ntle"
+        # is "a facility that is nice"
         return 1
     return 0
 
@@ -361,7 +361,7 @@ def read_negation(text: str) -> Negation:
 
 def complains_first(text: str) -> bool:
     """Return whether a complaint in rating words comes before the first negation the word
-    lists cannot settle ("very unhappy, they don't teach anything", "ke galefile, ga ke boele
+    lists cannot settle ("very unhappy, they don't explain anything", "ke galefile, ga ke boele
     teng"): that negation says why, and the complaint settles the side. Not when a bare no
     comes first ("no, nobody was treated better"), nor when the negation opens what is
     disagreed with ("I disagree that they don't care")."""
@@ -417,7 +417,7 @@ def doubtful(text: str) -> bool:
 
 
 # Words of equal treatment: said beside a comparison nothing negates, they are irony ("all
-# equal, the rich are just more equal", "ba a lekana fela ba ba nang le madi ba lekana go
+# equal, the rich are just more equal", "re a lekana fela ba ba humileng ba lekana go
 # feta"), not praise.
 _EQUAL = EQUAL_WORDS_TN | {"equal", "equally", "same"}
 

@@ -21,7 +21,7 @@ from survey_flows.cues import (
 )
 from survey_flows.scale import words_of
 
-# How well someone remembers ("ga ke gakologelwe sentle", "I don't remember well") is about
+# How well someone remembers ("ga ke gopole sentle", "I don't remember well") is about
 # their memory, not a rating of the service.
 _KNOWING_MANNER = {"sentle", "well", "exactly", "properly", "clearly"}
 # What follows a word of knowing and says what is not known ("ga ke gakologelwe gore ...",
@@ -45,7 +45,7 @@ def _about_knowing(text: str) -> str:
     )
 
 
-# Declining to answer, as the whole answer ("skip", "I'd rather not say", "fetisa", "a re
+# Declining to answer, as the whole answer ("skip", "I'd rather not answer", "fetisa", "a re
 # fetele pele", "ke sephiri"), polite words aside. Only the whole answer: "they skip
 # classes" and "bana ba feta" (the children pass) are no refusals.
 _POLITE = r"(?:\s+(?:please|pls|plz|thanks|thank you|sorry|rra|mma|tsweetswee|ka kopo))*"

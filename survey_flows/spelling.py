@@ -46,7 +46,7 @@ _WORDS = {
     "hundrd": "hundred",
 }  # fmt: skip
 _WORD = re.compile(r"[a-z]+")
-# Letters held down: "noooo", "NAAAH", "neverrr", "gooood". A word that is one letter held
+# Letters held down: "noooo", "NAAAAH", "neverrr", "gooood". A word that is one letter held
 # down is kept doubled ("eeee" -> "ee": yes, not the concord "e").
 _HELD_DOWN = re.compile(r"([a-z])\1{2,}")
 _HELD_DOWN_AT_END = re.compile(r"([a-z])\1{2,}\b")

@@ -140,7 +140,7 @@ NEGATED_POSITIVES = [
     # "not so" ends the negation: what follows is said, not negated
     "ga go jalo ba tlhaola batho",
     # being equal or enough is praise, also past Setswana concords ("nako e e lekaneng")
-    "ga ba a nnaya nako e e lekaneng", "they didn't spend enough time", "not equally",
+    "ga ba a re naya nako e e lekaneng", "they did not give me enough time", "not equally",
 ]  # fmt: skip
 NEGATED_NEGATIVES = [
     "not bad", "can't complain", "I wouldn't disagree", "no complaints",
@@ -178,7 +178,7 @@ def test_an_elliptical_negation_is_a_no(text):
 
 
 @pytest.mark.parametrize(
-    "text", ["not all children are treated equally", "they never answer the phone"]
+    "text", ["not every pupil is treated equally", "they never pick up the phone"]
 )
 def test_a_negation_read_as_the_strong_negative_offers_the_mild_one(text):
     answer = read(text, AGREE_SCALE, ranking={"strongly_disagree": 0.99})
@@ -188,11 +188,11 @@ def test_a_negation_read_as_the_strong_negative_offers_the_mild_one(text):
 @pytest.mark.parametrize(
     ("text", "reading", "offered"),
     [
-        ("yes it's clean they mop the floors every morning", "strongly_agree", "agree"),
-        ("my aunt says no, those with connections get served first", "strongly_disagree",
+        ("yes it's tidy they sweep every day", "strongly_agree", "agree"),
+        ("my uncle says no, people with friends inside are served first", "strongly_disagree",
          "disagree"),
-        ("Nnyaa got helele", "strongly_disagree", "strongly_disagree"),  # gotlhelele: at all
-        ("yes 100 percent", "strongly_agree", "strongly_agree"),
+        ("nnyaa got helele rra", "strongly_disagree", "strongly_disagree"),  # gotlhelele: at all
+        ("ee 100%", "strongly_agree", "strongly_agree"),
         ("no, never", "strongly_disagree", "strongly_disagree"),
         ("ee ruri", "strongly_agree", "strongly_agree"),
     ],
@@ -205,7 +205,7 @@ def test_a_yes_or_no_that_nothing_strengthens_is_the_mild_answer(text, reading, 
 
 
 @pytest.mark.parametrize(
-    "text", ["never satisfied with them", "not satisfied at all", "gk itumele gp"]
+    "text", ["never satisfied with that clinic", "not satisfied at all", "gk itumele gp rra"]
 )
 def test_a_negation_that_says_how_far_keeps_the_strong_negative(text):
     # the classifier reads the answer with its spelling written out ("gp": gope, at all)
@@ -225,14 +225,14 @@ def test_a_hedged_no_is_the_mild_negative_and_a_strong_reading_is_confirmed(text
 
 
 @pytest.mark.parametrize(
-    "text", ["ke ne ka alafiwa nako nngwe le nngwe", "my granny needed a new Omang"]
+    "text", ["ke ne ka alafiwa kwa tliliniking", "my granny needed a new Omang"]
 )
 def test_a_no_at_a_yes_no_question_with_no_no_in_its_words_is_confirmed(text):
     answer = read(text, YES_NO, ranking={"no": 0.99})
     assert (answer.intent, answer.decision) == ("no", Decision.CONFIRM)
 
 
-@pytest.mark.parametrize("text", ["NOOOO", "naaah", "nyaaaa", "neverrr", "noo", "👎 they didnt"])
+@pytest.mark.parametrize("text", ["NOOOOO", "naaah", "nyaaaa", "neverrr", "noo", "👎 they didnt"])
 def test_a_no_held_down_or_shown_is_a_no(text):
     reading = {symbols(text).words or text: {"no": 0.95}}
     assert read(text, YES_NO, by_text=reading).decision is Decision.RECORD
@@ -240,7 +240,7 @@ def test_a_no_held_down_or_shown_is_a_no(text):
 
 @pytest.mark.parametrize(
     ("typed", "read_as"),
-    [("Agreeeee", "agree"), ("eeee ruri", "ee ruri"), ("gooood", "good"), ("dsagree", "disagree")],
+    [("Agreeee", "agree"), ("eeee ruri", "ee ruri"), ("gooood", "good"), ("dsagree", "disagree")],
 )
 def test_the_survey_reads_letters_held_down_and_hurried_spellings(typed, read_as):
     assert symbols(typed).words == read_as
@@ -248,7 +248,7 @@ def test_the_survey_reads_letters_held_down_and_hurried_spellings(typed, read_as
 
 @pytest.mark.parametrize(
     "text",
-    ["very unhappy they don't teach anything", "ke galefile, ga ke boele kwa ofising eo"],
+    ["very unhappy they don't explain anything", "ke galefile, ga ke boele kwa tliliniking eo"],
 )
 def test_a_complaint_before_a_negation_that_says_why_is_recorded(text):
     answer = read(text, SATISFACTION_SCALE, ranking={"very_dissatisfied": 0.97})
@@ -273,10 +273,10 @@ def test_a_negation_after_a_bare_no_or_inside_what_is_rated_is_still_confirmed(t
     [
         "ga ke gopole sentle",  # "sentle" (well) is praise, but it says how well one remembers
         "I don't remember well",
-        "ga ke gakologelwe gore go tsere nako e kae",  # what is not remembered is no reason
+        "ga ke gakologelwe gore re duetse madi a kae",  # what is not remembered is no reason
         "I don't remember how long it took",
-        "ga k itse",  # hurried typing
-        "gakena bonnete",
+        "ga k itse rra",  # hurried typing
+        "gakena bonnete mma",
     ],
 )
 def test_not_remembering_is_dont_know_whatever_the_classifier_read(text):
@@ -286,8 +286,8 @@ def test_not_remembering_is_dont_know_whatever_the_classifier_read(text):
 
 @pytest.mark.parametrize(
     "text",
-    ["skp", "I'd rather not say", "nxt question", "fetisa rra", "ga se kgang ya gago",
-     "Ga ke battle go araba"],
+    ["skp", "I'd rather not say it", "nxt question", "fetisa rra", "ga se kgang ya gago",
+     "ga ke battle go araba rra"],
 )  # fmt: skip
 def test_declining_to_answer_is_a_refusal_whatever_the_classifier_read(text):
     answer = read(text, AGREE_SCALE, ranking={"agree": 0.9})
@@ -303,7 +303,10 @@ def test_only_a_whole_answer_that_declines_is_a_refusal(text):
 
 @pytest.mark.parametrize(
     ("text", "offered"),
-    [("I wouldn't say the teaching is good", "disagree"), ("can't say I was unhappy", "agree")],
+    [
+        ("I wouldn't say the lessons are good", "disagree"),
+        ("can't say I was unhappy there", "agree"),
+    ],
 )
 def test_a_negated_verb_of_saying_that_reaches_a_rating_offers_its_side(text, offered):
     # the classifier's reading of the other side is ruled out; the words settle this one
@@ -322,7 +325,7 @@ def test_not_knowing_why_is_a_complaint_not_a_dont_know():
 
 def test_a_relative_clause_is_no_negation():
     # "se se ntle": that is nice; "e ne e se phepa": it was not clean
-    assert not read_negation("sekolo se se ntle thata").ruled_out
+    assert not read_negation("setlamo se se ntle thata").ruled_out
     assert read_negation("e ne e se phepa").ruled_out == {1}
 
 
@@ -375,8 +378,8 @@ def test_a_negated_verb_at_a_yes_no_question_is_a_no_unless_something_turns_it()
 @pytest.mark.parametrize(
     ("text", "misread"),
     [("tirelo e ne e le maswe", "yes"), ("the toilets were dirty", "satisfied"),
-     ("bad", "very_satisfied"), ("the classrooms are old and the roof leaks", "agree"),
-     ("ditlelase di thubegile", "satisfied")],
+     ("bad", "very_satisfied"), ("the library is old and its windows leak", "agree"),
+     ("diphaposi di thubegile", "satisfied")],
 )  # fmt: skip
 def test_only_negative_words_are_never_recorded_as_praise(text, misread):
     answer = read(text, SATISFACTION_SCALE, ranking={misread: 0.95})
@@ -446,10 +449,10 @@ def test_ironic_praise_is_never_recorded_as_positive(text):
 @pytest.mark.parametrize(
     "text",
     [
-        "great teaching lol, they copy notes all day",
-        "lovely toilets, if you like no water",
+        "great nurses lol, they chat all day",
+        "lovely classrooms, if you like no desks",
         # equal, beside a comparison nothing negates: "more equal"
-        "ee botlhe ba a lekana fela ba ba nang le madi ba lekana go feta",
+        "ee re a lekana fela ba ba humileng ba lekana go feta",
     ],
 )
 def test_ironic_praise_read_as_the_strong_negative_offers_the_mild_one(text):
@@ -463,7 +466,7 @@ def test_ironic_praise_read_as_the_mild_negative_is_recorded():
 
 
 def test_an_intensifier_of_ironic_praise_never_makes_the_complaint_strong():
-    text = "yeah super satisfied, no medicine as usual"
+    text = "yeah super happy, no pills as usual"
     readings = {"yeah super satisfied": {"very_satisfied": 0.8}, text: {"dissatisfied": 0.99}}
     answer = read(text, SATISFACTION_SCALE, by_text=readings)
     assert answer.intent == "dissatisfied" and answer.decision is not Decision.RECORD
@@ -679,7 +682,7 @@ def test_a_number_question_reads_the_number_entity_or_a_command():
     none = read_number(Reader({"lots": {"topic_other": 0.9}}), "lots", "en")
     assert none.decision is Decision.REASK
     # a greeting is no reason to drop the number ("morning" reads as "good morning")
-    text = "ten hours, from morning"
+    text = "eight hours since morning"
     hours = read_number(Reader({text: {"greet": 0.9}}, {"number": 10.0}), text, "en")
     assert (hours.intent, hours.value) == ("number", 10.0)
 
@@ -891,7 +894,7 @@ def test_a_greeting_in_an_answer_that_rates_is_the_rating():
         ("o re thusitse thata", "o re thusitse thata"),  # "you helped us": no relay
         ("nobody says it is easy", "nobody says it is easy"),
         # a helper who says so first: "thusa" (help) is no request for help here
-        ("ke mo thusa, o re re simolole sesha", "re simolole sesha"),
+        ("ke thusa nkoko, o re re simolole gape", "re simolole gape"),
         ("i'm helping my granny, she says the clinic is far", "the clinic is far"),
         ("ke thusa batho ka metlha", "ke thusa batho ka metlha"),
     ],
@@ -930,13 +933,13 @@ def test_words_autocorrect_or_hurried_typing_hid_are_written_out(typed, meant):
     ("text", "hours"),
     [("quarter of an hr", 0.25), ("three quarters of an hour", 0.75),
      ("kotara ya ura", 0.25), ("kotara tse tharo tsa ura", 0.75), ("2n half hrs", 2.5),
-     ("halofo ya ura", 0.5)],
+     ("halofo ya oura", 0.5)],
 )  # fmt: skip
 def test_quarters_of_an_hour_and_a_typed_n_for_and_are_read(text, hours):
     assert duration_hours(text) == pytest.approx(hours)
 
 
-@pytest.mark.parametrize(("text", "value"), [("twnty pula", 20), ("lekgetlo le le lengwe", 1)])
+@pytest.mark.parametrize(("text", "value"), [("twnty five pula", 25), ("lekgetlo lengwe", 1)])
 def test_hurried_and_class_prefixed_number_words_are_numbers(text, value):
     assert parse_number(normalise(text)) == value
 
