@@ -286,8 +286,8 @@ def test_not_remembering_is_dont_know_whatever_the_classifier_read(text):
 
 @pytest.mark.parametrize(
     "text",
-    ["skp", "I'd rather not say it", "nxt question", "fetisa rra", "ga se kgang ya gago",
-     "ga ke battle go araba rra"],
+    ["skp pls", "I'd rather not say it", "nxt question please", "fetisa rra",
+     "ga se kgang ya gago rra", "ga ke battle go araba rra"],
 )  # fmt: skip
 def test_declining_to_answer_is_a_refusal_whatever_the_classifier_read(text):
     answer = read(text, AGREE_SCALE, ranking={"agree": 0.9})
