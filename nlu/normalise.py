@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import re
 
-from survey_flows.spelling import respell
+from survey_flows.spelling import respell, unheld
 from survey_flows.symbols import is_symbol
 
-_HELD_DOWN = re.compile(r"([^\W\d_])\1{2,}")
-# A letter held down at the end of a word is cut to one ("terribleee" -> "terrible",
-# "yesss" -> "yes"), except in the short forms written with a double letter.
-_HELD_DOWN_AT_END = re.compile(r"([^\W\d_])\1{2,}(?![^\W\d_])")
+# A letter held down at the end of a word is cut to one (survey_flows.spelling.unheld:
+# "terribleee" -> "terrible", "yesss" -> "yes"); the short forms written with a double
+# letter are put back.
 DOUBLED = {"e": "ee", "nnya": "nnyaa", "nya": "nyaa", "agre": "agree"}
 # Text-message spellings, written out so the model and the negation rule know them.
 SMS = {
@@ -45,7 +44,6 @@ def normalise(text: str) -> str:
     are glued to ("p150" -> "p 150")."""
     lowered = text.lower().replace("\u2019", "'").replace("\u2018", "'")
     without_symbols = "".join(" " if is_symbol(char) else char for char in lowered)
-    held = _HELD_DOWN.sub(r"\1\1", _HELD_DOWN_AT_END.sub(r"\1", without_symbols))
-    held = _SMS_WORD.sub(lambda m: DOUBLED.get(m.group(), m.group()), held)
+    held = _SMS_WORD.sub(lambda m: DOUBLED.get(m.group(), m.group()), unheld(without_symbols))
     spelled = _SMS_WORD.sub(lambda m: SMS.get(m.group(), m.group()), held)
     return " ".join(_GLUED_NUMBER.sub(" ", respell(spelled)).split())

@@ -46,19 +46,23 @@ _WORDS = {
     "hundrd": "hundred",
 }  # fmt: skip
 _WORD = re.compile(r"[a-z]+")
-# Letters held down: "noooo", "NAAAAH", "neverrr", "gooood". A word that is one letter held
-# down is kept doubled ("eeee" -> "ee": yes, not the concord "e").
-_HELD_DOWN = re.compile(r"([a-z])\1{2,}")
-_HELD_DOWN_AT_END = re.compile(r"([a-z])\1{2,}\b")
-_ONE_LETTER_HELD = re.compile(r"\b([a-z])\1{2,}\b")
+# Letters held down: "noooo", "NAAAAH", "neverrr", "gooood" are cut to one at the end of a
+# word and to two inside it, for the classifier's input (nlu.normalise) and the survey's
+# word lists alike. "eeee" is kept doubled: "ee" is yes, "e" a concord.
+_E_HELD = re.compile(r"(?<![^\W\d_])e{3,}(?![^\W\d_])")
+_HELD_DOWN = re.compile(r"([^\W\d_])\1{2,}")
+_HELD_DOWN_AT_END = re.compile(r"([^\W\d_])\1{2,}(?![^\W\d_])")
+
+
+def unheld(text: str) -> str:
+    """Return the text with letters held down cut ("nooo" -> "no", "gooood" -> "good")."""
+    return _HELD_DOWN.sub(r"\1\1", _HELD_DOWN_AT_END.sub(r"\1", _E_HELD.sub("ee", text)))
 
 
 def respell(text: str) -> str:
-    """Return lower-case text with the words autocorrect or hurried typing hid written out,
-    and letters held down cut: to one at the end of a word ("nooo" -> "no"), to two
-    inside it ("gooood" -> "good")."""
-    text = _ONE_LETTER_HELD.sub(r"\1\1", text)
-    text = _HELD_DOWN.sub(r"\1\1", _HELD_DOWN_AT_END.sub(r"\1", text))
+    """Return lower-case text with letters held down cut (`unheld`) and the words
+    autocorrect or hurried typing hid written out."""
+    text = unheld(text)
     for pattern, meant in _RESPELLED:
         text = pattern.sub(meant, text)
     return _WORD.sub(lambda m: _WORDS.get(m.group(), m.group()), text)
