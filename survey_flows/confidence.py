@@ -33,9 +33,8 @@ from dataclasses import dataclass, replace
 from enum import Enum
 
 from survey_flows.cues import (
-    ANSWER_PARTICLES,
     ASSERTING,
-    YES_PARTICLES,
+    PARTICLES,
     afterthought,
     complains_first,
     concedes,
@@ -357,11 +356,11 @@ def read_answer(classifier: Classifier, text: str, options: Sequence[str], lang:
         # "tirelo e ne e le maswe": only negative words, never praise; at a yes/no question
         # they tell what happened ("I lost my Omang": yes, I needed one)
         excluded.add(1)
+    if declines(found.words) and not found.readings:
+        return Answer(REFUSE, 1.0, Decision.RECORD, TABLE)  # "skip", "I'd rather not answer"
     best, guarded, source, rating_part = _read_words(
         classifier, found.words, options, lang, excluded
     )
-    if declines(found.words) and not found.readings:
-        return Answer(REFUSE, 1.0, Decision.RECORD, TABLE)  # "skip", "I'd rather not answer"
     if forgets(found.words) and not found.readings:
         # only not knowing or not remembering, whatever the classifier made of it
         if best is not None and best.intent == DONT_KNOW:
@@ -641,7 +640,7 @@ def _plain_yes_or_no(found: Symbols) -> bool:
     its 15 min", "my aunt says no, ..."), not "yes very much", "ee ruri", "no, not at all",
     "no, never" or "yes 100%"."""
     words = [w for w in words_of(found.words) if w.isalpha()]
-    opens = bool(words) and words[0] in YES_PARTICLES | ANSWER_PARTICLES
+    opens = bool(words) and words[0] in PARTICLES
     position = found.position()
     strong = (
         sounds_strong(found.words)

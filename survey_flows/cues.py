@@ -128,6 +128,7 @@ DOUBT = (
 DOUBT_EMOJI = "😂🤣🙃😏🤡🤦"
 
 YES_PARTICLES = {"yes", "yeah", "yep", "yup", "yh", "yea", "yah", "yeh", "ee", "eya", "ehe"}
+PARTICLES = YES_PARTICLES | ANSWER_PARTICLES  # a bare yes or no, in either language
 
 
 def word_polarity(text: str, particles: bool = True) -> int:
@@ -375,11 +376,7 @@ def complains_first(text: str) -> bool:
     )
     if not before or opens_what_is_rated:
         return False
-    rated = any(
-        polarity_of_word(w)
-        for w in before
-        if w.isalpha() and w not in ANSWER_PARTICLES | YES_PARTICLES
-    )
+    rated = any(polarity_of_word(w) for w in before if w.isalpha() and w not in PARTICLES)
     return rated and settled_side(" ".join(before)) < 0
 
 
@@ -412,7 +409,7 @@ def doubtful(text: str) -> bool:
         or quoted is not None
         or _RHETORICAL.match(text) is not None
         or any(char in DOUBT_EMOJI for char in text)
-        or _more_equal(tokens)
+        or _more_equal(text, tokens)
     )
 
 
@@ -422,11 +419,9 @@ def doubtful(text: str) -> bool:
 _EQUAL = EQUAL_WORDS_TN | {"equal", "equally", "same"}
 
 
-def _more_equal(tokens: list[str]) -> bool:
+def _more_equal(text: str, tokens: list[str]) -> bool:
     said = set(tokens)
-    return (
-        bool(_EQUAL & said and _COMPARING & said) and not read_negation(" ".join(tokens)).negators
-    )
+    return bool(_EQUAL & said and _COMPARING & said) and not read_negation(text).negators
 
 
 def afterthought(text: str) -> bool:
