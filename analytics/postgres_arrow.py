@@ -22,7 +22,7 @@ Query = ClauseElement | str
 
 
 @contextmanager
-def driver_errors() -> Iterator[None]:
+def _driver_errors() -> Iterator[None]:
     """Raise ADBC's errors, and libpq's through Arrow's reader, as one ``DatabaseError``."""
     import adbc_driver_manager
 
@@ -32,7 +32,7 @@ def driver_errors() -> Iterator[None]:
         raise database_unavailable(error) from error
 
 
-def literal_sql(engine: Engine, statement: Query) -> str:
+def _literal_sql(engine: Engine, statement: Query) -> str:
     """Return a statement as SQL text with its parameters written in, as ADBC runs it here."""
     if isinstance(statement, str):
         return statement
@@ -53,7 +53,7 @@ class Snapshot:
 
         self._engine = engine
         uri = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
-        with driver_errors():
+        with _driver_errors():
             self._database = adbc_driver_postgresql.connect(uri)
             try:
                 self._connection = adbc_driver_manager.AdbcConnection(self._database)
@@ -62,7 +62,7 @@ class Snapshot:
                 raise
         self._statement: Any = None
         try:
-            with driver_errors():
+            with _driver_errors():
                 self._connection.set_autocommit(False)  # a transaction begins here
                 self.run("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         except BaseException:
@@ -71,22 +71,22 @@ class Snapshot:
 
     def run(self, sql: str) -> None:
         """Run a statement that returns no rows (SET and the like)."""
-        with driver_errors():
+        with _driver_errors():
             statement = self._new_statement(sql)
             statement.execute_update()
 
     def table(self, query: Query) -> pyarrow.Table:
         """Return a query's whole result."""
-        with driver_errors():
+        with _driver_errors():
             return self._stream(query).read_all()
 
     def batches(self, query: Query) -> Iterator[pyarrow.RecordBatch]:
         """Yield a query's result a record batch at a time, as the server sends it."""
-        with driver_errors():
+        with _driver_errors():
             yield from self._stream(query)
 
     def _stream(self, query: Query) -> pyarrow.RecordBatchReader:
-        statement = self._new_statement(literal_sql(self._engine, query))
+        statement = self._new_statement(_literal_sql(self._engine, query))
         handle, _ = statement.execute_query()
         return pyarrow.RecordBatchReader.from_stream(handle)
 
