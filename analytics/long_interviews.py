@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 import pyarrow
 import pyarrow.compute as pc
-from sqlalchemy import exists, func, select
+from sqlalchemy import and_, exists, func, select
 
 from analytics.load import Period
 from analytics.postgres_arrow import Snapshot
@@ -39,6 +39,9 @@ KEY_BYTES = RECORD["key"].itemsize
 _AT = {name: offset for name, (_, offset, *_) in (RECORD.fields or {}).items()}
 _ANSWERS = Answer.__table__.c
 _RECORDS = InterviewRecord.__table__.c
+# Exact records of interviews with a current answer: one without (every answer abandoned by
+# a restart) has an empty payload, and nothing to export.
+_ANSWERED = and_(_RECORDS.exact, _RECORDS.first_at.is_not(None))
 # What an exact record says once for all of its interview's answers, by long-form column.
 PER_INTERVIEW = {
     "respondent": _ANSWERS.respondent_key,
@@ -135,7 +138,7 @@ def _record_columns(snapshot: Snapshot) -> tuple[pyarrow.Table, pyarrow.Table, l
             _RECORDS.last_at,
             *(_field(_RECORDS.payload, name) for name in ("key", "flow")),
         )
-        .where(_RECORDS.exact)
+        .where(_ANSWERED)
         .order_by(_RECORDS.conversation_id)
     )
     keys = _key_block(table.column(4))
@@ -332,7 +335,8 @@ def _latest(
 
 
 def _repeated_keys(snapshot: Snapshot) -> pyarrow.Array:
-    """Return the keys on more than one exact record (people interviewed more than once)."""
+    """Return the keys on more than one answered exact record (people interviewed more than
+    once)."""
     key = _field(_RECORDS.payload, "key")
-    table = snapshot.table(select(key).where(_RECORDS.exact).group_by(key).having(func.count() > 1))
+    table = snapshot.table(select(key).where(_ANSWERED).group_by(key).having(func.count() > 1))
     return _strings(_key_block(table.column(0)))

@@ -5,7 +5,8 @@ The stream carries the respondent key, questionnaire and test flag once per inte
 its record, and each person's latest interview is chosen from the records on the client.
 The data mix interviews with exact records, inexact ones, ones without a record, records
 that cannot give those columns (a questionnaire name with two ``@``, a key that fills the
-record's width with letters beyond ASCII), and people interviewed more than once.
+record's width with letters beyond ASCII), people interviewed more than once, and
+interviews whose every answer was abandoned.
 """
 
 from __future__ import annotations
@@ -110,6 +111,22 @@ def _latest_interview_cases(engine) -> None:
         _interview(connection, person, "two-keys", START + timedelta(days=9), later)
 
 
+def _abandoned(engine) -> None:
+    """Two interviews whose every answer a restart abandoned: their records are empty."""
+    with engine.begin() as connection:
+        recorded = [
+            _interview(
+                connection,
+                _person(connection, key),
+                key,
+                START + timedelta(days=11),
+                [answer(key, "sex", 1, superseded_at=START + timedelta(days=11))],
+            )
+            for key in ("left-1", "left-2")
+        ]
+        rebuild_records(connection, recorded)
+
+
 def _same_files(engine, tmp_path, period: Period, include_test: bool) -> None:
     copied, written = tmp_path / "copied.csv", tmp_path / "written.csv"
     rows = copy_long_csv(engine, period, include_test, copied)
@@ -125,6 +142,7 @@ def test_the_server_written_long_csv_equals_the_generic_one(engine, tmp_path):
     _awkward(engine)
     _unusable_records(engine)
     _latest_interview_cases(engine)
+    _abandoned(engine)
     for period in PERIODS:
         for include_test in (False, True):
             _same_files(engine, tmp_path, period, include_test)
