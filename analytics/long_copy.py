@@ -9,9 +9,9 @@ path (``analytics.microdata``), in answer order. A test holds the two paths to t
 bytes.
 
 Every value sent costs the server and the client alike, so the stream carries only what
-varies from answer to answer, and the choice of each person's latest interview is made here
-from what is known per interview (``analytics.long_interviews``), not by the server before
-it sends the first row.
+varies from answer to answer. What is the same for all answers of an interview or of a
+question is read once (``analytics.long_interviews``), and so is what chooses each person's
+latest interview: the server need not do that before it sends the first row.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from tqdm import tqdm
 
 from analytics.load import Period, interview_rows
-from analytics.long_interviews import PER_INTERVIEW, Interviews, read_interviews
+from analytics.long_interviews import Interviews, read_interviews
 from analytics.microdata import LONG_COLUMNS, write_csv_batches, write_long_codebook
 from analytics.postgres_arrow import snapshot
 from bot.models import Answer
@@ -36,16 +36,11 @@ EXPORT_WORK_MEM = "256MB"  # for this export's transaction only
 _ANSWERS = Answer.__table__.c
 PER_ANSWER = {
     "conversation": _ANSWERS.conversation_id,
-    "service_area": _ANSWERS.service_area,
     "question_id": _ANSWERS.question_id,
-    "item": _ANSWERS.item,
-    "attribute": _ANSWERS.attribute,
     "code": cast(_ANSWERS.code, SmallInteger),  # as the generic path's Int16
     "value": _ANSWERS.value,
     "label": _ANSWERS.label,
     "method": _ANSWERS.method,
-    "lang": _ANSWERS.lang,
-    "department": _ANSWERS.department,
     "answered_at": _ANSWERS.answered_at,
     "asked_at": _ANSWERS.asked_at,  # becomes seconds_to_answer in _seconds_to_answer
     "reasks": _ANSWERS.reasks,
@@ -85,10 +80,9 @@ def _long_rows(batch: pyarrow.RecordBatch, interviews: Interviews) -> pyarrow.Ta
         batch = batch.filter(pyarrow.array(kept))
     columns = dict(zip(batch.schema.names, batch.columns, strict=True))
     ids = columns.pop("id").to_numpy() if "id" in columns else None
-    shared = interviews.columns(columns["conversation"].to_numpy(), ids)
+    shared = interviews.columns(columns["conversation"].to_numpy(), columns["question_id"], ids)
     columns["seconds_to_answer"] = _seconds_to_answer(columns["answered_at"], columns["asked_at"])
-    for name in PER_INTERVIEW:
-        columns[name] = shared.column(name)
+    columns.update(zip(shared.column_names, shared.columns, strict=True))
     return pyarrow.table({name: columns[name] for name in LONG_COLUMNS})
 
 

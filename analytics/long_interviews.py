@@ -1,11 +1,13 @@
-"""What the long export knows per interview: its answers' shared columns and whether it counts.
+"""What the long export knows per interview and per question, and which interviews count.
 
 The long CSV (``analytics.long_copy``) streams only what varies from answer to answer. The
-respondent key, questionnaire id and version and the test flag are the same on every answer
-of an interview whose record is exact (``analytics.records``), so they are read here once per
-interview, from the records, and joined to each batch of the stream. Interviews without such
-a record (none, an inexact one, one that cannot give these columns) are "strays": their
-answers bring their own values, matched to the stream by answer id.
+respondent key, questionnaire id and version, test flag, language and department are the
+same on every answer of an interview whose record is exact and uniform (``analytics.records``),
+so they are read here once per interview, from the records; the service area, item and
+attribute of such an interview's answers are their question's (``record_questions``), read
+once per question. Both are joined to each batch of the stream. Interviews without such a
+record (none, an inexact or mixed one, one that cannot give these columns) are "strays":
+their answers bring their own values, matched to the stream by answer id.
 
 The same reading chooses each person's latest interview with an answer in the period, the
 record rule of ``analytics.load.answer_filter``, so that PostgreSQL need not group every
@@ -30,50 +32,61 @@ from sqlalchemy import and_, exists, func, select
 
 from analytics.load import Period
 from analytics.postgres_arrow import Snapshot
-from analytics.records import BATCH, payload_type
+from analytics.records import BATCH, PART_COLUMNS, payload_type
 from analytics.store import packed
-from bot.models import Answer, Conversation, InterviewRecord, RecordLabel
+from bot.models import Answer, Conversation, InterviewRecord, RecordLabel, RecordQuestion
 
 RECORD = payload_type(0)  # the fixed head of a record's payload
 KEY_BYTES = RECORD["key"].itemsize
+_FIELDS = ("key", "flow", "lang", "department")  # what the export reads of a payload
 _AT = {name: offset for name, (_, offset, *_) in (RECORD.fields or {}).items()}
 _ANSWERS = Answer.__table__.c
 _RECORDS = InterviewRecord.__table__.c
 # Exact records of interviews with a current answer: one without (every answer abandoned by
 # a restart) has an empty payload, and nothing to export.
 _ANSWERED = and_(_RECORDS.exact, _RECORDS.first_at.is_not(None))
-# What an exact record says once for all of its interview's answers, by long-form column.
+# What a uniform record says once for all of its interview's answers, by long-form column.
 PER_INTERVIEW = {
     "respondent": _ANSWERS.respondent_key,
     "flow_id": _ANSWERS.flow_id,
     "flow_version": _ANSWERS.flow_version,
     "is_test": _ANSWERS.is_test,
+    "lang": _ANSWERS.lang,
+    "department": _ANSWERS.department,
 }
+# What a question says for all of the answers to it of interviews with uniform records.
+PER_QUESTION = {name: _ANSWERS[name] for name in PART_COLUMNS}
 _SCHEMA = pyarrow.schema(
     [
         ("respondent", pyarrow.string()),
         ("flow_id", pyarrow.string()),
         ("flow_version", pyarrow.string()),
         ("is_test", pyarrow.bool_()),
+        ("lang", pyarrow.string()),
+        ("department", pyarrow.string()),
     ]
 )
+_PARTS_SCHEMA = pyarrow.schema([(name, pyarrow.string()) for name in PART_COLUMNS])
 _STRAY_SCHEMA = pyarrow.schema(
     [
         ("id", pyarrow.int64()),
         ("conversation_id", pyarrow.int64()),
         ("answered_at", pyarrow.timestamp("us")),
         *_SCHEMA,
+        *_PARTS_SCHEMA,
     ]
 )
 
 
 class Interviews:
-    """The per-interview columns (records first, then the strays' rows) and the chosen ones."""
+    """The per-interview columns (records first, then the strays' rows), the per-question
+    ones (questions first, then the strays' rows) and the chosen interviews."""
 
     def __init__(
         self,
         conversations: np.ndarray,
         records: pyarrow.Table,
+        questions: pyarrow.Table,
         strays: pyarrow.Table,
         chosen: np.ndarray,
     ):
@@ -82,6 +95,9 @@ class Interviews:
         # One chunk: Arrow's take joins a table's chunks again on every call.
         together = pyarrow.concat_tables([records, strays.select(_SCHEMA.names)])
         self._columns = together.combine_chunks()
+        self._question_ids = questions.column("question_id").combine_chunks()
+        parts = [questions.select(_PARTS_SCHEMA.names), strays.select(_PARTS_SCHEMA.names)]
+        self._parts = pyarrow.concat_tables(parts).combine_chunks()
         self._chosen = chosen  # sorted: each person's latest interview
 
     @property
@@ -92,15 +108,31 @@ class Interviews:
         """Return which answers belong to a chosen interview."""
         return _among(self._chosen, conversation)
 
-    def columns(self, conversation: np.ndarray, ids: np.ndarray | None) -> pyarrow.Table:
-        """Return the per-interview columns of answers, given their interviews and ids."""
+    def columns(
+        self, conversation: np.ndarray, question: pyarrow.Array, ids: np.ndarray | None
+    ) -> pyarrow.Table:
+        """Return the per-interview and per-question columns of answers, given their
+        interviews, questions and ids."""
         position = np.searchsorted(self._conversations, conversation)
         found = _found(self._conversations, conversation, position)
+        of_question = pc.index_in(question, value_set=self._question_ids)
+        part = pc.fill_null(of_question, -1).to_numpy().astype(np.int64)
         if ids is not None and not found.all():
             # Same snapshot: an answer without a usable record is one of the strays.
             own = np.searchsorted(self._stray_ids, ids[~found])
             position[~found] = len(self._conversations) + own
-        return self._columns.take(pyarrow.array(position))
+            part[~found] = len(self._question_ids) + own
+        if (part < 0).any():
+            # A uniform record vouches for its questions' parts: this one was not noted.
+            raise RuntimeError(
+                "the interview records are out of step with the answers; rebuild them "
+                "(analytics.records.rebuild_records)"
+            )
+        shared = self._columns.take(pyarrow.array(position))
+        parts = self._parts.take(pyarrow.array(part))
+        return pyarrow.Table.from_arrays(
+            [*shared.columns, *parts.columns], names=[*_SCHEMA.names, *_PARTS_SCHEMA.names]
+        )
 
 
 def _among(sorted_values: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -117,14 +149,15 @@ def _found(sorted_values: np.ndarray, values: np.ndarray, position: np.ndarray) 
 
 
 def read_interviews(snapshot: Snapshot, period: Period, include_test: bool) -> Interviews:
-    """Read the per-interview columns of every exact record and of the strays; choose."""
+    """Read the per-interview columns of every usable record and of the strays, and the
+    per-question ones; choose."""
     records, on_record, unusable = _record_columns(snapshot)
     conversations = records.column("conversation_id").to_numpy()
     strays = _stray_answers(snapshot, unusable)
     counted = _counted_records(snapshot, records, period, include_test)
     repeated = _repeated_keys(snapshot)
     chosen = _latest(repeated, on_record, conversations, counted, strays, period, include_test)
-    return Interviews(conversations, on_record, strays, chosen)
+    return Interviews(conversations, on_record, _question_parts(snapshot), strays, chosen)
 
 
 def _record_columns(snapshot: Snapshot) -> tuple[pyarrow.Table, pyarrow.Table, list[int]]:
@@ -136,21 +169,32 @@ def _record_columns(snapshot: Snapshot) -> tuple[pyarrow.Table, pyarrow.Table, l
             _RECORDS.is_test,
             _RECORDS.first_at,
             _RECORDS.last_at,
-            *(_field(_RECORDS.payload, name) for name in ("key", "flow")),
+            _RECORDS.uniform,
+            *(_field(_RECORDS.payload, name) for name in _FIELDS),
         )
         .where(_ANSWERED)
         .order_by(_RECORDS.conversation_id)
     )
-    keys = _key_block(table.column(4))
-    flow = np.frombuffer(packed(table.column(5), RECORD["flow"].itemsize), RECORD["flow"])
-    flows = snapshot.table(
-        select(RecordLabel.id, RecordLabel.name).where(RecordLabel.kind == "flow")
-    ).to_pydict()
-    usable, names = _usable(flow, keys, dict(zip(flows["id"], flows["name"], strict=True)))
-    numbers = sorted(names)
-    flow_of = pyarrow.array(np.searchsorted(numbers, flow[usable]))
+    fields = dict(zip(_FIELDS, table.columns[5:], strict=True))
+    keys = _key_block(fields["key"])
+    number = {
+        name: np.frombuffer(packed(fields[name], RECORD[name].itemsize), RECORD[name])
+        for name in ("flow", "lang", "department")
+    }
+    labelled = snapshot.table(select(RecordLabel.id, RecordLabel.kind, RecordLabel.name))
+    names: dict[str, dict[int, str]] = {"flow": {}, "lang": {}, "department": {}}
+    for label, kind, name in zip(*labelled.to_pydict().values(), strict=True):
+        names.setdefault(kind, {})[label] = name
+    usable, flow_names = _usable(number["flow"], keys, names["flow"])
+    usable &= table.column("uniform").to_numpy(zero_copy_only=False)
+    usable &= np.isin(number["lang"], list(names["lang"]))
+    usable &= (number["department"] == -1) | np.isin(
+        number["department"], list(names["department"])
+    )
+    flows = sorted(flow_names)
+    flow_of = pyarrow.array(np.searchsorted(flows, number["flow"][usable]))
     flow_ids, versions = (
-        pyarrow.array([names[n][part] for n in numbers], pyarrow.string()) for part in (0, 1)
+        pyarrow.array([flow_names[n][part] for n in flows], pyarrow.string()) for part in (0, 1)
     )
     records = table.select(range(4)).filter(pyarrow.array(usable))
     on_record = pyarrow.table(
@@ -159,10 +203,32 @@ def _record_columns(snapshot: Snapshot) -> tuple[pyarrow.Table, pyarrow.Table, l
             "flow_id": flow_ids.take(flow_of),
             "flow_version": versions.take(flow_of),
             "is_test": records.column("is_test"),
+            "lang": _named(number["lang"][usable], names["lang"]),
+            "department": _named(number["department"][usable], names["department"]),
         },
         schema=_SCHEMA,
     )
     return records, on_record, table.column(0).to_numpy()[~usable].tolist()
+
+
+def _named(numbers: np.ndarray, names: dict[int, str]) -> pyarrow.Array:
+    """Return the names of ``record_labels`` numbers, missing for -1 (none)."""
+    known = np.array(sorted(names), dtype=np.int64)
+    position = np.searchsorted(known, numbers)
+    position[numbers == -1] = len(known)
+    dictionary = pyarrow.array([*(names[n] for n in known), None], pyarrow.string())
+    return dictionary.take(pyarrow.array(position))
+
+
+def _question_parts(snapshot: Snapshot) -> pyarrow.Table:
+    """Read each question's parts as ``record_questions`` notes them (known ones only)."""
+    questions = RecordQuestion.__table__.c
+    table = snapshot.table(
+        select(questions.question_id, *(questions[name] for name in PART_COLUMNS)).where(
+            questions.service_area.is_not(None)
+        )
+    )
+    return table.cast(pyarrow.schema([("question_id", pyarrow.string()), *_PARTS_SCHEMA]))
 
 
 def _field(payload: Any, name: str) -> Any:
@@ -236,6 +302,7 @@ def _stray_answers(snapshot: Snapshot, unusable: list[int]) -> pyarrow.Table:
         _ANSWERS.conversation_id,
         _ANSWERS.answered_at,
         *(column.label(name) for name, column in PER_INTERVIEW.items()),
+        *(column.label(name) for name, column in PER_QUESTION.items()),
     ]
     parts = _in_batches(
         snapshot,

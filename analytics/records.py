@@ -2,7 +2,7 @@
 
 ``rebuild_records`` turns the current answers of some interviews (or of all) into their
 ``interview_records`` and ``interview_values`` rows. The bot calls it in the transaction
-that changes an interview's answers, the simulator after each batch, and migration 0008 for
+that changes an interview's answers, the simulator after each batch, and migration 0009 for
 the answers stored before it, so the table always says what the answers say.
 
 ``summarise`` is the reduction itself, pure: the loader also uses it for the few interviews
@@ -15,11 +15,27 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Boolean, Connection, DateTime, Select, delete, exists, insert, select
+from sqlalchemy import (
+    Boolean,
+    Connection,
+    DateTime,
+    Select,
+    Table,
+    and_,
+    case,
+    delete,
+    distinct,
+    exists,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import aliased
 
 from analytics.codebook import NO_ANSWER, NOT_ASKED, UNCODED
@@ -44,6 +60,7 @@ ROW_COLUMNS = (
     "department",
     "service_area",
     "item",
+    "attribute",
     "question_id",
     "code",
     "value",
@@ -99,6 +116,10 @@ def flow_names(rows: pd.DataFrame) -> pd.Series:
     )
 
 
+Parts = tuple[str | None, str | None, str | None]
+PART_COLUMNS = ("service_area", "item", "attribute")
+
+
 @dataclass(frozen=True)
 class Summary:
     """Interviews reduced from their answer rows, one entry per conversation id (sorted)."""
@@ -115,6 +136,7 @@ class Summary:
     is_test: np.ndarray  # bool: of the last answer
     exact: np.ndarray  # bool: one key, one test flag, one questionnaire, codes within a byte
     questions: list[str]
+    parts: list[Parts]  # each question's service area, item and attribute, as first stored
     codes: np.ndarray  # int16, interviews x questions, NOT_ASKED where no answer
     values: np.ndarray  # float, interviews x questions, NaN where no number
 
@@ -199,9 +221,22 @@ def summarise(rows: pd.DataFrame, inside: np.ndarray) -> Summary:
         is_test=is_test[ends],
         exact=exact,
         questions=[str(q) for q in questions],
+        parts=_first_parts(rows, question),
         codes=codes,
         values=values,
     )
+
+
+def _first_parts(rows: pd.DataFrame, question: np.ndarray) -> list[Parts]:
+    """Return the parts of each question's first row (questions in order of first sight)."""
+    _, first = np.unique(question, return_index=True)
+    chosen = rows[list(PART_COLUMNS)].iloc[first]
+    return [
+        (area, item, attribute)
+        for area, item, attribute in chosen.astype(object)
+        .where(chosen.notna(), None)
+        .itertuples(index=False)
+    ]
 
 
 def _empty() -> Summary:
@@ -219,6 +254,7 @@ def _empty() -> Summary:
         is_test=np.empty(0, dtype=bool),
         exact=np.empty(0, dtype=bool),
         questions=[],
+        parts=[],
         codes=np.empty((0, 0), dtype=np.int16),
         values=np.empty((0, 0)),
     )
@@ -280,7 +316,7 @@ def answer_rows(conversations: Select[Any] | Sequence[int]) -> Select[Any]:
 # --- the dictionaries: question slots and labels -----------------------------------------
 
 
-def _add_missing(connection: Connection, table: Any, rows: list[dict[str, str]]) -> None:
+def _add_missing(connection: Connection, table: Any, rows: Sequence[dict[str, str | None]]) -> None:
     """Insert dictionary rows, leaving alone any that another writer added meanwhile."""
     if connection.dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as upsert
@@ -295,6 +331,72 @@ def question_slots(connection: Connection) -> dict[str, int]:
     return {
         qid: slot for slot, qid in connection.execute(select(table.c.slot, table.c.question_id))
     }
+
+
+def _number_questions(connection: Connection, summary: Summary) -> dict[str, int]:
+    """Give the summary's new questions a slot, note the parts of those whose parts are not
+    known yet (from their first row here), and return each question's slot."""
+    table = cast(Table, RecordQuestion.__table__)
+    known = {
+        question: (slot, area)
+        for slot, question, area in connection.execute(
+            select(table.c.slot, table.c.question_id, table.c.service_area)
+        )
+    }
+    parts = dict(zip(summary.questions, summary.parts, strict=True))
+    new = sorted(set(parts) - set(known))
+    if new:
+        rows: list[dict[str, str | None]] = [{"question_id": q, **_named(parts[q])} for q in new]
+        _add_missing(connection, table, rows)
+    for question in sorted(q for q, (_, area) in known.items() if area is None and q in parts):
+        # Another writer may have noted them meanwhile: the first stays.
+        connection.execute(
+            update(table)
+            .where(table.c.question_id == question, table.c.service_area.is_(None))
+            .values(**_named(parts[question]))
+        )
+    if new:
+        return question_slots(connection)
+    return {question: slot for question, (slot, _) in known.items()}
+
+
+def _named(parts: Parts) -> dict[str, str | None]:
+    return dict(zip(PART_COLUMNS, parts, strict=True))
+
+
+def _mixed(connection: Connection, batch: list[int]) -> set[int]:
+    """Return the interviews of a batch that are not uniform: their current answers differ in
+    language or department, or from their question's parts in ``record_questions``.
+
+    Compared in SQL, where an empty text is not a missing one; an empty language or
+    department, which a record cannot tell from none, counts as mixed too.
+    """
+    answers, questions = Answer.__table__.c, RecordQuestion.__table__.c
+    differs = or_(
+        *(answers[name].is_distinct_from(questions[name]) for name in PART_COLUMNS),
+        answers.lang == "",
+        answers.department == "",
+    )
+    department = func.count(answers.department)
+    statement = (
+        select(answers.conversation_id)
+        .select_from(
+            Answer.__table__.outerjoin(
+                RecordQuestion.__table__, questions.question_id == answers.question_id
+            )
+        )
+        .where(answers.conversation_id.in_(batch), answers.superseded_at.is_(None))
+        .group_by(answers.conversation_id)
+        .having(
+            or_(
+                func.count(distinct(answers.lang)) > 1,
+                func.count(distinct(answers.department)) > 1,
+                and_(department > 0, department < func.count()),
+                func.max(case((differs, 1), else_=0)) == 1,
+            )
+        )
+    )
+    return set(connection.scalars(statement))
 
 
 def labels(connection: Connection) -> dict[tuple[str, str], int]:
@@ -348,13 +450,8 @@ def _people(connection: Connection, batch: list[int]) -> dict[int, tuple[int, bo
 
 
 def _write(connection: Connection, batch: list[int], summary: Summary) -> int:
-    slots = question_slots(connection)
-    new_questions = sorted(set(summary.questions) - set(slots))
-    if new_questions:
-        _add_missing(
-            connection, RecordQuestion.__table__, [{"question_id": q} for q in new_questions]
-        )
-        slots = question_slots(connection)
+    slots = _number_questions(connection, summary)
+    mixed = _mixed(connection, batch)
     numbers = labels(connection)
     named = {
         *(("department", d) for d in summary.department if d is not None),
@@ -387,6 +484,7 @@ def _write(connection: Connection, batch: list[int], summary: Summary) -> int:
             "department": None,
             "is_test": False,
             "exact": True,
+            "uniform": conversation_id not in mixed,
             "earlier_interviews": earlier,
             "payload": b"",
         }

@@ -25,6 +25,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -184,6 +185,9 @@ class InterviewRecord(Base):
     department: Mapped[int | None] = mapped_column(Integer)  # record_labels.id
     is_test: Mapped[bool] = mapped_column(Boolean, default=False)
     exact: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Every current answer has the record's language and department and its question's
+    # parts in record_questions: the long export then takes those from here, not per answer.
+    uniform: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # The person had an interview before this one: the loader must weigh both to find the
     # latest, whatever department this one came through.
     earlier_interviews: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -204,12 +208,16 @@ class InterviewValue(Base):
 
 class RecordQuestion(Base):
     """The byte of each question id among the codes that end a record's payload (slot 1
-    first)."""
+    first), and the service area, item and attribute its first answer was stored with
+    (``service_area`` NULL: not known yet)."""
 
     __tablename__ = "record_questions"
 
     slot: Mapped[int] = mapped_column(Integer, primary_key=True)
     question_id: Mapped[str] = mapped_column(String(100), unique=True)
+    service_area: Mapped[str | None] = mapped_column(String(40))
+    item: Mapped[str | None] = mapped_column(String(20))
+    attribute: Mapped[str | None] = mapped_column(String(40))
 
 
 class RecordLabel(Base):

@@ -3,9 +3,9 @@
 interview_records holds each interview's record as the analyses count it (the last current
 answer to each question, one byte per question slot, and the paradata), interview_values its
 numeric answers; record_questions and record_labels number the question ids, departments,
-languages and questionnaire versions the records refer to. The backfill builds the record of
-every stored interview with analytics.records.rebuild_records, the function the bot and the
-simulator call as answers change, so the rows it writes are the ones they would write.
+languages and questionnaire versions the records refer to. Migration 0009 builds the record
+of every stored interview (it once happened here, but the records' columns have changed
+since: only the last migration that changes them may call today's code to write them).
 
 Revision ID: 0008
 Revises: 0007
@@ -73,10 +73,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_record_labels")),
         sa.UniqueConstraint("kind", "name", name="uq_record_labels_kind_name"),
     )
-    # Imported here, not at the top: the rest of the chain must not need the analytics.
-    from analytics.records import rebuild_records
-
-    rebuild_records(op.get_bind())
 
 
 def downgrade() -> None:

@@ -1,12 +1,14 @@
 """On PostgreSQL the long microdata CSV comes from the server as Arrow batches (ADBC); it must
 be, byte for byte, the file the generic path writes from answer rows, codebook included.
 
-The stream carries the respondent key, questionnaire and test flag once per interview, from
-its record, and each person's latest interview is chosen from the records on the client.
+The stream carries the respondent key, questionnaire, test flag, language and department
+once per interview, from its record, and a question's area, item and attribute once per
+question, and each person's latest interview is chosen from the records on the client.
 The data mix interviews with exact records, inexact ones, ones without a record, records
 that cannot give those columns (a questionnaire name with two ``@``, a key that fills the
 record's width with letters beyond ASCII), people interviewed more than once, and
-interviews whose every answer was abandoned.
+interviews whose answers differ in language, department or a question's parts, or whose
+every answer was abandoned.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text, update
 
 import analytics.long_copy
 from analytics.errors import DatabaseError, NoDataError
@@ -23,7 +25,7 @@ from analytics.long_copy import copy_long_csv
 from analytics.microdata import write_long
 from analytics.records import rebuild_records
 from analytics.synthetic_store import insert_synthetic
-from bot.models import Base
+from bot.models import Answer, Base, Conversation, InterviewRecord, Respondent
 from tests.analytics.helpers import answer, register_departments
 from tests.analytics.test_store import PERIODS, START, _fill, _interview, _person, _ratings
 from tests.conftest import postgres_schema
@@ -111,6 +113,34 @@ def _latest_interview_cases(engine) -> None:
         _interview(connection, person, "two-keys", START + timedelta(days=9), later)
 
 
+def _mixed_interviews(engine) -> list[str]:
+    """Interviews whose answers differ in what a record would otherwise give once: the
+    language changes mid-way, a department on some answers only or an empty one, and a
+    question stored with other parts than it was first. Return their keys."""
+    when = START + timedelta(days=10)
+    cases = {
+        "switch": [answer("switch", "sex", 1), *_ratings("switch", (1, 1, 2, 2, 2), lang="tn")],
+        "some-dept": [
+            answer("some-dept", "sex", 2, department="dept-b"),
+            answer("some-dept", "age_band", 3),
+        ],
+        "empty-dept": [answer("empty-dept", "sex", 1), answer("empty-dept", "age_band", 2)],
+        "moved": [answer("moved", "hc_need", 1, service_area="primary_education", item="filter")],
+    }
+    with engine.begin() as connection:
+        recorded = {
+            key: _interview(connection, _person(connection, key), key, when, rows, department=None)
+            for key, rows in cases.items()
+        }
+        connection.execute(
+            update(Answer)
+            .where(Answer.conversation_id == recorded["empty-dept"])
+            .values(department="")
+        )
+        rebuild_records(connection, list(recorded.values()))
+    return list(cases)
+
+
 def _abandoned(engine) -> None:
     """Two interviews whose every answer a restart abandoned: their records are empty."""
     with engine.begin() as connection:
@@ -142,10 +172,34 @@ def test_the_server_written_long_csv_equals_the_generic_one(engine, tmp_path):
     _awkward(engine)
     _unusable_records(engine)
     _latest_interview_cases(engine)
+    _mixed_interviews(engine)
     _abandoned(engine)
     for period in PERIODS:
         for include_test in (False, True):
             _same_files(engine, tmp_path, period, include_test)
+
+
+def test_only_interviews_whose_answers_agree_are_read_once_per_interview(engine):
+    # The export reads language, department and each question's parts from the records of
+    # uniform interviews only; the others' answers bring their own.
+    _fill(engine)
+    mixed = _mixed_interviews(engine)
+    with engine.connect() as connection:
+        uniform = dict(
+            connection.execute(
+                select(Respondent.key, InterviewRecord.uniform)
+                .join(Conversation, Conversation.respondent_id == Respondent.id)
+                .join(InterviewRecord, InterviewRecord.conversation_id == Conversation.id)
+                .where(Respondent.key.in_([*mixed, "restart", "twice"]))
+            ).all()
+        )
+        simulated = connection.scalars(
+            select(InterviewRecord.uniform)
+            .join(Conversation, Conversation.id == InterviewRecord.conversation_id)
+            .where(Conversation.is_test)
+        ).all()
+    assert uniform == {key: key not in mixed for key in [*mixed, "restart", "twice"]}
+    assert len(simulated) > 100 and all(simulated)
 
 
 def test_interviews_that_all_have_records_give_the_same_file(engine, tmp_path):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -64,4 +66,40 @@ def test_outbox_rows_written_before_the_states_existed_get_the_state_they_were_i
     command.upgrade(config, "head")
     with engine.begin() as connection:
         connection.execute(text("DELETE FROM outbox_messages"))
+    engine.dispose()
+
+
+def test_records_stored_before_0009_are_rebuilt_as_the_bot_writes_them(database_url):
+    # Migration 0009 notes each question's parts and which records are uniform, for the
+    # records already stored: the same rows the bot and the simulator write today.
+    from analytics.synthetic_store import insert_synthetic
+
+    config = alembic_config(database_url)
+    engine = create_engine(normalise_url(database_url))
+    insert_synthetic(engine, 60, 9, datetime(2026, 3, 2), days=10, batch_size=25)
+
+    def stored() -> tuple[list, list]:
+        with engine.connect() as connection:
+            records = connection.execute(
+                text(
+                    "SELECT conversation_id, exact, uniform, payload FROM interview_records "
+                    "ORDER BY conversation_id"
+                )
+            ).all()
+            # A record written before a question had a slot is shorter: -1 (not asked) pads it.
+            width = max(len(payload) for *_, payload in records)
+            records = [(*row, payload.ljust(width, b"\xff")) for *row, payload in records]
+            questions = connection.execute(
+                text(
+                    "SELECT slot, question_id, service_area, item, attribute "
+                    "FROM record_questions ORDER BY slot"
+                )
+            ).all()
+        return records, questions
+
+    written = stored()
+    assert len(written[0]) > 30 and all(uniform for _, _, uniform, _ in written[0])
+    command.downgrade(config, "0008")
+    command.upgrade(config, "head")
+    assert stored() == written
     engine.dispose()
