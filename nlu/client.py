@@ -5,7 +5,7 @@ overall is something the question does not accept, the answer is reported as not
 understood rather than bent into the best accepted intent: a misread scale answer recorded
 silently would corrupt the indicator, while a re-ask costs one message. The ranking of the
 accepted intents goes back too, so that the survey can add up the intents that mean the
-same position on a scale (survey_flows.confidence).
+same position on a scale (survey_flows.candidates).
 
 The text is normalised first (nlu.normalise). A number is read from Rasa's `number`
 entities: adjacent ones ("twenty" "five", "masome" "a" "mabedi") are read together.

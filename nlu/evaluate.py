@@ -32,15 +32,8 @@ from typing import Any
 
 from nlu.client import RasaClassifier
 from nlu.errors import NluError
-from survey_flows.confidence import (
-    CONFIRM_AT,
-    CROSS_SCALE_RECORD_AT,
-    RECORD_AT,
-    Answer,
-    Decision,
-    read_answer,
-    read_number,
-)
+from survey_flows.confidence import read_answer, read_number
+from survey_flows.decision import CONFIRM_AT, CROSS_SCALE_RECORD_AT, RECORD_AT, Answer, Decision
 from survey_flows.intents import AGREE_SCALE, COMMANDS, NUMBER, SATISFACTION_SCALE, YES_NO
 from survey_flows.ports import Classifier
 

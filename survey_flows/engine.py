@@ -33,7 +33,8 @@ import re
 from datetime import datetime, timedelta
 from typing import Any
 
-from survey_flows.confidence import Answer, Decision, decide, read_answer, read_number
+from survey_flows.confidence import read_answer, read_number
+from survey_flows.decision import Answer, Decision, decide
 from survey_flows.definition import Flow, Option, Question
 from survey_flows.departments import BLOCK_OF_AREA
 from survey_flows.intents import COMMANDS, NUMBER

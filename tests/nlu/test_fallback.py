@@ -18,7 +18,7 @@ from nlu.client import RasaClassifier
 from nlu.keywords import KeywordClassifier
 from nlu.resilient import ResilientClassifier
 from nlu.review import review
-from survey_flows.confidence import Decision, decide
+from survey_flows.decision import Decision, decide
 
 AGREE = ("strongly_agree", "agree", "disagree", "strongly_disagree", "dont_know", "refuse")
 YES_NO = ("yes", "no", "dont_know", "refuse")

@@ -22,7 +22,7 @@ from nlu.client import RasaClassifier
 from nlu.evaluate import Report, Row, evaluate, figures, load_rows, read
 from nlu.topics import code_topic
 from survey_flows import engine
-from survey_flows.confidence import Decision
+from survey_flows.decision import Decision
 from survey_flows.definition import load_flow
 from survey_flows.scale import POSITION_OF_INTENT
 from survey_flows.step import AnswerRecorded, Input, StartContext

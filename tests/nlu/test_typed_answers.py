@@ -20,15 +20,9 @@ from nlu.keywords import KeywordClassifier
 from nlu.normalise import normalise
 from nlu.numbers import duration_hours, parse_number
 from survey_flows import engine
-from survey_flows.confidence import (
-    CONFIRM_AT,
-    CROSS_SCALE_RECORD_AT,
-    RECORD_AT,
-    Decision,
-    read_answer,
-    read_number,
-)
+from survey_flows.confidence import read_answer, read_number
 from survey_flows.cues import read_negation, split_reason
+from survey_flows.decision import CONFIRM_AT, CROSS_SCALE_RECORD_AT, RECORD_AT, Decision
 from survey_flows.definition import load_flow
 from survey_flows.intents import AGREE_SCALE, NUMBER, SATISFACTION_SCALE, YES_NO
 from survey_flows.ports import Interpretation

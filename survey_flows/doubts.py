@@ -1,0 +1,208 @@
+"""Doubts about the strength and the irony of a reading: guards that allow a confirmation
+but not a direct record, and the option a confirmation offers instead.
+
+A feeling read with another strength than the feelings table gives, a reading of another
+strength than the rating part's words say ("at all", "ee ruri", "yes pretty much", a
+description), praise read as a complaint, and emoji that say another strength than the
+words are confirmed, not recorded; the strong option is recorded when the words say how
+far and nothing else is in doubt. Praise limited by a condition or followed by a
+complaint, and ironic praise, offer the negative they mean (docs/typed-answers.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from survey_flows.cues import (
+    PARTICLES,
+    afterthought,
+    concedes,
+    conditional,
+    looks_back,
+    praises,
+    read_negation,
+    split_reason,
+    word_polarity,
+)
+from survey_flows.decision import Candidate
+from survey_flows.scale import POSITION_OF_INTENT, Position, option_for, sides_only, words_of
+from survey_flows.strength import (
+    feeling_strength,
+    intensified,
+    intensifies_a_rating,
+    moderated,
+    only_a_feeling,
+    only_describes,
+    sounds_strong,
+    strong_marker,
+)
+from survey_flows.symbols import Symbols
+
+
+def praise_contradicted(best: Candidate, words: str) -> bool:
+    """Return whether praise is followed by a reason that complains ("so helpful, the
+    clerk shouted at everyone") or limits it by a condition ("cheap, if you live next
+    door", "ee, fa o itse mongwe"): irony, or praise for other people. A concession ("good,
+    but the queue was long") keeps the rating, and so does a rating in the question's own
+    words ("satisfied, only the parking was a problem") or a yes to a yes/no question."""
+    _, reason = split_reason(words)
+    return best.polarity > 0 and not best.native and _contradicts(reason)
+
+
+def _contradicts(reason: str) -> bool:
+    """Return whether a reason after praise complains or sets a condition, not conceding."""
+    if not reason or concedes(reason):
+        return False
+    return conditional(reason) or word_polarity(reason, particles=False) < 0
+
+
+def _ironic_praise_read_as_complaint(best: Candidate, words: str, ironic: bool) -> bool:
+    """Return whether a complaint was read from praise said ironically ("great teaching 😂",
+    "lovely classrooms, if you like no desks"): sarcasm is the mild negative."""
+    if best.polarity >= 0:
+        return False
+    head, reason = split_reason(words)
+    if read_negation(words).ruled_out:
+        return False  # "cheap?? absolutely not": the complaint is said, not implied
+    return praises(head) and (ironic or _contradicts(reason))
+
+
+def said_strong(
+    best: Candidate,
+    found: Symbols,
+    options: Sequence[str],
+    ironic: bool,
+    rating_part: str,
+    guarded: bool,
+) -> Candidate | None:
+    """Return the strong option on the side read, with the side's confidence, when the
+    classifier read the plain one but the rating part's own words say how far ("I was
+    thoroughly dissatisfied", "ee ruri") and nothing else is in doubt; else None. The side
+    is the classifier's, the strength the words' (docs/typed-answers.md). A description
+    stays the mild answer however it is said ("very far"), and so does irony ("yeah super
+    happy, no pills as usual")."""
+    if guarded or ironic or not best.polarity or sides_only(options):
+        return None
+    if _said_strength(best, found, rating_part) != 2 or only_describes(rating_part):
+        return None
+    if not (strong_marker(found.words) or intensifies_a_rating(rating_part)):
+        return None
+    if in_doubt(best, found, options, ironic, rating_part, strength=False):
+        return None
+    option = option_for(Position(best.polarity, 2), options)
+    return None if option is None else replace(best, intent=option, score=best.side)
+
+
+def in_doubt(
+    best: Candidate,
+    found: Symbols,
+    options: Sequence[str],
+    ironic: bool,
+    rating_part: str,
+    strength: bool = True,
+) -> bool:
+    """Return whether an option read from the words may only be confirmed, not recorded.
+
+    The strength is checked against the part of the answer it was read from (the rating
+    part, or the whole answer when that said more): a reason does not change it.
+    """
+    if not best.polarity:
+        return False
+    if ironic and best.polarity > 0:
+        return True  # ironic praise is never recorded as praise
+    ironic_praise = _ironic_praise_read_as_complaint(best, found.words, ironic)
+    if ironic_praise and POSITION_OF_INTENT[best.intent].strength == 2:
+        return True  # "amazing, they lost my file again": the side is clear, not how far
+    if best.polarity > 0 and (afterthought(found.words) or looks_back(found.words)):
+        return True  # "so simple... after three visits", "it used to be good": maybe not now
+    if best.polarity < 0 and word_polarity(found.words) > 0:
+        return True  # only words of praise, read as a complaint: irony, or a misreading
+    if strength and not sides_only(options) and _said_strength(best, found, rating_part):
+        return True
+    symbol_position = found.position()
+    # emoji that say another strength than the words ("bad 😡😡"): confirm, as the table does
+    return symbol_position is not None and option_for(symbol_position, options) != best.intent
+
+
+def _said_strength(best: Candidate, found: Symbols, rating_part: str) -> int | None:
+    """Return the strength the words say when it is not the reading's (2 strong, 1 plain),
+    else None. An understatement is plain however it is said ("not bad at all"), and an
+    intensifier strengthens the side of the words it goes with: in "oh yeah super easy, two
+    combis" it strengthens praise that irony turns into a plain complaint."""
+    words = found.words
+    plain = POSITION_OF_INTENT[best.intent].strength == 1
+    strong = strong_marker(words)
+    other_side = word_polarity(rating_part) == -best.polarity
+    if (
+        plain
+        and (strong or intensified(rating_part))
+        and not read_negation(words).litotes
+        and not other_side
+    ):
+        return 2  # "not satisfied in the least", "ee ruri" read as a plain answer
+    if not plain and moderated(rating_part) and not strong:
+        return 1  # "yes pretty much" read as a strong answer
+    if not plain and only_describes(rating_part) and not strong_marker(rating_part):
+        return 1  # "nnyaa, it was far thata": a description is the mild answer
+    if not plain and best.polarity < 0 and _negated_plainly(words):
+        return 1  # "not every pupil is treated equally": a negation is the mild negative
+    if not plain and _plain_yes_or_no(found):
+        return 1  # "yes it's clean, they mop every morning": a yes or no with a reason
+    return None
+
+
+def _plain_yes_or_no(found: Symbols) -> bool:
+    """Return whether the answer opens with a yes or a no that nothing strengthens ("yes
+    its 15 min", "my aunt says no, ..."), not "yes very much", "ee ruri", "no, not at all",
+    "no, never" or "yes 100%"."""
+    words = [w for w in words_of(found.words) if w.isalpha()]
+    opens = bool(words) and words[0] in PARTICLES
+    position = found.position()
+    strong = (
+        sounds_strong(found.words)
+        or intensifies_a_rating(found.words)
+        or "never" in words
+        or (position is not None and position.strength == 2)
+    )
+    return opens and not strong
+
+
+def _negated_plainly(words: str) -> bool:
+    """Return whether the answer negates praise or a description and says nothing of how
+    far: a hedge ("not really"), or no "at all", intensifier, extreme word or strong
+    feeling."""
+    negation = read_negation(words)
+    if negation.memory or not (1 in negation.ruled_out or negation.unsure):
+        return False
+    if negation.hedged:
+        return not strong_marker(words)  # "not really", "not entirely": a hedge is mild
+    # "never" that denies the praise itself ("never satisfied", "no, never") says how far
+    never = 1 in negation.ruled_out and "never" in words_of(words)
+    return not (never or sounds_strong(words))
+
+
+def offered_option(
+    best: Candidate, found: Symbols, options: Sequence[str], rating_part: str, ironic: bool
+) -> str:
+    """Return the option a confirmation offers: the side read, at the strength the words
+    say, or the emoji when they are stronger (as the table takes the strongest emoji).
+    Ironic praise read as a complaint is the mild negative (docs/typed-answers.md)."""
+    if not best.polarity or sides_only(options):
+        return best.intent
+    if _ironic_praise_read_as_complaint(best, found.words, ironic):
+        return option_for(Position(-1, 1), options) or best.intent
+    strength = _said_strength(best, found, rating_part)
+    strength = strength or POSITION_OF_INTENT[best.intent].strength
+    position = found.position()
+    if position is not None and position.polarity == best.polarity:
+        strength = max(strength, position.strength)
+    return option_for(Position(best.polarity, strength), options) or best.intent
+
+
+def felt_option(best: Candidate, words: str, options: Sequence[str]) -> str | None:
+    """Return the option the feelings table gives an answer that is only a feeling, on the
+    side the classifier read ("ke galefile": very dissatisfied), or None."""
+    if not best.polarity or sides_only(options) or not only_a_feeling(words):
+        return None
+    return option_for(Position(best.polarity, feeling_strength(words)), options)
