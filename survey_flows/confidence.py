@@ -54,7 +54,7 @@ from survey_flows.doubts import (
     praise_contradicted,
     said_strong,
 )
-from survey_flows.guesses import described, ironic_praise, mild, symbol_answer
+from survey_flows.guesses import from_words, mild, symbol_answer
 from survey_flows.intents import COMMANDS, NUMBER
 from survey_flows.knowing import declines, denies_knowing, denies_paying, forgets
 from survey_flows.ports import Classifier
@@ -89,11 +89,7 @@ def read_answer(classifier: Classifier, text: str, options: Sequence[str], lang:
             return Answer(DONT_KNOW, best.score, Decision.RECORD, source)
         return Answer(DONT_KNOW, 1.0, Decision.RECORD, TABLE)
     if best is None:
-        return (
-            described(found, options, ironic)
-            or ironic_praise(found, options, ironic)
-            or symbol_answer(found, options)
-        )
+        return from_words(found, options, ironic) or symbol_answer(found, options)
     felt = felt_option(best, found.words, options)
     if felt is not None and felt != best.intent:
         # "ke galefile" read as plain Dissatisfied: the feelings table says how far
@@ -124,10 +120,8 @@ def read_answer(classifier: Classifier, text: str, options: Sequence[str], lang:
     if decision is Decision.REASK and found.position() is not None:
         return symbol_answer(found, options)
     if decision is Decision.REASK and best.intent not in COMMANDS:
-        return (
-            described(found, options, ironic)
-            or ironic_praise(found, options, ironic)
-            or Answer(best.intent, best.score, decision, source)
+        return from_words(found, options, ironic) or Answer(
+            best.intent, best.score, decision, source
         )
     if decision is Decision.CONFIRM:
         # "satisfied af", "😡 they shouted at me": the buttons offer the strength they say

@@ -1,8 +1,8 @@
 """Answers the rule reads from its own tables and word lists, when the classifier reads none.
 
 Emoji and rating numbers are read from the table (`symbol_answer`), a description of the
-service is the mild option on the side its words settle (`described`), and ironic praise
-is the mild negative (`ironic_praise`). Except a shrug, which is don't know, each is a
+service is the mild option on the side its words settle, and ironic praise is the mild
+negative (both `from_words`). Except a shrug, which is don't know, each is a
 guess at a meaning: confirmed with buttons, never recorded.
 """
 
@@ -24,13 +24,19 @@ def mild(side: int, options: Sequence[str]) -> Answer | None:
     return None if option is None else Answer(option, CONFIRM_AT, Decision.CONFIRM, TABLE)
 
 
-def ironic_praise(found: Symbols, options: Sequence[str], ironic: bool) -> Answer | None:
+def from_words(found: Symbols, options: Sequence[str], ironic: bool) -> Answer | None:
+    """Offer what the rule's word lists make of an answer the classifier could not read: the
+    mild option on the side its words settle, or the mild negative of ironic praise."""
+    return _described(found, options, ironic) or _ironic_praise(found, options, ironic)
+
+
+def _ironic_praise(found: Symbols, options: Sequence[str], ironic: bool) -> Answer | None:
     """Offer the mild negative for ironic praise the classifier could not read ("sooo
     simple, only 4 offices 🙃"): sarcasm means the negative (docs/typed-answers.md)."""
     return mild(-1, options) if ironic and praises(found.words) else None
 
 
-def described(found: Symbols, options: Sequence[str], ironic: bool) -> Answer | None:
+def _described(found: Symbols, options: Sequence[str], ironic: bool) -> Answer | None:
     """Offer the mild option on the side an answer's own words settle, when the classifier
     could not read it ("the phone line is always down": Disagree?); None when they settle none.
 
