@@ -136,7 +136,6 @@ class Summary:
     is_test: np.ndarray  # bool: of the last answer
     exact: np.ndarray  # bool: one key, one test flag, one questionnaire, codes within a byte
     questions: list[str]
-    parts: list[Parts]  # each question's service area, item and attribute, as first stored
     codes: np.ndarray  # int16, interviews x questions, NOT_ASKED where no answer
     values: np.ndarray  # float, interviews x questions, NaN where no number
 
@@ -221,22 +220,9 @@ def summarise(rows: pd.DataFrame, inside: np.ndarray) -> Summary:
         is_test=is_test[ends],
         exact=exact,
         questions=[str(q) for q in questions],
-        parts=_first_parts(rows, question),
         codes=codes,
         values=values,
     )
-
-
-def _first_parts(rows: pd.DataFrame, question: np.ndarray) -> list[Parts]:
-    """Return the parts of each question's first row (questions in order of first sight)."""
-    _, first = np.unique(question, return_index=True)
-    chosen = rows[list(PART_COLUMNS)].iloc[first]
-    return [
-        (area, item, attribute)
-        for area, item, attribute in chosen.astype(object)
-        .where(chosen.notna(), None)
-        .itertuples(index=False)
-    ]
 
 
 def _empty() -> Summary:
@@ -254,7 +240,6 @@ def _empty() -> Summary:
         is_test=np.empty(0, dtype=bool),
         exact=np.empty(0, dtype=bool),
         questions=[],
-        parts=[],
         codes=np.empty((0, 0), dtype=np.int16),
         values=np.empty((0, 0)),
     )
@@ -333,9 +318,19 @@ def question_slots(connection: Connection) -> dict[str, int]:
     }
 
 
-def _number_questions(connection: Connection, summary: Summary) -> dict[str, int]:
-    """Give the summary's new questions a slot, note the parts of those whose parts are not
-    known yet (from their first row here), and return each question's slot."""
+def _first_parts(rows: pd.DataFrame) -> dict[str, Parts]:
+    """Return each question's service area, item and attribute as its first row has them."""
+    first = rows.drop_duplicates("question_id")[["question_id", *PART_COLUMNS]]
+    first = first.astype(object).where(first.notna(), None)
+    return {
+        str(q): (area, item, attribute)
+        for q, area, item, attribute in first.itertuples(index=False)
+    }
+
+
+def _number_questions(connection: Connection, parts: dict[str, Parts]) -> dict[str, int]:
+    """Give the batch's new questions a slot, note the parts of those whose parts are not
+    known yet (from their first row in the batch), and return each question's slot."""
     table = cast(Table, RecordQuestion.__table__)
     known = {
         question: (slot, area)
@@ -343,24 +338,25 @@ def _number_questions(connection: Connection, summary: Summary) -> dict[str, int
             select(table.c.slot, table.c.question_id, table.c.service_area)
         )
     }
-    parts = dict(zip(summary.questions, summary.parts, strict=True))
     new = sorted(set(parts) - set(known))
     if new:
-        rows: list[dict[str, str | None]] = [{"question_id": q, **_named(parts[q])} for q in new]
+        rows: list[dict[str, str | None]] = [
+            {"question_id": q, **_part_columns(parts[q])} for q in new
+        ]
         _add_missing(connection, table, rows)
     for question in sorted(q for q, (_, area) in known.items() if area is None and q in parts):
         # Another writer may have noted them meanwhile: the first stays.
         connection.execute(
             update(table)
             .where(table.c.question_id == question, table.c.service_area.is_(None))
-            .values(**_named(parts[question]))
+            .values(**_part_columns(parts[question]))
         )
     if new:
         return question_slots(connection)
     return {question: slot for question, (slot, _) in known.items()}
 
 
-def _named(parts: Parts) -> dict[str, str | None]:
+def _part_columns(parts: Parts) -> dict[str, str | None]:
     return dict(zip(PART_COLUMNS, parts, strict=True))
 
 
@@ -429,7 +425,7 @@ def rebuild_records(connection: Connection, conversation_ids: Sequence[int] | No
     for batch in _batches(connection, conversation_ids):
         rows = read_frame(connection, answer_rows(batch), ROW_COLUMNS)
         summary = summarise(rows, np.ones(len(rows), dtype=bool))
-        written += _write(connection, batch, summary)
+        written += _write(connection, batch, summary, _first_parts(rows))
     return written
 
 
@@ -449,8 +445,10 @@ def _people(connection: Connection, batch: list[int]) -> dict[int, tuple[int, bo
     return {row[0]: (row[1], bool(row[2])) for row in connection.execute(statement)}
 
 
-def _write(connection: Connection, batch: list[int], summary: Summary) -> int:
-    slots = _number_questions(connection, summary)
+def _write(
+    connection: Connection, batch: list[int], summary: Summary, parts: dict[str, Parts]
+) -> int:
+    slots = _number_questions(connection, parts)
     mixed = _mixed(connection, batch)
     numbers = labels(connection)
     named = {
