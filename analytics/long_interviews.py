@@ -161,8 +161,9 @@ def read_interviews(snapshot: Snapshot, period: Period, include_test: bool) -> I
 
 
 def _record_columns(snapshot: Snapshot) -> tuple[pyarrow.Table, pyarrow.Table, list[int]]:
-    """Read the exact records that can give their columns: their times and test flag, their
-    columns in the long form's terms, and the interviews of those that cannot."""
+    """Read the answered exact records that can give their columns (uniform ones, whose
+    questionnaire, key, language and department can be read): their times and test flag,
+    their columns in the long form's terms, and the interviews of those that cannot."""
     table = snapshot.table(
         select(
             _RECORDS.conversation_id,
