@@ -9,9 +9,17 @@ that says what to do, with exit status 1, and leaves no partial output file behi
 - ``WeightingError``: the population margins cannot be matched by the sample (a category
   with population but no respondents, totals that disagree) or raking did not converge.
 - ``DatabaseError``: the database cannot be reached, or stopped answering during a read.
+- ``OutputError``: the output file cannot be written (a full disk, a read-only place).
 """
 
 from __future__ import annotations
+
+import errno
+import os
+from pathlib import Path
+
+# What a file system says when it refuses more data: always about the file being written.
+REFUSED_WRITES = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS}
 
 
 class AnalyticsError(Exception):
@@ -45,4 +53,23 @@ def database_unavailable(error: BaseException) -> DatabaseError:
     return DatabaseError(
         f"the database could not be read ({said}); nothing was written. Check that it is "
         "running and that DATABASE_URL names it, then run the command again"
+    )
+
+
+class OutputError(AnalyticsError):
+    """The output file cannot be written where it was asked for."""
+
+
+def cannot_write(path: Path, error: OSError) -> OutputError:
+    """Return the message for a file system that refused the output: what and what to do."""
+    reason = os.strerror(error.errno) if error.errno else str(error)
+    if error.filename and Path(error.filename) != path:  # a folder on the way, say
+        reason += f": {error.filename}"
+    if error.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        advice = "Free some space there, or give a path on another disk"
+    else:
+        advice = "Give a path that you may write to"
+    return OutputError(
+        f"could not write {path} ({reason}); nothing was written. {advice}, then run the "
+        "command again"
     )

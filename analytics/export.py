@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from analytics.errors import REFUSED_WRITES, cannot_write
+
 if TYPE_CHECKING:
     from openpyxl.cell import WriteOnlyCell
 
@@ -42,10 +44,17 @@ METHODS_TEXT = (
 
 @contextmanager
 def atomic_output(path: str | Path) -> Iterator[Path]:
-    """Yield a temporary path that replaces ``path`` only when the block succeeds."""
+    """Yield a temporary path that replaces ``path`` only when the block succeeds.
+
+    A place that cannot take the file (not allowed, read-only, full) is an ``OutputError``
+    that names it, whichever writer found out.
+    """
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    except OSError as error:
+        raise cannot_write(target, error) from error
     os.close(handle)
     temporary = Path(name)
     try:
@@ -55,6 +64,10 @@ def atomic_output(path: str | Path) -> Iterator[Path]:
         os.umask(umask)
         temporary.chmod(0o666 & ~umask)
         temporary.replace(target)
+    except OSError as error:
+        if error.errno not in REFUSED_WRITES:
+            raise
+        raise cannot_write(target, error) from error
     finally:
         temporary.unlink(missing_ok=True)
 

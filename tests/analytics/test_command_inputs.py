@@ -81,3 +81,14 @@ def test_sdmx_writes_income_quintiles_when_the_flow_declares_them(answers, tmp_p
     assert "INCOME_WEALTH_QUANTILE" not in output
     sdmx = pd.read_csv(out)
     assert set(sdmx["INCOME_WEALTH_QUANTILE"]) == {"_T", "Q1", "Q2", "Q3", "Q4", "Q5"}
+
+
+def test_an_output_place_that_cannot_be_written_is_named_with_what_to_do(answers, tmp_path):
+    (tmp_path / "reports").write_text("a file where a folder was meant")
+    out = tmp_path / "reports" / "table.csv"
+    status, output = indicators(answers, "--out", out)
+    assert status == 1
+    assert output.strip() == (
+        f"Error: could not write {out} (File exists: {out.parent}); nothing was written. Give "
+        "a path that you may write to, then run the command again"
+    )

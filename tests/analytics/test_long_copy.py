@@ -15,11 +15,12 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+import pyarrow
 import pytest
 from sqlalchemy import create_engine, select, text, update
 
 import analytics.long_copy
-from analytics.errors import DatabaseError, NoDataError
+from analytics.errors import DatabaseError, NoDataError, OutputError
 from analytics.load import Period, database_chunks
 from analytics.long_copy import copy_long_csv
 from analytics.microdata import write_long
@@ -236,5 +237,18 @@ def test_a_connection_the_server_ends_mid_export_says_so_and_leaves_no_file(
     monkeypatch.setattr(analytics.long_copy, "read_interviews", read_then_lose_the_connection)
     out = tmp_path / "long.csv"
     with pytest.raises(DatabaseError, match=r"could not be read.*nothing was written"):
+        copy_long_csv(engine, Period(), True, out)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_full_disk_is_named_and_leaves_no_file(engine, tmp_path, monkeypatch):
+    # /dev/full refuses every write as a full disk does, through the real system call.
+    _fill(engine)
+    real = pyarrow.OSFile
+    monkeypatch.setattr(pyarrow, "OSFile", lambda path, mode: real("/dev/full", mode))
+    out = tmp_path / "long.csv"
+    with pytest.raises(
+        OutputError, match=r"could not write .*long\.csv \(No space left on device\)"
+    ):
         copy_long_csv(engine, Period(), True, out)
     assert list(tmp_path.iterdir()) == []
