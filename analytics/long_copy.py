@@ -31,9 +31,11 @@ from analytics.load import Period, interview_rows
 from analytics.long_interviews import Interviews, read_interviews
 from analytics.microdata import LONG_COLUMNS, write_csv_batches, write_long_codebook
 from analytics.postgres_arrow import snapshot
+from analytics.read_ahead import read_ahead
 from bot.models import Answer
 
 EXPORT_WORK_MEM = "256MB"  # for this export's transaction only
+READ_AHEAD = 2  # batches decoded while the one before is joined and written
 _ANSWERS = Answer.__table__.c
 PER_ANSWER = {
     "conversation": _ANSWERS.conversation_id,
@@ -68,8 +70,12 @@ def _batches(
         # server's default 4 MB per hash would spill to disk.
         reading.run(f"SET LOCAL work_mem = '{EXPORT_WORK_MEM}'")
         interviews = read_interviews(reading, period, include_test)
-        answers = reading.batches(_long_form(period, include_test, interviews.has_strays))
-        with tqdm(unit=" answers", desc="writing", disable=None) as bar:
+        query = _long_form(period, include_test, interviews.has_strays)
+        # Closed before the snapshot is: its thread must stop reading the connection first.
+        with (
+            closing(read_ahead(reading.batches(query), READ_AHEAD, "answer-reader")) as answers,
+            tqdm(unit=" answers", desc="writing", disable=None) as bar,
+        ):
             for batch in answers:
                 rows = _long_rows(batch, interviews)
                 bar.update(rows.num_rows)
