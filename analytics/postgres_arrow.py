@@ -61,7 +61,7 @@ class Snapshot:
                 self._database.close()
                 raise
         self._statement: Any = None
-        self._unfinished = False  # a result stream was left before its end
+        self._unfinished = False  # a result was left before its end
         try:
             with _driver_errors():
                 self._connection.set_autocommit(False)  # a transaction begins here
@@ -79,19 +79,20 @@ class Snapshot:
     def table(self, query: Query) -> pyarrow.Table:
         """Return a query's whole result."""
         with _driver_errors():
-            return self._stream(query).read_all()
+            result = self._stream(query).read_all()
+            self._unfinished = False
+            return result
 
     def batches(self, query: Query) -> Iterator[pyarrow.RecordBatch]:
         """Yield a query's result a record batch at a time, as the server sends it."""
         with _driver_errors():
-            stream = self._stream(query)
-            self._unfinished = True
-            yield from stream
+            yield from self._stream(query)
             self._unfinished = False
 
     def _stream(self, query: Query) -> pyarrow.RecordBatchReader:
         statement = self._new_statement(_literal_sql(self._engine, query))
         handle, _ = statement.execute_query()
+        self._unfinished = True  # until the whole result is read
         return pyarrow.RecordBatchReader.from_stream(handle)
 
     def _new_statement(self, sql: str) -> Any:
