@@ -60,15 +60,21 @@ class OutputError(AnalyticsError):
     """The output file cannot be written where it was asked for."""
 
 
+FREE_SPACE = "Free some space there, or give a path on another disk"
+
+
 def cannot_write(path: Path, error: OSError) -> OutputError:
     """Return the message for a file system that refused the output: what and what to do."""
     reason = os.strerror(error.errno) if error.errno else str(error)
     if error.filename and Path(error.filename) != path:  # a folder on the way, say
         reason += f": {error.filename}"
     if error.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
-        advice = "Free some space there, or give a path on another disk"
-    else:
-        advice = "Give a path that you may write to"
+        return output_error(path, reason, FREE_SPACE)
+    return output_error(path, reason, "Give a path that you may write to")
+
+
+def output_error(path: Path, reason: str, advice: str) -> OutputError:
+    """Return the message for an output file that could not be written, and what to do."""
     return OutputError(
         f"could not write {path} ({reason}); nothing was written. {advice}, then run the "
         "command again"

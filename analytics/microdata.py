@@ -15,11 +15,15 @@ codes of a million respondents).
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
 from itertools import chain
 from pathlib import Path
 from queue import Queue
 from threading import Thread
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -41,9 +45,12 @@ from analytics.codebook import (
     value_labels,
     variable_label,
 )
-from analytics.errors import InputError, NoDataError
+from analytics.errors import FREE_SPACE, REFUSED_WRITES, InputError, NoDataError, output_error
 from analytics.export import atomic_output
 from analytics.tidy import SurveyData
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 try:
     import pyarrow
@@ -320,17 +327,18 @@ def _write_xlsx(frames: Iterable[pd.DataFrame], book: pd.DataFrame, path: Path) 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("data")
     rows = 0
-    for frame in frames:
-        rows += len(frame)
-        if rows > _SHEET_ROWS:
-            raise InputError(
-                f"more than {_SHEET_ROWS:,} rows do not fit an Excel sheet; "
-                "export CSV, SPSS or Stata, or the wide form, or a shorter period"
-            )
-        if rows == len(frame):
-            sheet.append(list(frame.columns))
-        for record in frame.itertuples(index=False):
-            sheet.append([_cell(value) for value in record])
+    with _sheets_refused(path, sheet):
+        for frame in frames:
+            rows += len(frame)
+            if rows > _SHEET_ROWS:
+                raise InputError(
+                    f"more than {_SHEET_ROWS:,} rows do not fit an Excel sheet; "
+                    "export CSV, SPSS or Stata, or the wide form, or a shorter period"
+                )
+            if rows == len(frame):
+                sheet.append(list(frame.columns))
+            for record in frame.itertuples(index=False):
+                sheet.append([_cell(value) for value in record])
     if rows == 0:
         raise NoDataError("no answers to export for this period")
     notes = workbook.create_sheet("codebook")
@@ -416,7 +424,7 @@ def _write_labelled(
     labels = dict(zip(columns["variable"], columns["label"], strict=True))
     value_sets = _value_label_sets(book, frame)
     formats = {name: _TIME_FORMATS[fmt] for name in times}
-    with atomic_output(path) as temporary:
+    with atomic_output(path) as temporary, _readstat_refusals(path):
         if fmt == "sav":
             # 97-99 are user-missing in SPSS, so its default statistics leave them out.
             lowest = min(WIDE_MISSING)
@@ -442,6 +450,34 @@ def _write_labelled(
                 variable_format=formats,
             )
     return len(frame)
+
+
+@contextmanager
+def _sheets_refused(path: Path, sheet: WriteOnlyWorksheet) -> Iterator[None]:
+    """Name the place when the disk under the system's temporary folder is full: openpyxl
+    builds a workbook's sheets in files there before the workbook is saved."""
+    try:
+        yield
+    except OSError as error:
+        if error.errno not in REFUSED_WRITES:
+            raise
+        # Closed now, failing quietly on the same full disk, rather than when it is collected.
+        with suppress(Exception):
+            sheet.close()
+        reason = f"{os.strerror(error.errno)} in {tempfile.gettempdir()}, where sheets are built"
+        raise output_error(path, reason, FREE_SPACE) from error
+
+
+@contextmanager
+def _readstat_refusals(path: Path) -> Iterator[None]:
+    """Name the file when readstat fails to write it: it gives no reason, unlike the OS."""
+    try:
+        yield
+    except pyreadstat.ReadstatError as error:
+        if str(error) != "Unable to write data":
+            raise
+        reason = "the SPSS and Stata writer could not write its data; is the disk full?"
+        raise output_error(path, reason, FREE_SPACE) from error
 
 
 def _limited(rows: Iterable[pd.DataFrame]) -> Iterator[pd.DataFrame]:

@@ -1,14 +1,20 @@
-"""Mistyped options of the indicators command get a clear message, and SDMX keeps its rules."""
+"""Mistyped options and unwritable outputs get a clear message, and SDMX keeps its rules."""
 
 from __future__ import annotations
 
+import resource
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from click.testing import CliRunner
 
 from analytics import codebook
 from analytics.breakdowns import parse_breakdowns
+from analytics.commands import make_group
 from tests.analytics.answers_csv import indicators, write_answers
 
 
@@ -92,3 +98,31 @@ def test_an_output_place_that_cannot_be_written_is_named_with_what_to_do(answers
         f"Error: could not write {out} (File exists: {out.parent}); nothing was written. Give "
         "a path that you may write to, then run the command again"
     )
+
+
+@contextmanager
+def files_limited_to(size: int) -> Iterator[None]:
+    """Refuse any write past ``size`` bytes of a file, as a full disk refuses it (EFBIG)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    previous = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # else the signal ends pytest
+    resource.setrlimit(resource.RLIMIT_FSIZE, (size, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+        signal.signal(signal.SIGXFSZ, previous)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "sav", "dta"])
+def test_microdata_a_disk_refuses_is_named_and_leaves_nothing(answers, tmp_path, fmt):
+    out = tmp_path / f"people.{fmt}"
+    group = make_group(lambda: pytest.fail("the command reads --input, not the database"))
+    with files_limited_to(2048):
+        result = CliRunner().invoke(
+            group, ["microdata", "--wide", "--input", str(answers), "--out", str(out)]
+        )
+    assert result.exit_code == 1, result.output
+    said = result.output.splitlines()[-1]
+    assert said.startswith(f"Error: could not write {out} (")
+    assert "nothing was written. Free some space there" in said
+    assert list(tmp_path.iterdir()) == []
