@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -18,29 +19,35 @@ from tests.conftest import postgres_schema
 SIMULATION_START = datetime(2026, 1, 5)
 
 
+@contextmanager
+def _with_tables(url: str) -> Iterator[Engine]:
+    engine = create_engine(url)
+    Base.metadata.create_all(engine)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
 @pytest.fixture
 def sqlite_engine(tmp_path: Path) -> Iterator[Engine]:
     """Give an empty SQLite database with the tables of bot.models."""
-    engine = create_engine(f"sqlite:///{tmp_path / 'analytics.db'}")
-    Base.metadata.create_all(engine)
-    yield engine
-    engine.dispose()
+    with _with_tables(f"sqlite:///{tmp_path / 'analytics.db'}") as engine:
+        yield engine
+
+
+@pytest.fixture
+def postgres_engine() -> Iterator[Engine]:
+    """Give an empty PostgreSQL database (a schema of its own) with the tables of bot.models."""
+    with postgres_schema("analytics") as url, _with_tables(url) as engine:
+        yield engine
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+def engine(request: pytest.FixtureRequest) -> Engine:
     """Give an empty database on SQLite, and on PostgreSQL in a schema of its own."""
-    if request.param == "sqlite":
-        engine = create_engine(f"sqlite:///{tmp_path / 'analytics.db'}")
-        Base.metadata.create_all(engine)
-        yield engine
-        engine.dispose()
-        return
-    with postgres_schema("analytics") as url:
-        engine = create_engine(url)
-        Base.metadata.create_all(engine)
-        yield engine
-        engine.dispose()
+    named = {"sqlite": "sqlite_engine", "postgresql": "postgres_engine"}[request.param]
+    return request.getfixturevalue(named)
 
 
 def simulated(n: int, seed: int, sample_urban_share: float | None = None) -> SurveyData:

@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 
 import pyarrow
 import pytest
-from sqlalchemy import create_engine, select, text, update
+from sqlalchemy import select, text, update
 
 import analytics.long_copy
 from analytics.errors import DatabaseError, NoDataError, OutputError
@@ -26,19 +26,15 @@ from analytics.long_copy import copy_long_csv
 from analytics.microdata import write_long
 from analytics.records import rebuild_records
 from analytics.synthetic_store import insert_synthetic
-from bot.models import Answer, Base, Conversation, InterviewRecord, Respondent
+from bot.models import Answer, Conversation, InterviewRecord, Respondent
 from tests.analytics.helpers import answer, register_departments
 from tests.analytics.test_store import PERIODS, START, _fill, _interview, _person, _ratings
-from tests.conftest import postgres_schema
 
 
 @pytest.fixture
-def engine():
-    with postgres_schema("long_copy") as url:
-        engine = create_engine(url)
-        Base.metadata.create_all(engine)
-        yield engine
-        engine.dispose()
+def engine(postgres_engine):
+    """These tests read through PostgreSQL's binary COPY, which SQLite does not have."""
+    return postgres_engine
 
 
 def _awkward(engine) -> None:

@@ -5,10 +5,9 @@ from __future__ import annotations
 from threading import Thread
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from analytics.postgres_arrow import snapshot
-from tests.conftest import postgres_schema
 
 # A result whose first batches come at once and whose last rows take a minute: about 16,000
 # rows of 2 kB, then sixty that each wait a second.
@@ -19,11 +18,9 @@ SLOW_TAIL = (
 
 
 @pytest.fixture
-def engine():
-    with postgres_schema("arrow") as url:
-        engine = create_engine(url)
-        yield engine
-        engine.dispose()
+def engine(postgres_engine):
+    """These tests read through PostgreSQL's binary COPY, which SQLite does not have."""
+    return postgres_engine
 
 
 def test_a_reader_that_stops_early_does_not_wait_for_the_rest_of_the_result(engine):
