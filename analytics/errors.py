@@ -18,8 +18,10 @@ import errno
 import os
 from pathlib import Path
 
-# What a file system says when it refuses more data: always about the file being written.
-REFUSED_WRITES = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS}
+# What a file system says when it has no room, and when it refuses any more data: always
+# about the file being written.
+NO_ROOM = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+REFUSED_WRITES = NO_ROOM | {errno.EROFS}
 
 
 class AnalyticsError(Exception):
@@ -68,9 +70,23 @@ def cannot_write(path: Path, error: OSError) -> OutputError:
     reason = os.strerror(error.errno) if error.errno else str(error)
     if error.filename and Path(error.filename) != path:  # a folder on the way, say
         reason += f": {error.filename}"
-    if error.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+    if error.errno in NO_ROOM:
         return output_error(path, reason, FREE_SPACE)
     return output_error(path, reason, "Give a path that you may write to")
+
+
+def scratch_refused(path: Path, error: OSError, folder: str, use: str) -> OutputError:
+    """Return the message for a writer whose scratch files in ``folder`` were refused.
+
+    The output path is not at fault there, so the advice is about the folder: the system's
+    temporary folder follows TMPDIR.
+    """
+    reason = f"{os.strerror(error.errno) if error.errno else error} in {folder}, where {use}"
+    if error.errno in NO_ROOM:
+        advice = "Free some space there, or set TMPDIR to a folder on another disk"
+    else:
+        advice = "Set TMPDIR to a folder that you may write to"
+    return output_error(path, reason, advice)
 
 
 def output_error(path: Path, reason: str, advice: str) -> OutputError:

@@ -15,7 +15,6 @@ codes of a million respondents).
 
 from __future__ import annotations
 
-import os
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
@@ -45,7 +44,14 @@ from analytics.codebook import (
     value_labels,
     variable_label,
 )
-from analytics.errors import FREE_SPACE, REFUSED_WRITES, InputError, NoDataError, output_error
+from analytics.errors import (
+    FREE_SPACE,
+    REFUSED_WRITES,
+    InputError,
+    NoDataError,
+    output_error,
+    scratch_refused,
+)
 from analytics.export import atomic_output
 from analytics.tidy import SurveyData
 
@@ -456,16 +462,21 @@ def _write_labelled(
 def _sheets_refused(path: Path, sheet: WriteOnlyWorksheet) -> Iterator[None]:
     """Name the place when the disk under the system's temporary folder is full: openpyxl
     builds a workbook's sheets in files there before the workbook is saved."""
+    folder = tempfile.gettempdir()
     try:
         yield
     except OSError as error:
-        if error.errno not in REFUSED_WRITES:
+        refused = error.errno in REFUSED_WRITES  # a write says no more, and names no file
+        if not refused and not _inside(error.filename, folder):
             raise
-        # Closed now, failing quietly on the same full disk, rather than when it is collected.
+        # Closed now, failing quietly on the same disk, rather than when it is collected.
         with suppress(Exception):
             sheet.close()
-        reason = f"{os.strerror(error.errno)} in {tempfile.gettempdir()}, where sheets are built"
-        raise output_error(path, reason, FREE_SPACE) from error
+        raise scratch_refused(path, error, folder, "sheets are built") from error
+
+
+def _inside(filename: object, folder: str) -> bool:
+    return isinstance(filename, str) and Path(filename).is_relative_to(folder)
 
 
 @contextmanager

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import resource
 import signal
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -98,6 +99,24 @@ def test_an_output_place_that_cannot_be_written_is_named_with_what_to_do(answers
         f"Error: could not write {out} (File exists: {out.parent}); nothing was written. Give "
         "a path that you may write to, then run the command again"
     )
+
+
+def test_excel_with_nowhere_to_build_its_sheets_says_to_set_tmpdir(answers, tmp_path, monkeypatch):
+    # openpyxl builds each sheet in a file of the system's temporary folder first: when that
+    # is no folder, the advice is about TMPDIR, not about the output path, which is fine.
+    not_a_folder = tmp_path / "scratch"
+    not_a_folder.write_text("")
+    monkeypatch.setattr(tempfile, "tempdir", str(not_a_folder))
+    out = tmp_path / "answers.xlsx"
+    group = make_group(lambda: pytest.fail("the command reads --input, not the database"))
+    result = CliRunner().invoke(group, ["microdata", "--input", str(answers), "--out", str(out)])
+    assert result.exit_code == 1, result.output
+    assert result.output.splitlines()[-1] == (
+        f"Error: could not write {out} (Not a directory in {not_a_folder}, where sheets are "
+        "built); nothing was written. Set TMPDIR to a folder that you may write to, then run "
+        "the command again"
+    )
+    assert not out.exists()
 
 
 @contextmanager
