@@ -17,11 +17,9 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import closing, contextmanager, suppress
 from itertools import chain
 from pathlib import Path
-from queue import Queue
-from threading import Thread
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -53,6 +51,7 @@ from analytics.errors import (
     scratch_refused,
 )
 from analytics.export import atomic_output
+from analytics.read_ahead import read_ahead
 from analytics.tidy import SurveyData
 
 if TYPE_CHECKING:
@@ -110,6 +109,7 @@ WIDE_MISSING = {
     WIDE_NOT_ASKED: "Not asked (routed past, or the interview ended before it)",
     WIDE_GAVE_UP: "No answer (gave up after three re-asks)",
 }
+WRITE_AHEAD = 2  # tables made while the last one is written
 _SHEET_ROWS = 1_048_575  # Excel's row limit, less the header
 # Respondents per slice of the wide form written to CSV or Excel: about 10 MB of codes.
 WIDE_SLICE_ROWS = 50_000
@@ -255,9 +255,8 @@ def write_csv(frames: Iterable[pd.DataFrame], path: Path, fast: bool = ARROW) ->
     """Write frames one after another as one CSV file; return the number of rows.
 
     With pyarrow installed its C++ writer is used (about ten times faster than pandas, which
-    matters for tens of millions of answer rows), in a thread of its own: it releases the
-    GIL, so the next chunk is read and shaped while the last one is written. Otherwise
-    pandas writes the same columns.
+    matters for tens of millions of answer rows), while the next chunks are read and shaped
+    in a thread of their own. Otherwise pandas writes the same columns.
     """
     if fast:
         tables = (pyarrow.Table.from_pandas(frame, preserve_index=False) for frame in frames)
@@ -283,37 +282,20 @@ def write_csv_batches(tables: Iterable[pyarrow.Table | pyarrow.RecordBatch], pat
 
 
 def _write_csv_arrow(tables: Iterable[pyarrow.Table | pyarrow.RecordBatch], path: Path) -> int:
-    """Write Arrow tables to one CSV through a writer thread; return the number of rows."""
-    queue: Queue[pyarrow.Table | pyarrow.RecordBatch | None] = Queue(maxsize=2)
-    failure: list[BaseException] = []
+    """Write Arrow tables to one CSV; return the number of rows.
 
-    def write() -> None:
-        # Arrow writes through its own file handle: through Python's it is slower.
-        with pyarrow.OSFile(str(path), "wb") as handle:
-            first = True
-            while (table := queue.get()) is not None:
-                if failure:
-                    continue  # drain, so the producer never blocks on a dead writer
-                try:
-                    arrow_csv.write_csv(table, handle, arrow_csv.WriteOptions(include_header=first))
-                    first = False
-                except BaseException as exc:  # surfaced in the caller's thread below
-                    failure.append(exc)
-
-    writer = Thread(target=write, name="csv-writer", daemon=True)
-    writer.start()
+    The tables are made in a thread of their own, a couple ahead, while this one writes: the
+    writer releases the GIL, so making the next table and writing the last share both cores.
+    """
     count = 0
-    try:
-        for table in tables:
-            if failure:
-                break
-            queue.put(table)
+    # Arrow writes through its own file handle: through Python's it is slower.
+    with (
+        pyarrow.OSFile(str(path), "wb") as handle,
+        closing(read_ahead(iter(tables), WRITE_AHEAD, "csv-tables")) as ahead,
+    ):
+        for table in ahead:
+            arrow_csv.write_csv(table, handle, arrow_csv.WriteOptions(include_header=count == 0))
             count += table.num_rows
-    finally:
-        queue.put(None)
-        writer.join()
-    if failure:
-        raise failure[0]
     return count
 
 
