@@ -33,7 +33,14 @@ from typing import Any
 from nlu.client import RasaClassifier
 from nlu.errors import NluError
 from survey_flows.confidence import read_answer, read_number
-from survey_flows.decision import CONFIRM_AT, CROSS_SCALE_RECORD_AT, RECORD_AT, Answer, Decision
+from survey_flows.decision import (
+    CONFIRM_AT,
+    CROSS_SCALE_RECORD_AT,
+    RECORD_AT,
+    TABLE,
+    Answer,
+    Decision,
+)
 from survey_flows.intents import AGREE_SCALE, COMMANDS, NUMBER, SATISFACTION_SCALE, YES_NO
 from survey_flows.ports import Classifier
 
@@ -45,6 +52,9 @@ OPTIONS: dict[str, tuple[str, ...]] = {
     "number": (),
 }
 LANGS = ("en", "tn")
+# Bars at which the classifier's recorded readings are counted: the lowest any of them
+# needs (a don't know or a refusal that no words contradict), the rule's own, stricter ones.
+CONFIDENCE_BARS = (CONFIRM_AT, RECORD_AT, 0.90, 0.95, 0.99)
 NOT_UNDERSTOOD = "(none)"
 WRONG_VALUE = "number (wrong value)"
 
@@ -201,6 +211,31 @@ def _rates(report: Report) -> dict[str, Any]:
     }
 
 
+def recorded_by_confidence(report: Report) -> dict[str, dict[str, int]]:
+    """Return, for each bar, the classifier's readings recorded with no confirmation whose
+    confidence was at least that bar, right and wrong: how far a stricter bar would go, and
+    what it would cost.
+
+    Only the answers a bar decides are counted: not numbers (the number entity decides) nor
+    answers in the survey's own words and tables. A count, not a replay: the rule's other
+    guards are left as they decided.
+    """
+    recorded = [
+        o
+        for o in report.outcomes
+        if o.answer.decision is Decision.RECORD
+        and o.answer.source != TABLE
+        and o.row.question_type != "number"
+    ]
+    return {
+        f"{bar:.2f}": {
+            "right": sum(o.understood for o in recorded if o.answer.confidence >= bar),
+            "wrong": sum(not o.understood for o in recorded if o.answer.confidence >= bar),
+        }
+        for bar in CONFIDENCE_BARS
+    }
+
+
 def confusion(report: Report) -> dict[str, dict[str, int]]:
     """Return counts of {expected: {read as: n}}; "(none)" means not understood."""
     counts: dict[str, Counter[str]] = {}
@@ -234,6 +269,10 @@ def figures(report: Report, show_misread: bool = False) -> dict[str, Any]:
             "record_at": RECORD_AT,
             "cross_scale_record_at": CROSS_SCALE_RECORD_AT,
             "confirm_at": CONFIRM_AT,
+        },
+        "recorded_by_confidence": {
+            "all": recorded_by_confidence(report),
+            **{lang: recorded_by_confidence(report.only(lang=lang)) for lang in LANGS},
         },
         "confusion": confusion(report),
     }
@@ -288,6 +327,19 @@ def format_report(report: Report, show_misread: bool = False) -> str:
         "",
         f"reading time per answer: p50 {data['latency_ms']['p50']:.1f} ms, "
         f"p99 {data['latency_ms']['p99']:.1f} ms",
+    ]
+    lines += [
+        "",
+        "The classifier's readings recorded with no confirmation, by confidence (right / wrong;",
+        "not numbers, nor answers in the survey's own words):",
+    ]
+    lines += [
+        f"  at >= {bar}: "
+        + ", ".join(
+            f"{part} {counts[bar]['right']} / {counts[bar]['wrong']}"
+            for part, counts in data["recorded_by_confidence"].items()
+        )
+        for bar in data["recorded_by_confidence"]["all"]
     ]
     if data["by_family"]:
         width = max(len(f) for f in data["by_family"]) + 5

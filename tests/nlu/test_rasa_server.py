@@ -318,6 +318,9 @@ def test_evaluate_command_prints_the_figures_as_one_json_object(rasa_url, tmp_pa
     assert result["first_reply_rate"] <= result["accuracy"]
     assert set(result["by_family"]) and "misread" not in result
     assert result["latency_ms"]["p50"] <= result["latency_ms"]["p99"]
+    lowest = next(iter(result["recorded_by_confidence"]["all"].values()))
+    assert lowest["right"] + lowest["wrong"] <= round(result["recorded_rate"] * result["n"])
+    assert lowest["wrong"] <= round(result["wrong_recorded_rate"] * result["n"])
 
 
 def test_evaluate_command_names_the_line_of_a_malformed_file(rasa_url, tmp_path):
