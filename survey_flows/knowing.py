@@ -26,10 +26,10 @@ from survey_flows.scale import words_of
 _KNOWING_MANNER = {"sentle", "well", "exactly", "properly", "clearly"}
 # What follows a word of knowing and says what is not known ("ga ke gakologelwe gore ...",
 # "I'm not sure how long it took") is part of the not knowing; "why" is not among them ("I
-# don't know why they ignore us" is a complaint).
+# don't know why they ignore us" is a complaint). The words of knowing are prefixes, as
+# everywhere else they are read.
 _KNOWN_CLAUSE = re.compile(
-    r"\b(?:sure|certain|know|knew|remember|itse|gopola|gopole|tlhomamisa|tlhomamise"
-    r"|gakologelwa|gakologelwe|bonnete)\b\W*"
+    rf"\b(?:{'|'.join(KNOWING_WORDS)})\w*\W*"
     r"(?:gore(?! ke eng)|whether|if|how|what|when|where|which|who)\b.*$"
 )
 
