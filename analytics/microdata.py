@@ -442,8 +442,9 @@ def _write_labelled(
 
 @contextmanager
 def _sheets_refused(path: Path, sheet: WriteOnlyWorksheet) -> Iterator[None]:
-    """Name the place when the disk under the system's temporary folder is full: openpyxl
-    builds a workbook's sheets in files there before the workbook is saved."""
+    """Name the place when the system's temporary folder refuses openpyxl's sheets (full,
+    read-only, or no folder at all): they are built in files there before the workbook is
+    saved."""
     folder = tempfile.gettempdir()
     try:
         yield
