@@ -9,11 +9,13 @@ From the store (``--db postgresql://...``): the database is migrated and filled 
 simulated people through the survey engine by the real command (``flask --app wsgi analytics
 simulate N``), unless it already holds a fill of that size, which is reused. Then the
 commands of the README run one after another, each as a separate process as an analyst runs
-them, and each one's wall time and peak memory (the child's maximum resident set) are printed
-beside the issue's targets. Last, the same data is loaded once in this process and samplics
+them, three times each by default (``--repeat``): the median wall time, its range and the
+largest peak memory (the child's maximum resident set) are printed beside the issue's
+targets. Last, the same data is loaded once in this process and samplics
 estimates three items, for the ratio to the full table's time.
 
-Run: .venv/bin/python benchmarks/analytics_bench.py [N] [--db postgresql://USER@HOST/DATABASE]
+Run: .venv/bin/python benchmarks/analytics_bench.py [N] [--db postgresql://USER@HOST/DATABASE
+[--repeat K]]
 """
 
 from __future__ import annotations
@@ -312,7 +314,7 @@ def fill(url: str, n: int, env: dict[str, str], folder: Path) -> None:
         )
 
 
-def from_store(url: str, n: int) -> None:
+def from_store(url: str, n: int, repeat: int) -> None:
     print(f"analytics benchmark from the store: {n:,} simulated people in {url}")
     env = app_env(url)
     with tempfile.TemporaryDirectory() as name:
@@ -322,10 +324,20 @@ def from_store(url: str, n: int) -> None:
         margins = folder / "margins.csv"
         population_margins().to_csv(margins, index=False)
         timed: dict[str, Measured] = {}
+        if repeat > 1:
+            print(f"  each command {repeat} times: the median time, its range, the largest peak")
         for run in store_runs(folder, margins):
-            result = timed[run.name] = measure(run.args, env, folder)
+            results = [measure(run.args, env, folder) for _ in range(repeat)]
+            seconds = sorted(r.seconds for r in results)
+            result = timed[run.name] = Measured(
+                float(np.median(seconds)), max(r.gigabytes for r in results), results[-1].stdout
+            )
+            spread = f" ({seconds[0]:.1f} to {seconds[-1]:.1f})" if repeat > 1 else ""
             target = _against_targets(run, result)
-            print(f"  {run.name:<36} {result.seconds:7.1f} s {result.gigabytes:5.2f} GB{target}")
+            print(
+                f"  {run.name:<36} {result.seconds:7.1f} s{spread} "
+                f"{result.gigabytes:5.2f} GB{target}"
+            )
             print(f"      flask --app wsgi {' '.join(run.args)}".replace(str(folder), "OUT"))
             if run.seconds is not None:
                 said = result.stdout.splitlines()[-1] if result.stdout else ""
@@ -385,9 +397,16 @@ def main() -> None:
     parser.add_argument(
         "--db", help="a PostgreSQL URL: fill it (or reuse its fill), time the commands"
     )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="with --db: run each command this many times (this machine kind varies by about "
+        "a fifth from run to run); the median is judged",
+    )
     options = parser.parse_args()
     if options.db:
-        from_store(options.db, options.n)
+        from_store(options.db, options.n, max(options.repeat, 1))
     else:
         in_memory(options.n)
 
