@@ -16,7 +16,7 @@ latest interview: the server need not do that before it sends the first row.
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -61,9 +61,7 @@ def _long_form(period: Period, include_test: bool, with_ids: bool) -> Select[Any
     return select(*columns).where(interview_rows(period, include_test)).order_by(_ANSWERS.id)
 
 
-def _batches(
-    engine: Engine, period: Period, include_test: bool
-) -> Generator[pyarrow.Table, None, None]:
+def _batches(engine: Engine, period: Period, include_test: bool) -> Iterator[pyarrow.Table]:
     # The records and the answers are read in one snapshot, whatever the bot writes.
     with snapshot(engine) as reading:
         # Finding the people on more than one record groups a million keys, which the
@@ -109,8 +107,7 @@ def _seconds_to_answer(answered: pyarrow.Array, asked: pyarrow.Array) -> pyarrow
 def copy_long_csv(engine: Engine, period: Period, include_test: bool, path: str | Path) -> int:
     """Write the long form as CSV with its codebook beside it; return the number of rows."""
     path = Path(path)
-    # Closed here when the writer fails: the snapshot's query is cancelled at once.
-    with closing(_batches(engine, period, include_test)) as batches:
-        rows = write_csv_batches(batches, path)
+    # The writer's read_ahead closes the batches, and so cancels the query, if it fails.
+    rows = write_csv_batches(_batches(engine, period, include_test), path)
     write_long_codebook(path)
     return rows
