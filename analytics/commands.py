@@ -309,6 +309,19 @@ def make_group(get_engine: Callable[[], Engine]) -> click.Group:
         )
         click.echo(message)
 
+    @group.command("rebuild-records")
+    @_friendly
+    def rebuild_records() -> None:
+        """Rebuild every interview's record and packed answers from its answer rows.
+
+        The bot keeps them in step as answers change; this is for answers changed by hand.
+        """
+        from analytics.records import rebuild_records
+
+        with get_engine().begin() as connection:
+            written = rebuild_records(connection)
+        click.echo(f"rebuilt the records of {written:,} interviews")
+
     @group.command("simulate")
     @click.argument("n", type=click.IntRange(min=1))
     @click.option("--seed", type=int, default=1, show_default=True)

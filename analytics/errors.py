@@ -48,6 +48,16 @@ class DatabaseError(AnalyticsError):
     """The database cannot be reached, or it stopped answering while it was read."""
 
 
+class RecordsOutOfStep(AnalyticsError):
+    """The interview records no longer say what the answers say (changed by hand, say)."""
+
+
+OUT_OF_STEP = (
+    "the interview records are out of step with the answers, so nothing was written. "
+    "Rebuild them with `flask --app wsgi analytics rebuild-records`, then run the command again"
+)
+
+
 def database_unavailable(error: BaseException) -> DatabaseError:
     """Return the message for a driver's error: what happened and what to do next."""
     lines = str(error).strip().splitlines()

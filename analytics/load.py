@@ -169,7 +169,7 @@ def database_chunks(
     statement = (
         select(*(table.c[name] for name in ANSWER_COLUMNS))
         .where(answer_filter(period, include_test))
-        .order_by(table.c.id)
+        .order_by(table.c.conversation_id, table.c.id)  # an interview's answers together
     )
     with engine.connect() as connection:
         # yield_per streams from a server-side cursor on PostgreSQL instead of buffering all rows.

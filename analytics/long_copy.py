@@ -1,17 +1,18 @@
 """The long microdata CSV from PostgreSQL as Arrow batches: no Python object per answer.
 
 Tens of millions of answer rows are too many to turn into Python objects and back into text
-(about eight minutes for a million respondents that way), and even PostgreSQL's text COPY
-hands the client one row per call. Here the query's rows come through the binary COPY
-protocol as Arrow record batches (ADBC, as ``analytics.store`` reads the records) and go
-straight to Arrow's CSV writer, the same writer and the same column types as the generic
-path (``analytics.microdata``), in answer order. A test holds the two paths to the same
-bytes.
+(about eight minutes for a million respondents that way). Here each interview's packed
+answers (``interview_answers``, ``analytics.answer_packs``) come through the binary COPY
+protocol as Arrow record batches (ADBC, as ``analytics.store`` reads the records): one row
+per interview, whose bytes become the answers' columns with one ``frombuffer``. They go to
+Arrow's CSV writer, the same writer and the same column types as the generic path
+(``analytics.microdata``), in interview and answer order. A test holds the two paths to the
+same bytes.
 
-Every value sent costs the server and the client alike, so the stream carries only what
-varies from answer to answer. What is the same for all answers of an interview or of a
-question is read once (``analytics.long_interviews``), and so is what chooses each person's
-latest interview: the server need not do that before it sends the first row.
+What is the same for all answers of an interview or of a question is read once
+(``analytics.long_interviews``), and so is what chooses each person's latest interview, and
+the answer rows of the few interviews without a usable record ("strays"), which are merged
+into the stream in interview order.
 """
 
 from __future__ import annotations
@@ -19,46 +20,28 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
-from typing import Any
 
+import numpy as np
 import pyarrow
 import pyarrow.compute as pc
-from sqlalchemy import Engine, Select, SmallInteger, cast, select
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy import Engine, select
 from tqdm import tqdm
 
-from analytics.load import Period, interview_rows
+from analytics.answer_packs import ANSWER_LAYOUT, NO_CODE, NO_LABEL, NO_TIME
+from analytics.errors import OUT_OF_STEP, RecordsOutOfStep
+from analytics.load import Period
 from analytics.long_interviews import Interviews, read_interviews
 from analytics.microdata import LONG_COLUMNS, write_csv_batches, write_long_codebook
-from analytics.postgres_arrow import snapshot
+from analytics.postgres_arrow import Snapshot, snapshot
 from analytics.read_ahead import read_ahead
-from bot.models import Answer
+from bot.models import InterviewAnswers, RecordLabel
 
 EXPORT_WORK_MEM = "256MB"  # for this export's transaction only
 READ_AHEAD = 2  # batches decoded while the one before is joined and written
-_ANSWERS = Answer.__table__.c
-PER_ANSWER = {
-    "conversation": _ANSWERS.conversation_id,
-    "question_id": _ANSWERS.question_id,
-    "code": cast(_ANSWERS.code, SmallInteger),  # as the generic path's Int16
-    "value": _ANSWERS.value,
-    "label": _ANSWERS.label,
-    "method": _ANSWERS.method,
-    "answered_at": _ANSWERS.answered_at,
-    "asked_at": _ANSWERS.asked_at,  # becomes seconds_to_answer in _seconds_to_answer
-    "reasks": _ANSWERS.reasks,
-}
-
-
-def _long_form(period: Period, include_test: bool, with_ids: bool) -> Select[Any]:
-    """Return the SELECT of the stream.
-
-    The answer id comes along only when some answers must be matched to their own columns.
-    """
-    columns: list[ColumnElement[Any]] = [e.label(name) for name, e in PER_ANSWER.items()]
-    if with_ids:
-        columns.append(_ANSWERS.id)
-    return select(*columns).where(interview_rows(period, include_test)).order_by(_ANSWERS.id)
+# Interviews per table handed to the writer (about 115,000 answers, 25 MB): the driver's
+# batches are larger, and the writer holds a few tables at a time.
+PACKS_PER_TABLE = 4096
+_PACKS = InterviewAnswers.__table__.c
 
 
 def _batches(engine: Engine, period: Period, include_test: bool) -> Iterator[pyarrow.Table]:
@@ -68,40 +51,141 @@ def _batches(engine: Engine, period: Period, include_test: bool) -> Iterator[pya
         # server's default 4 MB per hash would spill to disk.
         reading.run(f"SET LOCAL work_mem = '{EXPORT_WORK_MEM}'")
         interviews = read_interviews(reading, period, include_test)
-        query = _long_form(period, include_test, interviews.has_strays)
+        texts = _texts(reading)
+        strays = interviews.stray_rows(period, include_test)
+        stray_at = strays.column("conversation").to_numpy()
+        merged, met = 0, 0
+        query = select(_PACKS.conversation_id, _PACKS.answers).order_by(_PACKS.conversation_id)
         # Closed before the snapshot is: its thread must stop reading the connection first.
         with (
-            closing(read_ahead(reading.batches(query), READ_AHEAD, "answer-reader")) as answers,
+            closing(read_ahead(reading.batches(query), READ_AHEAD, "answer-reader")) as packs,
             tqdm(unit=" answers", desc="writing", disable=None) as bar,
         ):
-            for batch in answers:
-                rows = _long_rows(batch, interviews)
+            for batch in _slices(packs):
+                conversation = batch.column(0).to_numpy()
+                chosen = interviews.packed(conversation)
+                met += int(chosen.sum())
+                rows = _unpacked(batch.filter(pyarrow.array(chosen)), interviews, texts, period)
+                # The strays up to this batch's last interview go in among its rows.
+                upto = int(np.searchsorted(stray_at, conversation[-1], side="right"))
+                rows = _merged(rows, strays.slice(merged, upto - merged))
+                merged = upto
                 bar.update(rows.num_rows)
-                yield rows
+                if rows.num_rows:
+                    yield rows
+            if met != interviews.packs_expected:
+                raise RecordsOutOfStep(OUT_OF_STEP)
+            rest = _merged(_stray_table(strays.slice(0, 0)), strays.slice(merged))
+            bar.update(rest.num_rows)
+            if rest.num_rows:
+                yield rest
 
 
-def _long_rows(batch: pyarrow.RecordBatch, interviews: Interviews) -> pyarrow.Table:
-    """Keep a batch's answers of chosen interviews, with their interviews' columns, in order."""
-    kept = interviews.keep(batch.column("conversation").to_numpy())
+def _slices(batches: Iterator[pyarrow.RecordBatch]) -> Iterator[pyarrow.RecordBatch]:
+    """Yield the batches' rows in slices of at most ``PACKS_PER_TABLE``."""
+    for batch in batches:
+        for start in range(0, batch.num_rows, PACKS_PER_TABLE):
+            yield batch.slice(start, PACKS_PER_TABLE)
+
+
+def _texts(reading: Snapshot) -> dict[str, pyarrow.Array]:
+    """Return the answer labels and methods of ``record_labels``, each at its number."""
+    table = reading.table(
+        select(RecordLabel.id, RecordLabel.kind, RecordLabel.name).where(
+            RecordLabel.kind.in_(["label", "method"])
+        )
+    )
+    names: dict[str, list[str | None]] = {"label": [], "method": []}
+    for number, kind, name in zip(*table.to_pydict().values(), strict=True):
+        at = names[kind]
+        at.extend([None] * (number + 1 - len(at)))
+        at[number] = name
+    return {kind: pyarrow.array(at, pyarrow.string()) for kind, at in names.items()}
+
+
+def _unpacked(
+    batch: pyarrow.RecordBatch,
+    interviews: Interviews,
+    texts: dict[str, pyarrow.Array],
+    period: Period,
+) -> pyarrow.Table:
+    """Return the answers that count of a batch of packed interviews, in the long form."""
+    answers, counts = _entries(batch.column(1))
+    conversation = np.repeat(batch.column(0).to_numpy(), counts)
+    answered = answers["answered_at"]
+    slot = answers["slot"].astype(np.int64)
+    kept = _inside(answered, period) | interviews.demographic(slot)
     if not kept.all():
-        batch = batch.filter(pyarrow.array(kept))
-    columns = dict(zip(batch.schema.names, batch.columns, strict=True))
-    ids = columns.pop("id").to_numpy() if "id" in columns else None
-    shared = interviews.columns(columns["conversation"].to_numpy(), columns["question_id"], ids)
-    columns["seconds_to_answer"] = _seconds_to_answer(columns["answered_at"], columns["asked_at"])
+        answers, conversation, slot = answers[kept], conversation[kept], slot[kept]
+        answered = answers["answered_at"]
+    code, label, asked = answers["code"], answers["label"], answers["asked_at"]
+    columns = {
+        "conversation": pyarrow.array(conversation),
+        "code": pyarrow.array(code.astype(np.int32), mask=code == NO_CODE),
+        "value": pyarrow.array(answers["value"], from_pandas=True),  # NaN is none
+        "label": texts["label"].take(pyarrow.array(label, mask=label == NO_LABEL)),
+        "method": texts["method"].take(pyarrow.array(answers["method"])),
+        "answered_at": pyarrow.array(answered, pyarrow.timestamp("us")),
+        "seconds_to_answer": pyarrow.array(_seconds(answered, asked), mask=asked == NO_TIME),
+        "reasks": pyarrow.array(answers["reasks"].astype(np.int32)),
+    }
+    shared = interviews.columns(conversation, slot)
     columns.update(zip(shared.column_names, shared.columns, strict=True))
     return pyarrow.table({name: columns[name] for name in LONG_COLUMNS})
 
 
-def _seconds_to_answer(answered: pyarrow.Array, asked: pyarrow.Array) -> pyarrow.Array:
+def _entries(packs: pyarrow.Array) -> tuple[np.ndarray, np.ndarray]:
+    """Return the answers of a column of packs as one array, and how many each pack holds."""
+    offsets = np.frombuffer(packs.buffers()[1], dtype=np.int32)
+    offsets = offsets[packs.offset : packs.offset + len(packs) + 1]
+    sizes = np.diff(offsets)
+    if (sizes % ANSWER_LAYOUT.itemsize).any():
+        raise RecordsOutOfStep(OUT_OF_STEP)
+    if len(packs) == 0 or offsets[-1] == offsets[0]:
+        return np.empty(0, ANSWER_LAYOUT), sizes
+    data = np.frombuffer(packs.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
+    return np.frombuffer(data, ANSWER_LAYOUT), sizes // ANSWER_LAYOUT.itemsize
+
+
+def _inside(micros: np.ndarray, period: Period) -> np.ndarray:
+    """Return which times (microseconds since 1970) lie in the period."""
+    inside = np.ones(len(micros), dtype=bool)
+    if period.lower is not None:
+        inside &= micros >= np.datetime64(period.lower, "us").astype(np.int64)
+    if period.upper is not None:
+        inside &= micros < np.datetime64(period.upper, "us").astype(np.int64)
+    return inside
+
+
+def _seconds(answered: np.ndarray, asked: np.ndarray) -> np.ndarray:
     """Return the seconds each answer took, from the times asked and answered.
 
-    PostgreSQL's epoch of an interval is a decimal, slow to make for every answer (about a
-    seventh of the server's work here). Whole microseconds over a million, divided in
-    floating point, give the same nearest double as the decimal, and as pandas' seconds.
+    Whole microseconds over a million, divided in floating point, give the same nearest
+    double as PostgreSQL's decimal epoch of the interval, and as pandas' seconds.
     """
-    micros = pc.cast(pc.cast(pc.subtract(answered, asked), pyarrow.int64()), pyarrow.float64())
-    return pc.divide(micros, 1_000_000.0)
+    with np.errstate(over="ignore"):  # where nothing was asked: masked
+        return (answered - asked).astype(np.float64) / 1_000_000.0
+
+
+def _merged(rows: pyarrow.Table, strays: pyarrow.Table) -> pyarrow.Table:
+    """Put strays' answers among packed ones, in interview order (answer order within)."""
+    if strays.num_rows == 0:
+        return rows
+    together = pyarrow.concat_tables([rows, _stray_table(strays).cast(rows.schema)])
+    order = np.argsort(together.column("conversation").to_numpy(), kind="stable")
+    return together.take(pyarrow.array(order))
+
+
+def _stray_table(strays: pyarrow.Table) -> pyarrow.Table:
+    """Return strays' answer rows in the long form."""
+    columns = dict(zip(strays.column_names, strays.columns, strict=True))
+    answered = columns["answered_at"].combine_chunks()
+    asked = columns["asked_at"].combine_chunks()
+    micros = [pc.cast(t, pyarrow.int64()) for t in (answered, asked)]
+    columns["seconds_to_answer"] = pc.divide(
+        pc.cast(pc.subtract(*micros), pyarrow.float64()), 1_000_000.0
+    )
+    return pyarrow.table({name: columns[name] for name in LONG_COLUMNS})
 
 
 def copy_long_csv(engine: Engine, period: Period, include_test: bool, path: str | Path) -> int:

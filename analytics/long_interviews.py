@@ -1,13 +1,14 @@
 """What the long export knows per interview and per question, and which interviews count.
 
-The long CSV (``analytics.long_copy``) streams only what varies from answer to answer. The
+The long CSV (``analytics.long_copy``) streams each interview's packed answers
+(``analytics.answer_packs``), which hold only what varies from answer to answer. The
 respondent key, questionnaire id and version, test flag, language and department are the
 same on every answer of an interview whose record is exact and uniform (``analytics.records``),
 so they are read here once per interview, from the records; the service area, item and
 attribute of such an interview's answers are their question's (``record_questions``), read
-once per question. Both are joined to each batch of the stream. Interviews without such a
-record (none, an inexact or mixed one, one that cannot give these columns) are "strays":
-their answers bring their own values, matched to the stream by answer id.
+once per question, with the question's id. Both are joined to each batch of the stream.
+Interviews without such a record (none, an inexact or mixed one, one that cannot give these
+columns) are "strays": their answer rows are read here whole, in the long form's columns.
 
 The same reading chooses each person's latest interview with an answer in the period, the
 record rule of ``analytics.load.answer_filter``, so that PostgreSQL need not group every
@@ -30,6 +31,7 @@ import pyarrow
 import pyarrow.compute as pc
 from sqlalchemy import and_, exists, func, select
 
+from analytics.errors import OUT_OF_STEP, RecordsOutOfStep
 from analytics.load import Period
 from analytics.postgres_arrow import Snapshot
 from analytics.records import BATCH, PART_COLUMNS, payload_type
@@ -42,6 +44,18 @@ _FIELDS = ("key", "flow", "lang", "department")  # what the export reads of a pa
 _AT = {name: offset for name, (_, offset, *_) in (RECORD.fields or {}).items()}
 _ANSWERS = Answer.__table__.c
 _RECORDS = InterviewRecord.__table__.c
+# What each answer says for itself, by long-form column (asked_at: for seconds_to_answer).
+PER_ANSWER = {
+    "conversation": _ANSWERS.conversation_id,
+    "question_id": _ANSWERS.question_id,
+    "code": _ANSWERS.code,
+    "value": _ANSWERS.value,
+    "label": _ANSWERS.label,
+    "method": _ANSWERS.method,
+    "answered_at": _ANSWERS.answered_at,
+    "asked_at": _ANSWERS.asked_at,
+    "reasks": _ANSWERS.reasks,
+}
 # Exact records of interviews with a current answer: one without (every answer abandoned by
 # a restart) has an empty payload, and nothing to export.
 _ANSWERED = and_(_RECORDS.exact, _RECORDS.first_at.is_not(None))
@@ -70,8 +84,15 @@ _PARTS_SCHEMA = pyarrow.schema([(name, pyarrow.string()) for name in PART_COLUMN
 _STRAY_SCHEMA = pyarrow.schema(
     [
         ("id", pyarrow.int64()),
-        ("conversation_id", pyarrow.int64()),
+        ("conversation", pyarrow.int64()),
+        ("question_id", pyarrow.string()),
+        ("code", pyarrow.int32()),
+        ("value", pyarrow.float64()),
+        ("label", pyarrow.string()),
+        ("method", pyarrow.string()),
         ("answered_at", pyarrow.timestamp("us")),
+        ("asked_at", pyarrow.timestamp("us")),
+        ("reasks", pyarrow.int32()),
         *_SCHEMA,
         *_PARTS_SCHEMA,
     ]
@@ -79,8 +100,8 @@ _STRAY_SCHEMA = pyarrow.schema(
 
 
 class Interviews:
-    """The per-interview columns (records first, then the strays' rows), the per-question
-    ones (questions first, then the strays' rows) and the chosen interviews."""
+    """The per-interview columns of the usable records, the per-question ones by slot, the
+    strays' answer rows and the chosen interviews."""
 
     def __init__(
         self,
@@ -90,49 +111,59 @@ class Interviews:
         strays: pyarrow.Table,
         chosen: np.ndarray,
     ):
-        self._conversations = conversations  # sorted
-        self._stray_ids = strays.column("id").to_numpy()  # sorted
+        self._conversations = conversations  # sorted: the usable records' interviews
         # One chunk: Arrow's take joins a table's chunks again on every call.
-        together = pyarrow.concat_tables([records, strays.select(_SCHEMA.names)])
-        self._columns = together.combine_chunks()
-        self._question_ids = questions.column("question_id").combine_chunks()
-        parts = [questions.select(_PARTS_SCHEMA.names), strays.select(_PARTS_SCHEMA.names)]
-        self._parts = pyarrow.concat_tables(parts).combine_chunks()
+        self._columns = records.combine_chunks()
+        self._questions = questions  # row k: slot k (row 0 and unknown slots are null)
+        area = questions.column("service_area").combine_chunks()
+        self._demographic = np.asarray(pc.equal(area, "demographics").fill_null(False))
+        self._strays = strays  # sorted by answer id
         self._chosen = chosen  # sorted: each person's latest interview
 
+    def packed(self, conversation: np.ndarray) -> np.ndarray:
+        """Return which interviews' packed answers are exported: the chosen ones on a usable
+        record (a stray's pack, if it has one, is not)."""
+        return _among(self._chosen, conversation) & _among(self._conversations, conversation)
+
     @property
-    def has_strays(self) -> bool:
-        return len(self._stray_ids) > 0
+    def packs_expected(self) -> int:
+        """How many packed interviews the export must meet."""
+        return int(_among(self._conversations, self._chosen).sum())
 
-    def keep(self, conversation: np.ndarray) -> np.ndarray:
-        """Return which answers belong to a chosen interview."""
-        return _among(self._chosen, conversation)
+    def demographic(self, slot: np.ndarray) -> np.ndarray:
+        """Return which slots' questions are demographics (counted from any date)."""
+        if (slot >= len(self._demographic)).any():
+            raise RecordsOutOfStep(OUT_OF_STEP)  # a question record_questions does not know
+        return self._demographic[slot]
 
-    def columns(
-        self, conversation: np.ndarray, question: pyarrow.Array, ids: np.ndarray | None
-    ) -> pyarrow.Table:
-        """Return the per-interview and per-question columns of answers, given their
-        interviews, questions and ids."""
-        position = np.searchsorted(self._conversations, conversation)
-        found = _found(self._conversations, conversation, position)
-        of_question = pc.index_in(question, value_set=self._question_ids)
-        part = pc.fill_null(of_question, -1).to_numpy().astype(np.int64)
-        if ids is not None and not found.all():
-            # Same snapshot: an answer without a usable record is one of the strays.
-            own = np.searchsorted(self._stray_ids, ids[~found])
-            position[~found] = len(self._conversations) + own
-            part[~found] = len(self._question_ids) + own
-        if (part < 0).any():
+    def columns(self, conversation: np.ndarray, slot: np.ndarray) -> pyarrow.Table:
+        """Return the question id and the per-interview and per-question columns of packed
+        answers, given their (usable) interviews and slots."""
+        named = self._questions.take(pyarrow.array(slot))
+        if named.column("service_area").null_count:
             # A uniform record vouches for its questions' parts: this one was not noted.
-            raise RuntimeError(
-                "the interview records are out of step with the answers; rebuild them "
-                "(analytics.records.rebuild_records)"
-            )
-        shared = self._columns.take(pyarrow.array(position))
-        parts = self._parts.take(pyarrow.array(part))
-        return pyarrow.Table.from_arrays(
-            [*shared.columns, *parts.columns], names=[*_SCHEMA.names, *_PARTS_SCHEMA.names]
+            raise RecordsOutOfStep(OUT_OF_STEP)
+        shared = self._columns.take(
+            pyarrow.array(np.searchsorted(self._conversations, conversation))
         )
+        return pyarrow.Table.from_arrays(
+            [*named.columns, *shared.columns],
+            names=[*named.column_names, *shared.column_names],
+        )
+
+    def stray_rows(self, period: Period, include_test: bool) -> pyarrow.Table:
+        """Return the answers of chosen strays that count for the period, by the rule of
+        ``analytics.load.interview_rows``, in interview and answer order."""
+        strays = self._strays
+        stamps = pd.Series(strays.column("answered_at").to_numpy())
+        counts = period.contains(stamps).to_numpy(dtype=bool, copy=True)
+        area = strays.column("service_area").combine_chunks()
+        counts |= np.asarray(pc.equal(area, "demographics").fill_null(False))
+        if not include_test:
+            counts &= ~strays.column("is_test").to_numpy(zero_copy_only=False)
+        counts &= _among(self._chosen, strays.column("conversation").to_numpy())
+        kept = strays.filter(pyarrow.array(counts))
+        return kept.sort_by([("conversation", "ascending"), ("id", "ascending")])
 
 
 def _among(sorted_values: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -222,14 +253,24 @@ def _named(numbers: np.ndarray, names: dict[int, str]) -> pyarrow.Array:
 
 
 def _question_parts(snapshot: Snapshot) -> pyarrow.Table:
-    """Read each question's parts as ``record_questions`` notes them (known ones only)."""
+    """Read each question's id and parts as ``record_questions`` notes them, row k for slot
+    k; a slot whose parts are not known yet reads as null."""
     questions = RecordQuestion.__table__.c
     table = snapshot.table(
-        select(questions.question_id, *(questions[name] for name in PART_COLUMNS)).where(
-            questions.service_area.is_not(None)
-        )
+        select(questions.slot, questions.question_id, *(questions[name] for name in PART_COLUMNS))
+        .where(questions.service_area.is_not(None))
+        .order_by(questions.slot)
     )
-    return table.cast(pyarrow.schema([("question_id", pyarrow.string()), *_PARTS_SCHEMA]))
+    slots = table.column("slot").to_numpy().astype(np.int64)
+    row = np.full(int(slots.max(initial=0)) + 1, len(slots), dtype=np.int64)
+    row[slots] = np.arange(len(slots))
+    known = table.drop_columns(["slot"]).cast(
+        pyarrow.schema([("question_id", pyarrow.string()), *_PARTS_SCHEMA])
+    )
+    nulls = pyarrow.table(
+        {name: pyarrow.nulls(1, known.schema.field(name).type) for name in known.column_names}
+    )
+    return pyarrow.concat_tables([known, nulls]).combine_chunks().take(pyarrow.array(row))
 
 
 def _field(payload: Any, name: str) -> Any:
@@ -288,7 +329,7 @@ def _in_batches(snapshot: Snapshot, ids: list[int], query: Any) -> list[pyarrow.
 
 
 def _stray_answers(snapshot: Snapshot, unusable: list[int]) -> pyarrow.Table:
-    """Read the current answers of interviews without a usable record, with their own columns.
+    """Read the current answers of interviews without a usable record, with all their columns.
 
     Two steps, not one query: with the few interviews named, their answers come through the
     index on the interview, where a subquery may lead the planner to scan every answer.
@@ -300,8 +341,7 @@ def _stray_answers(snapshot: Snapshot, unusable: list[int]) -> pyarrow.Table:
     ids = sorted(set(snapshot.table(without).column(0).to_pylist()) | set(unusable))
     columns = [
         _ANSWERS.id,
-        _ANSWERS.conversation_id,
-        _ANSWERS.answered_at,
+        *(column.label(name) for name, column in PER_ANSWER.items()),
         *(column.label(name) for name, column in PER_INTERVIEW.items()),
         *(column.label(name) for name, column in PER_QUESTION.items()),
     ]
@@ -392,7 +432,7 @@ def _latest(
                 [keys.combine_chunks().filter(grouped), stray_keys]
             ),
             "conversation": np.concatenate(
-                [conversations[grouped], strays.column("conversation_id").to_numpy()[answered]]
+                [conversations[grouped], strays.column("conversation").to_numpy()[answered]]
             ),
         }
     )

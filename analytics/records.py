@@ -1,9 +1,10 @@
 """Each interview's record, built from its answer rows: the analysis table beside the answers.
 
 ``rebuild_records`` turns the current answers of some interviews (or of all) into their
-``interview_records`` and ``interview_values`` rows. The bot calls it in the transaction
-that changes an interview's answers, the simulator after each batch, and migration 0009 for
-the answers stored before it, so the table always says what the answers say.
+``interview_records``, ``interview_values`` and ``interview_answers`` rows
+(``analytics.answer_packs``). The bot calls it in the transaction that changes an
+interview's answers, the simulator after each batch, and migration 0010 for the answers
+stored before it, so the tables always say what the answers say.
 
 ``summarise`` is the reduction itself, pure: the loader also uses it for the few interviews
 whose stored record cannot stand for them in a period (one that crosses the period's edge,
@@ -38,10 +39,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import aliased
 
+from analytics.answer_packs import pack_answers, read_answers, texts
 from analytics.codebook import NO_ANSWER, NOT_ASKED, UNCODED
 from bot.models import (
     Answer,
     Conversation,
+    InterviewAnswers,
     InterviewRecord,
     InterviewValue,
     RecordLabel,
@@ -425,7 +428,8 @@ def rebuild_records(connection: Connection, conversation_ids: Sequence[int] | No
     for batch in _batches(connection, conversation_ids):
         rows = read_frame(connection, answer_rows(batch), ROW_COLUMNS)
         summary = summarise(rows, np.ones(len(rows), dtype=bool))
-        written += _write(connection, batch, summary, _first_parts(rows))
+        answers = read_answers(connection, batch)
+        written += _write(connection, batch, summary, _first_parts(rows), answers)
     return written
 
 
@@ -446,7 +450,11 @@ def _people(connection: Connection, batch: list[int]) -> dict[int, tuple[int, bo
 
 
 def _write(
-    connection: Connection, batch: list[int], summary: Summary, parts: dict[str, Parts]
+    connection: Connection,
+    batch: list[int],
+    summary: Summary,
+    parts: dict[str, Parts],
+    answers: list[Any],
 ) -> int:
     slots = _number_questions(connection, parts)
     mixed = _mixed(connection, batch)
@@ -455,6 +463,7 @@ def _write(
         *(("department", d) for d in summary.department if d is not None),
         *(("lang", v) for v in summary.lang if v is not None),
         *(("flow", f) for f in summary.flow),
+        *texts(answers),
     }
     new_labels = sorted(named - set(numbers))
     if new_labels:
@@ -468,8 +477,9 @@ def _write(
     people = _people(connection, batch)
     respondent = np.array([people.get(int(c), (-1, False))[0] for c in summary.conversation_id])
     payloads = pack(summary, respondent, numbers, position, max(slots.values(), default=0))
+    packs = pack_answers(answers, slots, numbers)
     index = {int(c): k for k, c in enumerate(summary.conversation_id)}
-    records, values = [], []
+    records, values, packed = [], [], []
     for conversation_id in batch:
         if conversation_id not in people:
             continue  # erased meanwhile: its record goes with the delete below
@@ -482,7 +492,8 @@ def _write(
             "department": None,
             "is_test": False,
             "exact": True,
-            "uniform": conversation_id not in mixed,
+            # The long export takes uniform interviews' answers from their pack.
+            "uniform": conversation_id not in mixed and conversation_id in packs,
             "earlier_interviews": earlier,
             "payload": b"",
         }
@@ -496,6 +507,10 @@ def _write(
                 exact=bool(summary.exact[k]),
                 payload=payloads[k],
             )
+            if conversation_id in packs:
+                packed.append(
+                    {"conversation_id": conversation_id, "answers": packs[conversation_id]}
+                )
             for j in np.flatnonzero(~np.isnan(summary.values[k])):
                 values.append(
                     {
@@ -507,8 +522,10 @@ def _write(
         records.append(record)
     connection.execute(delete(InterviewRecord).where(InterviewRecord.conversation_id.in_(batch)))
     connection.execute(delete(InterviewValue).where(InterviewValue.conversation_id.in_(batch)))
+    connection.execute(delete(InterviewAnswers).where(InterviewAnswers.conversation_id.in_(batch)))
     _insert(connection, InterviewRecord.__table__, records)
     _insert(connection, InterviewValue.__table__, values)
+    _insert(connection, InterviewAnswers.__table__, packed)
     return len(records)
 
 

@@ -33,6 +33,7 @@ from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import ColumnElement
 
 from analytics.codebook import NOT_ASKED
+from analytics.errors import OUT_OF_STEP, RecordsOutOfStep
 from analytics.load import Period
 from analytics.postgres_arrow import Snapshot
 from analytics.records import BATCH, ROW_COLUMNS, payload_type, summarise
@@ -70,7 +71,7 @@ def packed(column: Any, size: int) -> bytes | np.ndarray:
         column.offset : column.offset + len(column) + 1
     ]
     if not (np.diff(offsets) == size).all():
-        raise RuntimeError("interview record payloads of unequal size; rebuild the records")
+        raise RecordsOutOfStep(OUT_OF_STEP)
     data = np.frombuffer(column.buffers()[2], dtype=np.uint8)
     return data[offsets[0] : offsets[-1]]  # no copy: a million payloads are 250 MB
 

@@ -194,6 +194,24 @@ class InterviewRecord(Base):
     payload: Mapped[bytes] = mapped_column(LargeBinary)
 
 
+class InterviewAnswers(Base):
+    """An interview's current answers packed for the long microdata export, beside its record.
+
+    Built with the record by ``analytics.records``, in answer order, one fixed-width entry
+    per answer (``analytics.records.ANSWER_LAYOUT``): the long export of a million
+    respondents then reads a million rows, not 27 million. Only interviews whose every
+    answer fits the layout have one; the others are marked not ``uniform`` on their record,
+    and the export reads their answer rows.
+    """
+
+    __tablename__ = "interview_answers"
+
+    conversation_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("conversations.id", ondelete="CASCADE"), primary_key=True
+    )
+    answers: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 class InterviewValue(Base):
     """A numeric answer (visits, hours, pula) of an interview's record, by question slot."""
 
@@ -221,12 +239,13 @@ class RecordQuestion(Base):
 
 
 class RecordLabel(Base):
-    """A department, language or questionnaire version named by a number in the records."""
+    """A department, language, questionnaire version, answer label or method named by a
+    number in the records."""
 
     __tablename__ = "record_labels"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    kind: Mapped[str] = mapped_column(String(20))  # department, lang, flow
+    kind: Mapped[str] = mapped_column(String(20))  # department, lang, flow, label, method
     name: Mapped[str] = mapped_column(String(250))
 
     __table_args__ = (UniqueConstraint("kind", "name", name="uq_record_labels_kind_name"),)

@@ -28,6 +28,7 @@ from bot.models import (
     DepartmentServiceArea,
     FacebookPage,
     InboxEvent,
+    InterviewAnswers,
     InterviewRecord,
     InterviewValue,
     MalformedEvent,
@@ -675,6 +676,7 @@ def erase_person(session: Session, page_id: str, psid: str, key: str, through_ev
         ),
         delete(InterviewRecord).where(InterviewRecord.conversation_id.in_(conversation_ids)),
         delete(InterviewValue).where(InterviewValue.conversation_id.in_(conversation_ids)),
+        delete(InterviewAnswers).where(InterviewAnswers.conversation_id.in_(conversation_ids)),
         delete(Conversation).where(Conversation.respondent_id.in_(respondent_ids)),
         delete(InboxEvent).where(
             InboxEvent.page_id == page_id, InboxEvent.psid == psid, InboxEvent.id <= through_event
@@ -712,6 +714,7 @@ def erase_interview(
         delete(OutboxMessage).where(OutboxMessage.conversation_id == conversation_id),
         delete(InterviewRecord).where(InterviewRecord.conversation_id == conversation_id),
         delete(InterviewValue).where(InterviewValue.conversation_id == conversation_id),
+        delete(InterviewAnswers).where(InterviewAnswers.conversation_id == conversation_id),
         delete(Conversation).where(Conversation.id == conversation_id),
     ]
     deleted = 0

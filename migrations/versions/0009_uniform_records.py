@@ -3,10 +3,8 @@
 record_questions learns the service area, item and attribute each question's first answer was
 stored with, and interview_records whether every current answer of the interview has the
 record's language and department and its question's parts. The long microdata export then
-reads those once, not on each of tens of millions of answers. The backfill builds every
-record with analytics.records.rebuild_records, the function the bot and the simulator call as
-answers change, so the rows it writes are the ones they would write. (A later migration that
-changes the records' columns must move this call to itself: it writes today's columns.)
+reads those once, not on each of tens of millions of answers. The records are rebuilt by
+migration 0010, which changes them again: the rebuild writes today's columns.
 
 Revision ID: 0009
 Revises: 0008
@@ -34,10 +32,6 @@ def upgrade() -> None:
         table.add_column(
             sa.Column("uniform", sa.Boolean(), nullable=False, server_default=sa.false())
         )
-    # Imported here, not at the top: the rest of the chain must not need the analytics.
-    from analytics.records import rebuild_records
-
-    rebuild_records(op.get_bind())
 
 
 def downgrade() -> None:

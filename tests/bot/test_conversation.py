@@ -12,7 +12,16 @@ from sqlalchemy import select
 
 from bot.clock import utcnow
 from bot.conversation import handle_event
-from bot.models import Answer, Conversation, Decline, InboxEvent, OutboxMessage, Respondent
+from bot.models import (
+    Answer,
+    Conversation,
+    Decline,
+    InboxEvent,
+    InterviewAnswers,
+    InterviewRecord,
+    OutboxMessage,
+    Respondent,
+)
 from tests.bot.conftest import count, run_worker
 from tests.support.person import Person, answers, complete_with_buttons
 
@@ -87,10 +96,11 @@ def test_delete_my_data_erases_the_person_from_every_table(app, signed_post, gra
     person.tap("English")
     person.tap(index=0)
     assert answers(db)
+    assert count(db, InterviewAnswers) == count(db, InterviewRecord) == 1  # built with the turn
     person.type("delete my data")
     person.tap(index=0)  # confirm: yes
     db.rollback()  # end the read: a SQLite transaction keeps its first snapshot
-    for model in (Answer, Conversation, Respondent, InboxEvent):
+    for model in (Answer, Conversation, Respondent, InboxEvent, InterviewRecord, InterviewAnswers):
         assert count(db, model) == 0, model.__tablename__
     assert db.query(OutboxMessage).filter(OutboxMessage.sent_at.is_(None)).count() == 0
     assert "delet" in person.last_text().lower()
