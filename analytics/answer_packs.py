@@ -9,17 +9,17 @@ export reads one row per interview and turns its bytes into columns with one ``f
 
 Only what varies from answer to answer is packed; texts are numbers of ``record_labels`` and
 questions their ``record_questions`` slot. An interview with an answer the layout cannot
-hold exactly (a code or a count outside 16 bits, a stored NaN) gets no pack: its record is
-then not ``uniform``, and the export reads its answer rows.
+hold exactly (a code, a count or a slot outside 16 bits) gets no pack: its record is then
+not ``uniform``, and the export reads its answer rows.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Connection, select
+import pandas as pd
+from sqlalchemy.sql.elements import ColumnElement
 
 from bot.models import Answer
 
@@ -40,67 +40,54 @@ NO_CODE = int(np.iinfo(np.int16).min)
 NO_LABEL = -1
 NO_TIME = int(np.iinfo(np.int64).min)
 _SHORT = (NO_CODE + 1, int(np.iinfo(np.int16).max))  # what a 16-bit entry holds besides NO_CODE
-_COLUMNS = (
-    "conversation_id",
-    "question_id",
-    "code",
-    "value",
-    "label",
-    "method",
-    "answered_at",
-    "asked_at",
-    "reasks",
-)
+_ANSWERS = Answer.__table__.c
+# What the packs need beyond the answer columns a record is built from (analytics.records
+# reads both in one query). Through PostgreSQL's CSV an empty label reads as a missing one:
+# ``no_label`` tells them apart.
+PACK_COLUMNS: dict[str, ColumnElement[Any]] = {
+    "label": _ANSWERS.label,
+    "asked_at": _ANSWERS.asked_at,
+    "reasks": _ANSWERS.reasks,
+    "no_label": _ANSWERS.label.is_(None),
+}
 
 
-def read_answers(connection: Connection, batch: Sequence[int]) -> list[Any]:
-    """Return the current answers of some interviews, in conversation and answer order.
-
-    Row by row, not through the CSV of ``read_frame``: a number and a text must come back
-    exactly as stored (an empty label is not a missing one, a double keeps every bit).
-    """
-    table = Answer.__table__.c
-    statement = (
-        select(*(table[name] for name in _COLUMNS))
-        .where(table.conversation_id.in_(batch), table.superseded_at.is_(None))
-        .order_by(table.conversation_id, table.id)
-    )
-    return list(connection.execute(statement))
-
-
-def texts(rows: list[Any]) -> set[tuple[str, str]]:
+def texts(rows: pd.DataFrame) -> set[tuple[str, str]]:
     """Return the (kind, name) pairs the rows' labels and methods need in ``record_labels``."""
-    named = {("method", row.method) for row in rows}
-    return named | {("label", row.label) for row in rows if row.label is not None}
+    labels = _labels(rows)
+    named = {("method", str(m)) for m in rows["method"].unique()}
+    return named | {("label", str(t)) for t in labels[labels.notna()].unique()}
 
 
 def pack_answers(
-    rows: list[Any], slots: dict[str, int], numbers: dict[tuple[str, str], int]
+    rows: pd.DataFrame, slots: dict[str, int], numbers: dict[tuple[str, str], int]
 ) -> dict[int, bytes]:
-    """Return each interview's packed answers, for those the layout holds exactly."""
-    if not rows:
+    """Return each interview's packed answers, for those the layout holds exactly.
+
+    ``rows`` are current answers in conversation and answer order, with ``PACK_COLUMNS``.
+    """
+    if rows.empty:
         return {}
-    columns = dict(zip(_COLUMNS, zip(*rows, strict=True), strict=True))
     packed = np.zeros(len(rows), dtype=ANSWER_LAYOUT)
-    no_code = np.array([c is None for c in columns["code"]], dtype=bool)
+    code = pd.to_numeric(rows["code"]).to_numpy(dtype=float, na_value=np.nan)
     short = {
-        "slot": np.array([slots[q] for q in columns["question_id"]], dtype=np.int64),
-        "code": np.array([0 if c is None else c for c in columns["code"]], dtype=np.int64),
-        "reasks": np.array(columns["reasks"], dtype=np.int64),
+        "slot": rows["question_id"].map(slots).to_numpy(dtype=np.int64),
+        "code": np.nan_to_num(code).astype(np.int64),
+        "reasks": pd.to_numeric(rows["reasks"]).to_numpy(dtype=np.int64),
     }
     fits = np.ones(len(rows), dtype=bool)
     for name, values in short.items():
         fits &= (values >= _SHORT[0]) & (values <= _SHORT[1])
         packed[name] = np.clip(values, *_SHORT)
-    packed["code"][no_code] = NO_CODE
-    value = np.array([np.nan if v is None else v for v in columns["value"]], dtype=float)
-    fits &= ~np.isnan(value) | np.array([v is None for v in columns["value"]])
+    packed["code"][np.isnan(code)] = NO_CODE
+    value = pd.to_numeric(rows["value"]).to_numpy(dtype=float, na_value=np.nan)
     packed["value"] = value
-    packed["method"] = [numbers[("method", m)] for m in columns["method"]]
-    packed["label"] = [NO_LABEL if t is None else numbers[("label", t)] for t in columns["label"]]
-    packed["answered_at"] = _micros(columns["answered_at"])
-    packed["asked_at"] = _micros(columns["asked_at"])
-    conversation = np.array(columns["conversation_id"], dtype=np.int64)
+    packed["method"] = _numbers(rows["method"], "method", numbers)
+    labels = _labels(rows)
+    packed["label"] = np.where(labels.isna(), NO_LABEL, _numbers(labels, "label", numbers))
+    packed["answered_at"] = _micros(rows["answered_at"])
+    packed["asked_at"] = _micros(rows["asked_at"])
+    conversation = rows["conversation_id"].to_numpy(dtype=np.int64)
     starts = np.flatnonzero(np.r_[True, conversation[1:] != conversation[:-1]])
     ends = np.r_[starts[1:], len(rows)]
     return {
@@ -110,11 +97,20 @@ def pack_answers(
     }
 
 
-def _micros(stamps: Sequence[Any]) -> np.ndarray:
-    """Return naive datetimes as microseconds since 1970, NO_TIME for None."""
-    present = np.array([s is not None for s in stamps], dtype=bool)
-    micros = np.full(len(stamps), NO_TIME, dtype=np.int64)
-    if present.any():
-        kept = [s for s in stamps if s is not None]
-        micros[present] = np.array(kept, dtype="datetime64[us]").view(np.int64)
-    return micros
+def _labels(rows: pd.DataFrame) -> pd.Series:
+    """Return the rows' labels, an empty one as itself and a missing one as missing."""
+    missing = rows["no_label"].astype(bool).to_numpy()
+    return rows["label"].where(missing | rows["label"].notna(), "").where(~missing, None)
+
+
+def _numbers(names: pd.Series, kind: str, numbers: dict[tuple[str, str], int]) -> np.ndarray:
+    """Return the record_labels number of each name (-1 for a missing one)."""
+    codes, uniques = pd.factorize(names)
+    table = np.array([numbers[(kind, str(name))] for name in uniques] + [-1], dtype=np.int64)
+    return table[codes]
+
+
+def _micros(stamps: pd.Series) -> np.ndarray:
+    """Return times as microseconds since 1970, NO_TIME where there is none."""
+    times = pd.to_datetime(stamps).to_numpy(dtype="datetime64[us]")
+    return np.where(np.isnat(times), NO_TIME, times.view(np.int64))

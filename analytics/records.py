@@ -38,8 +38,9 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql.elements import ColumnElement
 
-from analytics.answer_packs import pack_answers, read_answers, texts
+from analytics.answer_packs import PACK_COLUMNS, pack_answers, texts
 from analytics.codebook import NO_ANSWER, NOT_ASKED, UNCODED
 from bot.models import (
     Answer,
@@ -291,11 +292,15 @@ def read_frame(
     return frame
 
 
-def answer_rows(conversations: Select[Any] | Sequence[int]) -> Select[Any]:
-    """Return the query of the current answers of some interviews, in conversation, id order."""
+def answer_rows(
+    conversations: Select[Any] | Sequence[int], extra: dict[str, ColumnElement[Any]] | None = None
+) -> Select[Any]:
+    """Return the query of the current answers of some interviews, in conversation, id order,
+    with ``extra`` columns after ``ROW_COLUMNS``."""
     table = Answer.__table__
+    more = [column.label(name) for name, column in (extra or {}).items()]
     return (
-        select(*(table.c[name] for name in ROW_COLUMNS))
+        select(*(table.c[name] for name in ROW_COLUMNS), *more)
         .where(table.c.conversation_id.in_(conversations), table.c.superseded_at.is_(None))
         .order_by(table.c.conversation_id, table.c.id)
     )
@@ -426,10 +431,11 @@ def rebuild_records(connection: Connection, conversation_ids: Sequence[int] | No
     """
     written = 0
     for batch in _batches(connection, conversation_ids):
-        rows = read_frame(connection, answer_rows(batch), ROW_COLUMNS)
+        rows = read_frame(
+            connection, answer_rows(batch, PACK_COLUMNS), [*ROW_COLUMNS, *PACK_COLUMNS]
+        )
         summary = summarise(rows, np.ones(len(rows), dtype=bool))
-        answers = read_answers(connection, batch)
-        written += _write(connection, batch, summary, _first_parts(rows), answers)
+        written += _write(connection, batch, summary, _first_parts(rows), rows)
     return written
 
 
@@ -454,7 +460,7 @@ def _write(
     batch: list[int],
     summary: Summary,
     parts: dict[str, Parts],
-    answers: list[Any],
+    answers: pd.DataFrame,
 ) -> int:
     slots = _number_questions(connection, parts)
     mixed = _mixed(connection, batch)

@@ -41,7 +41,8 @@ def engine(postgres_engine):
 
 def _awkward(engine) -> None:
     """Rows that test the formatting: quotes and commas, fractions, blanks, microseconds,
-    and waits whose seconds are no exact double (a tenth, days and a millisecond)."""
+    waits whose seconds are no exact double (a tenth, days and a millisecond), numbers whose
+    shortest text has seventeen digits, and an empty label beside missing ones."""
     when = START + timedelta(days=4)
     asked = START + timedelta(days=4, hours=1)
     with engine.begin() as connection:
@@ -52,6 +53,7 @@ def _awkward(engine) -> None:
                 "awkward",
                 "hc_tc_hours",
                 2,
+                value=1 / 3,
                 asked_at=asked,
                 answered_at=asked + timedelta(seconds=0.1),
             ),
@@ -59,15 +61,25 @@ def _awkward(engine) -> None:
                 "awkward",
                 "hc_tc_cost",
                 1,
+                value=0.1 + 0.2,
                 asked_at=asked,
                 answered_at=asked + timedelta(days=3, seconds=7, microseconds=1_001),
             ),
-            answer("awkward", "sex", None, asked_at=None, department=None),
+            answer("awkward", "sex", None, asked_at=None, department=None, label=""),
             answer("awkward", "hc_overall", 3, label="Agree\nmostly", value=2.75),
         ]
         _interview(connection, person, "awkward", when, rows, department=None)
         late = answer("awkward", "age_band", 2, answered_at=datetime(2026, 3, 9, 8, 1, 2, 345678))
         _interview(connection, person, "awkward", when, [late], is_test=True)
+        # The same kinds of value in an interview with a record: read from its packed answers.
+        key = "awkward-packed"
+        rows = [
+            answer(key, "sex", 1, label=""),
+            answer(key, "hc_tc_hours", 2, value=1 / 3, label="Agree\nmostly"),
+            answer(key, "hc_tc_cost", 1, value=0.1 + 0.2, label='He said "fine", then left'),
+        ]
+        recorded = _interview(connection, _person(connection, key), key, when, rows)
+        rebuild_records(connection, [recorded])
 
 
 def _unusable_records(engine) -> None:
