@@ -75,7 +75,7 @@ def _batches(engine: Engine, period: Period, include_test: bool) -> Iterator[pya
                     yield rows
             if met != interviews.packs_expected:
                 raise RecordsOutOfStep(OUT_OF_STEP)
-            rest = _merged(_stray_table(strays.slice(0, 0)), strays.slice(merged))
+            rest = _stray_table(strays.slice(merged))  # already in interview order
             bar.update(rest.num_rows)
             if rest.num_rows:
                 yield rest
@@ -126,7 +126,7 @@ def _unpacked(
         "label": texts["label"].take(pyarrow.array(label, mask=label == NO_LABEL)),
         "method": texts["method"].take(pyarrow.array(answers["method"])),
         "answered_at": pyarrow.array(answered, pyarrow.timestamp("us")),
-        "seconds_to_answer": pyarrow.array(_seconds(answered, asked), mask=asked == NO_TIME),
+        "seconds_to_answer": _seconds(answered, asked),
         "reasks": pyarrow.array(answers["reasks"].astype(np.int32)),
     }
     shared = interviews.columns(conversation, slot)
@@ -157,14 +157,15 @@ def _inside(micros: np.ndarray, period: Period) -> np.ndarray:
     return inside
 
 
-def _seconds(answered: np.ndarray, asked: np.ndarray) -> np.ndarray:
-    """Return the seconds each answer took, from the times asked and answered.
+def _seconds(answered: np.ndarray, asked: np.ndarray) -> pyarrow.Array:
+    """Return the seconds each answer took, from the times (microseconds) asked and answered.
 
     Whole microseconds over a million, divided in floating point, give the same nearest
     double as PostgreSQL's decimal epoch of the interval, and as pandas' seconds.
     """
-    with np.errstate(over="ignore"):  # where nothing was asked: masked
-        return (answered - asked).astype(np.float64) / 1_000_000.0
+    with np.errstate(over="ignore"):  # where nothing was asked: left out below
+        seconds = (answered - asked).astype(np.float64) / 1_000_000.0
+    return pyarrow.array(seconds, mask=asked == NO_TIME)
 
 
 def _merged(rows: pyarrow.Table, strays: pyarrow.Table) -> pyarrow.Table:
@@ -179,12 +180,11 @@ def _merged(rows: pyarrow.Table, strays: pyarrow.Table) -> pyarrow.Table:
 def _stray_table(strays: pyarrow.Table) -> pyarrow.Table:
     """Return strays' answer rows in the long form."""
     columns = dict(zip(strays.column_names, strays.columns, strict=True))
-    answered = columns["answered_at"].combine_chunks()
-    asked = columns["asked_at"].combine_chunks()
-    micros = [pc.cast(t, pyarrow.int64()) for t in (answered, asked)]
-    columns["seconds_to_answer"] = pc.divide(
-        pc.cast(pc.subtract(*micros), pyarrow.float64()), 1_000_000.0
+    answered, asked = (
+        pc.cast(columns[name], pyarrow.int64()).fill_null(NO_TIME).to_numpy()
+        for name in ("answered_at", "asked_at")
     )
+    columns["seconds_to_answer"] = _seconds(answered, asked)
     return pyarrow.table({name: columns[name] for name in LONG_COLUMNS})
 
 
