@@ -404,7 +404,8 @@ def _mixed(connection: Connection, batch: list[int]) -> set[int]:
 
 
 def labels(connection: Connection) -> dict[tuple[str, str], int]:
-    """Return the number of each (kind, name): departments, languages, questionnaires."""
+    """Return the number of each (kind, name): departments, languages, questionnaires,
+    answer labels and methods."""
     table = RecordLabel.__table__
     rows = connection.execute(select(table.c.id, table.c.kind, table.c.name))
     return {(kind, name): number for number, kind, name in rows}

@@ -70,8 +70,9 @@ def test_outbox_rows_written_before_the_states_existed_get_the_state_they_were_i
 
 
 def test_records_stored_before_0009_are_rebuilt_as_the_bot_writes_them(database_url):
-    # Migration 0009 notes each question's parts and which records are uniform, for the
-    # records already stored: the same rows the bot and the simulator write today.
+    # Migrations 0009 and 0010 note each question's parts, which records are uniform and
+    # their packed answers, for the records already stored: the rows the bot writes today.
+    from analytics.answer_packs import ANSWER_LAYOUT
     from analytics.synthetic_store import insert_synthetic
 
     config = alembic_config(database_url)
@@ -97,9 +98,26 @@ def test_records_stored_before_0009_are_rebuilt_as_the_bot_writes_them(database_
             ).all()
         return records, questions
 
+    def packed() -> list:
+        """Each uniform record's packed answers and current answers, counted."""
+        with engine.connect() as connection:
+            return connection.execute(
+                text(
+                    "SELECT r.conversation_id, length(p.answers) / :size, "
+                    " (SELECT count(*) FROM answers a WHERE a.conversation_id = r.conversation_id"
+                    "  AND a.superseded_at IS NULL) "
+                    "FROM interview_records r LEFT JOIN interview_answers p "
+                    " ON p.conversation_id = r.conversation_id WHERE r.uniform"
+                ),
+                {"size": ANSWER_LAYOUT.itemsize},
+            ).all()
+
     written = stored()
     assert len(written[0]) > 30 and all(uniform for _, _, uniform, _ in written[0])
     command.downgrade(config, "0008")
     command.upgrade(config, "head")
     assert stored() == written
+    # Migration 0010 packed every uniform interview's current answers.
+    counts = packed()
+    assert len(counts) == len(written[0]) and all(n == m > 0 for _, n, m in counts)
     engine.dispose()
