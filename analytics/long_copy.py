@@ -27,14 +27,14 @@ import pyarrow.compute as pc
 from sqlalchemy import Engine, select
 from tqdm import tqdm
 
-from analytics.answer_packs import ANSWER_LAYOUT, NO_CODE, NO_LABEL, NO_TIME
+from analytics.answer_packs import ANSWER_LAYOUT, NO_CODE, NO_TIME
 from analytics.errors import OUT_OF_STEP, RecordsOutOfStep
 from analytics.load import Period
 from analytics.long_interviews import Interviews, read_interviews
 from analytics.microdata import LONG_COLUMNS, write_csv_batches, write_long_codebook
-from analytics.postgres_arrow import Snapshot, snapshot
+from analytics.postgres_arrow import snapshot
 from analytics.read_ahead import read_ahead
-from bot.models import InterviewAnswers, RecordLabel
+from bot.models import InterviewAnswers
 
 EXPORT_WORK_MEM = "256MB"  # for this export's transaction only
 READ_AHEAD = 2  # batches decoded while the one before is joined and written
@@ -51,7 +51,6 @@ def _batches(engine: Engine, period: Period, include_test: bool) -> Iterator[pya
         # server's default 4 MB per hash would spill to disk.
         reading.run(f"SET LOCAL work_mem = '{EXPORT_WORK_MEM}'")
         interviews = read_interviews(reading, period, include_test)
-        texts = _texts(reading)
         strays = interviews.stray_rows(period, include_test)
         stray_at = strays.column("conversation").to_numpy()
         merged, met = 0, 0
@@ -65,7 +64,7 @@ def _batches(engine: Engine, period: Period, include_test: bool) -> Iterator[pya
                 conversation = batch.column(0).to_numpy()
                 chosen = interviews.packed(conversation)
                 met += int(chosen.sum())
-                rows = _unpacked(batch.filter(pyarrow.array(chosen)), interviews, texts, period)
+                rows = _unpacked(batch.filter(pyarrow.array(chosen)), interviews, period)
                 # The strays up to this batch's last interview go in among its rows.
                 upto = int(np.searchsorted(stray_at, conversation[-1], side="right"))
                 rows = _merged(rows, strays.slice(merged, upto - merged))
@@ -88,25 +87,9 @@ def _slices(batches: Iterator[pyarrow.RecordBatch]) -> Iterator[pyarrow.RecordBa
             yield batch.slice(start, PACKS_PER_TABLE)
 
 
-def _texts(reading: Snapshot) -> dict[str, pyarrow.Array]:
-    """Return the answer labels and methods of ``record_labels``, each at its number."""
-    table = reading.table(
-        select(RecordLabel.id, RecordLabel.kind, RecordLabel.name).where(
-            RecordLabel.kind.in_(["label", "method"])
-        )
-    )
-    names: dict[str, list[str | None]] = {"label": [], "method": []}
-    for number, kind, name in zip(*table.to_pydict().values(), strict=True):
-        at = names[kind]
-        at.extend([None] * (number + 1 - len(at)))
-        at[number] = name
-    return {kind: pyarrow.array(at, pyarrow.string()) for kind, at in names.items()}
-
-
 def _unpacked(
     batch: pyarrow.RecordBatch,
     interviews: Interviews,
-    texts: dict[str, pyarrow.Array],
     period: Period,
 ) -> pyarrow.Table:
     """Return the answers that count of a batch of packed interviews, in the long form."""
@@ -118,13 +101,13 @@ def _unpacked(
     if not kept.all():
         answers, conversation, slot = answers[kept], conversation[kept], slot[kept]
         answered = answers["answered_at"]
-    code, label, asked = answers["code"], answers["label"], answers["asked_at"]
+    code, asked = answers["code"], answers["asked_at"]
     columns = {
         "conversation": pyarrow.array(conversation),
         "code": pyarrow.array(code.astype(np.int32), mask=code == NO_CODE),
         "value": pyarrow.array(answers["value"], from_pandas=True),  # NaN is none
-        "label": texts["label"].take(pyarrow.array(label, mask=label == NO_LABEL)),
-        "method": texts["method"].take(pyarrow.array(answers["method"])),
+        "label": interviews.named("label", answers["label"]),  # NO_LABEL (-1): none
+        "method": interviews.named("method", answers["method"]),
         "answered_at": pyarrow.array(answered, pyarrow.timestamp("us")),
         "seconds_to_answer": _seconds(answered, asked),
         "reasks": pyarrow.array(answers["reasks"].astype(np.int32)),

@@ -101,7 +101,7 @@ _STRAY_SCHEMA = pyarrow.schema(
 
 class Interviews:
     """The per-interview columns of the usable records, the per-question ones by slot, the
-    strays' answer rows and the chosen interviews."""
+    strays' answer rows, the chosen interviews and the names of ``record_labels``."""
 
     def __init__(
         self,
@@ -110,15 +110,16 @@ class Interviews:
         questions: pyarrow.Table,
         strays: pyarrow.Table,
         chosen: np.ndarray,
+        names: dict[str, dict[int, str]],
     ):
         self._conversations = conversations  # sorted: the usable records' interviews
         # One chunk: Arrow's take joins a table's chunks again on every call.
         self._columns = records.combine_chunks()
         self._questions = questions  # row k: slot k (row 0 and unknown slots are null)
-        area = questions.column("service_area").combine_chunks()
-        self._demographic = np.asarray(pc.equal(area, "demographics").fill_null(False))
+        self._demographic = _demographics(questions.column("service_area"))
         self._strays = strays  # sorted by answer id
         self._chosen = chosen  # sorted: each person's latest interview
+        self._names = names  # by kind, then number
 
     def packed(self, conversation: np.ndarray) -> np.ndarray:
         """Return which interviews' packed answers are exported: the chosen ones on a usable
@@ -129,6 +130,10 @@ class Interviews:
     def packs_expected(self) -> int:
         """How many packed interviews the export must meet."""
         return int(_among(self._conversations, self._chosen).sum())
+
+    def named(self, kind: str, numbers: np.ndarray) -> pyarrow.Array:
+        """Return the names of ``record_labels`` numbers of a kind, missing for -1."""
+        return _named(numbers, self._names.get(kind, {}))
 
     def demographic(self, slot: np.ndarray) -> np.ndarray:
         """Return which slots' questions are demographics (counted from any date)."""
@@ -157,13 +162,17 @@ class Interviews:
         strays = self._strays
         stamps = pd.Series(strays.column("answered_at").to_numpy())
         counts = period.contains(stamps).to_numpy(dtype=bool, copy=True)
-        area = strays.column("service_area").combine_chunks()
-        counts |= np.asarray(pc.equal(area, "demographics").fill_null(False))
+        counts |= _demographics(strays.column("service_area"))
         if not include_test:
             counts &= ~strays.column("is_test").to_numpy(zero_copy_only=False)
         counts &= _among(self._chosen, strays.column("conversation").to_numpy())
         kept = strays.filter(pyarrow.array(counts))
         return kept.sort_by([("conversation", "ascending"), ("id", "ascending")])
+
+
+def _demographics(area: pyarrow.ChunkedArray) -> np.ndarray:
+    """Return which service areas are the demographics (counted from any date)."""
+    return np.asarray(pc.equal(area.combine_chunks(), "demographics").fill_null(False))
 
 
 def _among(sorted_values: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -182,16 +191,29 @@ def _found(sorted_values: np.ndarray, values: np.ndarray, position: np.ndarray) 
 def read_interviews(snapshot: Snapshot, period: Period, include_test: bool) -> Interviews:
     """Read the per-interview columns of every usable record and of the strays, and the
     per-question ones; choose."""
-    records, on_record, unusable = _record_columns(snapshot)
+    names = _label_names(snapshot)
+    records, on_record, unusable = _record_columns(snapshot, names)
     conversations = records.column("conversation_id").to_numpy()
     strays = _stray_answers(snapshot, unusable)
     counted = _counted_records(snapshot, records, period, include_test)
     repeated = _repeated_keys(snapshot)
     chosen = _latest(repeated, on_record, conversations, counted, strays, period, include_test)
-    return Interviews(conversations, on_record, _question_parts(snapshot), strays, chosen)
+    questions = _question_parts(snapshot)
+    return Interviews(conversations, on_record, questions, strays, chosen, names)
 
 
-def _record_columns(snapshot: Snapshot) -> tuple[pyarrow.Table, pyarrow.Table, list[int]]:
+def _label_names(snapshot: Snapshot) -> dict[str, dict[int, str]]:
+    """Read ``record_labels``: each kind's names by number."""
+    labelled = snapshot.table(select(RecordLabel.id, RecordLabel.kind, RecordLabel.name))
+    names: dict[str, dict[int, str]] = {"flow": {}, "lang": {}, "department": {}}
+    for number, kind, name in zip(*labelled.to_pydict().values(), strict=True):
+        names.setdefault(kind, {})[number] = name
+    return names
+
+
+def _record_columns(
+    snapshot: Snapshot, names: dict[str, dict[int, str]]
+) -> tuple[pyarrow.Table, pyarrow.Table, list[int]]:
     """Read the answered exact records that can give their columns (uniform ones, whose
     questionnaire, key, language and department can be read): their times and test flag,
     their columns in the long form's terms, and the interviews of those that cannot."""
@@ -213,10 +235,6 @@ def _record_columns(snapshot: Snapshot) -> tuple[pyarrow.Table, pyarrow.Table, l
         name: np.frombuffer(packed(fields[name], RECORD[name].itemsize), RECORD[name])
         for name in ("flow", "lang", "department")
     }
-    labelled = snapshot.table(select(RecordLabel.id, RecordLabel.kind, RecordLabel.name))
-    names: dict[str, dict[int, str]] = {"flow": {}, "lang": {}, "department": {}}
-    for label, kind, name in zip(*labelled.to_pydict().values(), strict=True):
-        names.setdefault(kind, {})[label] = name
     usable, flow_names = _usable(number["flow"], keys, names["flow"])
     usable &= table.column("uniform").to_numpy(zero_copy_only=False)
     usable &= np.isin(number["lang"], list(names["lang"]))

@@ -198,7 +198,7 @@ class InterviewAnswers(Base):
     """An interview's current answers packed for the long microdata export, beside its record.
 
     Built with the record by ``analytics.records``, in answer order, one fixed-width entry
-    per answer (``analytics.records.ANSWER_LAYOUT``): the long export of a million
+    per answer (``analytics.answer_packs.ANSWER_LAYOUT``): the long export of a million
     respondents then reads a million rows, not 27 million. Only interviews whose every
     answer fits the layout have one; the others are marked not ``uniform`` on their record,
     and the export reads their answer rows.
