@@ -3,9 +3,9 @@
 interview_answers holds, per interview, its current answers in answer order, packed in a
 fixed binary layout (analytics.records.ANSWER_LAYOUT). The long microdata export reads one
 such row per interview instead of each answer row. record_labels also names answer labels
-and methods. The backfill builds every record with analytics.records.rebuild_records, the
-function the bot and the simulator call as answers change, so the rows it writes are the
-ones they would write. (A later migration that changes the records' columns must move this
+and methods. The backfill builds every record with analytics.records.rebuild_every_record,
+which empties the derived tables and calls rebuild_records, the function the bot and the
+simulator call as answers change, so the rows it writes are the ones they would write. (A later migration that changes the records' columns must move this
 call to itself: it writes today's columns.)
 
 Revision ID: 0010
@@ -41,9 +41,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("conversation_id", name=op.f("pk_interview_answers")),
     )
     # Imported here, not at the top: the rest of the chain must not need the analytics.
-    from analytics.records import rebuild_records
+    from analytics.records import rebuild_every_record
 
-    rebuild_records(op.get_bind())
+    rebuild_every_record(op.get_bind())
 
 
 def downgrade() -> None:
