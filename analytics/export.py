@@ -86,23 +86,22 @@ def write_indicators_xlsx(
     tables: Iterable[pd.DataFrame], about: list[tuple[str, str]], path: str | Path
 ) -> int:
     """Write indicator tables and an ``about`` sheet (period, versions, methods) to Excel."""
-    from openpyxl import Workbook  # here: a CSV table does not wait for its import
+    # Imported here: a CSV table does not wait for openpyxl.
+    from analytics.workbooks import saved_workbook
 
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("indicators")
     rows = 0
-    for table in tables:
-        if rows == 0:
-            sheet.append(_bold(sheet, list(table.columns)))
-        for record in table.itertuples(index=False):
-            sheet.append([None if pd.isna(value) else value for value in record])
-        rows += len(table)
-    notes = workbook.create_sheet("about")
-    notes.append(_bold(notes, ["item", "description"]))
-    for key, text in about:
-        notes.append([key, text])
-    with atomic_output(path) as temporary:
-        workbook.save(temporary)
+    with saved_workbook(Path(path)) as workbook:
+        sheet = workbook.create_sheet("indicators")
+        for table in tables:
+            if rows == 0:
+                sheet.append(_bold(sheet, list(table.columns)))
+            for record in table.itertuples(index=False):
+                sheet.append([None if pd.isna(value) else value for value in record])
+            rows += len(table)
+        notes = workbook.create_sheet("about")
+        notes.append(_bold(notes, ["item", "description"]))
+        for key, text in about:
+            notes.append([key, text])
     return rows
 
 

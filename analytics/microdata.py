@@ -15,19 +15,16 @@ codes of a million respondents).
 
 from __future__ import annotations
 
-import tempfile
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import closing, contextmanager, suppress
+from contextlib import closing, contextmanager
 from itertools import chain
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 import pyreadstat
-from openpyxl import Workbook
 from pyreadstat.pyclasses import MissingRange
 
 from analytics.codebook import (
@@ -46,18 +43,14 @@ from analytics.codebook import (
 )
 from analytics.errors import (
     FREE_SPACE,
-    REFUSED_WRITES,
     InputError,
     NoDataError,
     output_error,
-    scratch_refused,
 )
 from analytics.export import atomic_output
 from analytics.read_ahead import read_ahead
 from analytics.tidy import SurveyData
-
-if TYPE_CHECKING:
-    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from analytics.workbooks import saved_workbook
 
 try:
     import pyarrow
@@ -334,10 +327,9 @@ def _write_codebook_csv(book: pd.DataFrame, path: Path) -> Path:
 
 
 def _write_xlsx(frames: Iterable[pd.DataFrame], book: pd.DataFrame, path: Path) -> int:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("data")
     rows = 0
-    with _sheets_refused(path, sheet):
+    with saved_workbook(path) as workbook:
+        sheet = workbook.create_sheet("data")
         for frame in frames:
             rows += len(frame)
             if rows > _SHEET_ROWS:
@@ -349,14 +341,12 @@ def _write_xlsx(frames: Iterable[pd.DataFrame], book: pd.DataFrame, path: Path) 
                 sheet.append(list(frame.columns))
             for record in frame.itertuples(index=False):
                 sheet.append([_cell(value) for value in record])
-    if rows == 0:
-        raise NoDataError("no answers to export for this period")
-    notes = workbook.create_sheet("codebook")
-    notes.append(list(book.columns))
-    for record in book.itertuples(index=False):
-        notes.append(list(record))
-    with atomic_output(path) as temporary:
-        workbook.save(temporary)
+        if rows == 0:
+            raise NoDataError("no answers to export for this period")
+        notes = workbook.create_sheet("codebook")
+        notes.append(list(book.columns))
+        for record in book.itertuples(index=False):
+            notes.append(list(record))
     return rows
 
 
@@ -460,28 +450,6 @@ def _write_labelled(
                 variable_format=formats,
             )
     return len(frame)
-
-
-@contextmanager
-def _sheets_refused(path: Path, sheet: WriteOnlyWorksheet) -> Iterator[None]:
-    """Name the place when the system's temporary folder refuses openpyxl's sheets (full,
-    read-only, or no folder at all): they are built in files there before the workbook is
-    saved."""
-    folder = tempfile.gettempdir()
-    try:
-        yield
-    except OSError as error:
-        refused = error.errno in REFUSED_WRITES  # a write says no more, and names no file
-        if not refused and not _inside(error.filename, folder):
-            raise
-        # Closed now, failing quietly on the same disk, rather than when it is collected.
-        with suppress(Exception):
-            sheet.close()
-        raise scratch_refused(path, error, folder, "sheets are built") from error
-
-
-def _inside(filename: object, folder: str) -> bool:
-    return isinstance(filename, str) and Path(filename).is_relative_to(folder)
 
 
 @contextmanager

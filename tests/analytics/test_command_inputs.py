@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import gc
 import resource
 import signal
+import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from zipfile import ZipFile
 
 import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from analytics import codebook
+from analytics import codebook, workbooks
 from analytics.breakdowns import parse_breakdowns
 from analytics.commands import make_group
 from tests.analytics.answers_csv import indicators, write_answers
@@ -132,16 +135,75 @@ def files_limited_to(size: int) -> Iterator[None]:
         signal.signal(signal.SIGXFSZ, previous)
 
 
-@pytest.mark.parametrize("fmt", ["csv", "xlsx", "sav", "dta"])
-def test_microdata_a_disk_refuses_is_named_and_leaves_nothing(answers, tmp_path, fmt):
-    out = tmp_path / f"people.{fmt}"
+def refused_run(monkeypatch, command: list[str]) -> tuple[int, str, list[str]]:
+    """Run an analytics command whose writes are refused; return its exit status, its
+    output, and what Python would print after it about the objects it left open."""
     group = make_group(lambda: pytest.fail("the command reads --input, not the database"))
+    # What a writer leaves open fails again when it is collected, and Python prints that
+    # failure's traceback after the message, at the latest when the command exits.
+    afterwards: list[sys.UnraisableHookArgs] = []
+    monkeypatch.setattr(sys, "unraisablehook", afterwards.append)
+    result = CliRunner().invoke(group, command)
+    exit_code, output = result.exit_code, result.output
+    del result  # its exception holds the writers; let them be collected while still refused
+    gc.collect()
+    return exit_code, output, [repr(u.exc_value) for u in afterwards]
+
+
+@pytest.fixture
+def scratch(tmp_path, monkeypatch) -> Path:
+    """Give the system's temporary folder, where openpyxl builds its sheets, to the test."""
+    folder = tmp_path / "scratch"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("command", "fmt"),
+    [
+        (["microdata", "--wide"], "csv"),
+        (["microdata", "--wide"], "xlsx"),
+        (["microdata", "--wide"], "sav"),
+        (["microdata", "--wide"], "dta"),
+        (["indicators"], "xlsx"),
+    ],
+)
+def test_a_disk_that_refuses_is_named_and_nothing_else_is_said_or_left(
+    answers, tmp_path, scratch, monkeypatch, command, fmt
+):
+    out = tmp_path / "out" / f"people.{fmt}"
+    out.parent.mkdir()
     with files_limited_to(2048):
-        result = CliRunner().invoke(
-            group, ["microdata", "--wide", "--input", str(answers), "--out", str(out)]
+        exit_code, output, afterwards = refused_run(
+            monkeypatch, [*command, "--input", str(answers), "--out", str(out)]
         )
-    assert result.exit_code == 1, result.output
-    said = result.output.splitlines()[-1]
+    assert exit_code == 1, output
+    said = output.splitlines()[-1]
     assert said.startswith(f"Error: could not write {out} (")
     assert "nothing was written. Free some space there" in said
-    assert list(tmp_path.iterdir()) == []
+    assert afterwards == []
+    assert list(out.parent.iterdir()) == []
+    assert list(scratch.iterdir()) == []
+
+
+@pytest.mark.parametrize("command", [["microdata", "--wide"], ["indicators"]])
+def test_an_excel_file_its_disk_refuses_at_the_save_leaves_one_message(
+    answers, tmp_path, scratch, monkeypatch, command
+):
+    # The sheets are built in the temporary folder and fit; the disk of the output is full.
+    # /dev/full refuses every write as a full disk does, through the real system call.
+    monkeypatch.setattr(workbooks, "ZipFile", lambda path, *a, **kw: ZipFile("/dev/full", *a, **kw))
+    out = tmp_path / "out" / "people.xlsx"
+    out.parent.mkdir()
+    exit_code, output, afterwards = refused_run(
+        monkeypatch, [*command, "--input", str(answers), "--out", str(out)]
+    )
+    assert exit_code == 1, output
+    assert output.splitlines()[-1] == (
+        f"Error: could not write {out} (No space left on device); nothing was written. Free "
+        "some space there, or give a path on another disk, then run the command again"
+    )
+    assert afterwards == []
+    assert list(out.parent.iterdir()) == []
+    assert list(scratch.iterdir()) == []
