@@ -27,6 +27,7 @@ SCOPE = 4  # words after a negator that it can reach ("I wouldn't say I was sati
 
 NEGATORS_EN = {
     "not", "no", "never", "none", "nothing", "nobody", "neither", "nor", "without", "hardly",
+    "barely", "scarcely",
     "cannot", "dont", "didnt", "doesnt", "cant", "wont", "wouldnt", "couldnt", "shouldnt",
     "isnt", "wasnt", "arent", "werent", "havent", "hasnt", "hadnt", "aint", "nope", "nah",
     "nt", "dnt", "cnt", "nit",
@@ -38,6 +39,15 @@ ANSWER_PARTICLES = {"no", "nope", "nah", "naah", "nnyaa", "nyaa", "nnya", "nya"}
 # "ga" + subject concord ("ga ke", "ga go", "ga se") negates; so does "ke sa" ("ke sa itumela");
 # "ga nka" is "I could not" ("ga nka ke ka re ke a dumela": I can't say I agree).
 _CONCORDS = {"ke", "o", "a", "re", "lo", "ba", "e", "go", "se", "di", "le", "nka"}
+# Phrases that negate the rating word right after them ("far from clean", "anything but
+# helpful", "less than fair", "nowhere near enough"); before other words they keep their
+# own sense ("far from home" is far, "less than an hour" is quick).
+_NEGATING_BEFORE_RATING = {
+    ("anything", "but"),
+    ("far", "from"),
+    ("less", "than"),
+    ("nowhere", "near"),
+}
 # "couldn't be happier", "can't agree more": a negated comparative praises.
 _PRAISING_COMPARATIVES = {"more", "better", "happier"}
 
@@ -68,6 +78,7 @@ NEGATIVE_WORDS = {
     "discriminated", "biased", "corrupt", "corruption", "bribe", "bribes", "old", "leaks",
     "leaking", "leaky", "broken", "cracked", "overcrowded", "dilapidated", "absent", "missing",
     "lost", "late", "filthy", "smelly", "crowded", "unsafe", "dangerous", "shortage",
+    "doubt",  # "I doubt it"; "no doubt", "without a doubt" are then a yes
 }  # fmt: skip
 # Setswana takes prefixes and suffixes: stems are matched inside a word ("nthusa", "kedumela").
 POSITIVE_STEMS_TN = (
@@ -124,6 +135,9 @@ SARCASM = (
 DOUBT = (
     "again", "as usual", "only took", "only waited", "only took them", "lost my", "lost our",
     "lol", "haha", "lmao", "smh", "is fun", "eish", "ijoo", "ao",
+    # praise wished for, or of what could have been: "I wish I could say it was clean",
+    # "it could have been more helpful"
+    "i wish", "wish i could", "if only", "could have been", "should have been",
 )  # fmt: skip
 DOUBT_EMOJI = "😂🤣🙃😏🤡🤦"
 
@@ -250,6 +264,11 @@ def negator_length(words: list[str], i: int) -> int:
         return 1 if word == "no" and after.isalpha() and polarity_of_word(after) else 0
     if word in NEGATORS_EN or word in NEGATORS_TN:
         return 1
+    if word == "by" and words[i + 1 : i + 3] == ["no", "means"]:
+        return 3
+    rated = words[i + 2] if i + 2 < len(words) else ""
+    if (word, after) in _NEGATING_BEFORE_RATING and rated.isalpha() and polarity_of_word(rated):
+        return 2
     if word == "ga" and after in _CONCORDS:
         return 2
     if word == "sa" and before in _CONCORDS and after not in _NOT_NEGATING_AFTER_SA:
@@ -351,6 +370,8 @@ def read_negation(text: str) -> Negation:
         elif found == -1:
             out.add(-1)
             litotes = True
+        elif found == 2:  # "can't agree more": praise, never the negative it seems to say
+            out.add(-1)
         elif not found:
             unsure = True
             first_unsure = i if first_unsure < 0 else first_unsure

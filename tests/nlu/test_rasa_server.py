@@ -43,6 +43,7 @@ DEV_CHANNELS = TESTSET / "dev_channels.jsonl"
 # counted when the set was written; a higher count means rows were copied into training.
 FINAL_2_IN_TRAINING = 73
 DEV = TESTSET / "dev.jsonl"
+DEV_NEGATION = TESTSET / "dev_negation.jsonl"
 TRAINING = REPO / "nlu" / "rasa_project" / "data"
 
 
@@ -157,7 +158,7 @@ def test_no_negated_answer_is_recorded_with_the_opposite_polarity(
 
 @pytest.mark.parametrize(
     "path",
-    [HELD_OUT, DEV, HELD_OUT_2026_11, HELD_OUT_FINAL, HELD_OUT_FINAL_2],
+    [HELD_OUT, DEV, DEV_NEGATION, HELD_OUT_2026_11, HELD_OUT_FINAL, HELD_OUT_FINAL_2],
     ids=lambda p: p.name,
 )
 def test_no_negated_answer_of_a_test_set_is_recorded_with_the_opposite_polarity(classifier, path):

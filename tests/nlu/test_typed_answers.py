@@ -135,6 +135,11 @@ NEGATED_POSITIVES = [
     "ga go jalo ba tlhaola batho",
     # being equal or enough is praise, also past Setswana concords ("nako e e lekaneng")
     "ga ba a re naya nako e e lekaneng", "they did not give me enough time", "not equally",
+    # phrases that negate the rating word after them, and words that barely grant it
+    "far from clean", "anything but helpful", "less than fair", "nowhere near clean",
+    "by no means easy", "barely polite", "scarcely fair",
+    # praise wished for, or of what could have been
+    "I wish I could say it was clean", "it could have been more helpful",
 ]  # fmt: skip
 NEGATED_NEGATIVES = [
     "not bad", "can't complain", "I wouldn't disagree", "no complaints",
@@ -150,6 +155,25 @@ def test_a_negated_positive_is_never_recorded_as_positive(text, misread):
         # the classifier is sure the answer is positive; the survey must not even offer it
         answer = read(text, options, ranking={misread: 0.99})
         assert answer.intent not in POSITIVE_INTENTS, (text, options, answer)
+
+
+@pytest.mark.parametrize(
+    "text", ["can't agree more", "couldn't be happier", "no doubt", "without a doubt"]
+)
+def test_praise_said_through_a_negation_is_never_recorded_as_negative(text):
+    for options, misread in ((AGREE_SCALE, "disagree"), (SATISFACTION_SCALE, "dissatisfied")):
+        answer = read(text, options, ranking={misread: 0.99})
+        assert answer.decision is not Decision.RECORD, (text, options, answer)
+    answer = read(text, YES_NO, ranking={"no": 0.99})
+    assert answer.decision is not Decision.RECORD, (text, answer)
+
+
+@pytest.mark.parametrize(
+    ("text", "reading"), [("far from home", "disagree"), ("less than an hour", "agree")]
+)
+def test_a_phrase_that_negates_a_rating_word_keeps_its_own_sense_before_others(text, reading):
+    answer = read(text, AGREE_SCALE, ranking={reading: 0.99})
+    assert (answer.intent, answer.decision) == (reading, Decision.RECORD)
 
 
 @pytest.mark.parametrize("text", NEGATED_NEGATIVES)
@@ -396,8 +420,9 @@ def test_only_words_of_praise_read_as_a_complaint_are_confirmed():
 def test_a_no_that_answers_negates_nothing_after_it():
     assert read_negation("nnyaa go ne go tura").ruled_out == frozenset()
     assert read_negation("no problems").ruled_out == frozenset({-1})
+    # a negated comparative praises: only the negative is ruled out
     praise = read_negation("couldn't be happier")
-    assert (praise.ruled_out, praise.unsure, praise.litotes) == (frozenset(), False, False)
+    assert (praise.ruled_out, praise.unsure, praise.litotes) == (frozenset({-1}), False, False)
 
 
 # --- emoji, rating numbers, sarcasm ------------------------------------------------------
