@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import glob
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -47,12 +48,16 @@ def atomic_output(path: str | Path) -> Iterator[Path]:
     """Yield a temporary path that replaces ``path`` only when the block succeeds.
 
     A place that cannot take the file (not allowed, read-only, full) is an ``OutputError``
-    that names it, whichever writer found out.
+    that names it, whichever writer found out. The temporary name carries the writer's
+    process id, so that the partial file of a writer killed outright (``kill -9``, the
+    machine's memory killer), which nothing could remove then, is removed by the next
+    write of the same file.
     """
     target = Path(path)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+        _remove_orphans(target)
+        handle, name = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", dir=target.parent)
     except OSError as error:
         raise cannot_write(target, error) from error
     os.close(handle)
@@ -70,6 +75,24 @@ def atomic_output(path: str | Path) -> Iterator[Path]:
         raise cannot_write(target, error) from error
     finally:
         temporary.unlink(missing_ok=True)
+
+
+def _remove_orphans(target: Path) -> None:
+    """Remove the partial files of earlier writes of ``target`` whose process is gone."""
+    for partial in target.parent.glob(f".{glob.escape(target.name)}.*.*"):
+        pid = partial.name[len(target.name) + 2 :].split(".", 1)[0]
+        if pid.isdigit() and not _running(int(pid)):
+            partial.unlink(missing_ok=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 def write_indicators_csv(tables: Iterable[pd.DataFrame], path: str | Path) -> int:

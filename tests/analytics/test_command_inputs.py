@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import gc
+import os
 import resource
 import signal
+import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -207,3 +209,31 @@ def test_an_excel_file_its_disk_refuses_at_the_save_leaves_one_message(
     assert afterwards == []
     assert list(out.parent.iterdir()) == []
     assert list(scratch.iterdir()) == []
+
+
+def test_the_partial_file_of_a_killed_export_goes_with_the_next_export(answers, tmp_path):
+    # An export killed outright (kill -9) leaves its hidden partial file; nothing can remove
+    # it then. The next export of the same file removes it, and only it: a partial file of
+    # a writer still running is kept.
+    dead = _exited_pid()
+    out = tmp_path / "people.csv"
+    orphan = tmp_path / f".people.csv.{dead}.k1ll3d"
+    orphan.write_bytes(b"respondent_key,code\n" * 1000)
+    running = tmp_path / f".people.csv.{os.getpid()}.wr1t1ng"
+    running.write_bytes(b"")
+    unrelated = tmp_path / f".other.csv.{dead}.k1ll3d"
+    unrelated.write_bytes(b"")
+    group = make_group(lambda: pytest.fail("the command reads --input, not the database"))
+    result = CliRunner().invoke(
+        group, ["microdata", "--wide", "--input", str(answers), "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert out.exists() and not orphan.exists()
+    assert running.exists() and unrelated.exists()
+
+
+def _exited_pid() -> int:
+    """Return the process id of a process that has exited."""
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
