@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import glob
 import os
+import re
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -77,11 +78,15 @@ def atomic_output(path: str | Path) -> Iterator[Path]:
         temporary.unlink(missing_ok=True)
 
 
+_PARTIAL = re.compile(r"(\d+)\.\w+")  # after ".NAME.": the writer's process id, then mkstemp's
+
+
 def _remove_orphans(target: Path) -> None:
     """Remove the partial files of earlier writes of ``target`` whose process is gone."""
     for partial in target.parent.glob(f".{glob.escape(target.name)}.*.*"):
-        pid = partial.name[len(target.name) + 2 :].split(".", 1)[0]
-        if pid.isdigit() and not _running(int(pid)):
+        # mkstemp's random part has no dot: ".people.2026.csv.81.x" is another file's
+        ours = _PARTIAL.fullmatch(partial.name[len(target.name) + 2 :])
+        if ours and not _running(int(ours[1])):
             partial.unlink(missing_ok=True)
 
 

@@ -221,15 +221,18 @@ def test_the_partial_file_of_a_killed_export_goes_with_the_next_export(answers, 
     orphan.write_bytes(b"respondent_key,code\n" * 1000)
     running = tmp_path / f".people.csv.{os.getpid()}.wr1t1ng"
     running.write_bytes(b"")
+    # partial files of other outputs, one whose name begins with this one's
     unrelated = tmp_path / f".other.csv.{dead}.k1ll3d"
     unrelated.write_bytes(b"")
+    longer = tmp_path / f".people.csv.2026.csv.{dead}.k1ll3d"
+    longer.write_bytes(b"")
     group = make_group(lambda: pytest.fail("the command reads --input, not the database"))
     result = CliRunner().invoke(
         group, ["microdata", "--wide", "--input", str(answers), "--out", str(out)]
     )
     assert result.exit_code == 0, result.output
     assert out.exists() and not orphan.exists()
-    assert running.exists() and unrelated.exists()
+    assert running.exists() and unrelated.exists() and longer.exists()
 
 
 def _exited_pid() -> int:
