@@ -38,6 +38,7 @@ HELD_OUT_FINAL_3 = TESTSET / "heldout_final_3.jsonl"
 HELD_OUT_FINAL_4 = TESTSET / "heldout_final_4.jsonl"
 HELD_OUT_FINAL_5 = TESTSET / "heldout_final_5.jsonl"
 HELD_OUT_FINAL_6 = TESTSET / "heldout_final_6.jsonl"
+HELD_OUT_FINAL_7 = TESTSET / "heldout_final_7.jsonl"
 DEV_CHANNELS = TESTSET / "dev_channels.jsonl"
 # Short answers its writer and the training data's wrote independently ("ee", "yes", 👍),
 # counted when the set was written; a higher count means rows were copied into training.
@@ -212,7 +213,7 @@ def _normalise(text: str) -> str:
 @pytest.mark.parametrize(
     "path",
     [HELD_OUT, HELD_OUT_2026_11, HELD_OUT_FINAL, HELD_OUT_FINAL_3, HELD_OUT_FINAL_4,
-     HELD_OUT_FINAL_5, HELD_OUT_FINAL_6, DEV, DEV_CHANNELS, DEV_NEGATION],
+     HELD_OUT_FINAL_5, HELD_OUT_FINAL_6, HELD_OUT_FINAL_7, DEV, DEV_CHANNELS, DEV_NEGATION],
     ids=lambda p: p.name,
 )  # fmt: skip
 def test_test_answers_are_not_training_examples(path):
@@ -249,6 +250,7 @@ def test_no_answer_of_the_untouched_set_is_copied_into_the_training_data():
 WRITTEN_IN_ORDER = (
     HELD_OUT, HELD_OUT_2026_11, DEV, HELD_OUT_FINAL, HELD_OUT_FINAL_2, HELD_OUT_FINAL_3,
     DEV_CHANNELS, HELD_OUT_FINAL_4, HELD_OUT_FINAL_5, HELD_OUT_FINAL_6, DEV_NEGATION,
+    HELD_OUT_FINAL_7,
 )  # fmt: skip
 
 
@@ -266,6 +268,7 @@ def _written_before(path: Path) -> tuple[Path, ...]:
             HELD_OUT_FINAL_4,
             HELD_OUT_FINAL_5,
             HELD_OUT_FINAL_6,
+            HELD_OUT_FINAL_7,
         )
     ],
     ids=lambda p: p.name if isinstance(p, Path) else "earlier",
