@@ -52,9 +52,17 @@ PACK_COLUMNS: dict[str, ColumnElement[Any]] = {
 }
 
 
+def with_labels(rows: pd.DataFrame) -> pd.DataFrame:
+    """Return rows read with ``PACK_COLUMNS`` with their labels as stored: an empty one as
+    itself, a missing one as missing."""
+    missing = rows["no_label"].astype(bool).to_numpy()
+    labels = rows["label"].where(missing | rows["label"].notna(), "").where(~missing, None)
+    return rows.assign(label=labels)
+
+
 def texts(rows: pd.DataFrame) -> set[tuple[str, str]]:
     """Return the (kind, name) pairs the rows' labels and methods need in ``record_labels``."""
-    labels = _labels(rows)
+    labels = rows["label"]
     named = {("method", str(m)) for m in rows["method"].unique()}
     return named | {("label", str(t)) for t in labels[labels.notna()].unique()}
 
@@ -64,7 +72,8 @@ def pack_answers(
 ) -> dict[int, bytes]:
     """Return each interview's packed answers, for those the layout holds exactly.
 
-    ``rows`` are current answers in conversation and answer order, with ``PACK_COLUMNS``.
+    ``rows`` are current answers in conversation and answer order, with ``PACK_COLUMNS``
+    and their labels restored (``with_labels``).
     """
     if rows.empty:
         return {}
@@ -83,7 +92,7 @@ def pack_answers(
     value = pd.to_numeric(rows["value"]).to_numpy(dtype=float, na_value=np.nan)
     packed["value"] = value
     packed["method"] = _numbers(rows["method"], "method", numbers)
-    labels = _labels(rows)
+    labels = rows["label"]
     packed["label"] = np.where(labels.isna(), NO_LABEL, _numbers(labels, "label", numbers))
     packed["answered_at"] = _micros(rows["answered_at"])
     packed["asked_at"] = _micros(rows["asked_at"])
@@ -95,12 +104,6 @@ def pack_answers(
         for start, end in zip(starts, ends, strict=True)
         if fits[start:end].all()
     }
-
-
-def _labels(rows: pd.DataFrame) -> pd.Series:
-    """Return the rows' labels, an empty one as itself and a missing one as missing."""
-    missing = rows["no_label"].astype(bool).to_numpy()
-    return rows["label"].where(missing | rows["label"].notna(), "").where(~missing, None)
 
 
 def _numbers(names: pd.Series, kind: str, numbers: dict[tuple[str, str], int]) -> np.ndarray:

@@ -42,7 +42,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
-from analytics.answer_packs import PACK_COLUMNS, pack_answers, texts
+from analytics.answer_packs import PACK_COLUMNS, pack_answers, texts, with_labels
 from analytics.codebook import NO_ANSWER, NOT_ASKED, UNCODED
 from bot.models import (
     Answer,
@@ -434,8 +434,8 @@ def rebuild_records(connection: Connection, conversation_ids: Sequence[int] | No
     """
     written = 0
     for batch in _batches(connection, conversation_ids):
-        rows = read_frame(
-            connection, answer_rows(batch, PACK_COLUMNS), [*ROW_COLUMNS, *PACK_COLUMNS]
+        rows = with_labels(
+            read_frame(connection, answer_rows(batch, PACK_COLUMNS), [*ROW_COLUMNS, *PACK_COLUMNS])
         )
         summary = summarise(rows, np.ones(len(rows), dtype=bool))
         written += _write(connection, batch, summary, _first_parts(rows), rows)
