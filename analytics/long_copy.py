@@ -97,7 +97,7 @@ def _unpacked(
     conversation = np.repeat(batch.column(0).to_numpy(), counts)
     answered = answers["answered_at"]
     slot = answers["slot"].astype(np.int64)
-    kept = _inside(answered, period) | interviews.demographic(slot)
+    kept = period.contains_micros(answered) | interviews.demographic(slot)
     if not kept.all():
         answers, conversation, slot = answers[kept], conversation[kept], slot[kept]
         answered = answers["answered_at"]
@@ -128,16 +128,6 @@ def _entries(packs: pyarrow.Array) -> tuple[np.ndarray, np.ndarray]:
         return np.empty(0, ANSWER_LAYOUT), sizes
     data = np.frombuffer(packs.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
     return np.frombuffer(data, ANSWER_LAYOUT), sizes // ANSWER_LAYOUT.itemsize
-
-
-def _inside(micros: np.ndarray, period: Period) -> np.ndarray:
-    """Return which times (microseconds since 1970) lie in the period."""
-    inside = np.ones(len(micros), dtype=bool)
-    if period.lower is not None:
-        inside &= micros >= np.datetime64(period.lower, "us").astype(np.int64)
-    if period.upper is not None:
-        inside &= micros < np.datetime64(period.upper, "us").astype(np.int64)
-    return inside
 
 
 def _seconds(answered: np.ndarray, asked: np.ndarray) -> pyarrow.Array:

@@ -177,11 +177,7 @@ def _demographics(area: pyarrow.ChunkedArray) -> np.ndarray:
 
 def _among(sorted_values: np.ndarray, values: np.ndarray) -> np.ndarray:
     """Return which values occur in a sorted array."""
-    return _found(sorted_values, values, np.searchsorted(sorted_values, values))
-
-
-def _found(sorted_values: np.ndarray, values: np.ndarray, position: np.ndarray) -> np.ndarray:
-    """Return which values occur in a sorted array, given where they would be inserted."""
+    position = np.searchsorted(sorted_values, values)
     found = np.zeros(len(values), dtype=bool)
     inside = position < len(sorted_values)
     found[inside] = sorted_values[position[inside]] == values[inside]
