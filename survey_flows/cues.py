@@ -79,6 +79,7 @@ NEGATIVE_WORDS = {
     "leaking", "leaky", "broken", "cracked", "overcrowded", "dilapidated", "absent", "missing",
     "lost", "late", "filthy", "smelly", "crowded", "unsafe", "dangerous", "shortage",
     "doubt",  # "I doubt it"; "no doubt", "without a doubt" are then a yes
+    "gana", "gane",  # refusing: "ga ke gane" (I don't refuse) is a yes
 }  # fmt: skip
 # Setswana takes prefixes and suffixes: stems are matched inside a word ("nthusa", "kedumela").
 POSITIVE_STEMS_TN = (
@@ -315,7 +316,7 @@ def read_negation(text: str) -> Negation:
     """
     words = words_of(text)
     out: set[int] = set()
-    unsure = litotes = softened = memory = False
+    unsure = litotes = softened = memory = turned = False
     count = 0
     first_unsure = -1
     i = 0
@@ -336,8 +337,8 @@ def read_negation(text: str) -> Negation:
                 about_memory = True
                 break
             found = polarity_of_word(word)
-            if not found and word in ASSERTING:
-                asserting = True
+            if not found and (word in ASSERTING or (word == "re" and words[i - 1 : i] == ["nka"])):
+                asserting = True  # "I wouldn't say", "nka se re" (I wouldn't say)
                 j += 1
                 continue
             if found:
@@ -361,7 +362,15 @@ def read_negation(text: str) -> Negation:
         ends = j >= len(words) or not words[j].isalpha() or words[j] in _SCOPE_ENDS
         hedged = hedges and not others and ends
         elliptical = not found and not others and ends
-        if about_memory:
+        if turned and found in (1, -1):
+            found = -found  # "I can't say I was not satisfied": a negation denied
+        # "nka se re ga ke a itumela" (I wouldn't say I'm not pleased): a negated verb of
+        # saying right before another negation turns that one, and says nothing itself
+        next_negates = j < len(words) and negator_length(words, j) > 0
+        turned = asserting and not found and not others and next_negates
+        if turned:
+            pass
+        elif about_memory:
             unsure = memory = True
         elif found == 1 or (not found and (hedged or elliptical or asserting)):
             out.add(1)
@@ -406,9 +415,27 @@ def has_phrase(text: str, phrases: Sequence[str]) -> bool:
     return any(f" {phrase} " in folded for phrase in phrases)
 
 
+# The commands the help message names, in both languages. Said as a clause of their own
+# beside a rating ("ke lapile, emisa": I'm tired, stop), they may be what the person meant.
+COMMAND_WORDS = (
+    "stop", "quit", "emisa", "kgaotsa", "restart", "start again", "start over",
+    "simolola gape", "help", "thuso", "delete my data", "delete my answers",
+    "phimola dikarabo", "change language", "fetola puo",
+)  # fmt: skip
+
+
+def names_a_command(text: str) -> bool:
+    """Return whether a clause of the text is only a command ("..., stop")."""
+    clauses = re.split(r"[,.;:!?\n]+", text.lower())
+    return any(" ".join(clause.split()) in COMMAND_WORDS for clause in clauses)
+
+
 def sarcastic(text: str) -> bool:
-    """Return whether the text carries a sarcasm marker ("oh great", "yeah right")."""
-    return has_phrase(text, SARCASM)
+    """Return whether the text carries a sarcasm marker ("oh great", "yeah right"), or
+    opens with "oh" and praise ("oh ke itumetse thata, ...")."""
+    words = [w for w in words_of(text) if w.isalpha()]
+    oh_praise = len(words) > 1 and words[0] == "oh" and praises(" ".join(words[1:3]))
+    return has_phrase(text, SARCASM) or oh_praise
 
 
 def doubtful(text: str) -> bool:
@@ -451,6 +478,24 @@ def afterthought(text: str) -> bool:
     head, _, tail = re.sub("\u2026", "...", text).partition("...")
     approving = praises(head) or bool(YES_PARTICLES & set(words_of(head)))
     return bool(tail.strip(" .!?")) and approving
+
+
+# A long wait or repeated visits told beside praise ("so satisfied that I came back five
+# times", "easy, just a two hour walk", "go siame, ke boetse gararo"): often irony. Days
+# and weeks are left out: a document "ready in two weeks" is often praise.
+_ENDURED = re.compile(
+    r"\b(?:[2-9]|[1-9]\d+|two|three|four|five|six|seven|eight|nine|ten|twelve|several|many)"
+    r"[\s-]*(?:hours?|hrs?|months?|years?)\b"
+    r"|\b(?:[3-9]|three|four|five|six|seven|eight|nine|ten|several|many)\s+(?:times|visits|trips)\b"
+    r"|\b(?:all|whole|entire)\s+(?:the\s+)?(?:day|morning|afternoon)\b"
+    r"|\b(?:gararo|gatlhano|makgetlo|diura|dikgwedi|letsatsi lotlhe)\b"
+    r"|\b(?:still waiting|santse ke leta|santse ke emetse)\b"
+)
+
+
+def endured(text: str) -> bool:
+    """Return whether the text tells of a long wait or of coming back again and again."""
+    return _ENDURED.search(text.lower()) is not None
 
 
 # How a reason after a rating opens. A concession ("agree, but the queue was long") keeps

@@ -19,7 +19,9 @@ from survey_flows.cues import (
     afterthought,
     concedes,
     conditional,
+    endured,
     looks_back,
+    names_a_command,
     praises,
     read_negation,
     split_reason,
@@ -51,10 +53,11 @@ def praise_contradicted(best: Candidate, words: str) -> bool:
 
 
 def _contradicts(reason: str) -> bool:
-    """Return whether a reason after praise complains or sets a condition, not conceding."""
+    """Return whether a reason after praise complains, tells of a long wait or sets a
+    condition, not conceding."""
     if not reason or concedes(reason):
         return False
-    return conditional(reason) or word_polarity(reason, particles=False) < 0
+    return conditional(reason) or word_polarity(reason, particles=False) < 0 or endured(reason)
 
 
 def _ironic_praise_read_as_complaint(best: Candidate, words: str, ironic: bool) -> bool:
@@ -109,6 +112,8 @@ def in_doubt(
     """
     if not best.polarity:
         return False
+    if names_a_command(found.words):
+        return True  # "ke lapile, emisa": the rating may not be what was meant
     if ironic and best.polarity > 0:
         return True  # ironic praise is never recorded as praise
     ironic_praise = _ironic_praise_read_as_complaint(best, found.words, ironic)
@@ -116,6 +121,8 @@ def in_doubt(
         return True  # "amazing, they lost my file again": the side is clear, not how far
     if best.polarity > 0 and (afterthought(found.words) or looks_back(found.words)):
         return True  # "so simple... after three visits", "it used to be good": maybe not now
+    if best.polarity > 0 and not sides_only(options) and endured(found.words):
+        return True  # "brilliant, 3 months for a birth certificate": praise or irony
     if best.polarity < 0 and word_polarity(found.words) > 0:
         return True  # only words of praise, read as a complaint: irony, or a misreading
     if strength and not sides_only(options) and _said_strength(best, found, rating_part):
@@ -149,7 +156,21 @@ def _said_strength(best: Candidate, found: Symbols, rating_part: str) -> int | N
         return 1  # "not every pupil is treated equally": a negation is the mild negative
     if not plain and _plain_yes_or_no(found):
         return 1  # "yes it's clean, they mop every morning": a yes or no with a reason
+    if not plain and not _says_how_far(found):
+        return 1  # "agree evry1 waits" read as Strongly agree: no word says how far
     return None
+
+
+def _says_how_far(found: Symbols) -> bool:
+    """Return whether anything in the answer may make it the strong option: a word that
+    says how far, "never", or the end of a rating scale in emoji or numbers."""
+    position = found.position()
+    return (
+        sounds_strong(found.words)
+        or intensifies_a_rating(found.words)
+        or "never" in words_of(found.words)
+        or (position is not None and position.strength == 2)
+    )
 
 
 def _plain_yes_or_no(found: Symbols) -> bool:
@@ -157,15 +178,7 @@ def _plain_yes_or_no(found: Symbols) -> bool:
     its 15 min", "my aunt says no, ..."), not "yes very much", "ee ruri", "no, not at all",
     "no, never" or "yes 100%"."""
     words = [w for w in words_of(found.words) if w.isalpha()]
-    opens = bool(words) and words[0] in PARTICLES
-    position = found.position()
-    strong = (
-        sounds_strong(found.words)
-        or intensifies_a_rating(found.words)
-        or "never" in words
-        or (position is not None and position.strength == 2)
-    )
-    return opens and not strong
+    return bool(words) and words[0] in PARTICLES and not _says_how_far(found)
 
 
 def _negated_plainly(words: str) -> bool:

@@ -55,10 +55,11 @@ _DECLINING = re.compile(
     r"|(?:skip|pass|next|next question|no comment|(?:not|nt) (?:saying|telling)|private"
     r"|confidential)"
     r"(?:\s+(?:it|this|that|this one|question|this question))?"
-    r"|(?:potso e\s+)?(?:fetisa|feta|a re fete|a re fetele pele|ke tlola|ke sephiri"
+    r"|(?:potso e\s+)?(?:ke kopa go\s+)?(?:fetisa|feta|a re fete|a re fetele pele|ke tlola"
+    r"|tlola|fetela pele|fetela kwa go e e latelang|ke sephiri"
     r"|ke sephiri sa me|ga se kgang ya gago|ga ke e arabe|ga ke batle go araba"
     r"|ga ke rate go araba)"
-    rf"(?:\s+(?:potso e|potso eo))?){_POLITE}$"
+    rf"(?:\s+(?:potso e|potso eo|potso))?){_POLITE}$"
 )
 
 

@@ -19,7 +19,7 @@ _AFTER_RATING = r"(?:ee|nnyaa|nyaa|dumela|dumele|itumetse|kgotsofetse|tenegile|g
 _RESPELLED = (
     (re.compile(rf"\b({_AFTER_NEGATED_VERB}) (?:hope|gp|gopw)\b"), r"\1 gope"),
     (re.compile(rf"\b({_AFTER_RATING}) total\b"), r"\1 tota"),
-    (re.compile(rf"\b({_AFTER_RATING}) (?:that a|thats|tharta|thta)\b"), r"\1 thata"),
+    (re.compile(rf"\b({_AFTER_RATING}) (?:that a|thats)\b"), r"\1 thata"),
     (re.compile(r"\b(ya|yea|yeah) rite\b"), r"\1 right"),
     (re.compile(r"\bthere (hours|hrs|times|visits|days)\b"), r"three \1"),
     (re.compile(r"\bgang we\b"), "gangwe"),
@@ -28,7 +28,9 @@ _RESPELLED = (
     (re.compile(r"\bkegakologelwe\b"), "ke gakologelwe"),
     (re.compile(r"\b(gakologelwe|gakologelwa|gopole|itse) gentle\b"), r"\1 sentle"),
     (re.compile(r"\bga k\b"), "ga ke"),
-    (re.compile(r"\b(dnt|don't|dont|didn't|didnt|dint) no\b"), r"\1 know"),
+    (re.compile(r"\bga ?kea\b"), "ga ke a"),
+    (re.compile(r"\b(dnt|don't|dont|didn't|didnt|dint) (?:no|now)\b"), r"\1 know"),
+    (re.compile(r"\bdis (satisfied|agree)\b"), r"dis\1"),
     (re.compile(r"\bat al\b"), "at all"),
     (re.compile(r"\b(ke|ga ke|gake) battle\b"), r"\1 batle"),
     (re.compile(r"\bgot ?h?elele\b"), "gotlhelele"),
@@ -43,8 +45,40 @@ _WORDS = {
     "evr": "ever", "gakena": "ga ke na", "ganke": "ga ke", "agre": "agree", "agri": "agree",
     "disagre": "disagree", "disagri": "disagree", "dsagree": "disagree", "noo": "no",
     "skp": "skip", "sayn": "saying", "nxt": "next", "twnty": "twenty", "thrty": "thirty",
-    "hundrd": "hundred",
+    "hundrd": "hundred", "v": "very", "vry": "very", "verry": "very",
+    "strgly": "strongly", "strongy": "strongly", "stronly": "strongly", "thaata": "thata",
+    "thta": "thata", "tharta": "thata", "disgree": "disagree", "disagee": "disagree",
+    "dsagri": "disagree", "kedumelathata": "ke dumela thata",
 }  # fmt: skip
+# Rating words typed without their vowels ("cmpltly", "xtrmly", "dssatisfd"): a word with
+# at most one vowel is read as the rating word with its consonants, repeats counted once.
+# Only long skeletons, so that short words keep their own meaning.
+_VOWELS = re.compile(r"[aeiou]")
+_REPEATS = re.compile(r"(.)\1+")
+
+
+def _skeleton(word: str) -> str:
+    return _REPEATS.sub(r"\1", _VOWELS.sub("", word))
+
+
+_BY_SKELETON = {
+    _skeleton(word): word
+    for word in (
+        "completely", "extremely", "strongly", "absolutely", "definitely", "satisfied",
+        "dissatisfied", "disagree", "terrible", "horrible", "excellent", "expensive",
+        "wholeheartedly", "unsatisfied", "incredibly",
+    )
+}  # fmt: skip
+
+
+def _unvowelled(word: str) -> str:
+    """Return the rating word a vowelless spelling stands for, or the word as typed."""
+    if len(_VOWELS.findall(word)) > 1:
+        return word
+    skeleton = _skeleton(word)
+    return _BY_SKELETON.get(skeleton, word) if len(skeleton) >= 4 else word
+
+
 _WORD = re.compile(r"[a-z]+")
 # Letters held down: "noooo", "NAAAAH", "neverrr", "gooood" are cut to one at the end of a
 # word and to two inside it, for the classifier's input (nlu.normalise) and the survey's
@@ -65,4 +99,4 @@ def respell(text: str) -> str:
     text = unheld(text)
     for pattern, meant in _RESPELLED:
         text = pattern.sub(meant, text)
-    return _WORD.sub(lambda m: _WORDS.get(m.group(), m.group()), text)
+    return _WORD.sub(lambda m: _WORDS.get(m.group()) or _unvowelled(m.group()), text)

@@ -27,13 +27,17 @@ STRONG_MARKERS = (
     "at all", "in the least", "whatsoever", "one bit", "even a bit", "by any means",
     "by no means", "on no account", "in any way",
     "gotlhelele", "gope",
-    "le gannye", "le e seng", "le ka motlha",
+    "le gannye", "le gonnye", "le e seng", "le ka motlha",
+    "hard disagree", "hard no",
 )  # fmt: skip
 
 
 def strong_marker(text: str) -> bool:
     """Return whether the text says "at all" or the like."""
-    return has_phrase(text, STRONG_MARKERS)
+    # "go le gonnye" is "a little" (a moderator); "ga ke dumele le gonnye" is "not even a
+    # little", "at all"
+    folded = " ".join(w for w in words_of(text) if w.isalpha()).replace("go le gonnye", "")
+    return has_phrase(folded, STRONG_MARKERS)
 
 
 # Words that make any rating strong when nothing negates them ("yes, very", "ee ruri",
@@ -45,7 +49,7 @@ INTENSIFIERS = (
     "ever", "ruri", "tota", "gotlhelele", "go feta", "ka botlalo", "mo go maswe", "ka nnete",
     "go feteletseng", "go menagane", "fully", "wholeheartedly", "with all my heart",
     "mo go feletseng", "entirely", "go gaisa", "gaisang", "deeply", "totaly", "realy",
-    "absolutly", "completly", "extremly",
+    "absolutly", "completly", "extremly", "big time", "ka pelo yotlhe",
 )  # fmt: skip
 
 
@@ -92,19 +96,26 @@ EXTREME_WORDS = {
     "excellent", "perfect", "amazing", "wonderful", "outstanding", "fantastic", "brilliant",
     "superb", "best", "love", "loved", "terrible", "horrible", "awful", "worst", "pathetic",
     "useless", "disgraceful", "appalling", "disgusting", "hate", "hated", "impossible",
+    "shocking", "exceptional", "exceptionally", "nightmare", "disaster", "atrocious",
+    "flawless", "phenomenal", "kabisa",
 }  # fmt: skip
+# Phrases that say how far: praising comparatives ("couldn't agree more") and idioms.
+STRONG_PHRASES = (
+    "agree more", "be happier", "be better", "over the moon", "top notch", "big yes",
+    "hell yes", "hell no", "no way", "big time",
+)  # fmt: skip
 
 
 def sounds_strong(text: str) -> bool:
     """Return whether the text may say how far it goes: an intensifier, negated or not ("by
-    far not"), "at all", "so" before a rating word ("so affordable"), an extreme word or a
-    strong feeling."""
+    far not"), "at all", "so" before a rating word ("so affordable"), an extreme word or
+    phrase, or a strong feeling."""
     tokens = [w for w in words_of(text) if w.isalpha()]
     words = set(tokens)
     so_rated = any(w == "so" and polarity_of_word(after) for w, after in pairwise(tokens))
     return (
         strong_marker(text)
-        or has_phrase(text, (*INTENSIFIERS, "by far", "thata"))
+        or has_phrase(text, (*INTENSIFIERS, *STRONG_PHRASES, "by far", "thata"))
         or so_rated
         or bool(words & (EXTREME_WORDS | STRONG_FEELINGS_EN))
         or any(_feeling_tn(w, STRONG_FEELING_STEMS_TN) for w in words)
@@ -126,12 +137,24 @@ def intensifies_a_rating(text: str) -> bool:
         for i in range(len(words) - size + 1):
             if " ".join(words[i : i + size]) == phrase and {i - 1, i + size} & rating:
                 return True
-    return False
+    return _thata_after_rating(words)
+
+
+def _thata_after_rating(words: list[str]) -> bool:
+    """Return whether Setswana "thata" follows a judging word ("ke dumela thata", "e ne e
+    le maswe thata"): there it is "very", not "hard" ("go ne go le thata"); a description
+    stays the mild answer however it is said (`only_describes`)."""
+    return any(
+        after == "thata" and polarity_of_word(w) and not only_describes(w)
+        for w, after in pairwise(words)
+    )
 
 
 def intensified(text: str) -> bool:
     """Return whether the text holds an intensifier and no negation."""
-    return has_phrase(text, INTENSIFIERS) and not read_negation(text).negators
+    words = [w for w in words_of(text) if w.isalpha()]
+    said = has_phrase(text, INTENSIFIERS) or _thata_after_rating(words)
+    return said and not read_negation(text).negators
 
 
 # Feelings say which side a person is on, and some say how far: being angry ("ke

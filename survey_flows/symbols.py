@@ -51,10 +51,10 @@ _SMALL_VALUE = (
 # "8/10", "4 out of 5", "100%", "zero percent", "zero stars", "5 star", "dinaledi di le
 # tlhano": a share of the best rating.
 _RATING_NUMBER = re.compile(
-    rf"(?<![\w.,/])(?P<num>\d+(?:[.,]\d+)?|{_SMALL})\s*(?:/|out\s+of|over)\s*(?P<den>5|10|100)(?!\d)"
-    rf"|(?<![\w.,])(?P<pct>\d+(?:[.,]\d+)?|zero|(?:a\s+|one\s+)?hundred)\s*(?:%|percent\b|per\s+cent\b)"
+    rf"(?<![\w.,/])(?P<num>\d+(?:[.,]\d+)?|{_SMALL})\s*(?:/|out\s+of|over)\s*(?P<den>5|10|100|five|ten|hundred)(?!\w)"
+    rf"|(?<![\w.,])(?P<pct>\d+(?:[.,]\d+)?|zero|(?:a\s+|one\s+)?hundred)\s*(?:%|(?:percent|pcnt|prcnt|pct)\b|per\s+cent\b)"
     rf"|(?<![\w.,])(?P<stars>[0-5]|{_SMALL})\s*stars?\b"
-    rf"|\b(?:di)?naledi\s+(?:(?:di|e)\s+le\s+)?(?P<tnstars>{_SMALL_TN})\b"
+    rf"|\b(?:di)?naledi\s+(?:(?:di|e)\s+le\s+|tse\s+|e\s+)?(?P<tnstars>{_SMALL_TN})\b"
 )
 
 
@@ -111,7 +111,7 @@ def symbols(text: str) -> Symbols:
         elif match.group("stars") or match.group("tnstars"):
             share = _number(match.group("stars") or match.group("tnstars")) / 5
         else:
-            share = _number(match.group("num")) / float(match.group("den"))
+            share = _number(match.group("num")) / _number(match.group("den"))
         position = _position_of_share(min(share, 1.0))
         if position is not None:
             readings.append(position)

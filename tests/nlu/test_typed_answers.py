@@ -145,6 +145,8 @@ NEGATED_NEGATIVES = [
     "not bad", "can't complain", "I wouldn't disagree", "no complaints",
     "ga go na bothata", "ga ke ganetse", "it wasn't hard", "I wasn't let down",
     "ga ba tlhaole", "there was no favouritism",
+    # refusing denied ("ga ke gane": I don't refuse), and a negation said not to be meant
+    "ga ke gane", "nka se re ga ke a itumela", "I can't say I was not satisfied",
 ]  # fmt: skip
 
 
@@ -223,6 +225,58 @@ def test_a_yes_or_no_that_nothing_strengthens_is_the_mild_answer(text, reading, 
 
 
 @pytest.mark.parametrize(
+    ("text", "reading", "strong"),
+    [
+        ("agree, everyone waits in the same line", "strongly_agree", "agree"),
+        ("my brother says the food was poor so he is unhappy", "very_dissatisfied",
+         "dissatisfied"),
+        ("hard disagree", "disagree", "strongly_disagree"),
+        ("disagree big time, they favour their friends", "disagree", "strongly_disagree"),
+        ("ke itumetse ka pelo yotlhe", "satisfied", "very_satisfied"),
+        ("ga ke dumele le gonnye", "disagree", "strongly_disagree"),
+        ("e ne e le maswe thata", "dissatisfied", "very_dissatisfied"),
+    ],
+)  # fmt: skip
+def test_the_strength_of_a_rating_is_the_strength_its_words_say(text, reading, strong):
+    # a strong reading with no word that says how far is confirmed as the mild option; the
+    # words that do say it make a mild reading the strong option, recorded
+    options = AGREE_SCALE if reading in AGREE_SCALE else SATISFACTION_SCALE
+    answer = read(text, options, ranking={reading: 0.99})
+    assert answer.intent == strong
+    assert (answer.decision is Decision.RECORD) == (POSITION_OF_INTENT[strong].strength == 2)
+
+
+@pytest.mark.parametrize("text", ["ke lapile, emisa", "too many questions. stop!"])
+def test_a_command_said_beside_a_rating_keeps_the_rating_from_being_recorded(text):
+    answer = read(text, AGREE_SCALE, ranking={"disagree": 0.96})
+    assert answer.decision is not Decision.RECORD
+    assert read("stop the favouritism", AGREE_SCALE, ranking={"disagree": 0.96}).decision is (
+        Decision.RECORD
+    )
+
+
+def test_a_little_in_setswana_keeps_a_rating_mild():
+    answer = read("ke dumela go le gonnye", AGREE_SCALE, ranking={"agree": 0.99})
+    assert (answer.intent, answer.decision) == ("agree", Decision.RECORD)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["brilliant, four hours for one stamp", "so happy that I came back five times",
+     "easy, just a whole day in the queue", "go siame thata, ke boetse gararo",
+     "tirelo e ntle, ke santse ke leta"],
+)  # fmt: skip
+def test_praise_beside_a_long_wait_or_many_visits_is_never_recorded_as_praise(text):
+    for reading in ("very_satisfied", "satisfied"):
+        answer = read(text, SATISFACTION_SCALE, ranking={reading: 0.99})
+        assert answer.decision is not Decision.RECORD or answer.intent not in POSITIVE_INTENTS
+    # a document that took its usual weeks is praise all the same
+    weeks = read("satisfied, it was ready in two weeks", SATISFACTION_SCALE,
+                 ranking={"satisfied": 0.99})  # fmt: skip
+    assert (weeks.intent, weeks.decision) == ("satisfied", Decision.RECORD)
+
+
+@pytest.mark.parametrize(
     "text", ["never satisfied with that clinic", "not satisfied at all", "gk itumele gp rra"]
 )
 def test_a_negation_that_says_how_far_keeps_the_strong_negative(text):
@@ -258,8 +312,11 @@ def test_a_no_held_down_or_shown_is_a_no(text):
 
 @pytest.mark.parametrize(
     ("typed", "read_as"),
-    [("Agreeee", "agree"), ("eeee ruri", "ee ruri"), ("gooood", "good"), ("dsagree", "disagree")],
-)
+    [("Agreeee", "agree"), ("eeee ruri", "ee ruri"), ("gooood", "good"), ("dsagree", "disagree"),
+     ("cmpltly dsgr", "completely disagree"), ("xtrmly stsfd", "extremely satisfied"),
+     ("Dis satisfied", "dissatisfied"), ("i dont now", "i dont know"),
+     ("gakea itumela", "ga ke a itumela"), ("v happy", "very happy"), ("ke thta", "ke thata")],
+)  # fmt: skip
 def test_the_survey_reads_letters_held_down_and_hurried_spellings(typed, read_as):
     assert symbols(typed).words == read_as
 
@@ -305,7 +362,8 @@ def test_not_remembering_is_dont_know_whatever_the_classifier_read(text):
 @pytest.mark.parametrize(
     "text",
     ["skp pls", "I'd rather not say it", "nxt question please", "fetisa rra",
-     "ga se kgang ya gago rra", "ga ke battle go araba rra"],
+     "ga se kgang ya gago rra", "ga ke battle go araba rra", "ke kopa go tlola potso e",
+     "fetela pele rra"],
 )  # fmt: skip
 def test_declining_to_answer_is_a_refusal_whatever_the_classifier_read(text):
     answer = read(text, AGREE_SCALE, ranking={"agree": 0.9})
@@ -441,6 +499,9 @@ def test_a_no_that_answers_negates_nothing_after_it():
         ("⭐⭐", SATISFACTION_SCALE, "dissatisfied"),
         ("zero percent", AGREE_SCALE, "strongly_disagree"),
         ("dinaledi di le tlhano", SATISFACTION_SCALE, "very_satisfied"),
+        ("dinaledi tse pedi", SATISFACTION_SCALE, "dissatisfied"),
+        ("ten out of ten", AGREE_SCALE, "strongly_agree"),
+        ("100 pcnt", AGREE_SCALE, "strongly_agree"),
     ],
 )
 def test_emoji_and_rating_numbers_are_read_from_the_table_and_confirmed(text, options, intent):
@@ -457,7 +518,7 @@ def test_a_shrug_is_dont_know_and_the_middle_of_a_rating_is_no_answer():
 
 @pytest.mark.parametrize(
     "text", ["great 🙄", "oh great, 5 hours in a queue", "yeah right", "great service... NOT",
-             "so fast lol"],
+             "so fast lol", "oh ke itumetse thata, ga ba a re thusa"],
 )  # fmt: skip
 def test_ironic_praise_is_never_recorded_as_positive(text):
     reader = Reader({part: {"very_satisfied": 0.99} for part in (text, *split_reason(text))})
@@ -576,7 +637,7 @@ def test_a_negation_in_setswana_with_se_rules_out_praise():
 
 
 def test_praise_that_trails_off_into_more_words_is_confirmed():
-    trailing = ("so simple... after three visits", "ee, ba tlotla batho\u2026 fa o ba itse")
+    trailing = ("so simple... after all", "ee, ba tlotla batho\u2026 fa o ba itse")
     for text in trailing:
         answer = read(text, AGREE_SCALE, ranking={"agree": 0.97})
         assert (answer.intent, answer.decision) == ("agree", Decision.CONFIRM), text
