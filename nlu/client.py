@@ -143,7 +143,7 @@ def _number(found: Sequence[Mapping[str, Any]], text: str) -> float | None:
     if half is not None and half.start() <= start < half.end():
         start, end = half.start(), max(end, half.end())
     for next_start, next_end in spans[1:]:
-        between = text[end:next_start].split()
+        between = text[end:next_start].replace("-", " ").split()  # "twenty-five"
         if next_start < end or all(word in JOINERS for word in between):
             end = max(end, next_end)
         else:

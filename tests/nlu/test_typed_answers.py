@@ -742,6 +742,9 @@ def test_adjacent_number_entities_are_read_as_one_number():
     assert _number(found[:1], "twenty or so") is None
     half = "an hour and a half"  # Rasa marks only "half"
     assert _number([{"entity": "number", "start": 14, "end": 18}], half) == 1.5
+    hyphened = "twenty-five pula"  # Rasa marks "twenty" and "five" apart
+    marked = [{"entity": "number", "start": start, "end": end} for start, end in ((0, 6), (7, 11))]
+    assert _number(marked, hyphened) == 25
 
 
 def test_a_malformed_ranking_from_rasa_loses_only_its_malformed_entries():
