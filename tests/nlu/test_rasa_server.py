@@ -187,10 +187,11 @@ def test_the_first_held_out_set_meets_the_targets(classifier):
 # measured once when a round's model work is done.
 DEVELOPMENT_FLOORS = [
     (HELD_OUT_2026_11, (0.96, 0.96), (0.81, 0.80), (0.002, 0.003)),
-    (HELD_OUT_FINAL, (0.91, 0.93), (0.74, 0.78), (0.002, 0.010)),
+    (HELD_OUT_FINAL, (0.91, 0.93), (0.74, 0.77), (0.002, 0.010)),
     (HELD_OUT_FINAL_2, (0.96, 0.95), (0.82, 0.79), (0.002, 0.005)),
     (HELD_OUT_FINAL_3, (0.94, 0.93), (0.81, 0.78), (0.006, 0.018)),
     (DEV_CHANNELS, (0.95, 0.95), (0.84, 0.76), (0.008, 0.010)),
+    (DEV_8, (0.97, 0.94), (0.84, 0.76), (0.004, 0.005)),
 ]
 
 
