@@ -369,7 +369,7 @@ def read_negation(text: str) -> Negation:
         next_negates = j < len(words) and negator_length(words, j) > 0
         turned = asserting and not found and not others and next_negates
         if turned:
-            pass
+            pass  # read with the negation after it, on the next turn of the loop
         elif about_memory:
             unsure = memory = True
         elif found == 1 or (not found and (hedged or elliptical or asserting)):

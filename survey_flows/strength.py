@@ -102,7 +102,7 @@ EXTREME_WORDS = {
 # Phrases that say how far: praising comparatives ("couldn't agree more") and idioms.
 STRONG_PHRASES = (
     "agree more", "be happier", "be better", "over the moon", "top notch", "big yes",
-    "hell yes", "hell no", "no way", "big time",
+    "hell yes", "hell no", "no way",
 )  # fmt: skip
 
 
