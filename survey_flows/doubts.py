@@ -163,11 +163,11 @@ def _said_strength(best: Candidate, found: Symbols, rating_part: str) -> int | N
 
 def _says_how_far(found: Symbols) -> bool:
     """Return whether anything in the answer may make it the strong option: a word that
-    says how far, "never", or the end of a rating scale in emoji or numbers."""
+    says how far (an intensifier beside a rating word is one anywhere), "never", or the
+    end of a rating scale in emoji or numbers."""
     position = found.position()
     return (
         sounds_strong(found.words)
-        or intensifies_a_rating(found.words)
         or "never" in words_of(found.words)
         or (position is not None and position.strength == 2)
     )

@@ -5,8 +5,9 @@ fixed binary layout (analytics.records.ANSWER_LAYOUT). The long microdata export
 such row per interview instead of each answer row. record_labels also names answer labels
 and methods. The backfill builds every record with analytics.records.rebuild_every_record,
 which empties the derived tables and calls rebuild_records, the function the bot and the
-simulator call as answers change, so the rows it writes are the ones they would write. (A later migration that changes the records' columns must move this
-call to itself: it writes today's columns.)
+simulator call as answers change, so the rows it writes are the ones they would write. (A
+later migration that changes the records' columns must move this call to itself: it
+writes today's columns.)
 
 Revision ID: 0010
 Revises: 0009
