@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from nlu.normalise import normalise
 from nlu.numbers import duration_hours, parse_number
-from survey_flows.intents import NUMBER
+from survey_flows.intents import COMMAND_PHRASES, NUMBER
 from survey_flows.ports import Interpretation
 
 SOURCE = "keyword"
@@ -62,16 +62,7 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "ga ke batle go araba", "ga ke rate go araba",
     ),
     "not_applicable": ("not applicable", "n/a", "does not apply", "ga e nkame"),
-    "stop": ("stop", "quit", "unsubscribe", "emisa", "kgaotsa"),
-    "restart": ("restart", "start again", "start over", "simolola gape", "simolola sesha"),
-    "help": ("help", "thuso", "nthuse", "nthusa", "ga ke tlhaloganye"),
-    "change_language": (
-        "change language", "language", "setswana", "english", "sekgoa", "puo", "fetola puo",
-    ),
-    "delete_my_data": (
-        "delete my data", "delete my answers", "erase my data", "phimola dikarabo",
-        "phimola data", "phimola tshedimosetso",
-    ),
+    **COMMAND_PHRASES,
     "greet": ("hi", "hello", "hey", "dumela", "dumelang", "dumela rra", "dumela mma"),
     "topic_waiting_time": ("wait", "waiting", "queue", "queues", "slow", "go leta", "mela"),
     "topic_staff_attitude": ("rude", "attitude", "respect", "badiri", "maitseo", "baoki"),

@@ -16,6 +16,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from survey_flows.intents import COMMAND_PHRASES
 from survey_flows.scale import words_of
 
 # Words that close the reach of a negation: "not bad, but slow" negates only "bad", and
@@ -410,24 +411,28 @@ def complains_first(text: str) -> bool:
     return rated and settled_side(" ".join(before)) < 0
 
 
+def folded(text: str) -> str:
+    """Return the words of the text, without numbers and symbols, one space apart."""
+    return " ".join(w for w in words_of(text) if w.isalpha())
+
+
 def has_phrase(text: str, phrases: Sequence[str]) -> bool:
-    folded = " " + " ".join(w for w in words_of(text) if w.isalpha()) + " "
-    return any(f" {phrase} " in folded for phrase in phrases)
+    return phrase_in(folded(text), phrases)
 
 
-# The commands the help message names, in both languages. Said as a clause of their own
-# beside a rating ("ke lapile, emisa": I'm tired, stop), they may be what the person meant.
-COMMAND_WORDS = (
-    "stop", "quit", "emisa", "kgaotsa", "restart", "start again", "start over",
-    "simolola gape", "help", "thuso", "delete my data", "delete my answers",
-    "phimola dikarabo", "change language", "fetola puo",
-)  # fmt: skip
+def phrase_in(folded_text: str, phrases: Sequence[str]) -> bool:
+    """Return whether one of the phrases is in text already `folded`."""
+    padded = f" {folded_text} "
+    return any(f" {phrase} " in padded for phrase in phrases)
+
+
+_COMMAND_WORDS = {phrase for phrases in COMMAND_PHRASES.values() for phrase in phrases}
 
 
 def names_a_command(text: str) -> bool:
     """Return whether a clause of the text is only a command ("..., stop")."""
     clauses = re.split(r"[,.;:!?\n]+", text.lower())
-    return any(" ".join(clause.split()) in COMMAND_WORDS for clause in clauses)
+    return any(" ".join(clause.split()) in _COMMAND_WORDS for clause in clauses)
 
 
 def sarcastic(text: str) -> bool:
@@ -526,8 +531,8 @@ def conditional(reason: str) -> bool:
 
 
 def _opens_with(text: str, phrases: Sequence[str]) -> bool:
-    folded = " ".join(w for w in words_of(text) if w.isalpha()) + " "
-    return any(folded.startswith(phrase + " ") for phrase in phrases)
+    start = folded(text) + " "
+    return any(start.startswith(phrase + " ") for phrase in phrases)
 
 
 # Praise of how things were ("it used to be good", "bogologolo ba ne ba le pelonomi") says

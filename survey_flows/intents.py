@@ -10,6 +10,21 @@ YES_NO = ("yes", "no")
 NON_SUBSTANTIVE = ("dont_know", "refuse", "not_applicable")
 COMMANDS = ("stop", "restart", "help", "change_language", "delete_my_data", "greet")
 NUMBER = "number"  # entities: {"number": float}
+# The words that give a command, in both languages: the keyword classifier reads them, and
+# said as a clause of their own beside a rating ("ke lapile, emisa": I'm tired, stop), the
+# survey takes them as what the person may have meant.
+COMMAND_PHRASES: dict[str, tuple[str, ...]] = {
+    "stop": ("stop", "quit", "unsubscribe", "emisa", "kgaotsa"),
+    "restart": ("restart", "start again", "start over", "simolola gape", "simolola sesha"),
+    "help": ("help", "thuso", "nthuse", "nthusa", "ga ke tlhaloganye"),
+    "change_language": (
+        "change language", "language", "setswana", "english", "sekgoa", "puo", "fetola puo",
+    ),
+    "delete_my_data": (
+        "delete my data", "delete my answers", "erase my data", "phimola dikarabo",
+        "phimola data", "phimola tshedimosetso",
+    ),
+}  # fmt: skip
 TOPICS = (
     "topic_waiting_time",
     "topic_staff_attitude",

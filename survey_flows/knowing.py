@@ -14,6 +14,7 @@ from survey_flows.cues import (
     ASSERTING,
     KNOWING_WORDS,
     SCOPE,
+    folded,
     negator_length,
     read_negation,
     split_reason,
@@ -65,7 +66,7 @@ _DECLINING = re.compile(
 
 def declines(text: str) -> bool:
     """Return whether the whole answer declines to answer: a refusal, recorded as such."""
-    return _DECLINING.match(" ".join(w for w in words_of(text) if w.isalpha())) is not None
+    return _DECLINING.match(folded(text)) is not None
 
 
 def denies_knowing(text: str) -> bool:

@@ -15,7 +15,9 @@ from itertools import pairwise
 from survey_flows.cues import (
     ANSWER_PARTICLES,
     YES_PARTICLES,
+    folded,
     has_phrase,
+    phrase_in,
     polarity_of_word,
     read_negation,
 )
@@ -36,8 +38,7 @@ def strong_marker(text: str) -> bool:
     """Return whether the text says "at all" or the like."""
     # "go le gonnye" is "a little" (a moderator); "ga ke dumele le gonnye" is "not even a
     # little", "at all"
-    folded = " ".join(w for w in words_of(text) if w.isalpha()).replace("go le gonnye", "")
-    return has_phrase(folded, STRONG_MARKERS)
+    return phrase_in(folded(text).replace("go le gonnye", ""), STRONG_MARKERS)
 
 
 # Words that make any rating strong when nothing negates them ("yes, very", "ee ruri",
