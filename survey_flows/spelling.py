@@ -3,9 +3,10 @@
 People in Botswana often type Setswana on phones set to English, and type fast on small
 keyboards. Autocorrect turns "gope" (at all) into "hope", "tota" (truly) into "total",
 "thata" (very) into "that a", "thats", "tharta" or "thta", "three" into "there"; a thumb
-splits "itse" into "it se" and glues "ke gakologelwe" together; text-message spellings
-drop vowels ("rmbr", "stsfd"). Restored words are put back only next to the words they
-follow, so that "I hope" and "a total of" stay as typed. Both the classifier's input
+splits "itse" into "it se", glues "ke gakologelwe" together and slips by one letter
+("disagtee", survey_flows.slips); text-message spellings drop vowels ("rmbr", "stsfd").
+Restored words are put back only next to the words they follow, so that "I hope" and "a
+total of" stay as typed. Both the classifier's input
 (nlu.normalise) and the survey's own word reading (survey_flows.symbols) use this table.
 Stdlib only.
 """
@@ -13,6 +14,8 @@ Stdlib only.
 from __future__ import annotations
 
 import re
+
+from survey_flows.slips import unslipped
 
 _AFTER_NEGATED_VERB = r"(?:ka|dumele|itumela|itumele|kgotsofala|kgotsofale|nnyaa|nyaa|sepe)"
 _AFTER_RATING = r"(?:ee|nnyaa|nyaa|dumela|dumele|itumetse|kgotsofetse|tenegile|galefile|siame)"
@@ -48,7 +51,9 @@ _WORDS = {
     "hundrd": "hundred", "v": "very", "vry": "very", "verry": "very",
     "strgly": "strongly", "strongy": "strongly", "stronly": "strongly", "thaata": "thata",
     "thta": "thata", "tharta": "thata", "disgree": "disagree", "disagee": "disagree",
-    "dsagri": "disagree", "kedumelathata": "ke dumela thata",
+    "dsagri": "disagree", "kedumelathata": "ke dumela thata", "bt": "but",
+    "wsnt": "wasn't", "dsnt": "doesn't", "cldnt": "couldn't", "cudnt": "couldn't",
+    "wldnt": "wouldn't", "wudnt": "wouldn't", "shldnt": "shouldn't", "hvnt": "haven't",
 }  # fmt: skip
 # Rating words typed without their vowels ("cmpltly", "xtrmly", "dssatisfd"): a word with
 # at most one vowel is read as the rating word with its consonants, repeats counted once.
@@ -99,4 +104,11 @@ def respell(text: str) -> str:
     text = unheld(text)
     for pattern, meant in _RESPELLED:
         text = pattern.sub(meant, text)
-    return _WORD.sub(lambda m: _WORDS.get(m.group()) or _unvowelled(m.group()), text)
+    return _WORD.sub(lambda m: _respelled_word(m.group()), text)
+
+
+def _respelled_word(word: str) -> str:
+    if word in _WORDS:
+        return _WORDS[word]
+    unvowelled = _unvowelled(word)
+    return unvowelled if unvowelled != word else unslipped(word)

@@ -8,6 +8,7 @@ real trained model in test_rasa_server.py.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -35,6 +36,7 @@ from survey_flows.scale import (
     STRONG_POSITIVE,
     option_for,
 )
+from survey_flows.slips import unslipped
 from survey_flows.step import AnswerRecorded, Input, StartContext
 from survey_flows.symbols import EMOJI, symbols
 
@@ -315,10 +317,37 @@ def test_a_no_held_down_or_shown_is_a_no(text):
     [("Agreeee", "agree"), ("eeee ruri", "ee ruri"), ("gooood", "good"), ("dsagree", "disagree"),
      ("cmpltly dsgr", "completely disagree"), ("xtrmly stsfd", "extremely satisfied"),
      ("Dis satisfied", "dissatisfied"), ("i dont now", "i dont know"),
-     ("gakea itumela", "ga ke a itumela"), ("v happy", "very happy"), ("ke thta", "ke thata")],
+     ("gakea itumela", "ga ke a itumela"), ("v happy", "very happy"), ("ke thta", "ke thata"),
+     ("it wsnt clean bt ok", "it wasn't clean but ok")],
 )  # fmt: skip
 def test_the_survey_reads_letters_held_down_and_hurried_spellings(typed, read_as):
     assert symbols(typed).words == read_as
+
+
+@pytest.mark.parametrize(
+    ("typed", "read_as"),
+    [("disagtee", "disagree"), ("stronlgy agree", "strongly agree"), ("satisfued", "satisfied"),
+     ("thre times", "three times"), ("twenry minutes", "twenty minutes"), ("mostky", "mostly"),
+     ("wurst ever", "worst ever"), ("agreee", "agree"), ("definately", "definitely")],
+)  # fmt: skip
+def test_a_word_one_slip_of_the_thumb_from_a_survey_word_is_read_as_it(typed, read_as):
+    assert symbols(typed).words == read_as
+    assert normalise(typed) == read_as  # what the classifier is given
+
+
+@pytest.mark.parametrize(
+    "typed",
+    # real words one slip from a survey word, forms of a survey word among them; a
+    # four-letter typing near "time"; one slip from two survey words (seven, eleven)
+    ["there", "even", "right", "aight", "agreed", "hour", "tine", "leven"],
+)
+def test_a_real_word_or_a_slip_with_two_readings_is_read_as_typed(typed):
+    assert symbols(typed).words == typed
+
+
+def test_no_word_of_the_flow_is_read_as_a_slip_in_either_language():
+    words = set(re.findall(r"[a-z]+", FLOW_FILE.read_text(encoding="utf-8").lower()))
+    assert {w: unslipped(w) for w in words if unslipped(w) != w} == {}
 
 
 @pytest.mark.parametrize(
