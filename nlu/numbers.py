@@ -42,11 +42,12 @@ TIMES_NEXT = {"masome": 10, "makgolo": 100, "dikete": 1000}  # multiply what fol
 # "ee" is the joiner "e" after nlu.normalise, which writes a lone "e" as the short yes.
 JOINERS = {"and", "n", "nd", "a", "an", "le", "tse", "di", "e", "ee", "metso"}  # "2n half"
 HALF = ("half", "halofo")
-HOUR_UNITS = {"hour", "hours", "hr", "hrs", "h", "ura", "oura", "diura"}
-MINUTE_UNITS = {"min", "mins", "minute", "minutes", "metsotso", "motsotso"}
-ONE_UNIT = {"hour", "hr", "ura", "oura", "minute", "motsotso"}  # a unit alone is one of it
+# "aura" and "dura" are autocorrect's "ura" and "diura"
+HOUR_UNITS = {"hour", "hours", "hr", "hrs", "h", "ura", "oura", "diura", "aura", "dura"}
+MINUTE_UNITS = {"min", "mins", "mnts", "minute", "minutes", "metsotso", "motsotso"}
+ONE_UNIT = {"hour", "hr", "ura", "oura", "aura", "minute", "motsotso"}  # a unit alone is one of it
 # "diura di le pedi": hours that are two ("ee" is "e" once normalised as the short yes)
-SETSWANA_CONCORDS = {"di", "e", "ee", "le", "a"}
+SETSWANA_CONCORDS = {"di", "tse", "e", "ee", "le", "a"}
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[a-z]+")
 _SPACED_THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3})((?: \d{3})+)(?![\d.,])")  # "P1 000"
 _THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")

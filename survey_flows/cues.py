@@ -70,10 +70,10 @@ POSITIVE_WORDS = {
 NEGATIVE_WORDS = {
     "disagree", "disagreed", "dissatisfied", "unsatisfied", "unhappy", "displeased",
     "disappointed", "disappointing", "bad", "terrible", "horrible", "awful", "poor", "worse",
-    "worst", "complain", "complaint", "complaints", "complaining", "problem", "problems",
-    "issue", "issues", "wrong", "rude", "dirty", "slow", "expensive", "hard", "difficult",
-    "fault", "faults", "unfair", "useless", "pathetic", "hate", "hated", "angry", "upset", "far",
-    "annoyed", "mad", "sad", "false", "lie", "lies", "trouble", "unreasonable",
+    "worst", "complain", "complains", "complaint", "complaints", "complaining", "problem",
+    "problems", "issue", "issues", "wrong", "rude", "dirty", "slow", "expensive", "hard",
+    "difficult", "fault", "faults", "unfair", "useless", "pathetic", "hate", "hated", "angry",
+    "upset", "far", "annoyed", "mad", "sad", "false", "lie", "lies", "trouble", "unreasonable",
     "disappoint", "down", "favoured", "favored", "differently", "unequally", "long",
     "forever", "ages", "rushed", "favouritism", "favoritism", "discrimination", "discriminate",
     "discriminated", "biased", "corrupt", "corruption", "bribe", "bribes", "old", "leaks",
@@ -90,8 +90,9 @@ POSITIVE_STEMS_TN = (
 )  # fmt: skip
 NEGATIVE_STEMS_TN = (
     "ganet", "maswe", "bosula", "galef", "teneg", "kgopeg", "kgopis", "bothata", "mathata",
-    "ngongor", "bonya", "leswe", "tshwenyeg", "sulafal", "botlhoko", "bokete", "tura", "kgakala",
+    "ngongor", "bonya", "leswe", "tshwenyeg", "sulafal", "botlhoko", "bokete", "tura", "kgakal",
     "leele", "telele", "swab", "tlhaol", "kgetholol", "thubeg", "robeg", "dutla", "senyeg",
+    "bokoa",
 )  # fmt: skip
 # Words that soften a negation into a plain "no": "not really", "I don't think so".
 NEGATED_HEDGES = {
@@ -429,10 +430,18 @@ def phrase_in(folded_text: str, phrases: Sequence[str]) -> bool:
 _COMMAND_WORDS = {phrase for phrases in COMMAND_PHRASES.values() for phrase in phrases}
 
 
+# Commands of two words or more: an answer that opens with one gives that command, whatever
+# follows ("simolola gape ke tlhophile phoso": start again, I chose wrong).
+_COMMAND_OPENINGS = tuple(phrase for phrase in _COMMAND_WORDS if " " in phrase)
+
+
 def names_a_command(text: str) -> bool:
-    """Return whether a clause of the text is only a command ("..., stop")."""
+    """Return whether a clause of the text is only a command ("..., stop"), or the text
+    opens with a command of two words or more."""
     clauses = re.split(r"[,.;:!?\n]+", text.lower())
-    return any(" ".join(clause.split()) in _COMMAND_WORDS for clause in clauses)
+    return any(" ".join(clause.split()) in _COMMAND_WORDS for clause in clauses) or (
+        _opens_with(text, _COMMAND_OPENINGS)
+    )
 
 
 def sarcastic(text: str) -> bool:

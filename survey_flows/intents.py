@@ -18,7 +18,8 @@ COMMAND_PHRASES: dict[str, tuple[str, ...]] = {
     "restart": ("restart", "start again", "start over", "simolola gape", "simolola sesha"),
     "help": ("help", "thuso", "nthuse", "nthusa", "ga ke tlhaloganye"),
     "change_language": (
-        "change language", "language", "setswana", "english", "sekgoa", "puo", "fetola puo",
+        "change language", "language", "setswana", "english", "sekgoa", "sekgowa", "puo",
+        "fetola puo",
     ),
     "delete_my_data": (
         "delete my data", "delete my answers", "erase my data", "phimola dikarabo",

@@ -54,13 +54,13 @@ _DECLINING = re.compile(
     r"^(?:(?:i\s+)?(?:would\s+|d\s+|id\s+)?(?:rather|prefer)\s+not\b.*"
     r"|(?:i\s+)?(?:(?:wont|will not|do not|dont)\s+(?:say|answer|tell|disclose)|decline)\b.*"
     r"|(?:skip|pass|next|next question|no comment|(?:not|nt) (?:saying|telling)|private"
-    r"|confidential)"
-    r"(?:\s+(?:it|this|that|this one|question|this question))?"
+    r"|confidential|.*\b(?:my own business|none of your business|not your business))"
+    r"(?:\s+(?:it|this|that|this one|that one|question|this question))?"
     r"|(?:potso e\s+)?(?:ke kopa go\s+)?(?:fetisa|feta|a re fete|a re fetele pele|ke tlola"
     r"|tlola|fetela pele|fetela kwa go e e latelang|ke sephiri"
-    r"|ke sephiri sa me|ga se kgang ya gago|ga ke e arabe|ga ke batle go araba"
+    r"|ke sephiri sa me|ga se kgang ya (?:gago|lona|gagwe)|ga ke e arabe|ga ke batle go araba"
     r"|ga ke rate go araba)"
-    rf"(?:\s+(?:potso e|potso eo|potso))?){_POLITE}$"
+    rf"(?:\s+(?:potso e|potso eo|potso|fa))?){_POLITE}$"
 )
 
 

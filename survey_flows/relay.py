@@ -21,11 +21,17 @@ _RELAY = re.compile(
     r"(?:\s+(?:wa|ya)\s+me)?\s*,?\s+"
     r"(?:says?|said|is\s+saying|tells\s+me|told\s+me|(?:o|ba|a)\s+re)\s*[,:]?\s+(?:that\s+)?",
 )
-# The helper may say so first: "I'm helping my granny, she says ...", "ke mo thusa, o re ...".
+# The helper may say so first: "I'm helping my granny, she says ...", "ke mo thusa, o re ...",
+# "ke kwalela mme: o re ..." (I am writing for my mother: she says).
 _HELPING = re.compile(
-    rf"^(?:(?:i'?m|i\s+am)\s+helping\s+(?:(?:my|our)\s+)?[a-z]+"
-    rf"|ke\s+(?:mo\s+|ba\s+)?thusa(?:\s+(?:{_PEOPLE}))?)\s*[,.:]?\s+"
+    rf"^(?:(?:i'?m|i\s+am)\s+(?:helping|typing\s+for|writing\s+for)\s+(?:(?:my|our)\s+)?[a-z]+"
+    rf"|ke\s+(?:mo\s+|ba\s+)?(?:thusa|kwalela)(?:\s+(?:{_PEOPLE}))?)\s*[,.:]?\s+"
     r"(?:(?:he|she|they)\s+(?:says?|said|wants?)|(?:o|ba|a)\s+re)\s*[,:]?\s+(?:that\s+)?"
+)
+# Or say who they are first: "ke setlogolo sa gagwe: nkoko o re ..." (I am her grandchild:
+# granny says ...), "ke ngwana wa gagwe, rre o re ...".
+_KIN = re.compile(
+    r"^ke\s+(?:setlogolo\s+sa|ngwana\s+wa|morwa\s+wa|morwadi\s+wa)\s+gagwe\s*[,.:]?\s+"
 )
 _THIRD_PERSON_TN = ((re.compile(r"^ga a "), "ga ke "), (re.compile(r"^o (?=[a-z])"), "ke "))
 
@@ -34,10 +40,12 @@ def unreported(text: str) -> str:
     """Return the answer without a frame of reported speech at its start ("nkoko o re o
     dumela thata" -> "ke dumela thata", "my grandmother says the roof leaks" -> "the roof
     leaks"); the text as it is when it has none."""
-    found = _RELAY.match(text) or _HELPING.match(text)
-    if found is None or found.end() == len(text):
+    kin = _KIN.match(text)
+    framed = text[kin.end() :] if kin else text
+    found = _RELAY.match(framed) or _HELPING.match(framed)
+    if found is None or found.end() == len(framed):
         return text
-    rest = text[found.end() :]
+    rest = framed[found.end() :]
     if "re" in found.group().split():
         for pattern, first_person in _THIRD_PERSON_TN:
             rest = pattern.sub(first_person, rest, count=1)

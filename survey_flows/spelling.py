@@ -15,14 +15,22 @@ from __future__ import annotations
 
 import re
 
-from survey_flows.slips import unslipped
+from survey_flows.slips import unslipped, unspaced
 
 _AFTER_NEGATED_VERB = r"(?:ka|dumele|itumela|itumele|kgotsofala|kgotsofale|nnyaa|nyaa|sepe)"
-_AFTER_RATING = r"(?:ee|nnyaa|nyaa|dumela|dumele|itumetse|kgotsofetse|tenegile|galefile|siame)"
+_AFTER_RATING = (
+    r"(?:ee|nnyaa|nyaa|dumela|dumele|itumetse|kgotsofetse|tenegile|galefile|siame|ganetsa)"
+)
 _RESPELLED = (
     (re.compile(rf"\b({_AFTER_NEGATED_VERB}) (?:hope|gp|gopw)\b"), r"\1 gope"),
     (re.compile(rf"\b({_AFTER_RATING}) total\b"), r"\1 tota"),
-    (re.compile(rf"\b({_AFTER_RATING}) (?:that a|thats)\b"), r"\1 thata"),
+    (re.compile(r"\bk(dumela|itumetse|kgotsofetse)\b"), r"ke \1"),
+    (re.compile(rf"\b({_AFTER_RATING}) (?:that a|thats|tht|thsta)\b"), r"\1 thata"),
+    (re.compile(r"\bmas we\b"), "maswe"),
+    (re.compile(r"\b(e|ee|le) masse\b"), r"\1 maswe"),
+    (re.compile(r"\b(e|ee|le) bosun\b"), r"\1 bosula"),
+    (re.compile(r"\bgan etse\b"), "ganetse"),
+    (re.compile(r"\bstrong (agree|disagree)\b"), r"strongly \1"),
     (re.compile(r"\b(ya|yea|yeah) rite\b"), r"\1 right"),
     (re.compile(r"\bthere (hours|hrs|times|visits|days)\b"), r"three \1"),
     (re.compile(r"\bgang we\b"), "gangwe"),
@@ -54,6 +62,10 @@ _WORDS = {
     "dsagri": "disagree", "kedumelathata": "ke dumela thata", "bt": "but",
     "wsnt": "wasn't", "dsnt": "doesn't", "cldnt": "couldn't", "cudnt": "couldn't",
     "wldnt": "wouldn't", "wudnt": "wouldn't", "shldnt": "shouldn't", "hvnt": "haven't",
+    "dsatisfied": "dissatisfied", "totly": "totally", "dsagre": "disagree", "gud": "good",
+    "fiv": "five", "fve": "five", "gangw": "gangwe", "undrstnd": "understand",
+    "qstn": "question", "dlt": "delete", "ansrs": "answers", "strt": "start", "agn": "again",
+    "dat": "that", "dis": "this", "kgng": "kgang",
 }  # fmt: skip
 # Rating words typed without their vowels ("cmpltly", "xtrmly", "dssatisfd"): a word with
 # at most one vowel is read as the rating word with its consonants, repeats counted once.
@@ -71,7 +83,7 @@ _BY_SKELETON = {
     for word in (
         "completely", "extremely", "strongly", "absolutely", "definitely", "satisfied",
         "dissatisfied", "disagree", "terrible", "horrible", "excellent", "expensive",
-        "wholeheartedly", "unsatisfied", "incredibly",
+        "wholeheartedly", "unsatisfied", "incredibly", "hundred", "thousand",
     )
 }  # fmt: skip
 
@@ -101,7 +113,7 @@ def unheld(text: str) -> str:
 def respell(text: str) -> str:
     """Return lower-case text with letters held down cut (`unheld`) and the words
     autocorrect or hurried typing hid written out."""
-    text = unheld(text)
+    text = unspaced(unheld(text))
     for pattern, meant in _RESPELLED:
         text = pattern.sub(meant, text)
     return _WORD.sub(lambda m: _respelled_word(m.group()), text)

@@ -50,7 +50,7 @@ INTENSIFIERS = (
     "ever", "ruri", "tota", "gotlhelele", "go feta", "ka botlalo", "mo go maswe", "ka nnete",
     "go feteletseng", "go menagane", "fully", "wholeheartedly", "with all my heart",
     "mo go feletseng", "entirely", "go gaisa", "gaisang", "deeply", "totaly", "realy",
-    "absolutly", "completly", "extremly", "big time", "ka pelo yotlhe",
+    "absolutly", "completly", "extremly", "big time", "ka pelo yotlhe", "with my whole chest",
 )  # fmt: skip
 
 
@@ -77,7 +77,7 @@ DESCRIPTIVE_WORDS = {
     "forever", "ages", "affordable", "friendly", "kind", "polite", "helpful",
 }  # fmt: skip
 DESCRIPTIVE_STEMS_TN = (
-    "kgakala", "tura", "leswe", "bonya", "phepa", "gaufi", "bonolo", "motlhofo", "leele",
+    "kgakal", "tura", "leswe", "bonya", "phepa", "gaufi", "bonolo", "motlhofo", "leele",
     "telele", "bonako", "mahala",
 )  # fmt: skip
 

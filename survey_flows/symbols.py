@@ -79,7 +79,7 @@ class Symbols:
     """The emoji, emoticons and rating numbers of a typed answer, and the words left over."""
 
     readings: tuple[Position | str, ...]  # a position, or "dont_know"
-    words: str  # the text without emoji (rating numbers stay: "agree 100%" is strong)
+    words: str  # the text without emoji (rating numbers stay, "100%" as "totally")
     has_words: bool  # whether any word is left besides the symbols and rating numbers
 
     def position(self) -> Position | None:
@@ -100,10 +100,16 @@ class Symbols:
         return bool(self.readings) and all(r == DONT_KNOW for r in self.readings)
 
 
+def _whole(match: re.Match[str]) -> bool:
+    """Return whether a rating number is a hundred percent."""
+    return bool(match.group("pct")) and _number(match.group("pct")) >= 100
+
+
 def symbols(text: str) -> Symbols:
     """Return the symbols of a typed answer and its remaining words (lower case)."""
     readings: list[Position | str] = []
     lowered = text.lower().replace("\u2019", "'")
+    wholes: list[Position] = []
 
     def rating(match: re.Match[str]) -> str:
         if match.group("pct"):
@@ -114,10 +120,16 @@ def symbols(text: str) -> Symbols:
             share = _number(match.group("num")) / _number(match.group("den"))
         position = _position_of_share(min(share, 1.0))
         if position is not None:
-            readings.append(position)
+            (wholes if _whole(match) else readings).append(position)
         return " "
 
     bare = _RATING_NUMBER.sub(rating, lowered)
+    if any(c.isalpha() for c in _without_symbols(bare)):
+        # "disagree 100%", "100% satisfied": beside words a hundred percent says how far,
+        # not which side
+        lowered = _RATING_NUMBER.sub(lambda m: " totally " if _whole(m) else m[0], lowered)
+    else:
+        readings += wholes
 
     def emoticon(match: re.Match[str]) -> str:
         readings.append(EMOTICONS[match.group(1)])

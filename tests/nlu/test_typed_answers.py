@@ -237,6 +237,7 @@ def test_a_yes_or_no_that_nothing_strengthens_is_the_mild_answer(text, reading, 
         ("ke itumetse ka pelo yotlhe", "satisfied", "very_satisfied"),
         ("ga ke dumele le gonnye", "disagree", "strongly_disagree"),
         ("e ne e le maswe thata", "dissatisfied", "very_dissatisfied"),
+        ("disagree with my whole chest", "disagree", "strongly_disagree"),
     ],
 )  # fmt: skip
 def test_the_strength_of_a_rating_is_the_strength_its_words_say(text, reading, strong):
@@ -248,13 +249,23 @@ def test_the_strength_of_a_rating_is_the_strength_its_words_say(text, reading, s
     assert (answer.decision is Decision.RECORD) == (POSITION_OF_INTENT[strong].strength == 2)
 
 
-@pytest.mark.parametrize("text", ["ke lapile, emisa", "too many questions. stop!"])
+@pytest.mark.parametrize(
+    "text",
+    ["ke lapile, emisa", "too many questions. stop!", "simolola gape ke tlhophile phoso"],
+)
 def test_a_command_said_beside_a_rating_keeps_the_rating_from_being_recorded(text):
     answer = read(text, AGREE_SCALE, ranking={"disagree": 0.96})
     assert answer.decision is not Decision.RECORD
     assert read("stop the favouritism", AGREE_SCALE, ranking={"disagree": 0.96}).decision is (
         Decision.RECORD
     )
+
+
+@pytest.mark.parametrize("text", ["tirelo e ne e le bokoa", "e kgakal tliliniki, re palama 2 taxi"])
+def test_a_setswana_complaint_is_never_recorded_as_praise(text):
+    # "bokoa" (weak, poor) and "kgakal(a)" (far) are negative words, a shortened one too
+    answer = read(text, SATISFACTION_SCALE, ranking={"satisfied": 0.99})
+    assert answer.decision is not Decision.RECORD or answer.intent not in POSITIVE_INTENTS
 
 
 def test_a_little_in_setswana_keeps_a_rating_mild():
@@ -318,7 +329,17 @@ def test_a_no_held_down_or_shown_is_a_no(text):
      ("cmpltly dsgr", "completely disagree"), ("xtrmly stsfd", "extremely satisfied"),
      ("Dis satisfied", "dissatisfied"), ("i dont now", "i dont know"),
      ("gakea itumela", "ga ke a itumela"), ("v happy", "very happy"), ("ke thta", "ke thata"),
-     ("it wsnt clean bt ok", "it wasn't clean but ok")],
+     ("it wsnt clean bt ok", "it wasn't clean but ok"), ("totly", "totally"),
+     ("dsatisfied", "dissatisfied"), ("two hndrd", "two hundred"),
+     ("k dumela tht", "ke dumela thata"), ("kdumela that a", "ke dumela thata"),
+     ("ke ganetsa thsta", "ke ganetsa thata"), ("e ne e le mas we", "e ne e le maswe"),
+     ("e e masse", "e e maswe"), ("e e bosun", "e e bosula"), ("ga ke gan etse", "ga ke ganetse"),
+     ("nt in gud condition", "nt in good condition"), ("fiv hours", "five hours"),
+     ("i dnt undrstnd the qstn", "i dnt understand the question"),
+     # a space typed inside a Setswana verb of rating
+     ("ke it umetse", "ke itumetse"), ("ga ke duma lane", "ga ke dumalane"),
+     ("ga ke ngongo rege", "ga ke ngongorege"), ("ba tla", "ba tla"),
+     ("ga ke a lefa", "ga ke a lefa"), ("strong agree", "strongly agree")],
 )  # fmt: skip
 def test_the_survey_reads_letters_held_down_and_hurried_spellings(typed, read_as):
     assert symbols(typed).words == read_as
@@ -391,6 +412,8 @@ def test_not_remembering_is_dont_know_whatever_the_classifier_read(text):
 @pytest.mark.parametrize(
     "text",
     ["skp pls", "I'd rather not say it", "nxt question please", "fetisa rra",
+     "my satisfaction with the service is my own business", "skp dat 1",
+     "ga se kgng ya lona", "ke kopa go feta fa",
      "ga se kgang ya gago rra", "ga ke battle go araba rra", "ke kopa go tlola potso e",
      "fetela pele rra"],
 )  # fmt: skip
@@ -745,6 +768,9 @@ def test_numbers_are_read_in_digits_and_in_english_and_setswana_words(text, valu
         ("30 mins", 0.5), ("forty minutes", 40 / 60), ("2 hours 30 minutes", 2.5), ("2hrs", 2),
         ("an hour", 1), ("hour and a half", 1.5), ("diura di le pedi le halofo", 2.5),
         ("ura le halofo", 1.5), ("ura e le nngwe le halofo", 1.5),
+        ("diura tse pedi le halofo", 2.5), ("30 mnts", 0.5),
+        # autocorrect's "aura" and "dura" for "ura" and "diura"
+        ("aura e le nngwe le halofo", 1.5), ("dura di le pedi le halofo", 2.5),
         ("diura di le pedi le metsotso e le masome a mararo", 2.5),
         ("metsotso e le masome a mane le metso e metlhano", 0.75),
         # not a duration: the first number is not a part of one
@@ -811,8 +837,22 @@ def test_text_is_normalised_before_the_model_sees_it(typed, seen):
 
 
 def test_symbols_keep_rating_numbers_for_the_words_and_drop_emoji():
-    found = symbols("agree 100% 👍")
-    assert found.words == "agree 100%" and found.has_words
+    found = symbols("agree 8/10 👍")
+    assert found.words == "agree 8/10" and found.has_words
+
+
+@pytest.mark.parametrize(
+    ("text", "reading"), [("disagree 100%", "disagree"), ("100% satisfied", "satisfied")]
+)
+def test_a_hundred_percent_beside_words_says_how_far_not_which_side(text, reading):
+    # before, "disagree 100%" was offered as Strongly agree
+    found = symbols(text)
+    assert "totally" in found.words and not found.readings
+    strong = "strongly_disagree" if reading == "disagree" else "very_satisfied"
+    options = AGREE_SCALE if reading == "disagree" else SATISFACTION_SCALE
+    answer = read(text, options, by_text={found.words: {reading: 0.95}})
+    assert (answer.intent, answer.decision) == (strong, Decision.RECORD)
+    assert symbols("100%").position() == POSITION_OF_INTENT["strongly_agree"]
 
 
 # --- the engine ---------------------------------------------------------------------------
@@ -1009,6 +1049,11 @@ def test_a_greeting_in_an_answer_that_rates_is_the_rating():
         ("ke thusa nkoko, o re re simolole gape", "re simolole gape"),
         ("i'm helping my granny, she says the clinic is far", "the clinic is far"),
         ("ke thusa batho ka metlha", "ke thusa batho ka metlha"),
+        # a helper who writes for someone: before, "ke kwalela mme" was read as the rating
+        ("ke kwalela mme: o re not happy ka sekolo", "not happy ka sekolo"),
+        ("i'm typing for my gran, she says it was ok", "it was ok"),
+        ("ke setlogolo sa gagwe: nkoko o re phimola dikarabo", "phimola dikarabo"),
+        ("ke ngwana wa gagwe", "ke ngwana wa gagwe"),
     ],
 )
 def test_a_frame_of_reported_speech_is_not_the_answer(typed, read_as):
