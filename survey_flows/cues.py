@@ -92,7 +92,7 @@ NEGATIVE_STEMS_TN = (
     "ganet", "maswe", "bosula", "galef", "teneg", "kgopeg", "kgopis", "bothata", "mathata",
     "ngongor", "bonya", "leswe", "tshwenyeg", "sulafal", "botlhoko", "bokete", "tura", "kgakal",
     "leele", "telele", "swab", "tlhaol", "kgetholol", "thubeg", "robeg", "dutla", "senyeg",
-    "bokoa",
+    "bokoa", "tlhael",
 )  # fmt: skip
 # Words that soften a negation into a plain "no": "not really", "I don't think so".
 NEGATED_HEDGES = {

@@ -17,6 +17,7 @@ from survey_flows.cues import (
     YES_PARTICLES,
     folded,
     has_phrase,
+    negator_length,
     phrase_in,
     polarity_of_word,
     read_negation,
@@ -152,10 +153,15 @@ def _thata_after_rating(words: list[str]) -> bool:
 
 
 def intensified(text: str) -> bool:
-    """Return whether the text holds an intensifier and no negation."""
+    """Return whether the text holds an intensifier and no negation, or an intensifier
+    beside a rating word before any negation ("ke ganetsa ka pelo yotlhe ga ba re tshware
+    ka go tshwana": the negation after it says why)."""
     words = [w for w in words_of(text) if w.isalpha()]
     said = has_phrase(text, INTENSIFIERS) or _thata_after_rating(words)
-    return said and not read_negation(text).negators
+    if not said or not read_negation(text).negators:
+        return said
+    first = next((i for i in range(len(words)) if negator_length(words, i)), len(words))
+    return first > 0 and intensifies_a_rating(" ".join(words[:first]))
 
 
 # Feelings say which side a person is on, and some say how far: being angry ("ke

@@ -238,6 +238,9 @@ def test_a_yes_or_no_that_nothing_strengthens_is_the_mild_answer(text, reading, 
         ("ga ke dumele le gonnye", "disagree", "strongly_disagree"),
         ("e ne e le maswe thata", "dissatisfied", "very_dissatisfied"),
         ("disagree with my whole chest", "disagree", "strongly_disagree"),
+        # an intensifier beside the rating, before a negation that says why
+        ("ke ganetsa ka pelo yotlhe ga ba re tshware ka go tshwana", "disagree",
+         "strongly_disagree"),
     ],
 )  # fmt: skip
 def test_the_strength_of_a_rating_is_the_strength_its_words_say(text, reading, strong):
@@ -261,9 +264,13 @@ def test_a_command_said_beside_a_rating_keeps_the_rating_from_being_recorded(tex
     )
 
 
-@pytest.mark.parametrize("text", ["tirelo e ne e le bokoa", "e kgakal tliliniki, re palama 2 taxi"])
+@pytest.mark.parametrize(
+    "text",
+    ["tirelo e ne e le bokoa", "e kgakal tliliniki, re palama 2 taxi", "barutabana ba a tlhaela"],
+)
 def test_a_setswana_complaint_is_never_recorded_as_praise(text):
-    # "bokoa" (weak, poor) and "kgakal(a)" (far) are negative words, a shortened one too
+    # "bokoa" (weak, poor), "tlhaela" (to be lacking) and "kgakal(a)" (far) are negative
+    # words, a shortened one too
     answer = read(text, SATISFACTION_SCALE, ranking={"satisfied": 0.99})
     assert answer.decision is not Decision.RECORD or answer.intent not in POSITIVE_INTENTS
 
@@ -1090,7 +1097,7 @@ def test_words_autocorrect_or_hurried_typing_hid_are_written_out(typed, meant):
     ("text", "hours"),
     [("quarter of an hr", 0.25), ("three quarters of an hour", 0.75),
      ("kotara ya ura", 0.25), ("kotara tse tharo tsa ura", 0.75), ("2n half hrs", 2.5),
-     ("halofo ya oura", 0.5)],
+     ("halofo ya oura", 0.5), ("kotara ya aura", 0.25)],
 )  # fmt: skip
 def test_quarters_of_an_hour_and_a_typed_n_for_and_are_read(text, hours):
     assert duration_hours(text) == pytest.approx(hours)
