@@ -57,7 +57,7 @@ ABOUT_TN = re.compile(r"\bka\s+nna\b")
 # Quarters of an hour, read as minutes: "quarter of an hr", "three quarters of an hour",
 # "kotara ya ura", "kotara tse tharo tsa ura".
 QUARTER_HOUR = re.compile(
-    r"\b(?:(three|3)\s+)?(?:quarters?|qtrs?)\s+(?:of\s+)?(?:an?\s+)?(?:hour|hr)s?\b"
+    r"\b(?:(three|3)\s+)?(?:quarters?|qtrs?)\s+(?:(?:of|if|o)\s+)?(?:an?\s+)?(?:hour|hr)s?\b"
     r"|\bkotara\s+(?:(tse\s+tharo)\s+)?(?:ya|tsa)\s+(?:ura|oura|aura)\b"
 )
 HALF_HOUR_TN = re.compile(r"\bhalofo\s+ya\s+(?:ura|oura)\b")  # half of an hour

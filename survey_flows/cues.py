@@ -28,7 +28,7 @@ SCOPE = 4  # words after a negator that it can reach ("I wouldn't say I was sati
 
 NEGATORS_EN = {
     "not", "no", "never", "none", "nothing", "nobody", "neither", "nor", "without", "hardly",
-    "barely", "scarcely",
+    "barely", "scarcely", "hesitate", "hesitant",  # "I would hesitate to say I was satisfied"
     "cannot", "dont", "didnt", "doesnt", "cant", "wont", "wouldnt", "couldnt", "shouldnt",
     "isnt", "wasnt", "arent", "werent", "havent", "hasnt", "hadnt", "aint", "nope", "nah",
     "nt", "dnt", "cnt", "nit",
@@ -430,17 +430,17 @@ def phrase_in(folded_text: str, phrases: Sequence[str]) -> bool:
 _COMMAND_WORDS = {phrase for phrases in COMMAND_PHRASES.values() for phrase in phrases}
 
 
-# Commands of two words or more: an answer that opens with one gives that command, whatever
+# Commands of two words or more: a clause that opens with one gives that command, whatever
 # follows ("simolola gape ke tlhophile phoso": start again, I chose wrong).
 _COMMAND_OPENINGS = tuple(phrase for phrase in _COMMAND_WORDS if " " in phrase)
 
 
 def names_a_command(text: str) -> bool:
-    """Return whether a clause of the text is only a command ("..., stop"), or the text
-    opens with a command of two words or more."""
-    clauses = re.split(r"[,.;:!?\n]+", text.lower())
-    return any(" ".join(clause.split()) in _COMMAND_WORDS for clause in clauses) or (
-        _opens_with(text, _COMMAND_OPENINGS)
+    """Return whether a clause of the text is only a command ("..., stop"), or opens with a
+    command of two words or more ("ke kwalela mme, re simolole sesha hle")."""
+    clauses = [" ".join(clause.split()) for clause in re.split(r"[,.;:!?\n]+", text.lower())]
+    return any(
+        clause in _COMMAND_WORDS or _opens_with(clause, _COMMAND_OPENINGS) for clause in clauses
     )
 
 

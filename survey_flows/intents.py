@@ -14,8 +14,11 @@ NUMBER = "number"  # entities: {"number": float}
 # said as a clause of their own beside a rating ("ke lapile, emisa": I'm tired, stop), the
 # survey takes them as what the person may have meant.
 COMMAND_PHRASES: dict[str, tuple[str, ...]] = {
-    "stop": ("stop", "quit", "unsubscribe", "emisa", "kgaotsa"),
-    "restart": ("restart", "start again", "start over", "simolola gape", "simolola sesha"),
+    "stop": ("stop", "quit", "unsubscribe", "emisa", "emisang", "kgaotsa"),
+    "restart": (
+        "restart", "start again", "start over", "simolola gape", "simolola sesha",
+        "re simolole", "simolole gape", "simolole sesha",
+    ),
     "help": ("help", "thuso", "nthuse", "nthusa", "ga ke tlhaloganye"),
     "change_language": (
         "change language", "language", "setswana", "english", "sekgoa", "sekgowa", "puo",

@@ -49,7 +49,7 @@ def _about_knowing(text: str) -> str:
 # Declining to answer, as the whole answer ("skip", "I'd rather not answer", "fetisa", "a re
 # fetele pele", "ke sephiri"), polite words aside. Only the whole answer: "they skip
 # classes" and "bana ba feta" (the children pass) are no refusals.
-_POLITE = r"(?:\s+(?:please|pls|plz|thanks|thank you|sorry|rra|mma|tsweetswee|ka kopo))*"
+_POLITE = r"(?:\s+(?:please|pls|plz|thanks|thank you|sorry|rra|mma|tsweetswee|ka kopo|hle|lol))*"
 _DECLINING = re.compile(
     r"^(?:(?:i\s+)?(?:would\s+|d\s+|id\s+)?(?:rather|prefer)\s+not\b.*"
     r"|(?:i\s+)?(?:(?:wont|will not|do not|dont)\s+(?:say|answer|tell|disclose)|decline)\b.*"

@@ -22,11 +22,13 @@ _RELAY = re.compile(
     r"(?:says?|said|is\s+saying|tells\s+me|told\s+me|(?:o|ba|a)\s+re)\s*[,:]?\s+(?:that\s+)?",
 )
 # The helper may say so first: "I'm helping my granny, she says ...", "ke mo thusa, o re ...",
-# "ke kwalela mme: o re ..." (I am writing for my mother: she says).
+# "ke kwalela mme: o re ..." (I am writing for my mother: she says), or give the person's
+# answer right after a stop: "ke kwalela mme: o dumela thata".
 _HELPING = re.compile(
     rf"^(?:(?:i'?m|i\s+am)\s+(?:helping|typing\s+for|writing\s+for)\s+(?:(?:my|our)\s+)?[a-z]+"
-    rf"|ke\s+(?:mo\s+|ba\s+)?(?:thusa|kwalela)(?:\s+(?:{_PEOPLE}))?)\s*[,.:]?\s+"
-    r"(?:(?:he|she|they)\s+(?:says?|said|wants?)|(?:o|ba|a)\s+re)\s*[,:]?\s+(?:that\s+)?"
+    rf"|ke\s+(?:mo\s+|ba\s+)?(?:thusa|kwalela)(?:\s+(?:{_PEOPLE}))?)"
+    r"(?:\s*[,.:]?\s+(?:(?:he|she|they)\s+(?:says?|said|wants?)|(?:o|ba|a)\s+re)\s*[,:]?\s+"
+    r"(?:that\s+)?|\s*[,.:]\s*)"
 )
 # Or say who they are first: "ke setlogolo sa gagwe: nkoko o re ..." (I am her grandchild:
 # granny says ...), "ke ngwana wa gagwe, rre o re ...".
@@ -46,7 +48,7 @@ def unreported(text: str) -> str:
     if found is None or found.end() == len(framed):
         return text
     rest = framed[found.end() :]
-    if "re" in found.group().split():
+    if "re" in found.group().split() or found.group().startswith("ke "):
         for pattern, first_person in _THIRD_PERSON_TN:
             rest = pattern.sub(first_person, rest, count=1)
     return rest

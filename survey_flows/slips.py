@@ -16,9 +16,9 @@ from __future__ import annotations
 import re
 from functools import cache
 
-# The words whose slips are read: ratings, how far, numbers and units, at least five
-# letters. Inflected forms ("agreed", "hours") are in `REAL_WORDS` or here, so that a slip
-# between two forms of one word ("houra") is left as typed.
+# The words whose slips are read: ratings, how far (Setswana "thata" too), numbers and
+# units, at least five letters. Inflected forms ("agreed", "hours") are in `REAL_WORDS` or
+# here, so that a slip between two forms of one word ("houra") is left as typed.
 WORDS = frozenset(
     {
         "agree", "disagree", "strongly", "satisfied", "dissatisfied", "unsatisfied", "satisfactory",
@@ -31,7 +31,7 @@ WORDS = frozenset(
         "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
         "nineteen", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
         "hundred", "thousand", "twice", "quarter", "couple", "dozen", "hours", "minute", "minutes",
-        "visits", "times"
+        "visits", "times", "thata"
     }
 )  # fmt: skip
 # English words one slip from a word above, which people mean as typed. Taken from a list
@@ -55,7 +55,9 @@ REAL_WORDS = frozenset(
         "tames", "terribly", "thee", "there", "thirsty", "thousands", "threes", "threw", "tides",
         "ties", "tight", "tighty", "tiles", "time", "timed", "timer", "timers", "tires", "tomes",
         "tonally", "tours", "treat", "tree", "trice", "trudy", "tully", "tweety", "twine", "visit",
-        "weight", "weighty", "wight", "worse", "yours"
+        "weight", "weighty", "wight", "worse", "yours",
+        # one slip from Setswana "thata" (very)
+        "that", "thats", "tata", "theta", "thana", "hata", "thapa", "tlhata"
     }
 )  # fmt: skip
 _SHORTEST = 4  # letters in a typed word that may be read as a slip

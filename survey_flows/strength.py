@@ -21,6 +21,7 @@ from survey_flows.cues import (
     phrase_in,
     polarity_of_word,
     read_negation,
+    word_polarity,
 )
 from survey_flows.scale import has_scale_words, words_of
 
@@ -154,14 +155,16 @@ def _thata_after_rating(words: list[str]) -> bool:
 
 def intensified(text: str) -> bool:
     """Return whether the text holds an intensifier and no negation, or an intensifier
-    beside a rating word before any negation ("ke ganetsa ka pelo yotlhe ga ba re tshware
-    ka go tshwana": the negation after it says why)."""
+    beside a complaint before any negation ("ke ganetsa ka pelo yotlhe ga ba re tshware ka
+    go tshwana": the negation after it says why). Praise followed by a negation may be
+    irony ("go ruta go gontle thata, bana ga ba kgone go bala"), which is never strong."""
     words = [w for w in words_of(text) if w.isalpha()]
     said = has_phrase(text, INTENSIFIERS) or _thata_after_rating(words)
     if not said or not read_negation(text).negators:
         return said
     first = next((i for i in range(len(words)) if negator_length(words, i)), len(words))
-    return first > 0 and intensifies_a_rating(" ".join(words[:first]))
+    before = " ".join(words[:first])
+    return word_polarity(before) < 0 and intensifies_a_rating(before)
 
 
 # Feelings say which side a person is on, and some say how far: being angry ("ke

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from survey_flows.cues import settled_side
 from survey_flows.scale import (
     DONT_KNOW,
     NEGATIVE,
@@ -79,7 +80,7 @@ class Symbols:
     """The emoji, emoticons and rating numbers of a typed answer, and the words left over."""
 
     readings: tuple[Position | str, ...]  # a position, or "dont_know"
-    words: str  # the text without emoji (rating numbers stay, "100%" as "totally")
+    words: str  # the text without emoji (rating numbers stay: "agree 100%" is strong)
     has_words: bool  # whether any word is left besides the symbols and rating numbers
 
     def position(self) -> Position | None:
@@ -124,9 +125,8 @@ def symbols(text: str) -> Symbols:
         return " "
 
     bare = _RATING_NUMBER.sub(rating, lowered)
-    if any(c.isalpha() for c in _without_symbols(bare)):
-        # "disagree 100%", "100% satisfied": beside words a hundred percent says how far,
-        # not which side
+    if settled_side(respell(bare)) < 0:
+        # "disagree 100%": beside a complaint a hundred percent says how far, not which side
         lowered = _RATING_NUMBER.sub(lambda m: " totally " if _whole(m) else m[0], lowered)
     else:
         readings += wholes

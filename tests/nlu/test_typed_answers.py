@@ -133,6 +133,7 @@ NEGATED_POSITIVES = [
     # even when the clause holds no rating word
     "I honestly can't say that the clinic was clean", "I would not say the staff were polite",
     "I wouldn't say the rules are the same for all", "I am not convinced",
+    "I would hesitate to say I was satisfied",
     # "not so" ends the negation: what follows is said, not negated
     "ga go jalo ba tlhaola batho",
     # being equal or enough is praise, also past Setswana concords ("nako e e lekaneng")
@@ -241,6 +242,8 @@ def test_a_yes_or_no_that_nothing_strengthens_is_the_mild_answer(text, reading, 
         # an intensifier beside the rating, before a negation that says why
         ("ke ganetsa ka pelo yotlhe ga ba re tshware ka go tshwana", "disagree",
          "strongly_disagree"),
+        # praise before a negation may be irony: never made strong
+        ("go ruta go gontle thata, bana ga ba kgone go bala", "disagree", "disagree"),
     ],
 )  # fmt: skip
 def test_the_strength_of_a_rating_is_the_strength_its_words_say(text, reading, strong):
@@ -254,7 +257,13 @@ def test_the_strength_of_a_rating_is_the_strength_its_words_say(text, reading, s
 
 @pytest.mark.parametrize(
     "text",
-    ["ke lapile, emisa", "too many questions. stop!", "simolola gape ke tlhophile phoso"],
+    [
+        "ke lapile, emisa",
+        "too many questions. stop!",
+        "simolola gape ke tlhophile phoso",
+        "nkoko o lapile, emisang",
+        "ke kwalela mme, re simolole sesha hle",
+    ],
 )
 def test_a_command_said_beside_a_rating_keeps_the_rating_from_being_recorded(text):
     answer = read(text, AGREE_SCALE, ranking={"disagree": 0.96})
@@ -356,7 +365,8 @@ def test_the_survey_reads_letters_held_down_and_hurried_spellings(typed, read_as
     ("typed", "read_as"),
     [("disagtee", "disagree"), ("stronlgy agree", "strongly agree"), ("satisfued", "satisfied"),
      ("thre times", "three times"), ("twenry minutes", "twenty minutes"), ("mostky", "mostly"),
-     ("wurst ever", "worst ever"), ("agreee", "agree"), ("definately", "definitely")],
+     ("wurst ever", "worst ever"), ("agreee", "agree"), ("definately", "definitely"),
+     ("maswe thaat", "maswe thata")],
 )  # fmt: skip
 def test_a_word_one_slip_of_the_thumb_from_a_survey_word_is_read_as_it(typed, read_as):
     assert symbols(typed).words == read_as
@@ -367,7 +377,7 @@ def test_a_word_one_slip_of_the_thumb_from_a_survey_word_is_read_as_it(typed, re
     "typed",
     # real words one slip from a survey word, forms of a survey word among them; a
     # four-letter typing near "time"; one slip from two survey words (seven, eleven)
-    ["there", "even", "right", "aight", "agreed", "hour", "tine", "leven"],
+    ["there", "even", "right", "aight", "agreed", "hour", "tine", "leven", "that", "thats"],
 )
 def test_a_real_word_or_a_slip_with_two_readings_is_read_as_typed(typed):
     assert symbols(typed).words == typed
@@ -420,7 +430,7 @@ def test_not_remembering_is_dont_know_whatever_the_classifier_read(text):
     "text",
     ["skp pls", "I'd rather not say it", "nxt question please", "fetisa rra",
      "my satisfaction with the service is my own business", "skp dat 1",
-     "ga se kgng ya lona", "ke kopa go feta fa",
+     "ga se kgng ya lona", "ke kopa go feta fa", "ga se kgang ya gago lol",
      "ga se kgang ya gago rra", "ga ke battle go araba rra", "ke kopa go tlola potso e",
      "fetela pele rra"],
 )  # fmt: skip
@@ -844,22 +854,23 @@ def test_text_is_normalised_before_the_model_sees_it(typed, seen):
 
 
 def test_symbols_keep_rating_numbers_for_the_words_and_drop_emoji():
-    found = symbols("agree 8/10 👍")
-    assert found.words == "agree 8/10" and found.has_words
+    found = symbols("agree 100% 👍")
+    assert found.words == "agree 100%" and found.has_words
 
 
 @pytest.mark.parametrize(
-    ("text", "reading"), [("disagree 100%", "disagree"), ("100% satisfied", "satisfied")]
+    ("text", "reading"),
+    [("disagree 100%", "disagree"), ("100% dissatisfied", "dissatisfied")],
 )
-def test_a_hundred_percent_beside_words_says_how_far_not_which_side(text, reading):
+def test_a_hundred_percent_beside_a_complaint_says_how_far_not_which_side(text, reading):
     # before, "disagree 100%" was offered as Strongly agree
     found = symbols(text)
     assert "totally" in found.words and not found.readings
-    strong = "strongly_disagree" if reading == "disagree" else "very_satisfied"
+    strong = "strongly_disagree" if reading == "disagree" else "very_dissatisfied"
     options = AGREE_SCALE if reading == "disagree" else SATISFACTION_SCALE
     answer = read(text, options, by_text={found.words: {reading: 0.95}})
     assert (answer.intent, answer.decision) == (strong, Decision.RECORD)
-    assert symbols("100%").position() == POSITION_OF_INTENT["strongly_agree"]
+    assert symbols("i'd say 100%").position() == POSITION_OF_INTENT["strongly_agree"]
 
 
 # --- the engine ---------------------------------------------------------------------------
@@ -1060,6 +1071,7 @@ def test_a_greeting_in_an_answer_that_rates_is_the_rating():
         ("ke kwalela mme: o re not happy ka sekolo", "not happy ka sekolo"),
         ("i'm typing for my gran, she says it was ok", "it was ok"),
         ("ke setlogolo sa gagwe: nkoko o re phimola dikarabo", "phimola dikarabo"),
+        ("ke kwalela mme: o dumela thata", "ke dumela thata"),
         ("ke ngwana wa gagwe", "ke ngwana wa gagwe"),
     ],
 )
@@ -1097,7 +1109,7 @@ def test_words_autocorrect_or_hurried_typing_hid_are_written_out(typed, meant):
     ("text", "hours"),
     [("quarter of an hr", 0.25), ("three quarters of an hour", 0.75),
      ("kotara ya ura", 0.25), ("kotara tse tharo tsa ura", 0.75), ("2n half hrs", 2.5),
-     ("halofo ya oura", 0.5), ("kotara ya aura", 0.25)],
+     ("halofo ya oura", 0.5), ("kotara ya aura", 0.25), ("three quarters if an hour", 0.75)],
 )  # fmt: skip
 def test_quarters_of_an_hour_and_a_typed_n_for_and_are_read(text, hours):
     assert duration_hours(text) == pytest.approx(hours)
