@@ -20,6 +20,7 @@ say how far. An answer that only says the person does not know or remember is do
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -56,7 +57,13 @@ from survey_flows.doubts import (
 )
 from survey_flows.guesses import from_words, mild, symbol_answer
 from survey_flows.intents import COMMANDS, NUMBER
-from survey_flows.knowing import declines, denies_knowing, denies_paying, forgets
+from survey_flows.knowing import (
+    declines,
+    denies_knowing,
+    denies_paying,
+    forgets,
+    someone_else_went,
+)
 from survey_flows.ports import Classifier
 from survey_flows.relay import unreported
 from survey_flows.scale import DONT_KNOW, POSITION_OF_INTENT, sides_only
@@ -83,6 +90,8 @@ def read_answer(classifier: Classifier, text: str, options: Sequence[str], lang:
     best, guarded, source, rating_part = read_words(
         classifier, found.words, options, lang, excluded
     )
+    if someone_else_went(found.words) and not found.readings:
+        return Answer(DONT_KNOW, 1.0, Decision.RECORD, TABLE)  # "my husband went for me"
     if forgets(found.words) and not found.readings:
         # only not knowing or not remembering, whatever the classifier made of it
         if best is not None and best.intent == DONT_KNOW:
@@ -209,6 +218,8 @@ def read_number(classifier: Classifier, text: str, lang: str) -> Answer:
         return Answer(intent, confidence, Decision.RECORD, reading.source)
     if value is None and denies_paying(text):
         value = 0.0  # "I didn't pay anything", "ga ke a duela le thebe"
+    if someone_else_went(text) and not re.search(r"\d", re.sub(r"\b4 me\b", "", text)):
+        return Answer(DONT_KNOW, 1.0, Decision.RECORD, TABLE)  # "my bro went 4 me"
     if value is None and denies_knowing(text):
         return Answer(DONT_KNOW, 1.0, Decision.RECORD, TABLE)  # "ga ke gakologelwe"
     if value is None and declines(text):

@@ -1,6 +1,7 @@
 """What an answer says about the person rather than the service.
 
-Not knowing or not remembering (`denies_knowing`, `forgets`): a don't know. Declining to
+Not knowing or not remembering (`denies_knowing`, `forgets`), or someone else having gone
+(`someone_else_went`): a don't know. Declining to
 answer (`declines`): a refusal. Not having paid (`denies_paying`): nothing paid. Speaking
 of knowing or saying (`mentions_knowing`, `claims_to_know`). The word lists are survey
 decisions, documented in docs/typed-answers.md. Stdlib only.
@@ -13,13 +14,16 @@ import re
 from survey_flows.cues import (
     ASSERTING,
     KNOWING_WORDS,
+    PARTICLES,
     SCOPE,
     folded,
     negator_length,
+    polarity_of_word,
     read_negation,
     split_reason,
     takes_a_side,
 )
+from survey_flows.relay import PEOPLE
 from survey_flows.scale import words_of
 
 # How well someone remembers ("ga ke gopole sentle", "I don't remember well") is about
@@ -81,6 +85,22 @@ def forgets(text: str) -> bool:
     reason either ("ga a itse inthanete, o ile ofising" is about the internet): at a
     rating question, a don't know."""
     return denies_knowing(text) and not split_reason(_about_knowing(text))[1]
+
+
+# Someone else went, paid or dealt with it: "my husband went for me", "my mother took him,
+# not me". The person answering did not meet the service: a don't know.
+_SOMEONE_ELSE = re.compile(
+    rf"^(?:(?:my|our|his|her|their|there|ther|the)\s+)?(?:{PEOPLE})\s+"
+    r"(?:went|goes|go|took|takes|paid|pays|handles|handled|handls|did|does|deals|dealt)\b"
+    r".*\b(?:for me|4 me|not me|not mr|on my behalf|instead of me)\b"
+)
+
+
+def someone_else_went(text: str) -> bool:
+    """Return whether the answer says someone else met the service, and rates nothing."""
+    rates = any(w in PARTICLES or (w.isalpha() and polarity_of_word(w)) for w in words_of(text))
+    plain = " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())  # digits kept: "4 me"
+    return not rates and _SOMEONE_ELSE.match(plain) is not None
 
 
 # Verbs of paying: "I didn't pay anything", "ga ke a duela le thebe" is nothing paid.

@@ -10,14 +10,14 @@ import re
 # Someone typing for another person ("my granny says ...", "nkoko o re ..."): the frame is
 # not the answer. In Setswana the person's own words follow in the third person ("o
 # dumela", "ga a itse"), read as the first ("ke dumela", "ga ke itse").
-_PEOPLE = (
+PEOPLE = (
     "he|she|they|mum|mom|mother|dad|father|granny|gran|grandma|grandmother|grandpa|"
     "grandfather|husband|wife|son|daughter|sister|sis|brother|bro|aunt|aunty|uncle|"
     "neighbour|neighbor|nkoko|rremogolo|mmemogolo|ntatemogolo|ntate|rre|mme|mma|"
     "mmaagwe|rraagwe|mogatsake|morwake|morwadiake|nkgonne|nkgaitsadi"
 )
 _RELAY = re.compile(
-    rf"^(?:(?:my|our|his|her|the)\s+)?(?:(?:little|old|big)\s+)?(?:{_PEOPLE})"
+    rf"^(?:(?:my|our|his|her|the)\s+)?(?:(?:little|old|big)\s+)?(?:{PEOPLE})"
     r"(?:\s+(?:wa|ya)\s+me)?\s*,?\s+"
     r"(?:says?|said|is\s+saying|tells\s+me|told\s+me|(?:o|ba|a)\s+re)\s*[,:]?\s+(?:that\s+)?",
 )
@@ -26,7 +26,7 @@ _RELAY = re.compile(
 # answer right after a stop: "ke kwalela mme: o dumela thata".
 _HELPING = re.compile(
     rf"^(?:(?:i'?m|i\s+am)\s+(?:helping|typing\s+for|writing\s+for)\s+(?:(?:my|our)\s+)?[a-z]+"
-    rf"|ke\s+(?:mo\s+|ba\s+)?(?:thusa|kwalela)(?:\s+(?:{_PEOPLE}))?)"
+    rf"|ke\s+(?:mo\s+|ba\s+)?(?:thusa|kwalela)(?:\s+(?:{PEOPLE}))?)"
     r"(?:\s*[,.:]?\s+(?:(?:he|she|they)\s+(?:says?|said|wants?)|(?:o|ba|a)\s+re)\s*[,:]?\s+"
     r"(?:that\s+)?|\s*[,.:]\s*)"
 )

@@ -463,6 +463,23 @@ def test_a_negated_verb_of_saying_that_reaches_a_rating_offers_its_side(text, of
     assert unsaid.decision is Decision.REASK
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["My husband went to the office for me", "my mother took him, not me", "my bro went 4 me"],
+)
+def test_someone_else_having_gone_is_dont_know_at_rating_and_number_questions(text):
+    answer = read(text, AGREE_SCALE, ranking={"agree": 0.9})
+    assert (answer.intent, answer.decision) == ("dont_know", Decision.RECORD)
+    at_a_number = read_number(Reader({text.lower(): {"number": 0.9}}), text, "en")
+    assert (at_a_number.intent, at_a_number.decision) == ("dont_know", Decision.RECORD)
+
+
+@pytest.mark.parametrize("text", ["my son did it for me online so yes", "no its expensive for me"])
+def test_someone_else_beside_a_yes_a_no_or_a_rating_is_left_to_the_classifier(text):
+    answer = read(text, YES_NO, ranking={"yes" if "yes" in text else "no": 0.95})
+    assert answer.intent != "dont_know"
+
+
 def test_not_knowing_why_is_a_complaint_not_a_dont_know():
     answer = read("ga ke itse gore ke eng ba sa re thuse", AGREE_SCALE, ranking={"disagree": 0.99})
     assert answer.intent == "disagree"
