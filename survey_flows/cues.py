@@ -527,6 +527,9 @@ CONCEDING = (
     "le gale",
 )
 CONDITIONS = ("if", "unless", "as long as", "provided", "only if", "fa", "fela fa", "ha")
+# Conditions that limit praise wherever their clause stands ("excellent condition, provided
+# one enjoys sitting on the floor"); a later "if" may only concede ("good, if a bit slow").
+_STRICT_CONDITIONS = ("unless", "as long as", "provided", "only if", "fela fa")
 
 
 def concedes(reason: str) -> bool:
@@ -535,8 +538,12 @@ def concedes(reason: str) -> bool:
 
 
 def conditional(reason: str) -> bool:
-    """Return whether a reason opens with a condition ("if ...", "fa ...")."""
-    return _opens_with(reason, CONDITIONS)
+    """Return whether a reason opens with a condition ("if ...", "fa ..."), or a later
+    clause of it with a strict one ("..., provided you bring your own chair")."""
+    later = re.split(r"[,;]", reason)[1:]
+    return _opens_with(reason, CONDITIONS) or any(
+        _opens_with(clause, _STRICT_CONDITIONS) for clause in later
+    )
 
 
 def _opens_with(text: str, phrases: Sequence[str]) -> bool:

@@ -975,6 +975,8 @@ def test_a_plain_answer_whose_words_settle_its_side_counts_both_strengths_of_tha
         "so helpful, they were rude",
         # strong words in the praise do not outrank the complaint after it
         "ee ruri, tirelo e ne e le maswe",
+        # a strict condition limits praise wherever its clause stands
+        "certainly, the rooms are in excellent condition, provided you bring a chair",
     ],
 )
 def test_praise_limited_by_a_condition_or_followed_by_a_complaint_offers_the_negative(text):
@@ -984,7 +986,11 @@ def test_praise_limited_by_a_condition_or_followed_by_a_complaint_offers_the_neg
 
 
 def test_a_concession_or_the_questions_own_words_keep_the_praise():
-    for text in ("good, but the queue was long", "I agree, the queue was long though"):
+    for text in (
+        "good, but the queue was long",
+        "I agree, the queue was long though",
+        "agree, the classrooms are clean, if a bit small",  # a later "if" may concede
+    ):
         reader = Reader({part: {"agree": 0.97} for part in (text, *split_reason(text))})
         answer = read_answer(reader, text, AGREE_SCALE, "en")
         assert (answer.intent, answer.decision) == ("agree", Decision.RECORD), text
