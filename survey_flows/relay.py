@@ -22,13 +22,17 @@ _RELAY = re.compile(
     r"(?:says?|said|is\s+saying|tells\s+me|told\s+me|(?:o|ba|a)\s+re)\s*[,:]?\s+(?:that\s+)?",
 )
 # The helper may say so first: "I'm helping my granny, she says ...", "ke mo thusa, o re ...",
-# "ke kwalela mme: o re ..." (I am writing for my mother: she says), or give the person's
-# answer right after a stop: "ke kwalela mme: o dumela thata".
+# "ke kwalela mme: o re ..." (I am writing for my mother: she says).
 _HELPING = re.compile(
     rf"^(?:(?:i'?m|i\s+am)\s+(?:helping|typing\s+for|writing\s+for)\s+(?:(?:my|our)\s+)?[a-z]+"
-    rf"|ke\s+(?:mo\s+|ba\s+)?(?:thusa|kwalela)(?:\s+(?:{PEOPLE}))?)"
-    r"(?:\s*[,.:]?\s+(?:(?:he|she|they)\s+(?:says?|said|wants?)|(?:o|ba|a)\s+re)\s*[,:]?\s+"
-    r"(?:that\s+)?|\s*[,.:]\s*)"
+    rf"|ke\s+(?:mo\s+|ba\s+)?(?:thusa|kwalela)(?:\s+(?:{PEOPLE}))?)\s*[,.:]?\s+"
+    r"(?:(?:he|she|they)\s+(?:says?|said|wants?)|(?:o|ba|a)\s+re)\s*[,:]?\s+(?:that\s+)?"
+)
+# One who writes for someone may give the answer right after a stop ("ke kwalela mme: o
+# dumela thata"); one who helps may be asking for help ("ke thusa nkoko, re tlhoka thuso").
+_WRITING_FOR = re.compile(
+    rf"^(?:(?:i'?m|i\s+am)\s+(?:typing|writing)\s+for\s+(?:(?:my|our)\s+)?[a-z]+"
+    rf"|ke\s+(?:mo\s+|ba\s+)?kwalela(?:\s+(?:{PEOPLE}))?)\s*[,.:]\s*"
 )
 # Or say who they are first: "ke setlogolo sa gagwe: nkoko o re ..." (I am her grandchild:
 # granny says ...), "ke ngwana wa gagwe, rre o re ...".
@@ -44,7 +48,7 @@ def unreported(text: str) -> str:
     leaks"); the text as it is when it has none."""
     kin = _KIN.match(text)
     framed = text[kin.end() :] if kin else text
-    found = _RELAY.match(framed) or _HELPING.match(framed)
+    found = _RELAY.match(framed) or _HELPING.match(framed) or _WRITING_FOR.match(framed)
     if found is None or found.end() == len(framed):
         return text
     rest = framed[found.end() :]

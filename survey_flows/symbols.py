@@ -12,7 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from survey_flows.cues import settled_side
+from survey_flows.cues import word_polarity
 from survey_flows.scale import (
     DONT_KNOW,
     NEGATIVE,
@@ -125,7 +125,7 @@ def symbols(text: str) -> Symbols:
         return " "
 
     bare = _RATING_NUMBER.sub(rating, lowered)
-    if settled_side(respell(bare)) < 0:
+    if word_polarity(respell(bare)) < 0:
         # "disagree 100%": beside a complaint a hundred percent says how far, not which side
         lowered = _RATING_NUMBER.sub(lambda m: " totally " if _whole(m) else m[0], lowered)
     else:

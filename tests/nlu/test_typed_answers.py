@@ -133,7 +133,7 @@ NEGATED_POSITIVES = [
     # even when the clause holds no rating word
     "I honestly can't say that the clinic was clean", "I would not say the staff were polite",
     "I wouldn't say the rules are the same for all", "I am not convinced",
-    "I would hesitate to say I was satisfied",
+    "I would hesitate to say I was satisfied", "we cudnt afford it",
     # "not so" ends the negation: what follows is said, not negated
     "ga go jalo ba tlhaola batho",
     # being equal or enough is praise, also past Setswana concords ("nako e e lekaneng")
@@ -1095,6 +1095,7 @@ def test_a_greeting_in_an_answer_that_rates_is_the_rating():
         ("i'm typing for my gran, she says it was ok", "it was ok"),
         ("ke setlogolo sa gagwe: nkoko o re phimola dikarabo", "phimola dikarabo"),
         ("ke kwalela mme: o dumela thata", "ke dumela thata"),
+        ("ke thusa nkoko, re tlhoka thuso", "ke thusa nkoko, re tlhoka thuso"),  # help asked
         ("ke ngwana wa gagwe", "ke ngwana wa gagwe"),
     ],
 )
