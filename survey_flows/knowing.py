@@ -1,9 +1,9 @@
 """What an answer says about the person rather than the service.
 
 Not knowing or not remembering (`denies_knowing`, `forgets`), or someone else having gone
-(`someone_else_went`): a don't know. Declining to
-answer (`declines`): a refusal. Not having paid (`denies_paying`): nothing paid. Speaking
-of knowing or saying (`mentions_knowing`, `claims_to_know`). The word lists are survey
+(`someone_else_went`): a don't know. Declining to answer (`declines`): a refusal. Not
+having paid (`denies_paying`): nothing paid. Speaking of knowing or saying
+(`mentions_knowing`, `claims_to_know`). The word lists are survey
 decisions, documented in docs/typed-answers.md. Stdlib only.
 """
 

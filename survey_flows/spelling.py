@@ -6,9 +6,8 @@ keyboards. Autocorrect turns "gope" (at all) into "hope", "tota" (truly) into "t
 splits "itse" into "it se", glues "ke gakologelwe" together and slips by one letter
 ("disagtee", survey_flows.slips); text-message spellings drop vowels ("rmbr", "stsfd").
 Restored words are put back only next to the words they follow, so that "I hope" and "a
-total of" stay as typed. Both the classifier's input
-(nlu.normalise) and the survey's own word reading (survey_flows.symbols) use this table.
-Stdlib only.
+total of" stay as typed. Both the classifier's input (nlu.normalise) and the survey's own
+word reading (survey_flows.symbols) use this table. Stdlib only.
 """
 
 from __future__ import annotations

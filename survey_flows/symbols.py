@@ -125,7 +125,7 @@ def symbols(text: str) -> Symbols:
         return " "
 
     bare = _RATING_NUMBER.sub(rating, lowered)
-    if word_polarity(respell(bare)) < 0:
+    if wholes and word_polarity(respell(bare)) < 0:
         # "disagree 100%": beside a complaint a hundred percent says how far, not which side
         lowered = _RATING_NUMBER.sub(lambda m: " totally " if _whole(m) else m[0], lowered)
     else:
