@@ -39,6 +39,7 @@ from survey_flows.cues import (
 from survey_flows.decision import (
     CONFIRM_AT,
     GREET,
+    HELP,
     NON_SUBSTANTIVE,
     RECORD_AT,
     REFUSE,
@@ -58,6 +59,7 @@ from survey_flows.doubts import (
 from survey_flows.guesses import from_words, mild, symbol_answer
 from survey_flows.intents import COMMANDS, NUMBER
 from survey_flows.knowing import (
+    asks_what_it_means,
     declines,
     denies_knowing,
     denies_paying,
@@ -85,6 +87,8 @@ def read_answer(classifier: Classifier, text: str, options: Sequence[str], lang:
     found = replace(found, words=unreported(found.words))  # "nkoko o re ..." is her answer
     ironic = _ironic(text, found, options)
     excluded = _ruled_out(found, options, ironic)
+    if asks_what_it_means(found.words):
+        return Answer(HELP, 1.0, Decision.RECORD, TABLE)  # "ke eng? go raya eng?"
     if declines(found.words) and not found.readings:
         return Answer(REFUSE, 1.0, Decision.RECORD, TABLE)  # "skip", "I'd rather not answer"
     best, guarded, source, rating_part = read_words(
@@ -204,6 +208,8 @@ def read_number(classifier: Classifier, text: str, lang: str) -> Answer:
     a zero that may only be a word like "nothing" in "I know nothing".
     """
     text = unreported(respell(text.lower()))
+    if asks_what_it_means(text):
+        return Answer(HELP, 1.0, Decision.RECORD, TABLE)
     reading = classifier.classify(text, (NUMBER, *NON_SUBSTANTIVE, *COMMANDS), lang)
     value = reading.entities.get(NUMBER)
     intent, confidence = reading.intent, reading.confidence

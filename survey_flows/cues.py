@@ -65,7 +65,7 @@ POSITIVE_WORDS = {
     "polite", "quick", "fast", "true", "right", "correct", "amazing",
     "wonderful", "love", "loved", "like", "liked", "impressed", "reasonable", "acceptable",
     "convenient", "efficient", "smooth", "simple", "respectful", "professional", "recommend",
-    "afford",
+    "afford", "satisfies",
     "yes", "sure", "satisfy", "gd", "hapy", "hapi", "enough", "equal", "equally", *EQUAL_WORDS_TN,
 }  # fmt: skip
 NEGATIVE_WORDS = {

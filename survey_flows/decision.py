@@ -27,6 +27,7 @@ OFF_QUESTION_SHARE = 0.25
 REFUSE = "refuse"
 NON_SUBSTANTIVE = (DONT_KNOW, REFUSE)
 GREET = "greet"
+HELP = "help"
 # Emoji and rating numbers are read from a table, as keywords are: stored as method "keyword"
 # (docs/data-contract.md) when recorded, as "confirmation" when confirmed.
 TABLE = "keyword"

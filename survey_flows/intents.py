@@ -14,7 +14,10 @@ NUMBER = "number"  # entities: {"number": float}
 # said as a clause of their own beside a rating ("ke lapile, emisa": I'm tired, stop), the
 # survey takes them as what the person may have meant.
 COMMAND_PHRASES: dict[str, tuple[str, ...]] = {
-    "stop": ("stop", "quit", "unsubscribe", "emisa", "emisang", "kgaotsa"),
+    "stop": (
+        "stop", "quit", "unsubscribe", "emisa", "emisang", "kgaotsa", "stop the questions",
+        "stop asking",
+    ),
     "restart": (
         "restart", "start again", "start over", "simolola gape", "simolola sesha",
         "re simolole", "simolole gape", "simolole sesha",

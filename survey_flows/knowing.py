@@ -56,7 +56,8 @@ def _about_knowing(text: str) -> str:
 _POLITE = r"(?:\s+(?:please|pls|plz|thanks|thank you|sorry|rra|mma|tsweetswee|ka kopo|hle|lol))*"
 _DECLINING = re.compile(
     r"^(?:(?:i\s+)?(?:would\s+|d\s+|id\s+)?(?:rather|prefer)\s+not\b.*"
-    r"|(?:i\s+)?(?:(?:wont|will not|do not|dont)\s+(?:say|answer|tell|disclose)|decline)\b.*"
+    r"|(?:i\s+)?(?:(?:wont|will not|do not|dont)\s+(?:want\s+to\s+)?(?:say|answer|tell|disclose)"
+    r"|decline)\b.*"
     r"|(?:skip|pass|next|next question|no comment|(?:not|nt) (?:saying|telling)|private"
     r"|confidential|.*\b(?:my own business|none of your business|not your business))"
     r"(?:\s+(?:it|this|that|this one|that one|question|this question))?"
@@ -73,11 +74,33 @@ def declines(text: str) -> bool:
     return _DECLINING.match(folded(text)) is not None
 
 
+# Losing count is not knowing how many.
+_LOST_COUNT = re.compile(r"\b(?:lost count|lost track)\b")
+
+
 def denies_knowing(text: str) -> bool:
     """Return whether the answer says the person does not know or remember ("ga ke
-    gakologelwe", "not sure", "I don't know how much, my husband paid"), with no yes, no or
-    rating word besides what is not known: at a number question, a don't know."""
-    return read_negation(text).memory and not takes_a_side(_about_knowing(text))
+    gakologelwe", "not sure", "I don't know how much, my husband paid", "lost count"), with
+    no yes, no or rating word besides what is not known: at a number question, a don't
+    know."""
+    lost_count = _LOST_COUNT.search(text.lower()) is not None
+    memory = read_negation(text).memory or lost_count
+    # "lost" of "lost count" is no complaint ("they lost my file" is)
+    return memory and not takes_a_side(_about_knowing(_LOST_COUNT.sub(" ", text.lower())))
+
+
+# Asking what the question means, or saying it is not understood ("what does that mean?",
+# "go raya eng?", "ga a tlhaloganye potso e"): a request for help, whatever else is read.
+_ASKS_MEANING = re.compile(
+    r"\bwhat (?:does|do) [a-z ]{0,30}\bmean\b|\b(?:go|e|se|o) raya eng\b"
+    r"|^(?:i )?(?:dont|do not|didnt|did not) (?:understand|get) (?:the |this |your )?question\b"
+    r"|^ga (?:ke|a) (?:a )?tlhaloganye(?: potso\b| gore (?:ke|a) (?:kwale|arabe|tlhophe|dire)\b|$)"
+)
+
+
+def asks_what_it_means(text: str) -> bool:
+    """Return whether the answer asks what the question means or says it is not understood."""
+    return _ASKS_MEANING.search(" ".join(words_of(text))) is not None
 
 
 def forgets(text: str) -> bool:
@@ -92,7 +115,7 @@ def forgets(text: str) -> bool:
 _SOMEONE_ELSE = re.compile(
     rf"^(?:(?:my|our|his|her|their|there|ther|the)\s+)?(?:{PEOPLE})\s+"
     r"(?:went|goes|go|took|takes|paid|pays|handles|handled|handls|did|does|deals|dealt)\b"
-    r".*\b(?:for me|4 me|not me|not mr|on my behalf|instead of me)\b"
+    r".*\b(?:for me|4 me|not me|nt me|not mr|on my behalf|instead of me)\b"
 )
 
 
@@ -104,7 +127,7 @@ def someone_else_went(text: str) -> bool:
 
 
 # Verbs of paying: "I didn't pay anything", "ga ke a duela le thebe" is nothing paid.
-PAYING = ("pay", "paid", "paying", "charge", "charged", "duel", "patel")
+PAYING = ("pay", "paid", "paying", "charge", "charged", "duel", "patel", "spend", "spent")
 
 
 def denies_paying(text: str) -> bool:

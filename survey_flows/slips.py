@@ -16,8 +16,8 @@ from __future__ import annotations
 import re
 from functools import cache
 
-# The words whose slips are read: ratings, how far (Setswana "thata" too), numbers and
-# units, at least five letters. Inflected forms ("agreed", "hours") are in `REAL_WORDS` or
+# The words whose slips are read: ratings, how far, numbers and units, at least five
+# letters. Inflected forms ("agreed", "hours") are in `REAL_WORDS` or
 # here, so that a slip between two forms of one word ("houra") is left as typed.
 WORDS = frozenset(
     {
@@ -31,7 +31,9 @@ WORDS = frozenset(
         "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
         "nineteen", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
         "hundred", "thousand", "twice", "quarter", "couple", "dozen", "hours", "minute", "minutes",
-        "visits", "times", "thata"
+        "visits", "times",
+        # Setswana words of how far and of number
+        "thata", "gotlhelele", "botlalo", "gaisa", "lesome"
     }
 )  # fmt: skip
 # English words one slip from a word above, which people mean as typed. Taken from a list
@@ -56,8 +58,8 @@ REAL_WORDS = frozenset(
         "ties", "tight", "tighty", "tiles", "time", "timed", "timer", "timers", "tires", "tomes",
         "tonally", "tours", "treat", "tree", "trice", "trudy", "tully", "tweety", "twine", "visit",
         "weight", "weighty", "wight", "worse", "yours",
-        # one slip from Setswana "thata" (very)
-        "that", "thats", "tata", "theta", "thana", "hata", "thapa", "tlhata"
+        # one slip from Setswana "thata" (very) and "gaisa" (most)
+        "that", "thats", "tata", "theta", "thana", "hata", "thapa", "tlhata", "gaia"
     }
 )  # fmt: skip
 _SHORTEST = 4  # letters in a typed word that may be read as a slip

@@ -355,7 +355,9 @@ def test_a_no_held_down_or_shown_is_a_no(text):
      # a space typed inside a Setswana verb of rating
      ("ke it umetse", "ke itumetse"), ("ga ke duma lane", "ga ke dumalane"),
      ("ga ke ngongo rege", "ga ke ngongorege"), ("ba tla", "ba tla"),
-     ("ga ke a lefa", "ga ke a lefa"), ("strong agree", "strongly agree")],
+     ("ga ke a lefa", "ga ke a lefa"), ("strong agree", "strongly agree"),
+     ("ktumetse", "ke itumetse"), ("ke ganetsa ka bottle lo", "ke ganetsa ka botlalo"),
+     ("ga ke na bonnet e", "ga ke na bonnete")],
 )  # fmt: skip
 def test_the_survey_reads_letters_held_down_and_hurried_spellings(typed, read_as):
     assert symbols(typed).words == read_as
@@ -366,7 +368,9 @@ def test_the_survey_reads_letters_held_down_and_hurried_spellings(typed, read_as
     [("disagtee", "disagree"), ("stronlgy agree", "strongly agree"), ("satisfued", "satisfied"),
      ("thre times", "three times"), ("twenry minutes", "twenty minutes"), ("mostky", "mostly"),
      ("wurst ever", "worst ever"), ("agreee", "agree"), ("definately", "definitely"),
-     ("maswe thaat", "maswe thata")],
+     ("maswe thaat", "maswe thata"), ("gotlhlele", "gotlhelele"),
+     ("ke dumela ka botlalp", "ke dumela ka botlalo"), ("maswe go gais", "maswe go gaisa"),
+     ("pula di le lesone", "pula di le lesome")],
 )  # fmt: skip
 def test_a_word_one_slip_of_the_thumb_from_a_survey_word_is_read_as_it(typed, read_as):
     assert symbols(typed).words == read_as
@@ -431,6 +435,7 @@ def test_not_remembering_is_dont_know_whatever_the_classifier_read(text):
     ["skp pls", "I'd rather not say it", "nxt question please", "fetisa rra",
      "my satisfaction with the service is my own business", "skp dat 1",
      "ga se kgng ya lona", "ke kopa go feta fa", "ga se kgang ya gago lol",
+     "I don't want to say how many times I went",
      "ga se kgang ya gago rra", "ga ke battle go araba rra", "ke kopa go tlola potso e",
      "fetela pele rra"],
 )  # fmt: skip
@@ -465,7 +470,12 @@ def test_a_negated_verb_of_saying_that_reaches_a_rating_offers_its_side(text, of
 
 @pytest.mark.parametrize(
     "text",
-    ["My husband went to the office for me", "my mother took him, not me", "my bro went 4 me"],
+    [
+        "My husband went to the office for me",
+        "my mother took him, not me",
+        "my bro went 4 me",
+        "my mum paid nt me",
+    ],
 )
 def test_someone_else_having_gone_is_dont_know_at_rating_and_number_questions(text):
     answer = read(text, AGREE_SCALE, ranking={"agree": 0.9})
@@ -478,6 +488,27 @@ def test_someone_else_having_gone_is_dont_know_at_rating_and_number_questions(te
 def test_someone_else_beside_a_yes_a_no_or_a_rating_is_left_to_the_classifier(text):
     answer = read(text, YES_NO, ranking={"yes" if "yes" in text else "no": 0.95})
     assert answer.intent != "dont_know"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "go tshwarwa ka go lekalekana go raya eng?",
+        "Rremogolo ga a tlhaloganye potso e, e raya eng?",
+        "ga ke tlhaloganye gore ke kwale nomoro efe",
+        "what does that mean",
+        "I don't understand the question",
+    ],
+)
+def test_asking_what_the_question_means_is_a_request_for_help(text):
+    # before, "... go raya eng?" was recorded as Agree
+    answer = read(text, AGREE_SCALE, ranking={"agree": 0.93})
+    assert (answer.intent, answer.decision) == ("help", Decision.RECORD)
+    at_a_number = read_number(Reader({}), text, "tn")
+    assert (at_a_number.intent, at_a_number.decision) == ("help", Decision.RECORD)
+    why = read("I don't understand why they treat us badly", AGREE_SCALE,
+               ranking={"disagree": 0.95})  # fmt: skip
+    assert why.intent == "disagree"
 
 
 def test_not_knowing_why_is_a_complaint_not_a_dont_know():
@@ -1014,6 +1045,9 @@ def test_one_as_a_pronoun_is_no_number_and_not_paying_is_nothing():
     paid = read_number(Reader({}), "I didn't pay anything", "en")
     assert (paid.intent, paid.value, paid.decision) == (NUMBER, 0.0, Decision.RECORD)
     assert read_number(Reader({}), "ga ke a duela le thebe", "tn").value == 0.0
+    assert read_number(Reader({}), "she did not spend any money", "en").value == 0.0
+    lost = read_number(Reader({}), "🤷‍♀️ lost count tbh", "en")
+    assert (lost.intent, lost.decision) == ("dont_know", Decision.RECORD)
     assert read_number(Reader({}), "I didn't go", "en").decision is Decision.REASK
     who_paid = read_number(Reader({}), "I don't know how much, my husband paid", "en")
     assert (who_paid.intent, who_paid.decision) == ("dont_know", Decision.RECORD)
