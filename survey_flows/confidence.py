@@ -85,17 +85,17 @@ def read_answer(classifier: Classifier, text: str, options: Sequence[str], lang:
     if not found.has_words:
         return symbol_answer(found, options)
     found = replace(found, words=unreported(found.words))  # "nkoko o re ..." is her answer
-    ironic = _ironic(text, found, options)
-    excluded = _ruled_out(found, options, ironic)
     if asks_what_it_means(found.words):
         return Answer(HELP, 1.0, Decision.RECORD, TABLE)  # "ke eng? go raya eng?"
     if declines(found.words) and not found.readings:
         return Answer(REFUSE, 1.0, Decision.RECORD, TABLE)  # "skip", "I'd rather not answer"
+    if someone_else_went(found.words) and not found.readings:
+        return Answer(DONT_KNOW, 1.0, Decision.RECORD, TABLE)  # "my husband went for me"
+    ironic = _ironic(text, found, options)
+    excluded = _ruled_out(found, options, ironic)
     best, guarded, source, rating_part = read_words(
         classifier, found.words, options, lang, excluded
     )
-    if someone_else_went(found.words) and not found.readings:
-        return Answer(DONT_KNOW, 1.0, Decision.RECORD, TABLE)  # "my husband went for me"
     if forgets(found.words) and not found.readings:
         # only not knowing or not remembering, whatever the classifier made of it
         if best is not None and best.intent == DONT_KNOW:

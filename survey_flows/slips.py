@@ -14,7 +14,7 @@ Stdlib only.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import lru_cache
 
 # The words whose slips are read: ratings, how far, numbers and units, at least five
 # letters. Inflected forms ("agreed", "hours") are in `REAL_WORDS` or
@@ -114,7 +114,8 @@ def unspaced(text: str) -> str:
     return _WORD_SPACE.sub(lambda m: m[1] if _inside_a_stem(m[1], m[1] + m[2]) else m[0], text)
 
 
-@cache
+# Bounded: every new word typed would otherwise stay in a long-running worker's memory.
+@lru_cache(maxsize=4096)
 def unslipped(word: str) -> str:
     """Return the survey word that `word` is one slip from, or `word` as typed."""
     if len(word) < _SHORTEST or word in WORDS or word in REAL_WORDS:
