@@ -440,10 +440,22 @@ def test_not_remembering_is_dont_know_whatever_the_classifier_read(text):
      "fetela pele rra"],
 )  # fmt: skip
 def test_declining_to_answer_is_a_refusal_whatever_the_classifier_read(text):
-    answer = read(text, AGREE_SCALE, ranking={"agree": 0.9})
-    assert (answer.intent, answer.decision) == ("refuse", Decision.RECORD)
-    at_a_number = read_number(Reader({}), text, "en")
-    assert (at_a_number.intent, at_a_number.decision) == ("refuse", Decision.RECORD)
+    _recorded_at_a_rating_and_a_number_question(text, "refuse")
+
+
+def _recorded_at_a_rating_and_a_number_question(
+    text: str,
+    intent: str,
+    agree: float = 0.9,
+    at_a_number: Mapping[str, Mapping[str, float]] | None = None,
+    lang: str = "en",
+) -> None:
+    """Assert the answer is recorded as `intent` at an agree question whose classifier reads
+    Agree, and at a number question whose classifier reads `at_a_number`."""
+    answer = read(text, AGREE_SCALE, ranking={"agree": agree})
+    assert (answer.intent, answer.decision) == (intent, Decision.RECORD)
+    number = read_number(Reader(at_a_number or {}), text, lang)
+    assert (number.intent, number.decision) == (intent, Decision.RECORD)
 
 
 @pytest.mark.parametrize("text", ["they skip classes", "bana ba feta", "I don't want to take part"])
@@ -478,10 +490,8 @@ def test_a_negated_verb_of_saying_that_reaches_a_rating_offers_its_side(text, of
     ],
 )
 def test_someone_else_having_gone_is_dont_know_at_rating_and_number_questions(text):
-    answer = read(text, AGREE_SCALE, ranking={"agree": 0.9})
-    assert (answer.intent, answer.decision) == ("dont_know", Decision.RECORD)
-    at_a_number = read_number(Reader({text.lower(): {"number": 0.9}}), text, "en")
-    assert (at_a_number.intent, at_a_number.decision) == ("dont_know", Decision.RECORD)
+    reads_a_number = {text.lower(): {"number": 0.9}}
+    _recorded_at_a_rating_and_a_number_question(text, "dont_know", at_a_number=reads_a_number)
 
 
 @pytest.mark.parametrize("text", ["my son did it for me online so yes", "no its expensive for me"])
@@ -502,10 +512,7 @@ def test_someone_else_beside_a_yes_a_no_or_a_rating_is_left_to_the_classifier(te
 )
 def test_asking_what_the_question_means_is_a_request_for_help(text):
     # before, "... go raya eng?" was recorded as Agree
-    answer = read(text, AGREE_SCALE, ranking={"agree": 0.93})
-    assert (answer.intent, answer.decision) == ("help", Decision.RECORD)
-    at_a_number = read_number(Reader({}), text, "tn")
-    assert (at_a_number.intent, at_a_number.decision) == ("help", Decision.RECORD)
+    _recorded_at_a_rating_and_a_number_question(text, "help", agree=0.93, lang="tn")
     why = read("I don't understand why they treat us badly", AGREE_SCALE,
                ranking={"disagree": 0.95})  # fmt: skip
     assert why.intent == "disagree"
