@@ -20,7 +20,6 @@ say how far. An answer that only says the person does not know or remember is do
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -65,6 +64,7 @@ from survey_flows.knowing import (
     denies_paying,
     forgets,
     someone_else_went,
+    someone_else_went_no_amount,
 )
 from survey_flows.ports import Classifier
 from survey_flows.relay import unreported
@@ -224,7 +224,7 @@ def read_number(classifier: Classifier, text: str, lang: str) -> Answer:
         return Answer(intent, confidence, Decision.RECORD, reading.source)
     if value is None and denies_paying(text):
         value = 0.0  # "I didn't pay anything", "ga ke a duela le thebe"
-    if someone_else_went(text) and not re.search(r"\d", re.sub(r"\b4 me\b", "", text)):
+    if someone_else_went_no_amount(text):
         return Answer(DONT_KNOW, 1.0, Decision.RECORD, TABLE)  # "my bro went 4 me"
     if value is None and denies_knowing(text):
         return Answer(DONT_KNOW, 1.0, Decision.RECORD, TABLE)  # "ga ke gakologelwe"

@@ -112,18 +112,28 @@ def forgets(text: str) -> bool:
 
 # Someone else went, paid or dealt with it: "my husband went for me", "my mother took him,
 # not me". The person answering did not meet the service: a don't know.
+_NOT_ME = r"\b(?:for me|4 me|not me|nt me|not mr|on my behalf|instead of me)\b"
 _SOMEONE_ELSE = re.compile(
     rf"^(?:(?:my|our|his|her|their|there|ther|the)\s+)?(?:{PEOPLE})\s+"
     r"(?:went|goes|go|took|takes|paid|pays|handles|handled|handls|did|does|deals|dealt)\b"
-    r".*\b(?:for me|4 me|not me|nt me|not mr|on my behalf|instead of me)\b"
+    rf".*{_NOT_ME}"
 )
+
+
+def _plain(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())  # digits kept: "4 me"
 
 
 def someone_else_went(text: str) -> bool:
     """Return whether the answer says someone else met the service, and rates nothing."""
     rates = any(w in PARTICLES or (w.isalpha() and polarity_of_word(w)) for w in words_of(text))
-    plain = " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())  # digits kept: "4 me"
-    return not rates and _SOMEONE_ELSE.match(plain) is not None
+    return not rates and _SOMEONE_ELSE.match(_plain(text)) is not None
+
+
+def someone_else_went_no_amount(text: str) -> bool:
+    """Return whether someone else met the service and the answer gives no amount: a don't
+    know at a number question. "my bro paid 50 4 me" gives one; the 4 of "4 me" is none."""
+    return someone_else_went(text) and not re.search(r"\d", re.sub(_NOT_ME, "", _plain(text)))
 
 
 # Verbs of paying: "I didn't pay anything", "ga ke a duela le thebe" is nothing paid.

@@ -494,6 +494,12 @@ def test_someone_else_having_gone_is_dont_know_at_rating_and_number_questions(te
     _recorded_at_a_rating_and_a_number_question(text, "dont_know", at_a_number=reads_a_number)
 
 
+def test_an_amount_paid_by_someone_else_is_still_the_amount():
+    text = "my bro paid 50 4 me"
+    number = read_number(Reader({text: {"number": 0.9}}, {"number": 50.0}), text, "en")
+    assert (number.intent, number.value, number.decision) == ("number", 50.0, Decision.RECORD)
+
+
 @pytest.mark.parametrize("text", ["my son did it for me online so yes", "no its expensive for me"])
 def test_someone_else_beside_a_yes_a_no_or_a_rating_is_left_to_the_classifier(text):
     answer = read(text, YES_NO, ranking={"yes" if "yes" in text else "no": 0.95})
