@@ -58,7 +58,7 @@ from survey_flows.doubts import (
 from survey_flows.guesses import from_words, mild, symbol_answer
 from survey_flows.intents import COMMANDS, NUMBER
 from survey_flows.knowing import (
-    asks_what_it_means,
+    asks_for_help,
     declines,
     denies_knowing,
     denies_paying,
@@ -85,7 +85,7 @@ def read_answer(classifier: Classifier, text: str, options: Sequence[str], lang:
     if not found.has_words:
         return symbol_answer(found, options)
     found = replace(found, words=unreported(found.words))  # "nkoko o re ..." is her answer
-    if asks_what_it_means(found.words):
+    if asks_for_help(found.words):
         return Answer(HELP, 1.0, Decision.RECORD, TABLE)  # "ke eng? go raya eng?"
     if declines(found.words) and not found.readings:
         return Answer(REFUSE, 1.0, Decision.RECORD, TABLE)  # "skip", "I'd rather not answer"
@@ -208,7 +208,7 @@ def read_number(classifier: Classifier, text: str, lang: str) -> Answer:
     a zero that may only be a word like "nothing" in "I know nothing".
     """
     text = unreported(respell(text.lower()))
-    if asks_what_it_means(text):
+    if asks_for_help(text):
         return Answer(HELP, 1.0, Decision.RECORD, TABLE)
     reading = classifier.classify(text, (NUMBER, *NON_SUBSTANTIVE, *COMMANDS), lang)
     value = reading.entities.get(NUMBER)

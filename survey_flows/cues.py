@@ -93,7 +93,7 @@ NEGATIVE_STEMS_TN = (
     "ganet", "maswe", "bosula", "galef", "teneg", "kgopeg", "kgopis", "bothata", "mathata",
     "ngongor", "bonya", "leswe", "tshwenyeg", "sulafal", "botlhoko", "bokete", "tura", "kgakal",
     "leele", "telele", "swab", "tlhaol", "kgetholol", "thubeg", "robeg", "dutla", "senyeg",
-    "bokoa", "tlhael",
+    "bokoa", "tlhael", "turu", "boima",
 )  # fmt: skip
 # Words that soften a negation into a plain "no": "not really", "I don't think so".
 NEGATED_HEDGES = {
@@ -277,6 +277,8 @@ def negator_length(words: list[str], i: int) -> int:
         return 2
     if word == "sa" and before in _CONCORDS and after not in _NOT_NEGATING_AFTER_SA:
         return 1
+    if word == "ka" and after == "se" and before in _CONCORDS:
+        return 2  # "ke ka se re ...": I will not (say)
     if word == "se" and before in _CONCORDS and before != "se" and after.isalpha():
         # "go ne go se monate", "e ne e se phepa": it was not ...; but "setlamo se se ntle"
         # is "a facility that is nice"
@@ -340,8 +342,9 @@ def read_negation(text: str) -> Negation:
                 about_memory = True
                 break
             found = polarity_of_word(word)
-            if not found and (word in ASSERTING or (word == "re" and words[i - 1 : i] == ["nka"])):
-                asserting = True  # "I wouldn't say", "nka se re" (I wouldn't say)
+            said = word == "re" and j == i + length and words[j - 1] == "se"
+            if not found and (word in ASSERTING or said):
+                asserting = True  # "I wouldn't say", "nka se re", "ke ka se re" (I won't say)
                 j += 1
                 continue
             if found:
@@ -527,10 +530,11 @@ CONCEDING = (
     "le fa",
     "le gale",
 )
-CONDITIONS = ("if", "unless", "as long as", "provided", "only if", "fa", "fela fa", "ha")
-# Conditions that limit praise wherever their clause stands ("excellent condition, provided
-# one enjoys sitting on the floor"); a later "if" may only concede ("good, if a bit slow").
-_STRICT_CONDITIONS = ("unless", "as long as", "provided", "only if", "fela fa")
+CONDITIONS = ("if", "unless", "as long as", "provided", "only if", "fa", "fela fa", "fa fela", "ha")
+# Conditions that limit praise wherever they stand ("excellent condition, provided one enjoys
+# sitting on the floor", "ba tshwarwa sentle fa fela o itse mooki": only if you know the
+# nurse); a later "if" may only concede ("good, if a bit slow").
+_STRICT_CONDITIONS = ("unless", "as long as", "provided", "only if", "fela fa", "fa fela")
 
 
 def concedes(reason: str) -> bool:
@@ -539,12 +543,14 @@ def concedes(reason: str) -> bool:
 
 
 def conditional(reason: str) -> bool:
-    """Return whether a reason opens with a condition ("if ...", "fa ..."), or a later
-    clause of it with a strict one ("..., provided you bring your own chair")."""
-    later = re.split(r"[,;]", reason)[1:]
-    return _opens_with(reason, CONDITIONS) or any(
-        _opens_with(clause, _STRICT_CONDITIONS) for clause in later
-    )
+    """Return whether a reason opens with a condition ("if ...", "fa ..."), or holds a
+    strict one anywhere ("..., provided you bring your own chair")."""
+    return _opens_with(reason, CONDITIONS) or strictly_conditional(reason)
+
+
+def strictly_conditional(text: str) -> bool:
+    """Return whether the text holds a strict condition ("unless", "fa fela")."""
+    return has_phrase(text, _STRICT_CONDITIONS)
 
 
 def _opens_with(text: str, phrases: Sequence[str]) -> bool:

@@ -25,11 +25,13 @@ from survey_flows.cues import (
     praises,
     read_negation,
     split_reason,
+    strictly_conditional,
     word_polarity,
 )
 from survey_flows.decision import Candidate
 from survey_flows.scale import POSITION_OF_INTENT, Position, option_for, sides_only, words_of
 from survey_flows.strength import (
+    extreme,
     feeling_strength,
     intensified,
     intensifies_a_rating,
@@ -47,9 +49,12 @@ def praise_contradicted(best: Candidate, words: str) -> bool:
     clerk shouted at everyone") or limits it by a condition ("cheap, if you live next
     door", "ee, fa o itse mongwe"): irony, or praise for other people. A concession ("good,
     but the queue was long") keeps the rating, and so does a rating in the question's own
-    words ("satisfied, only the parking was a problem") or a yes to a yes/no question."""
+    words ("satisfied, only the parking was a problem") or a yes to a yes/no question. A
+    strict condition limits praise wherever it stands ("ee botlhe ba tshwarwa ka go
+    lekalekana fa fela o itse mooki": only if you know the nurse)."""
     _, reason = split_reason(words)
-    return best.polarity > 0 and not best.native and _contradicts(reason)
+    limited = _contradicts(reason) or strictly_conditional(words)
+    return best.polarity > 0 and not best.native and limited
 
 
 def _contradicts(reason: str) -> bool:
@@ -143,11 +148,11 @@ def _said_strength(best: Candidate, found: Symbols, rating_part: str) -> int | N
     other_side = word_polarity(rating_part) == -best.polarity
     if (
         plain
-        and (strong or intensified(rating_part))
+        and (strong or intensified(rating_part) or extreme(rating_part, best.polarity))
         and not read_negation(words).litotes
         and not other_side
     ):
-        return 2  # "not satisfied in the least", "ee ruri" read as a plain answer
+        return 2  # "not satisfied in the least", "ee ruri", "excellent" read as plain
     if not plain and moderated(rating_part) and not strong:
         return 1  # "yes pretty much" read as a strong answer
     if not plain and only_describes(rating_part) and not strong_marker(rating_part):

@@ -89,18 +89,22 @@ def denies_knowing(text: str) -> bool:
     return memory and not takes_a_side(_about_knowing(_LOST_COUNT.sub(" ", text.lower())))
 
 
-# Asking what the question means, or saying it is not understood ("what does that mean?",
-# "go raya eng?", "ga a tlhaloganye potso e"): a request for help, whatever else is read.
-_ASKS_MEANING = re.compile(
+# Asking what the question means, saying it is not understood ("what does that mean?",
+# "go raya eng?", "ga a tlhaloganye potso e"), or opening with a plea for help ("ke kopa
+# thuso, ga ke itse go tobetsa"): a request for help, whatever else is read.
+_ASKS_HELP = re.compile(
     r"\bwhat (?:does|do) [a-z ]{0,30}\bmean\b|\b(?:go|e|se|o) raya eng\b"
+    r"|^(?:please |pls |plz )?help me\b|^(?:please |pls |plz )?help (?:please|pls|plz)\b"
+    r"|^ke kopa thuso\b|^(?:ke kopa )?o nthuse\b"
     r"|^(?:i )?(?:dont|do not|didnt|did not) (?:understand|get) (?:the |this |your )?question\b"
     r"|^ga (?:ke|a) (?:a )?tlhaloganye(?: potso\b| gore (?:ke|a) (?:kwale|arabe|tlhophe|dire)\b|$)"
 )
 
 
-def asks_what_it_means(text: str) -> bool:
-    """Return whether the answer asks what the question means or says it is not understood."""
-    return _ASKS_MEANING.search(" ".join(words_of(text))) is not None
+def asks_for_help(text: str) -> bool:
+    """Return whether the answer asks what the question means, says it is not understood,
+    or opens with a plea for help."""
+    return _ASKS_HELP.search(" ".join(words_of(text))) is not None
 
 
 def forgets(text: str) -> bool:

@@ -95,13 +95,34 @@ def only_describes(text: str) -> bool:
 
 
 # Words that are extreme in themselves: an answer holding one may be the strong option.
-EXTREME_WORDS = {
+EXTREME_PRAISE = {
     "excellent", "perfect", "amazing", "wonderful", "outstanding", "fantastic", "brilliant",
-    "superb", "best", "love", "loved", "terrible", "horrible", "awful", "worst", "pathetic",
-    "useless", "disgraceful", "appalling", "disgusting", "hate", "hated", "impossible",
-    "shocking", "exceptional", "exceptionally", "nightmare", "disaster", "atrocious",
-    "flawless", "phenomenal", "kabisa",
+    "superb", "best", "love", "loved", "exceptional", "exceptionally", "flawless", "phenomenal",
 }  # fmt: skip
+EXTREME_COMPLAINTS = {
+    "terrible", "horrible", "awful", "worst", "pathetic", "useless", "disgraceful", "appalling",
+    "disgusting", "hate", "hated", "impossible", "shocking", "nightmare", "disaster", "atrocious",
+}  # fmt: skip
+EXTREME_WORDS = EXTREME_PRAISE | EXTREME_COMPLAINTS | {"kabisa"}  # kabisa: how far, not which side
+
+
+_POSSESSIVES = {"my", "our", "your", "his", "her", "their", "thier", "its"}
+
+
+def extreme(text: str, polarity: int) -> bool:
+    """Return whether the text judges, on the side of `polarity`, with a word extreme in
+    itself ("the nurse was excellent"), neither negated nor moderated: the strong option.
+    Effort is not a judgement ("they did their best"), and ironic praise read as a complaint
+    ("fantastic, they lost my file") is on the other side."""
+    words = words_of(text)
+    side = EXTREME_PRAISE if polarity > 0 else EXTREME_COMPLAINTS
+    judged = any(
+        w in side and not (w == "best" and i and words[i - 1] in _POSSESSIVES)
+        for i, w in enumerate(words)
+    )
+    return judged and not read_negation(text).negators and not moderated(text)
+
+
 # Phrases that say how far: praising comparatives ("couldn't agree more") and idioms.
 STRONG_PHRASES = (
     "agree more", "be happier", "be better", "over the moon", "top notch", "big yes",

@@ -134,6 +134,8 @@ NEGATED_POSITIVES = [
     "I honestly can't say that the clinic was clean", "I would not say the staff were polite",
     "I wouldn't say the rules are the same for all", "I am not convinced",
     "I would hesitate to say I was satisfied", "we cudnt afford it",
+    # "ke ka se re": I will not say
+    "ke ka se re ke ne ke kgotsofetse", "ke ka se re di a kgonega",
     # "not so" ends the negation: what follows is said, not negated
     "ga go jalo ba tlhaola batho",
     # being equal or enough is praise, also past Setswana concords ("nako e e lekaneng")
@@ -150,6 +152,7 @@ NEGATED_NEGATIVES = [
     "ga ba tlhaole", "there was no favouritism",
     # refusing denied ("ga ke gane": I don't refuse), and a negation said not to be meant
     "ga ke gane", "nka se re ga ke a itumela", "I can't say I was not satisfied",
+    "go ne go se boima", "e ne e se turu",
 ]  # fmt: skip
 
 
@@ -514,14 +517,19 @@ def test_someone_else_beside_a_yes_a_no_or_a_rating_is_left_to_the_classifier(te
         "ga ke tlhaloganye gore ke kwale nomoro efe",
         "what does that mean",
         "I don't understand the question",
+        # a plea for help opening the answer, whatever follows (before, Don't know)
+        "ke kopa thuso ga ke itse go tobetsa",
+        "please help me, which button",
     ],
 )
-def test_asking_what_the_question_means_is_a_request_for_help(text):
+def test_asking_what_the_question_means_or_for_help_is_a_request_for_help(text):
     # before, "... go raya eng?" was recorded as Agree
     _recorded_at_a_rating_and_a_number_question(text, "help", agree=0.93, lang="tn")
     why = read("I don't understand why they treat us badly", AGREE_SCALE,
                ranking={"disagree": 0.95})  # fmt: skip
     assert why.intent == "disagree"
+    unhelped = read("they did not help me", AGREE_SCALE, ranking={"disagree": 0.95})
+    assert unhelped.intent == "disagree"
 
 
 def test_not_knowing_why_is_a_complaint_not_a_dont_know():
@@ -585,7 +593,9 @@ def test_a_negated_verb_at_a_yes_no_question_is_a_no_unless_something_turns_it()
     ("text", "misread"),
     [("tirelo e ne e le maswe", "yes"), ("the toilets were dirty", "satisfied"),
      ("bad", "very_satisfied"), ("the library is old and its windows leak", "agree"),
-     ("diphaposi di thubegile", "satisfied")],
+     ("diphaposi di thubegile", "satisfied"),
+     # "turu" (dear) and "boima" (hard), with "go le gonnye" (a little): before, Agree
+     ("e ne e turu go le gonnye bathong", "agree"), ("go ne go le boima go le gonnye", "agree")],
 )  # fmt: skip
 def test_only_negative_words_are_never_recorded_as_praise(text, misread):
     answer = read(text, SATISFACTION_SCALE, ranking={misread: 0.95})
@@ -1005,10 +1015,15 @@ def test_a_plain_answer_whose_words_settle_its_side_counts_both_strengths_of_tha
     split = {"disagree": 0.55, "strongly_disagree": 0.35, "agree": 0.1}
     far = read("no its far from home", AGREE_SCALE, ranking=split)
     assert (far.intent, far.decision) == ("disagree", Decision.RECORD)
-    # words that may say how far leave the strength to the buttons
-    for strong in ("no its so far", "no its terrible", "no, far by far"):
+    # words that may say how far leave the strength to the buttons; an extreme word is
+    # offered as the strong option
+    for strong, offered in (
+        ("no its so far", "disagree"),
+        ("no its terrible", "strongly_disagree"),
+        ("no, far by far", "disagree"),
+    ):
         answer = read(strong, AGREE_SCALE, ranking=split)
-        assert (answer.intent, answer.decision) == ("disagree", Decision.CONFIRM), strong
+        assert (answer.intent, answer.decision) == (offered, Decision.CONFIRM), strong
 
 
 @pytest.mark.parametrize(
@@ -1021,12 +1036,42 @@ def test_a_plain_answer_whose_words_settle_its_side_counts_both_strengths_of_tha
         "ee ruri, tirelo e ne e le maswe",
         # a strict condition limits praise wherever its clause stands
         "certainly, the rooms are in excellent condition, provided you bring a chair",
+        # ... even inside the rating part: "only if you know the nurse"
+        "ee botlhe ba tshwarwa ka go lekalekana fa fela o itse mooki",
+        "good as long as you know someone there",
     ],
 )
 def test_praise_limited_by_a_condition_or_followed_by_a_complaint_offers_the_negative(text):
     reader = Reader({part: {"agree": 0.97} for part in (text, *split_reason(text))})
     answer = read_answer(reader, text, AGREE_SCALE, "en")
     assert (answer.intent, answer.decision) == ("disagree", Decision.CONFIRM)
+
+
+@pytest.mark.parametrize(
+    ("text", "offered"),
+    [
+        ("the nurse was excellent and spent all the time we needed", "strongly_agree"),
+        ("the staff were terrible to us", "strongly_disagree"),
+    ],
+)
+def test_a_word_extreme_in_itself_read_as_plain_is_confirmed_as_strong(text, offered):
+    # before, "... excellent ..." read as plain Agree was recorded as Agree
+    mild = offered.removeprefix("strongly_")
+    answer = read(text, AGREE_SCALE, ranking={mild: 0.9})
+    assert (answer.intent, answer.decision) == (offered, Decision.CONFIRM)
+
+
+@pytest.mark.parametrize(
+    ("text", "read_as"),
+    [
+        ("yes they did their best", "agree"),  # effort, not a judgement
+        ("I agree, mostly excellent", "agree"),  # moderated
+        ("fantastic, they lost my file", "disagree"),  # ironic praise read as a complaint
+    ],
+)
+def test_effort_a_moderated_or_an_ironic_extreme_word_leaves_the_plain_reading(text, read_as):
+    answer = read(text, AGREE_SCALE, ranking={read_as: 0.95})
+    assert answer.intent == read_as
 
 
 def test_a_concession_or_the_questions_own_words_keep_the_praise():
