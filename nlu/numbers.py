@@ -34,7 +34,9 @@ WORDS: dict[str, float] = {
     "supa": 7, "supang": 7, "robedi": 8, "robabedi": 8, "robabobedi": 8, "ferabobedi": 8,
     "robongwe": 9, "robabongwe": 9, "ferabongwe": 9,
     "lesome": 10, "lekgolo": 100, "sekete": 1000,
-    "gangwe": 1, "gabedi": 2, "gararo": 3, "gane": 4, "gatlhano": 5, "garataro": 6,
+    "gangwe": 1, "gabedi": 2, "gararo": 3, "gane": 4, "ganne": 4, "gatlhano": 5, "garataro": 6,
+    "gathataro": 6, "gasupa": 7, "garobedi": 8, "garobabedi": 8, "gaferabobedi": 8,
+    "garobongwe": 9, "garobabongwe": 9, "gaferabongwe": 9,
 }  # fmt: skip
 SCALES = {"hundred": 100, "thousand": 1000}  # multiply what came before: "two hundred"
 TIMES_NEXT = {"masome": 10, "makgolo": 100, "dikete": 1000}  # multiply what follows
@@ -44,20 +46,27 @@ JOINERS = {"and", "n", "nd", "a", "an", "le", "tse", "di", "e", "ee", "metso"}  
 HALF = ("half", "halofo")
 # "aura" and "dura" are autocorrect's "ura" and "diura"
 HOUR_UNITS = {"hour", "hours", "hr", "hrs", "h", "ura", "oura", "diura", "aura", "dura"}
-MINUTE_UNITS = {"min", "mins", "mnts", "minute", "minutes", "metsotso", "motsotso"}
+# "minuets" is autocorrect's "minutes": at a number question nobody counts dances
+MINUTE_UNITS = {
+    "min", "mins", "mnts", "minute", "minutes", "minuets", "minuts", "minits", "metsotso",
+    "motsotso",
+}  # fmt: skip
 ONE_UNIT = {"hour", "hr", "ura", "oura", "aura", "minute", "motsotso"}  # a unit alone is one of it
 # "diura di le pedi": hours that are two ("ee" is "e" once normalised as the short yes)
 SETSWANA_CONCORDS = {"di", "tse", "e", "ee", "le", "a"}
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[a-z]+")
 _SPACED_THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3})((?: \d{3})+)(?![\d.,])")  # "P1 000"
 _THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
-AND_A_HALF = re.compile(r"\b(?:an?|one)\s+(hour|day|week|month|year)s?\s+and\s+a\s+half\b")
+# "an hour and a half", and at the start of an answer "hour n half"
+AND_A_HALF = re.compile(
+    r"(?:^|\b(?:an?|one)\s+)(hour|day|week|month|year)s?\s+(?:and|n|nd|&)\s+(?:a\s+)?half\b"
+)
 # "ka nna" (about) between a Setswana unit and its number: "metsotso e ka nna 45".
 ABOUT_TN = re.compile(r"\bka\s+nna\b")
 # Quarters of an hour, read as minutes: "quarter of an hr", "three quarters of an hour",
 # "kotara ya ura", "kotara tse tharo tsa ura".
 QUARTER_HOUR = re.compile(
-    r"\b(?:(three|3)\s+)?(?:quarters?|qtrs?)\s+(?:(?:of|if|o)\s+)?(?:an?\s+)?(?:hour|hr)s?\b"
+    r"\b(?:(three|3)\s+)?(?:quarters?|qtrs?)\s+(?:(?:of|if|o)\s+)?(?:an?\s+)?(?:hour|hr|our)s?\b"
     r"|\bkotara\s+(?:(tse\s+tharo)\s+)?(?:ya|tsa)\s+(?:ura|oura|aura)\b"
 )
 HALF_HOUR_TN = re.compile(r"\bhalofo\s+ya\s+(?:ura|oura)\b")  # half of an hour

@@ -87,13 +87,13 @@ NEGATIVE_WORDS = {
 POSITIVE_STEMS_TN = (
     "dumel", "dumal", "dumets", "itumel", "itumets", "kgotsof", "kgotshof", "siam", "sentle",
     "monate", "ntle", "botoka", "phepa", "bonolo", "motlhofo", "nnete", "boammaaruri",
-    "kgatleg", "thus", "tlotl",
+    "kgatleg", "thus", "tlotl", "imolog",
 )  # fmt: skip
 NEGATIVE_STEMS_TN = (
     "ganet", "maswe", "bosula", "galef", "teneg", "kgopeg", "kgopis", "bothata", "mathata",
     "ngongor", "bonya", "leswe", "tshwenyeg", "sulafal", "botlhoko", "bokete", "tura", "kgakal",
     "leele", "telele", "swab", "tlhaol", "kgetholol", "thubeg", "robeg", "dutla", "senyeg",
-    "bokoa", "tlhael", "turu", "boima",
+    "bokoa", "tlhael", "turu", "boima", "palel", "nyemis",
 )  # fmt: skip
 # Words that soften a negation into a plain "no": "not really", "I don't think so".
 NEGATED_HEDGES = {

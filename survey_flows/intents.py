@@ -15,21 +15,23 @@ NUMBER = "number"  # entities: {"number": float}
 # survey takes them as what the person may have meant.
 COMMAND_PHRASES: dict[str, tuple[str, ...]] = {
     "stop": (
-        "stop", "quit", "unsubscribe", "emisa", "emisang", "kgaotsa", "stop the questions",
-        "stop asking",
+        "stop", "quit", "unsubscribe", "emisa", "emisang", "kgaotsa", "kgaotseng",
+        "stop the questions", "stop asking", "a re emeng", "a re kgaotseng",
     ),
     "restart": (
         "restart", "start again", "start over", "simolola gape", "simolola sesha",
-        "re simolole", "simolole gape", "simolole sesha",
+        "re simolole", "simolole gape", "simolole sesha", "go back to the first question",
+        "boela kwa potsong ya ntlha", "boela kwa tshimologong",
     ),
     "help": ("help", "thuso", "nthuse", "nthusa", "ga ke tlhaloganye"),
     "change_language": (
-        "change language", "language", "setswana", "english", "sekgoa", "sekgowa", "puo",
-        "fetola puo",
+        "change language", "language", "setswana", "tswana", "english", "sekgoa", "sekgowa",
+        "puo", "fetola puo",
     ),
     "delete_my_data": (
-        "delete my data", "delete my answers", "erase my data", "phimola dikarabo",
-        "phimola data", "phimola tshedimosetso",
+        "delete my data", "delete my answers", "erase my data", "delete all", "delete everything",
+        "phimola dikarabo", "phimola data", "phimola tshedimosetso", "tlosa dikarabo",
+        "tlosa tsotlhe",
     ),
 }  # fmt: skip
 TOPICS = (

@@ -67,7 +67,9 @@ _WORDS = {
     "dsatisfied": "dissatisfied", "totly": "totally", "dsagre": "disagree", "gud": "good",
     "fiv": "five", "fve": "five", "gangw": "gangwe", "undrstnd": "understand",
     "qstn": "question", "dlt": "delete", "ansrs": "answers", "strt": "start", "agn": "again",
-    "dat": "that", "dis": "this", "kgng": "kgang",
+    "dat": "that", "dis": "this", "kgng": "kgang", "fyv": "five", "svn": "seven",
+    "tyms": "times", "tym": "time", "vey": "very", "nthn": "nothing", "nthng": "nothing",
+    "abt": "about",
 }  # fmt: skip
 # Rating words typed without their vowels ("cmpltly", "xtrmly", "dssatisfd"): a word with
 # at most one vowel is read as the rating word with its consonants, repeats counted once.

@@ -207,7 +207,7 @@ STRONG_FEELING_STEMS_TN = ("galef", "befet", "gakal", "gakats")
 FEELING_STEMS_TN = (
     *STRONG_FEELING_STEMS_TN, "teneg", "kgopeg", "kgopis", "hutsaf", "tshwenyeg", "nyem",
     "swab", "botlhoko", "lapil", "lapis", "kgathal", "kgathet", "sulafal", "lebog", "kgatl",
-    "ratil", "ngomog", "gololes",
+    "ratil", "ngomog", "gololes", "imolog",
 )  # fmt: skip
 # Setswana stems are matched inside a word ("o ne a galefile"), but "kgakala" (far) holds
 # "gakal" (angry) and is a description.

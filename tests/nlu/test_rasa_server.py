@@ -88,7 +88,8 @@ def test_typed_answers_are_read_as_the_answer_meant(classifier, text, question_t
     ("text", "lang", "value"),
     [("twice", "en", 2), ("three times", "en", 3), ("about 45 minutes", "en", 0.75),
      ("P150", "en", 150), ("gabedi", "tn", 2), ("pula di le masome a mabedi", "tn", 20),
-     ("thirty-five pula", "en", 35)],
+     ("thirty-five pula", "en", 35), ("ke ile ganne", "tn", 4), ("gathataro", "tn", 6),
+     ("fyv tyms", "en", 5)],
 )  # fmt: skip
 def test_a_number_question_reads_the_number_entity_in_words_and_digits(
     classifier, text, lang, value

@@ -152,7 +152,7 @@ NEGATED_NEGATIVES = [
     "ga ba tlhaole", "there was no favouritism",
     # refusing denied ("ga ke gane": I don't refuse), and a negation said not to be meant
     "ga ke gane", "nka se re ga ke a itumela", "I can't say I was not satisfied",
-    "go ne go se boima", "e ne e se turu",
+    "go ne go se boima", "e ne e se turu", "ga re palelwe ke go duela",
 ]  # fmt: skip
 
 
@@ -266,6 +266,8 @@ def test_the_strength_of_a_rating_is_the_strength_its_words_say(text, reading, s
         "simolola gape ke tlhophile phoso",
         "nkoko o lapile, emisang",
         "ke kwalela mme, re simolole sesha hle",
+        # "let's stop here, she is tired": before, recorded as Disagree
+        "nkoko o re a re emeng fa, o lapile",
     ],
 )
 def test_a_command_said_beside_a_rating_keeps_the_rating_from_being_recorded(text):
@@ -360,7 +362,8 @@ def test_a_no_held_down_or_shown_is_a_no(text):
      ("ga ke ngongo rege", "ga ke ngongorege"), ("ba tla", "ba tla"),
      ("ga ke a lefa", "ga ke a lefa"), ("strong agree", "strongly agree"),
      ("ktumetse", "ke itumetse"), ("ke ganetsa ka bottle lo", "ke ganetsa ka botlalo"),
-     ("ga ke na bonnet e", "ga ke na bonnete")],
+     ("ga ke na bonnet e", "ga ke na bonnete"), ("vey satisfied", "very satisfied"),
+     ("nthn 2 complain abt", "nothing 2 complain about"), ("svn tyms", "seven times")],
 )  # fmt: skip
 def test_the_survey_reads_letters_held_down_and_hurried_spellings(typed, read_as):
     assert symbols(typed).words == read_as
@@ -595,7 +598,8 @@ def test_a_negated_verb_at_a_yes_no_question_is_a_no_unless_something_turns_it()
      ("bad", "very_satisfied"), ("the library is old and its windows leak", "agree"),
      ("diphaposi di thubegile", "satisfied"),
      # "turu" (dear) and "boima" (hard), with "go le gonnye" (a little): before, Agree
-     ("e ne e turu go le gonnye bathong", "agree"), ("go ne go le boima go le gonnye", "agree")],
+     ("e ne e turu go le gonnye bathong", "agree"), ("go ne go le boima go le gonnye", "agree"),
+     ("ke nyemisitswe ke thuto", "satisfied"), ("re palelwa ke go duela", "agree")],
 )  # fmt: skip
 def test_only_negative_words_are_never_recorded_as_praise(text, misread):
     answer = read(text, SATISFACTION_SCALE, ranking={misread: 0.95})
@@ -610,8 +614,10 @@ def test_at_a_yes_no_question_negative_words_tell_what_happened(text):
     assert (answer.intent, answer.decision) == ("yes", Decision.RECORD)
 
 
-def test_only_words_of_praise_read_as_a_complaint_are_confirmed():
-    answer = read("loved every minute", SATISFACTION_SCALE, ranking={"dissatisfied": 0.95})
+@pytest.mark.parametrize("text", ["loved every minute", "k imologile, ngwn o fodile"])
+def test_only_words_of_praise_read_as_a_complaint_are_confirmed(text):
+    # "I'm relieved, the child is well": before, recorded as Dissatisfied
+    answer = read(text, SATISFACTION_SCALE, ranking={"dissatisfied": 0.95})
     assert (answer.intent, answer.decision) == ("dissatisfied", Decision.CONFIRM)
 
 
@@ -1225,13 +1231,21 @@ def test_words_autocorrect_or_hurried_typing_hid_are_written_out(typed, meant):
     ("text", "hours"),
     [("quarter of an hr", 0.25), ("three quarters of an hour", 0.75),
      ("kotara ya ura", 0.25), ("kotara tse tharo tsa ura", 0.75), ("2n half hrs", 2.5),
-     ("halofo ya oura", 0.5), ("kotara ya aura", 0.25), ("three quarters if an hour", 0.75)],
+     ("halofo ya oura", 0.5), ("kotara ya aura", 0.25), ("three quarters if an hour", 0.75),
+     # autocorrect's "our" and "minuets"; "hour n half" as typed at the start of an answer
+     ("three quarters of an our", 0.75), ("fifteen minuets", 0.25), ("hour n half", 1.5),
+     ("2 hours and a half", 2.5)],
 )  # fmt: skip
 def test_quarters_of_an_hour_and_a_typed_n_for_and_are_read(text, hours):
     assert duration_hours(text) == pytest.approx(hours)
 
 
-@pytest.mark.parametrize(("text", "value"), [("twnty five pula", 25), ("lekgetlo lengwe", 1)])
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("twnty five pula", 25), ("lekgetlo lengwe", 1), ("fyv tyms", 5),
+     # Setswana counts of times: four, six, seven times
+     ("ganne", 4), ("ke ile gathataro", 6), ("gasupa", 7)],
+)  # fmt: skip
 def test_hurried_and_class_prefixed_number_words_are_numbers(text, value):
     assert parse_number(normalise(text)) == value
 
