@@ -26,6 +26,7 @@ from dataclasses import replace
 from survey_flows.candidates import read_words
 from survey_flows.cues import (
     doubtful,
+    only_laughs,
     opening_side,
     praises,
     read_negation,
@@ -68,7 +69,7 @@ from survey_flows.knowing import (
 )
 from survey_flows.ports import Classifier
 from survey_flows.relay import unreported
-from survey_flows.scale import DONT_KNOW, POSITION_OF_INTENT, sides_only
+from survey_flows.scale import DONT_KNOW, POSITION_OF_INTENT, in_own_words, sides_only
 from survey_flows.spelling import respell
 from survey_flows.strength import sounds_strong
 from survey_flows.symbols import Symbols, symbols
@@ -92,7 +93,7 @@ def read_answer(classifier: Classifier, text: str, options: Sequence[str], lang:
     if someone_else_went(found.words) and not found.readings:
         return Answer(DONT_KNOW, 1.0, Decision.RECORD, TABLE)  # "my husband went for me"
     ironic = _ironic(text, found, options)
-    excluded = _ruled_out(found, options, ironic)
+    excluded = _ruled_out(found, options, ironic and not _laughs_at_own_praise(text, found))
     best, guarded, source, rating_part = read_words(
         classifier, found.words, options, lang, excluded
     )
@@ -149,6 +150,19 @@ def _ironic(text: str, found: Symbols, options: Sequence[str]) -> bool:
     # at a rating question; at a yes/no question only praise ("I lost my Omang" is a yes)
     hinted = doubtful(text) and (praises(found.words) or not sides_only(options))
     return sarcastic(found.words) or hinted
+
+
+def _laughs_at_own_praise(text: str, found: Symbols) -> bool:
+    """Return whether a laugh is the only hint of irony beside praise in a scale's own
+    words ("strongly agree it was free lol", "ke itumetse mma lol"): chat register as often
+    as irony, so the praise may be offered, though never recorded."""
+    own = in_own_words(found.words, "agree") or in_own_words(found.words, "satisfied")
+    return (
+        own
+        and only_laughs(text)
+        and not sarcastic(found.words)
+        and word_polarity(found.words, particles=False) > 0
+    )
 
 
 def _ruled_out(found: Symbols, options: Sequence[str], ironic: bool) -> set[int]:

@@ -136,9 +136,10 @@ SARCASM = (
 )  # fmt: skip
 # Weaker hints that praise may be ironic ("great, they lost my file again", "lol"): praise
 # in such an answer is not read as praise either.
+LAUGHS = ("lol", "haha", "hahaha", "lmao")
 DOUBT = (
     "again", "as usual", "only took", "only waited", "only took them", "lost my", "lost our",
-    "lol", "haha", "lmao", "smh", "is fun", "eish", "ijoo", "ao",
+    *LAUGHS, "smh", "is fun", "eish", "ijoo", "ao",
     # praise wished for, or of what could have been: "I wish I could say it was clean",
     # "it could have been more helpful"
     "i wish", "wish i could", "if only", "could have been", "should have been",
@@ -479,6 +480,13 @@ def doubtful(text: str) -> bool:
     )
 
 
+def only_laughs(text: str) -> bool:
+    """Return whether the only hint of irony in the text is a laugh ("agree lol")."""
+    return has_phrase(text, LAUGHS) and not doubtful(
+        " ".join(w for w in words_of(text) if w not in LAUGHS)
+    )
+
+
 # Words of equal treatment: said beside a comparison nothing negates, they are irony ("all
 # equal, the rich are just more equal", "re a lekana fela ba ba humileng ba lekana go
 # feta"), not praise.
@@ -533,8 +541,12 @@ CONCEDING = (
 CONDITIONS = ("if", "unless", "as long as", "provided", "only if", "fa", "fela fa", "fa fela", "ha")
 # Conditions that limit praise wherever they stand ("excellent condition, provided one enjoys
 # sitting on the floor", "ba tshwarwa sentle fa fela o itse mooki": only if you know the
-# nurse); a later "if" may only concede ("good, if a bit slow").
-_STRICT_CONDITIONS = ("unless", "as long as", "provided", "only if", "fela fa", "fa fela")
+# nurse), and a condition put to "you" ("lovely school if u enjoy roofs that leak", "e a
+# kgonega, fa o sa je"); a later "if" may only concede ("good, if a bit slow").
+_STRICT_CONDITIONS = (
+    "unless", "as long as", "provided", "only if", "fela fa", "fa fela", "if you", "if u",
+    "if ur", "if youre", "fa o",
+)  # fmt: skip
 
 
 def concedes(reason: str) -> bool:

@@ -783,7 +783,7 @@ def test_a_negation_in_setswana_with_se_rules_out_praise():
 
 
 def test_praise_that_trails_off_into_more_words_is_confirmed():
-    trailing = ("so simple... after all", "ee, ba tlotla batho\u2026 fa o ba itse")
+    trailing = ("so simple... after all", "ee, ba tlotla batho\u2026 ka nako e nngwe")
     for text in trailing:
         answer = read(text, AGREE_SCALE, ranking={"agree": 0.97})
         assert (answer.intent, answer.decision) == ("agree", Decision.CONFIRM), text
@@ -1045,6 +1045,10 @@ def test_a_plain_answer_whose_words_settle_its_side_counts_both_strengths_of_tha
         # ... even inside the rating part: "only if you know the nurse"
         "ee botlhe ba tshwarwa ka go lekalekana fa fela o itse mooki",
         "good as long as you know someone there",
+        # a condition put to "you" (before, Agree was offered)
+        "lovely school if u enjoy roofs that leak",
+        "ee, ba tlotla batho\u2026 fa o ba itse",
+        "Ee, ditshenyegelo di a kgonega, fa o sa je dijo kgwedi yotlhe",
     ],
 )
 def test_praise_limited_by_a_condition_or_followed_by_a_complaint_offers_the_negative(text):
@@ -1065,6 +1069,25 @@ def test_a_word_extreme_in_itself_read_as_plain_is_confirmed_as_strong(text, off
     mild = offered.removeprefix("strongly_")
     answer = read(text, AGREE_SCALE, ranking={mild: 0.9})
     assert (answer.intent, answer.decision) == (offered, Decision.CONFIRM)
+
+
+@pytest.mark.parametrize(
+    ("text", "options"),
+    [
+        ("strongly agree it was free lol", AGREE_SCALE),
+        ("ke itumetse mma lol", SATISFACTION_SCALE),
+        ("agree lol i tried for the passport", YES_NO),
+    ],
+)
+def test_a_laugh_beside_praise_in_the_scales_own_words_offers_the_praise(text, options):
+    # before, the laugh turned it into a complaint: Disagree was offered
+    praise = {AGREE_SCALE: "strongly_agree", SATISFACTION_SCALE: "satisfied", YES_NO: "yes"}
+    answer = read(text, options, ranking={praise[options]: 0.97})
+    assert (answer.intent, answer.decision) == (praise[options], Decision.CONFIRM)
+    # a laugh beside praise in other words, or beside a sarcasm marker, still turns it
+    for ironic in ("so fast lol", "oh great, I agree lol"):
+        turned = read(ironic, AGREE_SCALE, ranking={"agree": 0.97})
+        assert turned.intent not in POSITIVE_INTENTS, ironic
 
 
 @pytest.mark.parametrize(
