@@ -81,6 +81,8 @@ NEGATIVE_WORDS = {
     "leaking", "leaky", "broken", "cracked", "overcrowded", "dilapidated", "absent", "missing",
     "lost", "late", "filthy", "smelly", "crowded", "unsafe", "dangerous", "shortage",
     "doubt",  # "I doubt it"; "no doubt", "without a doubt" are then a yes
+    # going without: "never missed a treatment", "I was not left untreated" are a yes
+    "missed", "untreated", "unattended", "neglected", "ignored", "excluded",
     "gana", "gane",  # refusing: "ga ke gane" (I don't refuse) is a yes
 }  # fmt: skip
 # Setswana takes prefixes and suffixes: stems are matched inside a word ("nthusa", "kedumela").

@@ -153,6 +153,8 @@ NEGATED_NEGATIVES = [
     # refusing denied ("ga ke gane": I don't refuse), and a negation said not to be meant
     "ga ke gane", "nka se re ga ke a itumela", "I can't say I was not satisfied",
     "go ne go se boima", "e ne e se turu", "ga re palelwe ke go duela",
+    # going without, denied (before, recorded as No)
+    "never missed a treatment", "I was not left untreated",
 ]  # fmt: skip
 
 
