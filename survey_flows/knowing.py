@@ -51,12 +51,14 @@ def _about_knowing(text: str) -> str:
 
 
 # Declining to answer, as the whole answer ("skip", "I'd rather not answer", "fetisa", "a re
-# fetele pele", "ke sephiri"), polite words aside. Only the whole answer: "they skip
+# fetele pele", "ke sephiri"), polite words aside; for the person written for, "she doesn't
+# want to say" (not "they", who may be the staff). Only the whole answer: "they skip
 # classes" and "bana ba feta" (the children pass) are no refusals.
 _POLITE = r"(?:\s+(?:please|pls|plz|thanks|thank you|sorry|rra|mma|tsweetswee|ka kopo|hle|lol))*"
 _DECLINING = re.compile(
     r"^(?:(?:i\s+)?(?:would\s+|d\s+|id\s+)?(?:rather|prefer)\s+not\b.*"
     r"|(?:i\s+)?(?:(?:wont|will not|do not|dont)\s+(?:want\s+to\s+)?(?:say|answer|tell|disclose)"
+    r"|(?:he|she)\s+(?:wont|will not|does not|doesnt)\s+want\s+to\s+(?:say|answer|disclose)"
     r"|decline)\b.*"
     r"|(?:skip|pass|next|next question|no comment|(?:not|nt) (?:saying|telling)|private"
     r"|confidential|.*\b(?:my own business|none of your business|not your business))"

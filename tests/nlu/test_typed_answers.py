@@ -445,7 +445,7 @@ def test_not_remembering_is_dont_know_whatever_the_classifier_read(text):
      "ga se kgng ya lona", "ke kopa go feta fa", "ga se kgang ya gago lol",
      "I don't want to say how many times I went",
      "ga se kgang ya gago rra", "ga ke battle go araba rra", "ke kopa go tlola potso e",
-     "fetela pele rra"],
+     "fetela pele rra", "she doesn't want to say how much she spent"],
 )  # fmt: skip
 def test_declining_to_answer_is_a_refusal_whatever_the_classifier_read(text):
     _recorded_at_a_rating_and_a_number_question(text, "refuse")
@@ -466,7 +466,11 @@ def _recorded_at_a_rating_and_a_number_question(
     assert (number.intent, number.decision) == (intent, Decision.RECORD)
 
 
-@pytest.mark.parametrize("text", ["they skip classes", "bana ba feta", "I don't want to take part"])
+@pytest.mark.parametrize(
+    "text",
+    ["they skip classes", "bana ba feta", "I don't want to take part",
+     "they don't want to tell us the results"],  # the staff, not the person answering
+)  # fmt: skip
 def test_only_a_whole_answer_that_declines_is_a_refusal(text):
     assert read(text, YES_NO, ranking={"no": 0.9}).intent == "no"
 
