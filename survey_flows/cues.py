@@ -33,7 +33,7 @@ NEGATORS_EN = {
     "isnt", "wasnt", "arent", "werent", "havent", "hasnt", "hadnt", "aint", "nope", "nah",
     "nt", "dnt", "cnt", "nit",
 }  # fmt: skip
-NEGATORS_TN = {"gake", "gk", "gke", "gaa", "gare", "gaba", "gase", "seng", "sepe"}
+NEGATORS_TN = {"gake", "gk", "gke", "gaa", "gare", "gaba", "gase", "seng", "sepe", "senang"}
 # "No" that answers the question ("no, it was far", "nnyaa go ne go tura") negates nothing
 # after it; "no problems" does.
 ANSWER_PARTICLES = {"no", "nope", "nah", "naah", "nnyaa", "nyaa", "nnya", "nya"}
@@ -65,7 +65,7 @@ POSITIVE_WORDS = {
     "polite", "quick", "fast", "true", "right", "correct", "amazing",
     "wonderful", "love", "loved", "like", "liked", "impressed", "reasonable", "acceptable",
     "convenient", "efficient", "smooth", "simple", "respectful", "professional", "recommend",
-    "afford", "satisfies",
+    "afford", "satisfies", "botho", "pelonomi",  # kind: "ba botho", "ba pelonomi"
     "yes", "sure", "satisfy", "gd", "hapy", "hapi", "enough", "equal", "equally", *EQUAL_WORDS_TN,
 }  # fmt: skip
 NEGATIVE_WORDS = {
@@ -282,6 +282,8 @@ def negator_length(words: list[str], i: int) -> int:
         return 1
     if word == "ka" and after == "se" and before in _CONCORDS:
         return 2  # "ke ka se re ...": I will not (say)
+    if word == "sena" and before in _CONCORDS:
+        return 1  # "ba sena motho": they have nobody; but "sekolo sena" is "this school"
     if word == "se" and before in _CONCORDS and before != "se" and after.isalpha():
         # "go ne go se monate", "e ne e se phepa": it was not ...; but "setlamo se se ntle"
         # is "a facility that is nice"
@@ -474,6 +476,7 @@ def doubtful(text: str) -> bool:
     quoted = re.search(r"(?<!\w)['\"\u2018\u201c][a-z]+['\"\u2019\u201d](?!\w)", text.lower())
     return (
         has_phrase(text, DOUBT)
+        or _simile(tokens)
         or ends_with_not
         or quoted is not None
         or _RHETORICAL.match(text) is not None
@@ -486,6 +489,16 @@ def only_laughs(text: str) -> bool:
     """Return whether the only hint of irony in the text is a laugh ("agree lol")."""
     return has_phrase(text, LAUGHS) and not doubtful(
         " ".join(w for w in words_of(text) if w not in LAUGHS)
+    )
+
+
+def _simile(tokens: list[str]) -> bool:
+    """Return whether praise is likened to something ("ba bonako thata... jaaka khudu", fast
+    like a tortoise; "motlhofo jaaka go tsamaya go ya Maun ka dinao"): irony."""
+    words = [w for w in tokens if w.isalpha()]
+    return any(
+        w == "jaaka" and any(polarity_of_word(p) == 1 for p in words[max(0, i - 3) : i])
+        for i, w in enumerate(words)
     )
 
 
@@ -518,6 +531,9 @@ _ENDURED = re.compile(
     r"|\b(?:all|whole|entire)\s+(?:the\s+)?(?:day|morning|afternoon)\b"
     r"|\b(?:gararo|gatlhano|makgetlo|diura|dikgwedi|letsatsi lotlhe)\b"
     r"|\b(?:still waiting|santse ke leta|santse ke emetse)\b"
+    # from morning until ...: "go leta go tloga ka 6 mo mosong go fitlha ka 4"
+    r"|\bfrom (?:early )?(?:morning|dawn|sunrise|\d{1,2}\s*am)\b.{0,40}\b(?:till|until|to)\b"
+    r"|\bgo tloga\b.{0,40}\bgo fitlha\b"
 )
 
 

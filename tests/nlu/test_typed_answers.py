@@ -291,6 +291,13 @@ def test_a_setswana_complaint_is_never_recorded_as_praise(text):
     assert answer.decision is not Decision.RECORD or answer.intent not in POSITIVE_INTENTS
 
 
+def test_sena_negates_after_a_concord_and_is_this_after_a_noun():
+    assert read_negation("ba sena bothata").litotes  # they have no problem
+    assert read_negation("sekolo sena se siame").negators == 0  # this school is fine
+    kind = read("ee thata rra, ba ne ba le pelonomi", AGREE_SCALE, ranking={"strongly_agree": 0.97})
+    assert (kind.intent, kind.decision) == ("strongly_agree", Decision.RECORD)
+
+
 def test_a_little_in_setswana_keeps_a_rating_mild():
     answer = read("ke dumela go le gonnye", AGREE_SCALE, ranking={"agree": 0.99})
     assert (answer.intent, answer.decision) == ("agree", Decision.RECORD)
@@ -300,7 +307,14 @@ def test_a_little_in_setswana_keeps_a_rating_mild():
     "text",
     ["brilliant, four hours for one stamp", "so happy that I came back five times",
      "easy, just a whole day in the queue", "go siame thata, ke boetse gararo",
-     "tirelo e ntle, ke santse ke leta"],
+     "tirelo e ntle, ke santse ke leta",
+     # from morning until ... (before, recorded as Very satisfied)
+     "ke itumetse thata go leta go tloga ka 6 mo mosong go fitlha ka 4 motshegare",
+     "very happy waiting from 7am until they closed",
+     # a school that has no teacher: a negation the word lists cannot settle
+     "ke itumetse thata ka sekolo se se senang morutabana",
+     # praise likened to something: fast like a tortoise
+     "ee ba bonako thata... jaaka khudu"],
 )  # fmt: skip
 def test_praise_beside_a_long_wait_or_many_visits_is_never_recorded_as_praise(text):
     for reading in ("very_satisfied", "satisfied"):
@@ -685,6 +699,8 @@ def test_ironic_praise_is_never_recorded_as_positive(text):
         "lovely classrooms, if you like no desks",
         # equal, beside a comparison nothing negates: "more equal"
         "ee re a lekana fela ba ba humileng ba lekana go feta",
+        # "very kind, they just got angry at me": botho (kind) is praise
+        "ba botho thata, ba nkgalefetse fela",
     ],
 )
 def test_ironic_praise_read_as_the_strong_negative_offers_the_mild_one(text):
