@@ -578,9 +578,13 @@ def conditional(reason: str) -> bool:
     return _opens_with(reason, CONDITIONS) or strictly_conditional(reason)
 
 
+# "if you ask me" gives an opinion, it sets no condition
+_OPINION = re.compile(r"\bif (?:you|u) (?:ask|asking) me\b")
+
+
 def strictly_conditional(text: str) -> bool:
     """Return whether the text holds a strict condition ("unless", "fa fela")."""
-    return has_phrase(text, _STRICT_CONDITIONS)
+    return has_phrase(_OPINION.sub(" ", folded(text)), _STRICT_CONDITIONS)
 
 
 def _opens_with(text: str, phrases: Sequence[str]) -> bool:

@@ -1127,6 +1127,7 @@ def test_effort_a_moderated_or_an_ironic_extreme_word_leaves_the_plain_reading(t
 
 def test_a_concession_or_the_questions_own_words_keep_the_praise():
     for text in (
+        "great service if you ask me",  # an opinion, no condition
         "good, but the queue was long",
         "I agree, the queue was long though",
         "agree, the classrooms are clean, if a bit small",  # a later "if" may concede
