@@ -584,7 +584,7 @@ _OPINION = re.compile(r"\bif (?:you|u) (?:ask|asking) me\b")
 
 def strictly_conditional(text: str) -> bool:
     """Return whether the text holds a strict condition ("unless", "fa fela")."""
-    return has_phrase(_OPINION.sub(" ", folded(text)), _STRICT_CONDITIONS)
+    return phrase_in(_OPINION.sub(" ", folded(text)), _STRICT_CONDITIONS)
 
 
 def _opens_with(text: str, phrases: Sequence[str]) -> bool:
