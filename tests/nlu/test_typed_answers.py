@@ -294,8 +294,6 @@ def test_a_setswana_complaint_is_never_recorded_as_praise(text):
 def test_sena_negates_after_a_concord_and_is_this_after_a_noun():
     assert read_negation("ba sena bothata").litotes  # they have no problem
     assert read_negation("sekolo sena se siame").negators == 0  # this school is fine
-    kind = read("ee thata rra, ba ne ba le pelonomi", AGREE_SCALE, ranking={"strongly_agree": 0.97})
-    assert (kind.intent, kind.decision) == ("strongly_agree", Decision.RECORD)
 
 
 def test_a_little_in_setswana_keeps_a_rating_mild():
@@ -634,9 +632,11 @@ def test_at_a_yes_no_question_negative_words_tell_what_happened(text):
     assert (answer.intent, answer.decision) == ("yes", Decision.RECORD)
 
 
-@pytest.mark.parametrize("text", ["loved every minute", "k imologile, ngwn o fodile"])
+@pytest.mark.parametrize(
+    "text", ["loved every minute", "k imologile, ngwn o fodile", "ba ne ba le pelonomi"]
+)
 def test_only_words_of_praise_read_as_a_complaint_are_confirmed(text):
-    # "I'm relieved, the child is well": before, recorded as Dissatisfied
+    # "I'm relieved, the child is well", "they were kind": before, recorded as Dissatisfied
     answer = read(text, SATISFACTION_SCALE, ranking={"dissatisfied": 0.95})
     assert (answer.intent, answer.decision) == ("dissatisfied", Decision.CONFIRM)
 
