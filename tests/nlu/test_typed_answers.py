@@ -15,11 +15,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from nlu.client import _number, _ranking
 from nlu.keywords import KeywordClassifier
 from nlu.normalise import normalise
-from nlu.numbers import duration_hours, parse_number
+from nlu.numbers import TIMES_NEXT, WORDS, duration_hours, parse_number
 from survey_flows import engine
 from survey_flows.confidence import read_answer, read_number
 from survey_flows.cues import read_negation, split_reason
@@ -40,7 +41,8 @@ from survey_flows.slips import unslipped
 from survey_flows.step import AnswerRecorded, Input, StartContext
 from survey_flows.symbols import EMOJI, symbols
 
-FLOW_FILE = Path(__file__).parents[2] / "survey_flows" / "flows" / "sdg16_6_2.yaml"
+REPO = Path(__file__).parents[2]
+FLOW_FILE = REPO / "survey_flows" / "flows" / "sdg16_6_2.yaml"
 POSITION_NAMES = {
     "strong positive": STRONG_POSITIVE,
     "positive": POSITIVE,
@@ -1294,6 +1296,18 @@ def test_quarters_of_an_hour_and_a_typed_n_for_and_are_read(text, hours):
 )  # fmt: skip
 def test_hurried_and_class_prefixed_number_words_are_numbers(text, value):
     assert parse_number(normalise(text)) == value
+
+
+def test_every_number_word_the_model_marks_is_read_and_every_word_read_is_marked():
+    # The training data's lookup tags words as the number entity; nlu.numbers turns the
+    # tagged text into a value. A word in one list only is a number lost at the question.
+    training = yaml.safe_load((REPO / "nlu/rasa_project/data/number.yml").read_text("utf-8"))
+    (lookup,) = [block for block in training["nlu"] if block.get("lookup") == "number"]
+    marked = {line.strip().removeprefix("- ") for line in lookup["examples"].splitlines()}
+    marked.discard("")
+    # "masome", "makgolo", "dikete" multiply the word after them and are no number alone
+    assert {w for w in marked if parse_number(w) is None} == set(TIMES_NEXT)
+    assert set(WORDS) - marked == set()
 
 
 def test_a_hedge_before_praise_keeps_its_negation_mild_and_a_reason_is_no_forgetting():
