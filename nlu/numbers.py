@@ -26,7 +26,7 @@ WORDS: dict[str, float] = {
     "seventy": 70, "eighty": 80, "ninety": 90,
     "once": 1, "twice": 2, "thrice": 3, "couple": 2, "dozen": 12,
     # Setswana stems with their class prefixes: bo-, le-, ma-, me-, ba- (two, three, ...)
-    "nngwe": 1, "bongwe": 1, "lengwe": 1, "pedi": 2, "bedi": 2, "bobedi": 2, "mabedi": 2,
+    "nngwe": 1, "ngwe": 1, "bongwe": 1, "lengwe": 1, "pedi": 2, "bedi": 2, "bobedi": 2, "mabedi": 2,
     "mebedi": 2,
     "babedi": 2, "tharo": 3, "raro": 3, "boraro": 3, "mararo": 3, "meraro": 3, "bararo": 3,
     "nne": 4, "mane": 4, "mene": 4, "bane": 4, "tlhano": 5, "botlhano": 5, "matlhano": 5,
@@ -112,14 +112,18 @@ def parse_number(text: str) -> float | None:
 def duration_hours(text: str) -> float | None:
     """Return the duration typed, in hours, when the text's first number is a part of it
     ("30 mins", "2 hours 30 minutes", "ura e le nngwe le halofo", "an hour"); otherwise
-    None, and the first number stands as typed ("3 times, 2 hours each" is 3)."""
+    None, and the first number stands as typed ("3 times, 2 hours each" is 3). A unit said
+    again restates the duration, and is not added to it."""
     tokens = _tokens(text)
     used: set[int] = set()
     total, found = 0.0, False
+    units_read: set[float] = set()
     for unit, token in enumerate(tokens):
         per_hour = 1.0 if token in HOUR_UNITS else 1 / 60 if token in MINUTE_UNITS else None
         if per_hour is None:
             continue
+        if per_hour in units_read:
+            break  # "two hours I think, no, exactly two hours" says the hours again
         span = _span_before(tokens, unit, used) or _span_after(tokens, unit, used)
         value = _number_of(tokens[span[0] : span[1]]) if span else None
         if value is None and token in ONE_UNIT:  # "an hour", "ura le halofo"
@@ -130,6 +134,7 @@ def duration_hours(text: str) -> float | None:
         used.update(range(*span))
         value += _half_after(tokens, max(span[1], unit + 1), used)
         total, found = total + value * per_hour, True
+        units_read.add(per_hour)
     first = next((i for i, token in enumerate(tokens) if _starts_number(token)), None)
     return total if found and (first is None or first in used) else None
 

@@ -18,10 +18,12 @@ from dataclasses import replace
 from survey_flows.cues import (
     complains_first,
     leads_with_no,
+    polarity_of_word,
     praises,
     read_negation,
     split_reason,
     takes_a_side,
+    word_polarity,
 )
 from survey_flows.decision import (
     CONFIRM_AT,
@@ -42,8 +44,9 @@ from survey_flows.scale import (
     is_rating_question,
     option_for,
     sides_only,
+    words_of,
 )
-from survey_flows.strength import strong_marker
+from survey_flows.strength import sounds_strong, strong_marker
 
 
 def expected_intents(options: Sequence[str]) -> tuple[str, ...]:
@@ -123,7 +126,7 @@ def _choose(
     allowed = [
         c
         for c in candidates
-        if c.polarity not in excluded | negation.ruled_out
+        if c.polarity not in excluded | negation.ruled_out | _said_otherwise(text)
         and not (knows and c.intent == DONT_KNOW)
         and not (rates and c.intent == GREET)
     ]
@@ -155,6 +158,17 @@ def _choose(
     softened = negation.litotes or (negation.hedged and not strong_marker(text))
     overstated = softened and POSITION_OF_INTENT[best.intent].strength == 2
     return best, changed or off_question or unsure or overstated
+
+
+def _said_otherwise(text: str) -> set[int]:
+    """Return the praise ruled out when the words complain in a scale's own words, with
+    nothing negated and no praise ("i kinda disagree", "nope, dissatisfied"): a reading of
+    praise is a misreading. Praise is not read the other way round: Setswana negations
+    typed as one word ("gakedumele") and irony hide in words of praise."""
+    if read_negation(text).negators or word_polarity(text, particles=False) >= 0:
+        return set()
+    own = any(has_scale_words(w) and polarity_of_word(w) < 0 for w in words_of(text))
+    return {1} if own else set()
 
 
 def _understood(candidate: Candidate | None) -> bool:
@@ -204,6 +218,31 @@ def _takes_back(head: Candidate | None, whole: Candidate | None, reason: str) ->
     )
 
 
+def _says_more(end: Candidate | None, whole: Candidate | None, end_text: str) -> bool:
+    """Return whether the closing rating says more than the whole answer: the same side,
+    and stronger in its own words, or the same option more surely. A closing "yes" after
+    "strongly" or after "ke galefile thata" (I am very angry) says less."""
+    if end is None or not _understood(end) or not end.polarity:
+        return False
+    if whole is None:
+        return True
+    if end.polarity != whole.polarity or whole.intent not in POSITION_OF_INTENT:
+        return False
+    stronger = POSITION_OF_INTENT[end.intent].strength > POSITION_OF_INTENT[whole.intent].strength
+    stronger = stronger and sounds_strong(end_text)  # "so I agree" is no stronger
+    return stronger or (end.intent == whole.intent and end.score > whole.score)
+
+
+def _last_part(reason: str) -> str:
+    """Return the last part of a reason, after its last break ("..., strongly disagree")."""
+    part = reason
+    while True:
+        head, tail = split_reason(part)
+        if not tail:
+            return head
+        part = tail
+
+
 def read_words(
     classifier: Classifier, words: str, options: Sequence[str], lang: str, excluded: set[int]
 ) -> tuple[Candidate | None, bool, str, str]:
@@ -225,6 +264,14 @@ def read_words(
         whole = classifier.classify(words, expected, lang)
         whole_best, whole_guarded = _choose(whole, options, words, excluded)
         if _prefer_whole(best, whole_best, head, words):
+            last = _last_part(reason)
+            if has_scale_words(last) and not has_scale_words(head):
+                # the rating closes the answer ("the teaching is terrible, my son can't
+                # read, strongly disagree"): it says its strength better than the whole
+                closing = classifier.classify(last, expected, lang)
+                end, end_guarded = _choose(closing, options, last, excluded)
+                if _says_more(end, whole_best, last):
+                    return end, end_guarded or whole_guarded, closing.source, last
             return whole_best, whole_guarded, whole.source, words
         # a reason that takes the rating back ("yes, but not really"), or that holds a
         # negation the word lists cannot settle ("no, nobody was treated better")

@@ -33,6 +33,7 @@ from survey_flows.cues import (
     sarcastic,
     says_no,
     settled_side,
+    spelled_out_command,
     takes_a_side,
     word_polarity,
 )
@@ -88,6 +89,9 @@ def read_answer(classifier: Classifier, text: str, options: Sequence[str], lang:
     found = replace(found, words=unreported(found.words))  # "nkoko o re ..." is her answer
     if asks_for_help(found.words):
         return Answer(HELP, 1.0, Decision.RECORD, TABLE)  # "ke eng? go raya eng?"
+    command = spelled_out_command(found.words)
+    if command is not None:
+        return Answer(command, 1.0, Decision.RECORD, TABLE)  # "ao ke lapile, a re emeng fa"
     if declines(found.words) and not found.readings:
         return Answer(REFUSE, 1.0, Decision.RECORD, TABLE)  # "skip", "I'd rather not answer"
     if someone_else_went(found.words) and not found.readings:
@@ -170,8 +174,10 @@ def _ruled_out(found: Symbols, options: Sequence[str], ironic: bool) -> set[int]
     praise when it is ironic or its words are all negative."""
     symbol_polarity = found.polarity()
     excluded = {-symbol_polarity} if symbol_polarity else set()
-    if ironic:
-        excluded.add(1)  # ironic praise is never read as praise
+    if ironic and -1 not in read_negation(found.words).ruled_out:
+        # ironic praise is never read as praise; a denied complaint ("ao ga ke ganetse":
+        # oh, I don't disagree) is praise said, and irony only keeps it from being recorded
+        excluded.add(1)
     elif word_polarity(found.words) < 0 and not sides_only(options):
         # "tirelo e ne e le maswe": only negative words, never praise; at a yes/no question
         # they tell what happened ("I lost my Omang": yes, I needed one)
@@ -224,6 +230,9 @@ def read_number(classifier: Classifier, text: str, lang: str) -> Answer:
     text = unreported(respell(text.lower()))
     if asks_for_help(text):
         return Answer(HELP, 1.0, Decision.RECORD, TABLE)
+    command = spelled_out_command(text)
+    if command is not None:
+        return Answer(command, 1.0, Decision.RECORD, TABLE)
     reading = classifier.classify(text, (NUMBER, *NON_SUBSTANTIVE, *COMMANDS), lang)
     value = reading.entities.get(NUMBER)
     intent, confidence = reading.intent, reading.confidence

@@ -24,6 +24,11 @@ from survey_flows.scale import words_of
 _SCOPE_ENDS = {
     "but", "and", "because", "so", "though", "although", "however", "mme", "le", "gonne", "jalo",
 }  # fmt: skip
+_SKIPPING = {"skip", "skipped"}
+# "it's not like ...", "it is not that ...", "it was not true that ...": a frame whose
+# negation denies the clause after it
+_FRAMES = {"its", "is", "was", "thats"}
+_DENYING = {"like", "that", "true"}
 SCOPE = 4  # words after a negator that it can reach ("I wouldn't say I was satisfied")
 
 NEGATORS_EN = {
@@ -33,7 +38,7 @@ NEGATORS_EN = {
     "isnt", "wasnt", "arent", "werent", "havent", "hasnt", "hadnt", "aint", "nope", "nah",
     "nt", "dnt", "cnt", "nit",
 }  # fmt: skip
-NEGATORS_TN = {"gake", "gk", "gke", "gaa", "gare", "gaba", "gase", "seng", "sepe", "senang"}
+NEGATORS_TN = {"gake", "gk", "gke", "gka", "gaa", "gare", "gaba", "gase", "seng", "sepe", "senang"}
 # "No" that answers the question ("no, it was far", "nnyaa go ne go tura") negates nothing
 # after it; "no problems" does.
 ANSWER_PARTICLES = {"no", "nope", "nah", "naah", "nnyaa", "nyaa", "nnya", "nya"}
@@ -66,6 +71,7 @@ POSITIVE_WORDS = {
     "wonderful", "love", "loved", "like", "liked", "impressed", "reasonable", "acceptable",
     "convenient", "efficient", "smooth", "simple", "respectful", "professional", "recommend",
     "afford", "satisfies", "botho", "pelonomi",  # kind: "ba botho", "ba pelonomi"
+    "pelotelele", "bopelotelele",  # patient: "telele" (long) is no complaint there
     "yes", "sure", "satisfy", "gd", "hapy", "hapi", "enough", "equal", "equally", *EQUAL_WORDS_TN,
 }  # fmt: skip
 NEGATIVE_WORDS = {
@@ -89,13 +95,13 @@ NEGATIVE_WORDS = {
 POSITIVE_STEMS_TN = (
     "dumel", "dumal", "dumets", "itumel", "itumets", "kgotsof", "kgotshof", "siam", "sentle",
     "monate", "ntle", "botoka", "phepa", "bonolo", "motlhofo", "nnete", "boammaaruri",
-    "kgatleg", "thus", "tlotl", "imolog",
+    "kgatleg", "thus", "tlotl", "imolog", "kgoneg", "babaleseg",  # affordable, safe
 )  # fmt: skip
 NEGATIVE_STEMS_TN = (
     "ganet", "maswe", "bosula", "galef", "teneg", "kgopeg", "kgopis", "bothata", "mathata",
     "ngongor", "bonya", "leswe", "tshwenyeg", "sulafal", "botlhoko", "bokete", "tura", "kgakal",
     "leele", "telele", "swab", "tlhaol", "kgetholol", "thubeg", "robeg", "dutla", "senyeg",
-    "bokoa", "tlhael", "turu", "boima", "palel", "nyemis",
+    "bokoa", "tlhael", "turu", "boima", "palel", "nyemis", "godu",
 )  # fmt: skip
 # Words that soften a negation into a plain "no": "not really", "I don't think so".
 NEGATED_HEDGES = {
@@ -284,9 +290,11 @@ def negator_length(words: list[str], i: int) -> int:
         return 2  # "ke ka se re ...": I will not (say)
     if word == "sena" and before in _CONCORDS:
         return 1  # "ba sena motho": they have nobody; but "sekolo sena" is "this school"
-    if word == "se" and before in _CONCORDS and before != "se" and after.isalpha():
+    relative = after.endswith("ng") and len(after) > 4
+    if word == "se" and before in _CONCORDS and before != "se" and after.isalpha() and not relative:
         # "go ne go se monate", "e ne e se phepa": it was not ...; but "setlamo se se ntle"
-        # is "a facility that is nice"
+        # is "a facility that is nice", and before a relative verb "se" is its object ("se
+        # re se duetseng": what we paid); "se nang" (that has no) still negates
         return 1
     return 0
 
@@ -343,10 +351,18 @@ def read_negation(text: str) -> Negation:
             word = words[j]
             if word in _SCOPE_ENDS or not word.isalpha() or negator_length(words, j):
                 break
+            if j == i + length and word in _DENYING and i and words[i - 1] in _FRAMES:
+                # "it's not like I never went", "it is not true that she didn't try": the
+                # frame denies the whole clause after it, as a verb of saying does
+                asserting = True
+                j += 1 + (word == "true" and words[j + 1 : j + 2] == ["that"])
+                continue
             if word.startswith(KNOWING_WORDS):  # "not sure" is about the person, not the service
                 about_memory = True
                 break
-            found = polarity_of_word(word)
+            # skipping is going without only when denied ("didn't skip any": all of
+            # them); alone, "skip" asks to pass the question
+            found = polarity_of_word(word) or -(word in _SKIPPING)
             said = word == "re" and j == i + length and words[j - 1] == "se"
             if not found and (word in ASSERTING or said):
                 asserting = True  # "I wouldn't say", "nka se re", "ke ka se re" (I won't say)
@@ -373,6 +389,7 @@ def read_negation(text: str) -> Negation:
         ends = j >= len(words) or not words[j].isalpha() or words[j] in _SCOPE_ENDS
         hedged = hedges and not others and ends
         elliptical = not found and not others and ends
+        denied = turned
         if turned and found in (1, -1):
             found = -found  # "I can't say I was not satisfied": a negation denied
         # "nka se re ga ke a itumela" (I wouldn't say I'm not pleased): a negated verb of
@@ -383,6 +400,9 @@ def read_negation(text: str) -> Negation:
             pass  # read with the negation after it, on the next turn of the loop
         elif about_memory:
             unsure = memory = True
+        elif denied and not found:
+            out.add(-1)  # "it's not like I never got treated": a denied no is a yes
+            litotes = True
         elif found == 1 or (not found and (hedged or elliptical or asserting)):
             out.add(1)
             # "not really satisfied", "not quite happy": a hedge before the praise too
@@ -453,11 +473,34 @@ def names_a_command(text: str) -> bool:
     )
 
 
+# Commands spelled out in three words or more ("go back to the first question", "a re
+# emeng", "delete all of my information") are the command wherever they stand in an answer
+# ("ao ke lapile, a re emeng fa": I'm tired, let's stop here). Deleting comes first: it ends
+# the survey too. "Help" and "change language" are left out: "ga ke tlhaloganye" (I don't
+# understand) may rate a process.
+_SPELLED_OUT = tuple(
+    (intent, tuple(p for p in COMMAND_PHRASES[intent] if len(p.split()) >= 3))
+    for intent in ("delete_my_data", "stop", "restart")
+)
+
+
+def spelled_out_command(text: str) -> str | None:
+    """Return the command a clause spells out with no negation before it, or None ("please
+    don't delete my data" is none)."""
+    for clause in re.split(r"[,.;:!?\n]+", text.lower()):
+        words = folded(clause)
+        for intent, phrases in _SPELLED_OUT:
+            at = next((words.find(p) for p in phrases if phrase_in(words, (p,))), -1)
+            if at >= 0 and not read_negation(words[:at]).negators:
+                return intent
+    return None
+
+
 def sarcastic(text: str) -> bool:
     """Return whether the text carries a sarcasm marker ("oh great", "yeah right"), or
     opens with "oh" and praise ("oh ke itumetse thata, ...")."""
     words = [w for w in words_of(text) if w.isalpha()]
-    oh_praise = len(words) > 1 and words[0] == "oh" and praises(" ".join(words[1:3]))
+    oh_praise = len(words) > 1 and words[0] == "oh" and praises(" ".join(words[1:5]))
     return has_phrase(text, SARCASM) or oh_praise
 
 
@@ -548,6 +591,7 @@ def endured(text: str) -> bool:
 CONCEDING = (
     "but",
     "though",
+    "tho",
     "although",
     "however",
     "even though",
@@ -630,10 +674,13 @@ _RATING_THEN_CLAUSE = re.compile(
 
 def _says_that(text: str, match: re.Match[str]) -> bool:
     """Return whether a break is the "that" after a verb of saying ("I can't say that I
-    agree"): what follows is what is said, not a reason."""
+    agree") or a denying frame ("it's not that ...", "it is not true that ..."): what
+    follows is what is said, not a reason."""
     before = words_of(text[: match.start()])
-    return (
-        text[match.end() :].lower().startswith("that ") and bool(before) and before[-1] in ASSERTING
+    framing = before[:-1] if before[-1:] == ["true"] else before  # "... not true that"
+    framed = framing[-1:] == ["not"] and len(framing) > 1 and framing[-2] in _FRAMES
+    return text[match.end() :].lower().startswith("that ") and (
+        (bool(before) and before[-1] in ASSERTING) or framed
     )
 
 

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from survey_flows.cues import (
+    CONCEDING,
     PARTICLES,
     afterthought,
     concedes,
@@ -22,6 +23,8 @@ from survey_flows.cues import (
     endured,
     looks_back,
     names_a_command,
+    phrase_in,
+    polarity_of_word,
     praises,
     read_negation,
     split_reason,
@@ -128,6 +131,8 @@ def in_doubt(
         return True  # "so simple... after three visits", "it used to be good": maybe not now
     if best.polarity > 0 and not sides_only(options) and endured(found.words):
         return True  # "brilliant, 3 months for a birth certificate": praise or irony
+    if best.polarity > 0 and not sides_only(options) and _praise_then_complaint(found.words):
+        return True  # "ke itumetse thata barutabana ke magodu": irony, or a mixed answer
     if best.polarity < 0 and word_polarity(found.words) > 0:
         return True  # only words of praise, read as a complaint: irony, or a misreading
     if strength and not sides_only(options) and _said_strength(best, found, rating_part):
@@ -135,6 +140,21 @@ def in_doubt(
     symbol_position = found.position()
     # emoji that say another strength than the words ("bad 😡😡"): confirm, as the table does
     return symbol_position is not None and option_for(symbol_position, options) != best.intent
+
+
+def _praise_then_complaint(words: str) -> bool:
+    """Return whether a complaint follows the first word of praise in one run-on clause,
+    with no concession and no negation after it ("ke itumetse thata barutabana ke magodu":
+    very pleased, the teachers are thieves). A reason after a break keeps a rating in the
+    question's own words ("satisfied, only the queue was a problem")."""
+    if split_reason(words)[1]:
+        return False
+    tokens = [w for w in words_of(words) if w.isalpha()]
+    first = next((k for k, w in enumerate(tokens) if polarity_of_word(w) > 0), None)
+    if first is None:
+        return False
+    rest = " ".join(tokens[first + 1 :])
+    return word_polarity(rest, particles=False) < 0 and not phrase_in(rest, CONCEDING)
 
 
 def _said_strength(best: Candidate, found: Symbols, rating_part: str) -> int | None:

@@ -21,7 +21,8 @@ COMMAND_PHRASES: dict[str, tuple[str, ...]] = {
     "restart": (
         "restart", "start again", "start over", "simolola gape", "simolola sesha",
         "re simolole", "simolole gape", "simolole sesha", "go back to the first question",
-        "boela kwa potsong ya ntlha", "boela kwa tshimologong",
+        "boela kwa potsong ya ntlha", "boela kwa tshimologong", "boeleng kwa potsong ya ntlha",
+        "boeleng kwa tshimologong",
     ),
     "help": ("help", "thuso", "nthuse", "nthusa", "ga ke tlhaloganye"),
     "change_language": (
@@ -31,7 +32,7 @@ COMMAND_PHRASES: dict[str, tuple[str, ...]] = {
     "delete_my_data": (
         "delete my data", "delete my answers", "erase my data", "delete all", "delete everything",
         "phimola dikarabo", "phimola data", "phimola tshedimosetso", "tlosa dikarabo",
-        "tlosa tsotlhe",
+        "tlosa tsotlhe", "delete my information", "delete all my", "delete all of my",
     ),
 }  # fmt: skip
 TOPICS = (

@@ -53,15 +53,17 @@ def _about_knowing(text: str) -> str:
 # Declining to answer, as the whole answer ("skip", "I'd rather not answer", "fetisa", "a re
 # fetele pele", "ke sephiri"), polite words aside; for the person written for, "she doesn't
 # want to say" (not "they", who may be the staff). Only the whole answer: "they skip
-# classes" and "bana ba feta" (the children pass) are no refusals.
+# classes" and "bana ba feta" (the children pass) are no refusals; "my own business" and
+# the like refuse wherever they stand ("that's my own business how much I spent").
 _POLITE = r"(?:\s+(?:please|pls|plz|thanks|thank you|sorry|rra|mma|tsweetswee|ka kopo|hle|lol))*"
 _DECLINING = re.compile(
     r"^(?:(?:i\s+)?(?:would\s+|d\s+|id\s+)?(?:rather|prefer)\s+not\b.*"
-    r"|(?:i\s+)?(?:(?:wont|will not|do not|dont)\s+(?:want\s+to\s+)?(?:say|answer|tell|disclose)"
+    r"|(?:(?:no|nope|nah)\s+)?(?:i\s+)?(?:(?:wont|will not|do not|dont)\s+(?:want\s+to\s+)?"
+    r"(?:say|answer|tell|disclose)"
     r"|(?:he|she)\s+(?:wont|will not|does not|doesnt)\s+want\s+to\s+(?:say|answer|disclose)"
     r"|decline)\b.*"
     r"|(?:skip|pass|next|next question|no comment|(?:not|nt) (?:saying|telling)|private"
-    r"|confidential|.*\b(?:my own business|none of your business|not your business))"
+    r"|confidential|.*\b(?:my own business|none of your business|not your business)\b.*)"
     r"(?:\s+(?:it|this|that|this one|that one|question|this question))?"
     r"|(?:potso e\s+)?(?:ke kopa go\s+)?(?:fetisa|feta|a re fete|a re fetele pele|ke tlola"
     r"|tlola|fetela pele|fetela kwa go e e latelang|ke sephiri"
@@ -76,8 +78,8 @@ def declines(text: str) -> bool:
     return _DECLINING.match(folded(text)) is not None
 
 
-# Losing count is not knowing how many.
-_LOST_COUNT = re.compile(r"\b(?:lost count|lost track)\b")
+# Losing count, or having no idea, is not knowing how many.
+_LOST_COUNT = re.compile(r"\b(?:lost count|lost track|no idea|no clue)\b")
 
 
 def denies_knowing(text: str) -> bool:
@@ -87,7 +89,7 @@ def denies_knowing(text: str) -> bool:
     know."""
     lost_count = _LOST_COUNT.search(text.lower()) is not None
     memory = read_negation(text).memory or lost_count
-    # "lost" of "lost count" is no complaint ("they lost my file" is)
+    # "lost" of "lost count" is no complaint ("they lost my file" is), nor "no" of "no idea"
     return memory and not takes_a_side(_about_knowing(_LOST_COUNT.sub(" ", text.lower())))
 
 

@@ -45,6 +45,7 @@ _RESPELLED = (
     (re.compile(r"\b(dnt|don't|dont|didn't|didnt|dint) (?:no|now)\b"), r"\1 know"),
     (re.compile(r"\bdis (satisfied|agree)\b"), r"dis\1"),
     (re.compile(r"\bat al\b"), "at all"),
+    (re.compile(r"\b(?:mot (?:sure|sire)|not (?:sire|sute))\b"), "not sure"),
     (re.compile(r"\b(ke|ga ke|gake) battle\b"), r"\1 batle"),
     (re.compile(r"\bgot ?h?elele\b"), "gotlhelele"),
     (re.compile(r"\bk (nnete|a|ne|tla|dumela|dumele|itumetse|kgotsofetse|tenegile|galefile)\b"),
@@ -69,7 +70,8 @@ _WORDS = {
     "qstn": "question", "dlt": "delete", "ansrs": "answers", "strt": "start", "agn": "again",
     "dat": "that", "dis": "this", "kgng": "kgang", "fyv": "five", "svn": "seven",
     "tyms": "times", "tym": "time", "vey": "very", "nthn": "nothing", "nthng": "nothing",
-    "abt": "about",
+    "abt": "about", "enuf": "enough", "enuff": "enough",
+    "ngl": "",  # "not gonna lie" says nothing of the rating, and its "not" negates nothing
 }  # fmt: skip
 # Rating words typed without their vowels ("cmpltly", "xtrmly", "dssatisfd"): a word with
 # at most one vowel is read as the rating word with its consonants, repeats counted once.

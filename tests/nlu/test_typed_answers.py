@@ -270,8 +270,6 @@ def test_the_strength_of_a_rating_is_the_strength_its_words_say(text, reading, s
         "simolola gape ke tlhophile phoso",
         "nkoko o lapile, emisang",
         "ke kwalela mme, re simolole sesha hle",
-        # "let's stop here, she is tired": before, recorded as Disagree
-        "nkoko o re a re emeng fa, o lapile",
     ],
 )
 def test_a_command_said_beside_a_rating_keeps_the_rating_from_being_recorded(text):
@@ -1317,3 +1315,141 @@ def test_a_hedge_before_praise_keeps_its_negation_mild_and_a_reason_is_no_forget
     reader = Reader({part: {"no": 0.9} for part in (text, *split_reason(text))})
     assert read_answer(reader, text, YES_NO, "tn").intent == "no"
     assert read_negation("gk a itumela").ruled_out == {1}
+
+
+# --- the ninth round (dev_11) ------------------------------------------------------------
+
+
+def test_a_rating_that_closes_an_answer_gives_its_strength_but_a_bare_yes_takes_none():
+    text = "the teaching is terrible, my son cant read, strongly disagree"
+    answer = read(text, AGREE_SCALE, by_text={
+        text: {"disagree": 0.86, "strongly_disagree": 0.1},
+        "the teaching is terrible": {"disagree": 0.7},
+        "strongly disagree": {"strongly_disagree": 0.97},
+    })  # fmt: skip
+    assert (answer.intent, answer.decision) == ("strongly_disagree", Decision.RECORD)
+    # "strongly" said first stays: the closing "yes" says less
+    answer = read("Strongly, yes", AGREE_SCALE, by_text={
+        "strongly, yes": {"strongly_agree": 0.95}, "yes": {"yes": 0.97},
+    })  # fmt: skip
+    assert answer.intent == "strongly_agree"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        # a frame that denies the clause after it: a denied no is a yes
+        ("its not like i never got treated, i did once", "yes"),
+        ("it's not true that she didn't try, she went for all of them", "yes"),
+        # skipping is going without only when denied
+        ("didnt skip any, tried 4 all", "yes"),
+        ("I didn't skip any I tried for all of them", "yes"),
+    ],
+)
+def test_a_denied_negation_at_a_yes_no_question_is_never_recorded_as_no(text, intent):
+    answer = read(text, YES_NO, by_text={
+        part: {"no": 0.97, "refuse": 0.02} for part in (text, *split_reason(text))
+    })  # fmt: skip
+    assert answer.decision is not Decision.RECORD
+    assert answer.intent in (intent, None)
+
+
+def test_a_denying_frame_reads_the_clause_it_denies():
+    assert read_negation("it's not that people are treated unequally").ruled_out == {-1}
+    assert read_negation("its not like they were kind").ruled_out == {1}
+    assert read_negation("it's not that bad").ruled_out == {-1}
+    assert split_reason("it is not true that she didnt try, she went")[0] == (
+        "it is not true that she didnt try"
+    )
+    # "skip" alone still passes the question
+    assert read("skip this one", AGREE_SCALE, ranking={"refuse": 0.9}).intent == "refuse"
+
+
+def test_praise_then_a_complaint_in_one_run_on_clause_is_confirmed_not_recorded():
+    text = "ee ke itumetse thata barutabana ba teng ke magodu"  # the teachers are thieves
+    assert read(text, SATISFACTION_SCALE, ranking={"very_satisfied": 0.98}).decision is (
+        Decision.CONFIRM
+    )
+    # a concession, or a reason after a break, keeps the rating in the question's words
+    for kept in (
+        "satisfied tho the classes are crowded",
+        "ke kgotsofetse, mooki o ne a le pelotelele",
+    ):
+        assert read(kept, SATISFACTION_SCALE, ranking={"satisfied": 0.95}).decision is (
+            Decision.RECORD
+        )
+
+
+def test_oh_before_praise_within_a_few_words_is_sarcasm():
+    text = "oh I am so satisfied with the primary school the teacher sleeps in class"
+    answer = read(text, SATISFACTION_SCALE, ranking={"very_satisfied": 0.99})
+    assert answer.decision is not Decision.RECORD and answer.intent != "very_satisfied"
+
+
+@pytest.mark.parametrize(
+    ("text", "reading", "intent"),
+    [
+        ("ngl i kinda disagree", "agree", "disagree"),  # "not gonna lie" negates nothing
+        ("nt enuf tym wth me", "agree", "disagree"),
+        ("I'm mot sure", "satisfied", "dont_know"),
+    ],
+)
+def test_hurried_spellings_and_own_words_of_complaint_are_read(text, reading, intent):
+    options = SATISFACTION_SCALE if reading in SATISFACTION_SCALE else AGREE_SCALE
+    ranking = {reading: 0.6, "disagree": 0.3, "dont_know": 0.9 if intent == "dont_know" else 0}
+    assert read(text, options, ranking=ranking).intent == intent
+
+
+@pytest.mark.parametrize(
+    ("text", "command"),
+    [
+        ("ao ke lapile, a re emeng fa", "stop"),  # I'm tired, let's stop here
+        ("nkoko o re a re emeng fa, o lapile", "stop"),
+        ("ke batla go boela kwa potsong ya ntlha", "restart"),  # was recorded as a refusal
+        ("I do not wish to continue. Please delete all of my information.", "delete_my_data"),
+    ],
+)
+def test_a_command_spelled_out_anywhere_in_an_answer_is_the_command(text, command):
+    answer = read(text, AGREE_SCALE, ranking={"disagree": 0.96, "refuse": 0.5})
+    assert (answer.intent, answer.decision) == (command, Decision.RECORD)
+    number = read_number(Reader({}), "mme o re a re boeleng kwa potsong ya ntlha", "tn")
+    assert (number.intent, number.decision) == ("restart", Decision.RECORD)
+    # a negated command is none
+    kept = read("ga ke batle go boela kwa potsong ya ntlha", AGREE_SCALE, ranking={"agree": 0.9})
+    assert kept.intent != "restart"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [("that's my own business how much I spent", "refuse"), ("no wont say", "refuse"),
+     ("no idea how many hours it was, my husband went", "dont_know")],
+)  # fmt: skip
+def test_a_refusal_or_no_idea_at_a_number_question_is_recorded_as_such(text, intent):
+    answer = read_number(Reader({}), text, "en")
+    assert (answer.intent, answer.decision) == (intent, Decision.RECORD)
+
+
+def test_a_duration_said_again_is_not_added_to_itself():
+    assert duration_hours("two hours I think no exactly two hours") == 2
+    assert duration_hours("2 hours 30 minutes") == 2.5
+    assert parse_number("ur e le ngwe fela") == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "ruled_out"),
+    [
+        ("go ne go sa babalesega tsela", {1}),  # it was not safe
+        ("tuelo e ne e sa kgonege", {1}),  # the fee was not affordable
+        # "se" before a relative verb is its object, no negation: what we paid was affordable
+        ("se re se duetseng se ne se kgonega", set()),
+        ("gka itumela go le kalo", {1}),  # I'm not that pleased
+    ],
+)
+def test_setswana_safety_affordability_and_relative_verbs_are_read(text, ruled_out):
+    assert read_negation(text).ruled_out == ruled_out
+
+
+def test_a_denied_complaint_with_a_hint_of_irony_is_offered_not_lost():
+    text = "ao ga ke ganetse, botlhe ba tshwarwa ka go tshwana"  # oh, I don't disagree
+    answer = read(text, AGREE_SCALE, ranking={"agree": 0.99})
+    assert (answer.intent, answer.decision) == ("agree", Decision.CONFIRM)
