@@ -38,7 +38,8 @@ WORDS: dict[str, float] = {
     "gathataro": 6, "gasupa": 7, "garobedi": 8, "garobabedi": 8, "gaferabobedi": 8,
     "garobongwe": 9, "garobabongwe": 9, "gaferabongwe": 9,
 }  # fmt: skip
-SCALES = {"hundred": 100, "thousand": 1000}  # multiply what came before: "two hundred"
+# multiply what came before: "two hundred", "three hundreds"
+SCALES = {"hundred": 100, "thousand": 1000, "hundreds": 100, "thousands": 1000}
 TIMES_NEXT = {"masome": 10, "makgolo": 100, "dikete": 1000}  # multiply what follows
 # Words that may join the parts of one number ("one hundred and fifty", "masome a mabedi").
 # "ee" is the joiner "e" after nlu.normalise, which writes a lone "e" as the short yes.

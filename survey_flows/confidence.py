@@ -26,6 +26,7 @@ from dataclasses import replace
 from survey_flows.candidates import read_words
 from survey_flows.cues import (
     doubtful,
+    named_command,
     only_laughs,
     opening_side,
     praises,
@@ -62,15 +63,24 @@ from survey_flows.intents import COMMANDS, NUMBER
 from survey_flows.knowing import (
     asks_for_help,
     declines,
+    declines_taking_part,
     denies_knowing,
     denies_paying,
     forgets,
+    mentions_knowing,
     someone_else_went,
     someone_else_went_no_amount,
 )
 from survey_flows.ports import Classifier
 from survey_flows.relay import unreported
-from survey_flows.scale import DONT_KNOW, POSITION_OF_INTENT, in_own_words, sides_only
+from survey_flows.scale import (
+    DONT_KNOW,
+    POSITION_OF_INTENT,
+    Position,
+    in_own_words,
+    option_for,
+    sides_only,
+)
 from survey_flows.spelling import respell
 from survey_flows.strength import sounds_strong
 from survey_flows.symbols import Symbols, symbols
@@ -92,6 +102,9 @@ def read_answer(classifier: Classifier, text: str, options: Sequence[str], lang:
     command = spelled_out_command(found.words)
     if command is not None:
         return Answer(command, 1.0, Decision.RECORD, TABLE)  # "ao ke lapile, a re emeng fa"
+    no = option_for(Position(-1, 1), options)
+    if no is not None and sides_only(options) and declines_taking_part(found.words):
+        return Answer(no, 1.0, Decision.RECORD, TABLE)  # "not interested sorry": a no
     if declines(found.words) and not found.readings:
         return Answer(REFUSE, 1.0, Decision.RECORD, TABLE)  # "skip", "I'd rather not answer"
     if someone_else_went(found.words) and not found.readings:
@@ -125,6 +138,8 @@ def read_answer(classifier: Classifier, text: str, options: Sequence[str], lang:
     best = _scored_by_side(best, found.words, words_agree)
     unsaid_no = _unsaid_no(best, found, options)
     decision = decide_candidate(best, guarded or doubt or unsaid_no, words_agree, sided)
+    if best.intent == REFUSE and found.polarity():
+        decision = Decision.REASK  # "👎 mongwe o kwa private": the emoji answer, "private" not
     if decision is not Decision.REASK and praise_contradicted(best, found.words):
         # irony, or praise only for others: the negative it means is offered
         return mild(-1, options) or Answer(best.intent, best.score, decision, source)
@@ -243,10 +258,17 @@ def read_number(classifier: Classifier, text: str, lang: str) -> Answer:
     ):
         # a greeting is no reason to drop a number ("eight hours since morning")
         return Answer(intent, confidence, Decision.RECORD, reading.source)
-    if intent in NON_SUBSTANTIVE and confidence >= CONFIRM_AT and not value:
+    command = named_command(text) if value is None else None
+    if command is not None:
+        return Answer(command, 1.0, Decision.RECORD, TABLE)  # "tlosa dikarabo tsa me"
+    # not "I don't remember what I paid" or "I'd rather not say what I spend"
+    paid_nothing = not value and denies_paying(text) and not mentions_knowing(text)
+    if intent in NON_SUBSTANTIVE and confidence >= CONFIRM_AT and not value and not paid_nothing:
         return Answer(intent, confidence, Decision.RECORD, reading.source)
-    if value is None and denies_paying(text):
-        value = 0.0  # "I didn't pay anything", "ga ke a duela le thebe"
+    if paid_nothing:
+        value = 0.0  # "I didn't pay anything", "ga ke a duela le thebe", whatever was read
+    if value is None and symbols(text).only_dont_know():
+        return Answer(DONT_KNOW, 1.0, Decision.RECORD, TABLE)  # "how many times? 🤷"
     if someone_else_went_no_amount(text):
         return Answer(DONT_KNOW, 1.0, Decision.RECORD, TABLE)  # "my bro went 4 me"
     if value is None and denies_knowing(text):

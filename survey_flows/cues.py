@@ -107,6 +107,7 @@ NEGATIVE_STEMS_TN = (
 NEGATED_HEDGES = {
     "really", "exactly", "quite", "entirely", "particularly", "totally", "completely",
     "think", "so", "much", "necessarily", "always", "tota", "thata", "at", "all", "convinced",
+    "very",  # "not very fair" is the mild negative
 }  # fmt: skip
 # Verbs of saying and believing: a negation before one reaches the whole clause it opens,
 # not only four words ("I would not say that I agree"), and with no rating word in
@@ -456,21 +457,25 @@ def phrase_in(folded_text: str, phrases: Sequence[str]) -> bool:
     return any(f" {phrase} " in padded for phrase in phrases)
 
 
-_COMMAND_WORDS = {phrase for phrases in COMMAND_PHRASES.values() for phrase in phrases}
+# Polite words and wishes around a command: "please delete all the information I have
+# provided", "ke batla go simolola gape" (I want to start again), "tswana plz".
+_POLITE_WORDS = {"please", "pls", "plz", "kindly", "hle", "tsweetswee"}
+_WISHES = ("ke kopa go", "ke kopa", "ke batla go", "i want to", "i would like to", "id like to")
 
 
-# Commands of two words or more: a clause that opens with one gives that command, whatever
-# follows ("simolola gape ke tlhophile phoso": start again, I chose wrong).
-_COMMAND_OPENINGS = tuple(phrase for phrase in _COMMAND_WORDS if " " in phrase)
-
-
-def names_a_command(text: str) -> bool:
-    """Return whether a clause of the text is only a command ("..., stop"), or opens with a
-    command of two words or more ("ke kwalela mme, re simolole sesha hle")."""
-    clauses = [" ".join(clause.split()) for clause in re.split(r"[,.;:!?\n]+", text.lower())]
-    return any(
-        clause in _COMMAND_WORDS or _opens_with(clause, _COMMAND_OPENINGS) for clause in clauses
-    )
+def named_command(text: str) -> str | None:
+    """Return the command a clause of the text names: the clause is only a command's words
+    ("..., stop"), or opens with a command of two words or more ("ke kwalela mme, re
+    simolole sesha hle": start again, I chose wrong), polite words and a wish aside."""
+    for clause in re.split(r"[,.;:!?\n]+", text.lower()):
+        plain = " ".join(w for w in folded(clause).split() if w not in _POLITE_WORDS)
+        wish = next((w for w in _WISHES if plain.startswith(w + " ")), "")
+        plain = plain[len(wish) :].strip()
+        for intent, phrases in COMMAND_PHRASES.items():
+            openings = tuple(p for p in phrases if " " in p)
+            if plain in phrases or _opens_with(plain, openings):
+                return intent
+    return None
 
 
 # Commands spelled out in three words or more ("go back to the first question", "a re

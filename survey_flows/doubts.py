@@ -22,7 +22,7 @@ from survey_flows.cues import (
     conditional,
     endured,
     looks_back,
-    names_a_command,
+    named_command,
     phrase_in,
     polarity_of_word,
     praises,
@@ -120,7 +120,7 @@ def in_doubt(
     """
     if not best.polarity:
         return False
-    if names_a_command(found.words):
+    if named_command(found.words) is not None:
         return True  # "ke lapile, emisa": the rating may not be what was meant
     if ironic and best.polarity > 0:
         return True  # ironic praise is never recorded as praise
@@ -169,7 +169,7 @@ def _said_strength(best: Candidate, found: Symbols, rating_part: str) -> int | N
     if (
         plain
         and (strong or intensified(rating_part) or extreme(rating_part, best.polarity))
-        and not read_negation(words).litotes
+        and not read_negation(rating_part).litotes  # a reason's litotes is not the rating's
         and not other_side
     ):
         return 2  # "not satisfied in the least", "ee ruri", "excellent" read as plain

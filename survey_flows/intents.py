@@ -16,7 +16,7 @@ NUMBER = "number"  # entities: {"number": float}
 COMMAND_PHRASES: dict[str, tuple[str, ...]] = {
     "stop": (
         "stop", "quit", "unsubscribe", "emisa", "emisang", "kgaotsa", "kgaotseng",
-        "stop the questions", "stop asking", "a re emeng", "a re kgaotseng",
+        "stop the questions", "stop asking", "a re emeng", "a re emiseng", "a re kgaotseng",
     ),
     "restart": (
         "restart", "start again", "start over", "simolola gape", "simolola sesha",
@@ -33,6 +33,7 @@ COMMAND_PHRASES: dict[str, tuple[str, ...]] = {
         "delete my data", "delete my answers", "erase my data", "delete all", "delete everything",
         "phimola dikarabo", "phimola data", "phimola tshedimosetso", "tlosa dikarabo",
         "tlosa tsotlhe", "delete my information", "delete all my", "delete all of my",
+        "erase all", "delete the information",
     ),
 }  # fmt: skip
 TOPICS = (

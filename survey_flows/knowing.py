@@ -54,7 +54,8 @@ def _about_knowing(text: str) -> str:
 # fetele pele", "ke sephiri"), polite words aside; for the person written for, "she doesn't
 # want to say" (not "they", who may be the staff). Only the whole answer: "they skip
 # classes" and "bana ba feta" (the children pass) are no refusals; "my own business" and
-# the like refuse wherever they stand ("that's my own business how much I spent").
+# the like refuse wherever they stand ("that's my own business how much I spent"), and so
+# do "I don't want to say ..." and "ga ke batle go bolela ..." (I don't want to say).
 _POLITE = r"(?:\s+(?:please|pls|plz|thanks|thank you|sorry|rra|mma|tsweetswee|ka kopo|hle|lol))*"
 _DECLINING = re.compile(
     r"^(?:(?:i\s+)?(?:would\s+|d\s+|id\s+)?(?:rather|prefer)\s+not\b.*"
@@ -70,7 +71,23 @@ _DECLINING = re.compile(
     r"|ke sephiri sa me|ga se kgang ya (?:gago|lona|gagwe)|ga ke e arabe|ga ke batle go araba"
     r"|ga ke rate go araba)"
     rf"(?:\s+(?:potso e|potso eo|potso|fa))?){_POLITE}$"
+    r"|^ga (?:ke|a) (?:batle|rate) go (?:bolela|tlhalosa)\b.*"
 )
+
+
+# Saying one will not take part ("not interested", "I won't take part, thanks", "ga ke batle
+# go tsaya karolo"): at a yes/no question such as the consent, a no, not a refusal to
+# answer or a command to stop.
+_NOT_TAKING_PART = re.compile(
+    r"\bnot interested\b"
+    r"|\b(?:wont|will not|dont want to|do not want to|not going to|rather not) take part\b"
+    r"|\bga (?:ke|a) (?:batle|rate) go tsaya karolo\b"
+)
+
+
+def declines_taking_part(text: str) -> bool:
+    """Return whether the answer says the person will not take part."""
+    return _NOT_TAKING_PART.search(folded(text)) is not None
 
 
 def declines(text: str) -> bool:
@@ -78,6 +95,8 @@ def declines(text: str) -> bool:
     return _DECLINING.match(folded(text)) is not None
 
 
+# "long ago" says when, not how it was: "ga ke gakologelwe, it was long ago"
+_LONG_AGO = re.compile(r"\b(?:a )?(?:long|ages) (?:time )?ago\b")
 # Losing count, or having no idea, is not knowing how many.
 _LOST_COUNT = re.compile(r"\b(?:lost count|lost track|no idea|no clue)\b")
 
@@ -90,7 +109,8 @@ def denies_knowing(text: str) -> bool:
     lost_count = _LOST_COUNT.search(text.lower()) is not None
     memory = read_negation(text).memory or lost_count
     # "lost" of "lost count" is no complaint ("they lost my file" is), nor "no" of "no idea"
-    return memory and not takes_a_side(_about_knowing(_LOST_COUNT.sub(" ", text.lower())))
+    rest = _LONG_AGO.sub(" ", _LOST_COUNT.sub(" ", text.lower()))
+    return memory and not takes_a_side(_about_knowing(rest))
 
 
 # Asking what the question means, saying it is not understood ("what does that mean?",

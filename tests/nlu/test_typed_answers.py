@@ -1453,3 +1453,56 @@ def test_a_denied_complaint_with_a_hint_of_irony_is_offered_not_lost():
     text = "ao ga ke ganetse, botlhe ba tshwarwa ka go tshwana"  # oh, I don't disagree
     answer = read(text, AGREE_SCALE, ranking={"agree": 0.99})
     assert (answer.intent, answer.decision) == ("agree", Decision.CONFIRM)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("how many times? 🤷🏾‍♀️", "dont_know"),
+        ("tlosa dikarabo tsa me", "delete_my_data"),  # remove my answers
+        ("Please delete all the information I have provided.", "delete_my_data"),
+        ("tswana plz", "change_language"),
+        ("ke batla go simolola gape ke dirile phoso", "restart"),  # start again, I erred
+        ("Ga ke batle go bolela gore ke duetse bokae", "refuse"),  # I don't want to say
+        ("Ga ke gakologelwe, it was long ago", "dont_know"),
+        ("dnt knw, my husband paid", "dont_know"),
+    ],
+)
+def test_a_number_question_reads_shrugs_commands_and_refusals_the_model_misses(text, intent):
+    answer = read_number(Reader({}), text, "en")
+    assert (answer.intent, answer.decision) == (intent, Decision.RECORD)
+
+
+def test_paying_nothing_beats_a_dont_know_reading_but_not_forgetting_what_was_paid():
+    text = "ga ke a duela sepe ka gore ke tsamaya ka dinao"  # I paid nothing: I walk
+    reader = Reader({text: {"dont_know": 0.6}}, {"number": 0.0})
+    answer = read_number(reader, text, "tn")
+    assert (answer.intent, answer.value) == ("number", 0.0)
+    forgot = "i don't remember what i paid"
+    answer = read_number(Reader({forgot: {"dont_know": 0.9}}), forgot, "en")
+    assert answer.intent == "dont_know"
+    assert parse_number("Three hundreds") == 300
+
+
+@pytest.mark.parametrize(
+    "text", ["not interested sorry", "I won't take part, thanks", "Ga ke batle go tsaya karolo"]
+)
+def test_not_taking_part_is_a_no_at_a_yes_no_question(text):
+    answer = read(text, YES_NO, ranking={"refuse": 0.95, "stop": 0.9})
+    assert (answer.intent, answer.decision) == ("no", Decision.RECORD)
+
+
+def test_a_refusal_read_beside_an_emoji_that_answers_is_not_recorded():
+    text = "👎 mongwe o kwa private"  # no: one of them is at a private school
+    by_text = {"mongwe o kwa private": {"refuse": 0.97}}
+    assert read(text, YES_NO, by_text=by_text).decision is not Decision.RECORD
+
+
+def test_a_reasons_litotes_leaves_the_ratings_strength_and_not_very_is_mild():
+    text = "I agree wholeheartedly; I have never seen anyone favoured."
+    answer = read(text, AGREE_SCALE, by_text={
+        text: {"agree": 0.64, "disagree": 0.29}, "i agree wholeheartedly": {"agree": 0.97},
+    })  # fmt: skip
+    assert (answer.intent, answer.decision) == ("strongly_agree", Decision.RECORD)
+    hedged = read("not very fair", AGREE_SCALE, ranking={"strongly_disagree": 0.95})
+    assert hedged.decision is not Decision.RECORD
