@@ -26,6 +26,7 @@ from dataclasses import replace
 from survey_flows.candidates import read_words
 from survey_flows.cues import (
     doubtful,
+    favours_some,
     named_command,
     only_laughs,
     opening_side,
@@ -193,9 +194,10 @@ def _ruled_out(found: Symbols, options: Sequence[str], ironic: bool) -> set[int]
         # ironic praise is never read as praise; a denied complaint ("ao ga ke ganetse":
         # oh, I don't disagree) is praise said, and irony only keeps it from being recorded
         excluded.add(1)
-    elif word_polarity(found.words) < 0 and not sides_only(options):
+    elif (word_polarity(found.words) < 0 or favours_some(found.words)) and not sides_only(options):
         # "tirelo e ne e le maswe": only negative words, never praise; at a yes/no question
-        # they tell what happened ("I lost my Omang": yes, I needed one)
+        # they tell what happened ("I lost my Omang": yes, I needed one). Some treated
+        # better is no praise either ("batho ba ba humileng ba tshwarwa botoka").
         excluded.add(1)
     return excluded
 

@@ -561,6 +561,20 @@ def _more_equal(text: str, tokens: list[str]) -> bool:
     return bool(_EQUAL & said and _COMPARING & said) and not read_negation(text).negators
 
 
+# Some people treated or served better or first ("ntate o re batho ba ba humileng ba
+# tshwarwa botoka": the rich are treated better): a complaint of unequal treatment, though
+# "better" is a word of praise.
+_FAVOURED = re.compile(
+    r"\b(?:treated|served|helped|tshwarwa|thusiwa|tlotlwa|direlwa)\s+(?:[a-z]+\s+)?"
+    r"(?:better|botoka|first|pele|go feta)\b"
+)
+
+
+def favours_some(text: str) -> bool:
+    """Return whether the answer says some were treated better, with nothing negated."""
+    return _FAVOURED.search(folded(text)) is not None and not read_negation(text).negators
+
+
 def afterthought(text: str) -> bool:
     """Return whether praise or a yes trails off into more words ("so simple... after three
     visits", "ee, ba tlotla batho... fa o ba itse"): a pause that often turns it into irony."""

@@ -10,7 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from survey_flows.cues import ASSERTING, praises, read_negation, settled_side, takes_a_side
+from survey_flows.cues import (
+    ASSERTING,
+    favours_some,
+    praises,
+    read_negation,
+    settled_side,
+    takes_a_side,
+)
 from survey_flows.decision import CONFIRM_AT, NOT_UNDERSTOOD, TABLE, Answer, Decision
 from survey_flows.knowing import mentions_knowing
 from survey_flows.scale import Position, option_for, words_of
@@ -47,7 +54,8 @@ def _described(found: Symbols, options: Sequence[str], ironic: bool) -> Answer |
     """
     if found.position() is not None:
         return None  # emoji or a rating number: the table reads it
-    side = settled_side(found.words)
+    # "the rich are treated better" settles the negative, though "better" is praise
+    side = -1 if favours_some(found.words) else settled_side(found.words)
     # "I wouldn't say the lessons are good" rates through its verb of saying; "I can't say"
     # and "difficult to say" may be a don't know
     negation = read_negation(found.words)

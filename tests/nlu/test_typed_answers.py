@@ -1506,3 +1506,17 @@ def test_a_reasons_litotes_leaves_the_ratings_strength_and_not_very_is_mild():
     assert (answer.intent, answer.decision) == ("strongly_agree", Decision.RECORD)
     hedged = read("not very fair", AGREE_SCALE, ranking={"strongly_disagree": 0.95})
     assert hedged.decision is not Decision.RECORD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "batho ba ba humileng ba tshwarwa botoka",  # the rich are treated better
+        "ba ba itsegeng ba thusiwa pele ga rona",  # the well-known are helped before us
+        "people who know the nurses get helped first",
+    ],
+)
+def test_some_treated_better_or_first_is_never_read_as_praise(text):
+    answer = read(text, AGREE_SCALE, ranking={"agree": 0.95})
+    assert answer.intent != "agree" or answer.decision is not Decision.RECORD
+    assert answer.intent in ("disagree", None)
