@@ -44,7 +44,7 @@ TIMES_NEXT = {"masome": 10, "makgolo": 100, "dikete": 1000}  # multiply what fol
 # Words that may join the parts of one number ("one hundred and fifty", "masome a mabedi").
 # "ee" is the joiner "e" after nlu.normalise, which writes a lone "e" as the short yes.
 JOINERS = {"and", "n", "nd", "a", "an", "le", "tse", "di", "e", "ee", "metso"}  # "2n half"
-HALF = ("half", "halofo")
+HALF = ("half", "halofo", "sephatlo")
 # "aura" and "dura" are autocorrect's "ura" and "diura"
 HOUR_UNITS = {"hour", "hours", "hr", "hrs", "h", "ura", "oura", "diura", "aura", "dura"}
 # "minuets" is autocorrect's "minutes": at a number question nobody counts dances
@@ -70,7 +70,10 @@ QUARTER_HOUR = re.compile(
     r"\b(?:(three|3)\s+)?(?:quarters?|qtrs?)\s+(?:(?:of|if|o)\s+)?(?:an?\s+)?(?:hour|hr|our)s?\b"
     r"|\bkotara\s+(?:(tse\s+tharo)\s+)?(?:ya|tsa)\s+(?:ura|oura|aura)\b"
 )
-HALF_HOUR_TN = re.compile(r"\bhalofo\s+ya\s+(?:ura|oura)\b")  # half of an hour
+# half of an hour: "halofo ya ura", "sephatlo sa ura"
+HALF_HOUR_TN = re.compile(r"\b(?:halofo\s+ya|sephatlo\s+sa)\s+(?:ura|oura)\b")
+# minutes after hours with no unit of their own: "1h30", "2 hrs 15"
+_HOURS_THEN_MINUTES = re.compile(r"\b(\d+)\s*(h|hr|hrs|hours?)\s*([0-5]?\d)\s*(?=$|[,.;:!?)])")
 
 
 def _digits(token: str) -> float:
@@ -101,6 +104,7 @@ def _tokens(text: str) -> list[str]:
         lambda m: "45 minutes" if m.group(1) or m.group(2) else "15 minutes", folded.lower()
     )
     in_minutes = HALF_HOUR_TN.sub("30 minutes", in_minutes)
+    in_minutes = _HOURS_THEN_MINUTES.sub(r"\1 \2 \3 minutes", in_minutes)
     without_about = ABOUT_TN.sub(" ", in_minutes)  # "metsotso e ka nna 45": about 45 minutes
     return _TOKEN.findall(AND_A_HALF.sub(r"1.5 \1", without_about))
 
@@ -177,7 +181,8 @@ def _span_after(tokens: list[str], unit: int, used: set[int]) -> tuple[int, int]
 def _half_after(tokens: list[str], at: int, used: set[int]) -> float:
     """Return 0.5 for "... le halofo" or "... and a half" right after a part, else 0."""
     rest = tokens[at : at + 3]
-    for pattern in (["le", "halofo"], ["and", "a", "half"], ["and", "half"]):
+    halves = (["le", "halofo"], ["le", "sephatlo"], ["and", "a", "half"], ["and", "half"])
+    for pattern in halves:
         if rest[: len(pattern)] == pattern and at not in used:
             used.update(range(at, at + len(pattern)))
             return 0.5

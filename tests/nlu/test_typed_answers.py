@@ -1520,3 +1520,13 @@ def test_some_treated_better_or_first_is_never_read_as_praise(text):
     answer = read(text, AGREE_SCALE, ranking={"agree": 0.95})
     assert answer.intent != "agree" or answer.decision is not Decision.RECORD
     assert answer.intent in ("disagree", None)
+
+
+@pytest.mark.parametrize(
+    ("text", "hours"),
+    [("ura le sephatlo", 1.5), ("sephatlo sa ura", 0.5), ("1h30", 1.5), ("2 hrs 15", 2.25),
+     # minutes need the end of the answer: "3 times" is no minutes
+     ("2 hours 3 times", 2)],
+)  # fmt: skip
+def test_sephatlo_is_half_and_minutes_may_follow_hours_with_no_unit(text, hours):
+    assert duration_hours(text) == pytest.approx(hours)
