@@ -24,6 +24,7 @@ from survey_flows.scale import words_of
 _SCOPE_ENDS = {
     "but", "and", "because", "so", "though", "although", "however", "mme", "le", "gonne", "jalo",
 }  # fmt: skip
+# Skipping is going without, but only for a negation: "skip" alone passes the question.
 _SKIPPING = {"skip", "skipped"}
 # "it's not like ...", "it is not that ...", "it was not true that ...": a frame whose
 # negation denies the clause after it
@@ -363,7 +364,7 @@ def read_negation(text: str) -> Negation:
                 break
             # skipping is going without only when denied ("didn't skip any": all of
             # them); alone, "skip" asks to pass the question
-            found = polarity_of_word(word) or -(word in _SKIPPING)
+            found = -1 if word in _SKIPPING else polarity_of_word(word)
             said = word == "re" and j == i + length and words[j - 1] == "se"
             if not found and (word in ASSERTING or said):
                 asserting = True  # "I wouldn't say", "nka se re", "ke ka se re" (I won't say)
@@ -461,19 +462,25 @@ def phrase_in(folded_text: str, phrases: Sequence[str]) -> bool:
 # provided", "ke batla go simolola gape" (I want to start again), "tswana plz".
 _POLITE_WORDS = {"please", "pls", "plz", "kindly", "hle", "tsweetswee"}
 _WISHES = ("ke kopa go", "ke kopa", "ke batla go", "i want to", "i would like to", "id like to")
+# Commands of two words or more: a clause that opens with one gives that command, whatever
+# follows ("simolola gape ke tlhophile phoso": start again, I chose wrong).
+_OPENINGS = {
+    intent: tuple(phrase for phrase in phrases if " " in phrase)
+    for intent, phrases in COMMAND_PHRASES.items()
+}
 
 
 def named_command(text: str) -> str | None:
     """Return the command a clause of the text names: the clause is only a command's words
     ("..., stop"), or opens with a command of two words or more ("ke kwalela mme, re
-    simolole sesha hle": start again, I chose wrong), polite words and a wish aside."""
+    simolole sesha hle": I'm writing for mum, let's start afresh), polite words and a wish
+    aside."""
     for clause in re.split(r"[,.;:!?\n]+", text.lower()):
         plain = " ".join(w for w in folded(clause).split() if w not in _POLITE_WORDS)
         wish = next((w for w in _WISHES if plain.startswith(w + " ")), "")
         plain = plain[len(wish) :].strip()
         for intent, phrases in COMMAND_PHRASES.items():
-            openings = tuple(p for p in phrases if " " in p)
-            if plain in phrases or _opens_with(plain, openings):
+            if plain in phrases or _opens_with(plain, _OPENINGS[intent]):
                 return intent
     return None
 
