@@ -137,6 +137,8 @@ SCENARIOS: dict[str, tuple[dict[str, object], list[str]]] = {
         ],
     ),
     "declined_consent": ({}, [NO]),
+    # Saying one will not take part is a no, as the button is: not a refusal that asks again.
+    "declined_consent_in_words": ({}, ["not interested sorry"]),
     "under_18_screened_out": ({}, [YES, "#1", "#7"]),
     # Stop: nothing more is said, whatever is typed, until the person writes "restart".
     "stop_then_restart": ({}, [YES, "#1", ADULT, "stop", "hello?", "restart", YES]),
