@@ -46,7 +46,7 @@ from survey_flows.scale import (
     sides_only,
     words_of,
 )
-from survey_flows.strength import sounds_strong, strong_marker
+from survey_flows.strength import only_strength, sounds_strong, strong_marker
 
 
 def expected_intents(options: Sequence[str]) -> tuple[str, ...]:
@@ -251,6 +251,8 @@ def read_words(
     changed it, its source, and the text it was read from."""
     expected = expected_intents(options)
     head, reason = split_reason(words)
+    if reason and only_strength(reason):
+        head, reason = words, ""  # "ee mma, thata!": how far belongs to the rating
     reading = classifier.classify(head or words, expected, lang)
     best, guarded = _choose(reading, options, head or words, excluded)
     if reason and best is not None and best.intent == GREET:

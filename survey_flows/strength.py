@@ -166,12 +166,34 @@ def intensifies_a_rating(text: str) -> bool:
 
 def _thata_after_rating(words: list[str]) -> bool:
     """Return whether Setswana "thata" follows a judging word ("ke dumela thata", "e ne e
-    le maswe thata"): there it is "very", not "hard" ("go ne go le thata"); a description
-    stays the mild answer however it is said (`only_describes`)."""
+    le maswe thata") or a yes or a no, forms of address aside ("ee mma, thata!"): there it
+    is "very", not "hard" ("go ne go le thata"); a description stays the mild answer however
+    it is said (`only_describes`)."""
+    said = [w for w in words if w not in _ADDRESS]
     return any(
-        after == "thata" and polarity_of_word(w) and not only_describes(w)
-        for w, after in pairwise(words)
+        after == "thata"
+        and (
+            (polarity_of_word(w) and not only_describes(w))
+            or w in YES_PARTICLES
+            or w in ANSWER_PARTICLES
+        )
+        for w, after in pairwise(said)
     )
+
+
+_ADDRESS = {"mma", "rra", "mme", "ntate", "hle"}  # "ee mma, thata": yes madam, very much
+
+
+def only_strength(text: str) -> bool:
+    """Return whether the text says only how far, with no rating of its own ("thata!",
+    "totally", "ka botlalo", "very much"): after a break it belongs to the rating before it
+    ("ee mma, thata!"). "Definitely" alone agrees by itself: it is an answer."""
+    padded = f" {folded(text)} "
+    modifiers = (*(w for w in INTENSIFIERS if w != "definitely"), "thata", "much")
+    for phrase in sorted(modifiers, key=len, reverse=True):
+        while f" {phrase} " in padded:
+            padded = padded.replace(f" {phrase} ", " ")
+    return bool(folded(text)) and not padded.strip()
 
 
 def intensified(text: str) -> bool:

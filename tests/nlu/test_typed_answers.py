@@ -39,6 +39,7 @@ from survey_flows.scale import (
 )
 from survey_flows.slips import unslipped
 from survey_flows.step import AnswerRecorded, Input, StartContext
+from survey_flows.strength import only_strength
 from survey_flows.symbols import EMOJI, symbols
 
 REPO = Path(__file__).parents[2]
@@ -1530,3 +1531,18 @@ def test_some_treated_better_or_first_is_never_read_as_praise(text):
 )  # fmt: skip
 def test_sephatlo_is_half_and_minutes_may_follow_hours_with_no_unit(text, hours):
     assert duration_hours(text) == pytest.approx(hours)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [("ee mma, thata!", "strongly_agree"), ("agree, totally", "strongly_agree"),
+     ("nyaa thata", "strongly_disagree")],
+)  # fmt: skip
+def test_how_far_after_a_break_or_after_a_yes_belongs_to_the_rating(text, intent):
+    # the model reads the plain option; how far is said after the break, or after "nyaa"
+    plain = "disagree" if intent == "strongly_disagree" else "agree"
+    parts = {text: {plain: 0.95}, **{part: {"yes": 0.99} for part in ("ee mma", "agree")}}
+    answer = read(text, AGREE_SCALE, by_text=parts)
+    assert (answer.intent, answer.decision) == (intent, Decision.RECORD)
+    # "definitely" alone is an answer of its own, and "thata" after a description is "hard"
+    assert not only_strength("definitely") and only_strength("thata!")
