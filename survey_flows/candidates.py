@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from survey_flows.cues import (
+    Negation,
     complains_first,
     leads_with_no,
     polarity_of_word,
@@ -123,10 +124,11 @@ def _choose(
     # "dumela" is hello and "I agree": at a rating question, a greeting in an answer that
     # rates is the rating
     rates = is_rating_question(options) and takes_a_side(text)
+    ruled_out = excluded | negation.ruled_out | _said_otherwise(text, negation)
     allowed = [
         c
         for c in candidates
-        if c.polarity not in excluded | negation.ruled_out | _said_otherwise(text)
+        if c.polarity not in ruled_out
         and not (knows and c.intent == DONT_KNOW)
         and not (rates and c.intent == GREET)
     ]
@@ -160,12 +162,12 @@ def _choose(
     return best, changed or off_question or unsure or overstated
 
 
-def _said_otherwise(text: str) -> set[int]:
+def _said_otherwise(text: str, negation: Negation) -> set[int]:
     """Return the praise ruled out when the words complain in a scale's own words, with
     nothing negated and no praise ("i kinda disagree", "nope, dissatisfied"): a reading of
     praise is a misreading. Praise is not read the other way round: Setswana negations
     typed as one word ("gakedumele") and irony hide in words of praise."""
-    if read_negation(text).negators or word_polarity(text, particles=False) >= 0:
+    if negation.negators or word_polarity(text, particles=False) >= 0:
         return set()
     own = any(has_scale_words(w) and polarity_of_word(w) < 0 for w in words_of(text))
     return {1} if own else set()

@@ -103,8 +103,8 @@ def read_answer(classifier: Classifier, text: str, options: Sequence[str], lang:
     command = spelled_out_command(found.words)
     if command is not None:
         return Answer(command, 1.0, Decision.RECORD, TABLE)  # "ao ke lapile, a re emeng fa"
-    no = option_for(Position(-1, 1), options)
-    if no is not None and sides_only(options) and declines_taking_part(found.words):
+    no = option_for(Position(-1, 1), options) if sides_only(options) else None
+    if no is not None and declines_taking_part(found.words):
         return Answer(no, 1.0, Decision.RECORD, TABLE)  # "not interested sorry": a no
     if declines(found.words) and not found.readings:
         return Answer(REFUSE, 1.0, Decision.RECORD, TABLE)  # "skip", "I'd rather not answer"

@@ -470,12 +470,17 @@ _OPENINGS = {
 }
 
 
+def _clauses(text: str) -> list[str]:
+    """Return the clauses of the text, lower case, split at punctuation and line breaks."""
+    return re.split(r"[,.;:!?\n]+", text.lower())
+
+
 def named_command(text: str) -> str | None:
     """Return the command a clause of the text names: the clause is only a command's words
     ("..., stop"), or opens with a command of two words or more ("ke kwalela mme, re
     simolole sesha hle": I'm writing for mum, let's start afresh), polite words and a wish
     aside."""
-    for clause in re.split(r"[,.;:!?\n]+", text.lower()):
+    for clause in _clauses(text):
         plain = " ".join(w for w in folded(clause).split() if w not in _POLITE_WORDS)
         wish = next((w for w in _WISHES if plain.startswith(w + " ")), "")
         plain = plain[len(wish) :].strip()
@@ -499,7 +504,7 @@ _SPELLED_OUT = tuple(
 def spelled_out_command(text: str) -> str | None:
     """Return the command a clause spells out with no negation before it, or None ("please
     don't delete my data" is none)."""
-    for clause in re.split(r"[,.;:!?\n]+", text.lower()):
+    for clause in _clauses(text):
         words = folded(clause)
         for intent, phrases in _SPELLED_OUT:
             at = next((words.find(p) for p in phrases if phrase_in(words, (p,))), -1)

@@ -184,13 +184,18 @@ def _thata_after_rating(words: list[str]) -> bool:
 _ADDRESS = {"mma", "rra", "mme", "ntate", "hle"}  # "ee mma, thata": yes madam, very much
 
 
+# Words that only say how far, longest first so that a phrase goes before its parts.
+_MODIFIERS = sorted(
+    (*(w for w in INTENSIFIERS if w != "definitely"), "thata", "much"), key=len, reverse=True
+)
+
+
 def only_strength(text: str) -> bool:
     """Return whether the text says only how far, with no rating of its own ("thata!",
     "totally", "ka botlalo", "very much"): after a break it belongs to the rating before it
     ("ee mma, thata!"). "Definitely" alone agrees by itself: it is an answer."""
     padded = f" {folded(text)} "
-    modifiers = (*(w for w in INTENSIFIERS if w != "definitely"), "thata", "much")
-    for phrase in sorted(modifiers, key=len, reverse=True):
+    for phrase in _MODIFIERS:
         while f" {phrase} " in padded:
             padded = padded.replace(f" {phrase} ", " ")
     return bool(folded(text)) and not padded.strip()
