@@ -256,16 +256,44 @@ def praises(text: str) -> bool:
     )
 
 
+# Adverbs whose adjective says nothing of the rating: "fairly" and "reasonably" moderate,
+# "lately" is recently, "hardly" negates, "kindly" asks politely, "simply" only stresses.
+_NOT_RATING_ADVERBS = {
+    "fairly", "reasonably", "lately", "hardly", "kindly", "only", "early", "simply",
+}  # fmt: skip
+
+
+def _adjective_of(adverb: str) -> str:
+    """Return the rated adjective an adverb is made from ("unfairly", "rudely", "easily",
+    "terribly"), or "" for another word."""
+    if not adverb.endswith("ly") or adverb in _NOT_RATING_ADVERBS:
+        return ""
+    stem = adverb[:-2]
+    for adjective in (stem, stem[:-1] + "y", adverb[:-1] + "e"):  # -ly, -ily, -bly
+        if adjective in POSITIVE_WORDS or adjective in NEGATIVE_WORDS:
+            return adjective
+    return ""
+
+
 def polarity_of_word(word: str) -> int:
     if word in POSITIVE_WORDS:
         return 1
     if word in NEGATIVE_WORDS:
         return -1
+    if adjective := _adjective_of(word):
+        return polarity_of_word(adjective)
     if any(stem in word for stem in NEGATIVE_STEMS_TN):
         return -1
     if any(stem in word for stem in POSITIVE_STEMS_TN):
         return 1
     return 0
+
+
+# Verbs after the subject a "no" opens ("no kid is left out", "no one gets help")
+_VERBS_AFTER = {
+    "is", "was", "were", "are", "gets", "got", "get", "has", "had", "have", "will", "can",
+    "could", "would", "ever", "goes", "went", "pays", "paid", "needs", "needed",
+}  # fmt: skip
 
 
 def negator_length(words: list[str], i: int) -> int:
@@ -275,8 +303,12 @@ def negator_length(words: list[str], i: int) -> int:
     before = words[i - 1] if i > 0 else ""
     if word in ANSWER_PARTICLES:
         # "no" answers ("no, it was far", "not really, no"); only a "no" right before a
-        # rating word negates it ("no problems", "no good")
-        return 1 if word == "no" and after.isalpha() and polarity_of_word(after) else 0
+        # rating word negates it ("no problems", "no good"), or one before the subject of a
+        # verb ("no child is treated unfairly", "no one was turned away")
+        if word != "no" or not after.isalpha():
+            return 0
+        subject = after not in ELLIPSIS and words[i + 2 : i + 3] and words[i + 2] in _VERBS_AFTER
+        return 1 if polarity_of_word(after) or subject else 0
     if word in NEGATORS_EN or word in NEGATORS_TN:
         return 1
     if word == "by" and words[i + 1 : i + 3] == ["no", "means"]:

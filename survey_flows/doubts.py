@@ -133,6 +133,8 @@ def in_doubt(
         return True  # "brilliant, 3 months for a birth certificate": praise or irony
     if best.polarity > 0 and not sides_only(options) and _praise_then_complaint(found.words):
         return True  # "ke itumetse thata barutabana ke magodu": irony, or a mixed answer
+    if best.polarity > 0 and not sides_only(options) and _pleased_that_not(found.words):
+        return True  # "ke itumetse thata gore ngwana a sa itse go bala": irony, most likely
     if best.polarity < 0 and word_polarity(found.words) > 0:
         return True  # only words of praise, read as a complaint: irony, or a misreading
     if strength and not sides_only(options) and _said_strength(best, found, rating_part):
@@ -155,6 +157,31 @@ def _praise_then_complaint(words: str) -> bool:
         return False
     rest = " ".join(tokens[first + 1 :])
     return word_polarity(rest, particles=False) < 0 and not phrase_in(rest, CONCEDING)
+
+
+# What opens the content of a feeling: "happy that ...", "ke itumetse gore ..."
+_THAT = {"that", "gore"}
+_BEFORE_THAT = {"thata", "very", "so", "really", "tota", "ruri"}
+
+
+def _pleased_that_not(words: str) -> bool:
+    """Return whether praise is of a content that is bad, or denies something the word
+    lists cannot rate ("I'm so glad that my child still can't read", "ke kgotsofetse gore
+    barutabana ba sa rute": that the teachers don't teach). Irony, most often; "glad that
+    they didn't make me wait" is not, so such an answer is confirmed, never turned."""
+    tokens = [w for w in words_of(words) if w.isalpha()]
+    first = next((k for k, w in enumerate(tokens) if polarity_of_word(w) > 0), None)
+    if first is None:
+        return False
+    k = first + 1
+    while k < len(tokens) and tokens[k] in _BEFORE_THAT:
+        k += 1
+    if k >= len(tokens) or tokens[k] not in _THAT:
+        return False
+    content = " ".join(tokens[k + 1 :])
+    negation = read_negation(content)
+    denies = negation.negators and not negation.litotes
+    return word_polarity(content, particles=False) < 0 or bool(denies)
 
 
 def _said_strength(best: Candidate, found: Symbols, rating_part: str) -> int | None:

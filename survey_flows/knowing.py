@@ -96,9 +96,16 @@ def declines(text: str) -> bool:
 
 
 # "long ago" says when, not how it was: "ga ke gakologelwe, it was long ago"
-_LONG_AGO = re.compile(r"\b(?:a )?(?:long|ages) (?:time )?ago\b")
-# Losing count, or having no idea, is not knowing how many.
-_LOST_COUNT = re.compile(r"\b(?:lost count|lost track|no idea|no clue)\b")
+_LONG_AGO = re.compile(
+    r"\b(?:(?:(?:it|that) was )?(?:a )?(?:long|ages) (?:time )?ago"
+    r"|(?:ka|gonne)? ?e ne e le kgale(?: thata)?)\b"
+)
+# Losing count, having no idea or having forgotten ("ke lebetse", not "they forgot my
+# file") is not knowing how many.
+_LOST_COUNT = re.compile(
+    r"\b(?:lost count|lost track|no idea|no clue)\b"
+    r"|(?:^|\b(?:i|ke|a|o) )(?:forgot|lebetse|lebala)\b"
+)
 
 
 def denies_knowing(text: str) -> bool:
@@ -135,7 +142,8 @@ def forgets(text: str) -> bool:
     """Return whether the answer only says the person does not know or remember, with no
     reason either ("ga a itse inthanete, o ile ofising" is about the internet): at a
     rating question, a don't know."""
-    return denies_knowing(text) and not split_reason(_about_knowing(text))[1]
+    when = _LONG_AGO.sub(" ", text.lower())  # "I forgot, it was long ago": no reason
+    return denies_knowing(text) and not split_reason(_about_knowing(when))[1]
 
 
 # Someone else went, paid or dealt with it: "my husband went for me", "my mother took him,

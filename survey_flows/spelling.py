@@ -44,7 +44,7 @@ _RESPELLED = (
     (re.compile(r"\bga ?kea\b"), "ga ke a"),
     (re.compile(r"\b(dnt|don't|dont|didn't|didnt|dint) (?:no|now)\b"), r"\1 know"),
     (re.compile(r"\bdis (satisfied|agree)\b"), r"dis\1"),
-    (re.compile(r"\bat al\b"), "at all"),
+    (re.compile(r"\b(?:at al|at sll|(?<=not )st all)\b"), "at all"),
     (re.compile(r"\b(?:mot (?:sure|sire)|not (?:sire|sute))\b"), "not sure"),
     (re.compile(r"\b(ke|ga ke|gake) battle\b"), r"\1 batle"),
     (re.compile(r"\bgot ?h?elele\b"), "gotlhelele"),
@@ -125,8 +125,34 @@ def respell(text: str) -> str:
     return _WORD.sub(lambda m: _respelled_word(m.group()), text)
 
 
+# Rating words typed short, letters left out but none added ("dsatisfd", "horibl",
+# "defintly"): a word that keeps the first and last letters of one of them (a final silent
+# "e" may go too), in order, and two thirds of its length. Six letters at least, so that
+# short words keep their meaning.
+_SHORTENED_MIN = 6
+_SHORTENED_SHARE = 0.65
+
+
+def _is_shortened(word: str, full: str) -> bool:
+    ending = full[-1] if word[-1] == full[-1] or not full.endswith("e") else full[-2]
+    if word[0] != full[0] or word[-1] != ending or len(word) < _SHORTENED_SHARE * len(full):
+        return False
+    letters = iter(full)
+    return all(letter in letters for letter in word)
+
+
+def _unshortened(word: str) -> str:
+    """Return the rating word a shortened spelling stands for, or the word as typed."""
+    if len(word) < _SHORTENED_MIN or word in _BY_SKELETON.values():
+        return word
+    meant = [full for full in _BY_SKELETON.values() if _is_shortened(word, full)]
+    return meant[0] if len(meant) == 1 else word
+
+
 def _respelled_word(word: str) -> str:
     if word in _WORDS:
         return _WORDS[word]
-    unvowelled = _unvowelled(word)
-    return unvowelled if unvowelled != word else unslipped(word)
+    for respelled in (_unvowelled(word), _unshortened(word)):
+        if respelled != word:
+            return respelled
+    return unslipped(word)

@@ -47,15 +47,15 @@ _SMALL_TN = "lefela|nngwe|pedi|tharo|nne|tlhano"
 _SMALL_VALUE = (
     {w: n for n, w in enumerate(_SMALL.split("|"))}
     | {w: n for n, w in enumerate(_SMALL_TN.split("|"))}
-    | {"no": 0, "hundred": 100, "a hundred": 100, "one hundred": 100}
+    | {"no": 0, "hundred": 100, "a hundred": 100, "one hundred": 100, "lekgolo": 100}
 )
-# "8/10", "4 out of 5", "100%", "zero percent", "zero stars", "5 star", "dinaledi di le
-# tlhano": a share of the best rating.
+# "8/10", "4 out of 5", "0 mo go 10", "100%", "zero percent", "lekgolo mo lekgolong", "zero
+# stars", "5 star", "dinaledi di le tlhano", "dinaledi tse 5": a share of the best rating.
 _RATING_NUMBER = re.compile(
-    rf"(?<![\w.,/])(?P<num>\d+(?:[.,]\d+)?|{_SMALL})\s*(?:/|out\s+of|over)\s*(?P<den>5|10|100|five|ten|hundred)(?!\w)"
-    rf"|(?<![\w.,])(?P<pct>\d+(?:[.,]\d+)?|zero|(?:a\s+|one\s+)?hundred)\s*(?:%|(?:percent|pcnt|prcnt|pct)\b|per\s+cent\b)"
+    rf"(?<![\w.,/])(?P<num>\d+(?:[.,]\d+)?|{_SMALL})\s*(?:/|out\s+of|over|mo\s+go)\s*(?P<den>5|10|100|five|ten|hundred)(?!\w)"
+    rf"|(?<![\w.,])(?P<pct>\d+(?:[.,]\d+)?|zero|(?:a\s+|one\s+)?hundred|lekgolo)\s*(?:%|(?:percent|pcnt|prcnt|pct|percnt)\b|per\s+cent\b|mo\s+lekgolong\b)"
     rf"|(?<![\w.,])(?P<stars>[0-5]|{_SMALL})\s*stars?\b"
-    rf"|\b(?:di)?naledi\s+(?:(?:di|e)\s+le\s+|tse\s+|e\s+)?(?P<tnstars>{_SMALL_TN})\b"
+    rf"|\b(?:di)?naledi\s+(?:(?:di|e)\s+le\s+|tse\s+|e\s+)?(?P<tnstars>[0-5]|{_SMALL_TN})(?!\w)"
 )
 
 

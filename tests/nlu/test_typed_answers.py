@@ -23,7 +23,7 @@ from nlu.normalise import normalise
 from nlu.numbers import TIMES_NEXT, WORDS, duration_hours, parse_number
 from survey_flows import engine
 from survey_flows.confidence import read_answer, read_number
-from survey_flows.cues import read_negation, split_reason
+from survey_flows.cues import polarity_of_word, read_negation, split_reason
 from survey_flows.decision import CONFIRM_AT, CROSS_SCALE_RECORD_AT, RECORD_AT, Decision
 from survey_flows.definition import load_flow
 from survey_flows.intents import AGREE_SCALE, NUMBER, SATISFACTION_SCALE, YES_NO
@@ -35,9 +35,11 @@ from survey_flows.scale import (
     POSITIVE,
     STRONG_NEGATIVE,
     STRONG_POSITIVE,
+    Position,
     option_for,
 )
 from survey_flows.slips import unslipped
+from survey_flows.spelling import respell
 from survey_flows.step import AnswerRecorded, Input, StartContext
 from survey_flows.strength import only_strength
 from survey_flows.symbols import EMOJI, symbols
@@ -1546,3 +1548,98 @@ def test_how_far_after_a_break_or_after_a_yes_belongs_to_the_rating(text, intent
     assert (answer.intent, answer.decision) == (intent, Decision.RECORD)
     # "definitely" alone is an answer of its own, and "thata" after a description is "hard"
     assert not only_strength("definitely") and only_strength("thata!")
+
+
+# --- the tenth round (dev_12) ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [("dsatisfd", "dissatisfied"), ("horibl", "horrible"), ("defintly", "definitely"),
+     ("not st all", "not at all"), ("satisfied at sll", "satisfied at all"),
+     # words of their own stay: too short a share of the rating word, or another first letter
+     ("comply", "comply"), ("unsaid", "unsaid"), ("sifted", "sifted")],
+)  # fmt: skip
+def test_rating_words_typed_short_are_read_in_full(typed, meant):
+    assert respell(typed) == meant
+
+
+def test_dsatisfd_is_never_recorded_as_satisfied():
+    # the model, reading the unknown word, leaned to "satisfied"
+    answer = read_answer(Reader({"dissatisfied": {"dissatisfied": 0.97}, "dsatisfd": {
+        "satisfied": 0.89}}), "dsatisfd", SATISFACTION_SCALE, "en")  # fmt: skip
+    assert (answer.intent, answer.decision) == ("dissatisfied", Decision.RECORD)
+
+
+@pytest.mark.parametrize(
+    ("word", "polarity"),
+    [("unfairly", -1), ("rudely", -1), ("easily", 1), ("terribly", -1),
+     # moderating, recent or polite, not a rating
+     ("fairly", 0), ("lately", 0), ("kindly", 0), ("simply", 0)],
+)  # fmt: skip
+def test_an_adverb_takes_the_side_of_its_adjective(word, polarity):
+    assert polarity_of_word(word) == polarity
+
+
+@pytest.mark.parametrize(
+    "text", ["no child is treated unfairly there", "nobody is treated unfairly here"]
+)
+def test_no_one_treated_unfairly_is_never_recorded_as_disagree(text):
+    answer = read(text, AGREE_SCALE, ranking={"disagree": 0.99})
+    assert read_negation(text).litotes
+    assert answer.intent != "disagree" or answer.decision is not Decision.RECORD
+
+
+def test_a_no_before_a_subject_negates_and_a_no_before_a_pronoun_answers():
+    assert read_negation("no one was clean").ruled_out == {1}
+    assert not read_negation("no it was far").negators  # the answer "no", then a reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ke kgotsofetse thata gore barutabana ba fetsa ngwaga ba sa ruta",  # don't teach
+        "Ke itumetse thata gore ngwanake o feditse ngwaga a sa itse go bala",  # can't read
+        "I'm glad that they didn't make me wait",  # maybe meant: confirmed all the same
+    ],
+)
+def test_pleased_that_something_is_not_is_confirmed_never_recorded(text):
+    answer = read(text, SATISFACTION_SCALE, ranking={"very_satisfied": 0.99})
+    assert answer.decision is not Decision.RECORD
+
+
+def test_pleased_that_nothing_was_bad_is_still_recorded():
+    text = "so happy that nobody was rude"
+    answer = read(text, SATISFACTION_SCALE, by_text={
+        text: {"very_satisfied": 0.99}, "so happy": {"very_satisfied": 0.99}})  # fmt: skip
+    assert (answer.intent, answer.decision) == ("very_satisfied", Decision.RECORD)
+
+
+@pytest.mark.parametrize(
+    ("text", "polarity", "strength"),
+    [("0 mo go 10", -1, 2), ("8 mo go 10", 1, 1), ("lekgolo mo lekgolong", 1, 2),
+     ("100 mo lekgolong", 1, 2), ("dinaledi tse 5", 1, 2), ("100 percnt", 1, 2)],
+)  # fmt: skip
+def test_setswana_rating_numbers_are_a_share_of_the_best(text, polarity, strength):
+    assert symbols(text).position() == Position(polarity, strength)
+
+
+def test_how_far_said_before_a_reason_belongs_to_the_rating():
+    text = "Ee, ka botlalo. Ngaka e ne ya ntsaya nako yotlhe"  # fully; the doctor took time
+    answer = read(text, AGREE_SCALE, by_text={
+        "ee, ka botlalo": {"strongly_agree": 0.97}, "ee": {"yes": 0.99}, text: {"agree": 0.9},
+    })  # fmt: skip
+    assert (answer.intent, answer.decision) == ("strongly_agree", Decision.RECORD)
+
+
+@pytest.mark.parametrize(
+    ("text", "forgot"),
+    [("ke lebetse ka e ne e le kgale", True), ("I forgot, it was long ago", True),
+     # someone else forgot something: a complaint
+     ("ba lebetse ngwana wa me kwa tliliniking", False), ("they forgot my file", False)],
+)  # fmt: skip
+def test_having_forgotten_is_not_knowing(text, forgot):
+    head = split_reason(text)[0]
+    answer = read(text, SATISFACTION_SCALE, by_text={
+        text: {"satisfied": 0.97}, head: {"satisfied": 0.9}})  # fmt: skip
+    assert (answer.intent == "dont_know") is forgot
