@@ -135,6 +135,10 @@ def read_answer(classifier: Classifier, text: str, options: Sequence[str], lang:
         # sis"): recorded by the rule when the classifier is less sure
         rule = source if best.score >= RECORD_AT else TABLE
         return Answer(best.intent, best.score, Decision.RECORD, rule)
+    if opens and opens == -best.polarity and sides_only(options) and opens not in excluded:
+        # "yh needed a passport for a trip to SA" read as No: the yes it opens with, which
+        # nothing after it turns, is the answer
+        return Answer(option_for(Position(opens, 1), options), 1.0, Decision.RECORD, TABLE)
     sided = _sided(best, found.words)
     best = _scored_by_side(best, found.words, words_agree)
     unsaid_no = _unsaid_no(best, found, options)

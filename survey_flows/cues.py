@@ -26,6 +26,12 @@ _SCOPE_ENDS = {
 }  # fmt: skip
 # Skipping is going without, but only for a negation: "skip" alone passes the question.
 _SKIPPING = {"skip", "skipped"}
+# So are being left out, turned or sent away, and giving up: "I wasn't turned away", "no
+# kid is left out", "he didn't give up" are a yes
+_GOING_WITHOUT = {
+    ("left", "out"), ("turned", "away"), ("turnd", "away"), ("sent", "away"),
+    ("give", "up"), ("gave", "up"), ("given", "up"),
+}  # fmt: skip
 # "it's not like ...", "it is not that ...", "it was not true that ...": a frame whose
 # negation denies the clause after it
 _FRAMES = {"its", "is", "was", "thats"}
@@ -396,7 +402,12 @@ def read_negation(text: str) -> Negation:
                 break
             # skipping is going without only when denied ("didn't skip any": all of
             # them); alone, "skip" asks to pass the question
-            found = -1 if word in _SKIPPING else polarity_of_word(word)
+            going_without = word in _SKIPPING or tuple(words[j : j + 2]) in _GOING_WITHOUT
+            # "I don't mind": gladly; but "never mind" drops what was said, and "if you
+            # don't mind no water" is irony
+            minding = word == "mind" and j == i + length and negator != "never"
+            minding = minding and words[i - 1 : i] != ["you"]
+            found = -1 if going_without or minding else polarity_of_word(word)
             said = word == "re" and j == i + length and words[j - 1] == "se"
             if not found and (word in ASSERTING or said):
                 asserting = True  # "I wouldn't say", "nka se re", "ke ka se re" (I won't say)

@@ -1643,3 +1643,31 @@ def test_having_forgotten_is_not_knowing(text, forgot):
     answer = read(text, SATISFACTION_SCALE, by_text={
         text: {"satisfied": 0.97}, head: {"satisfied": 0.9}})  # fmt: skip
     assert (answer.intent == "dont_know") is forgot
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [("yh needed a passport for a trip to SA", "yes"),
+     ("yeah all at the govt school down the road", "yes"),
+     ("nnyaa ga go na bana ba ba nnang le rona", "no")],
+)  # fmt: skip
+def test_the_yes_or_no_an_answer_opens_with_answers_a_yes_no_question(text, intent):
+    other = "no" if intent == "yes" else "yes"  # the model read the reason, not the answer
+    answer = read(text, YES_NO, ranking={other: 0.9})
+    assert (answer.intent, answer.decision) == (intent, Decision.RECORD)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["he says he didn't give up, he tried", "I don't mind taking part",
+     "wasnt left out, i got seen once", "i wsnt turnd away the 2nd tym"],
+)  # fmt: skip
+def test_denied_going_without_is_never_recorded_as_a_no(text):
+    answer = read(text, YES_NO, ranking={"no": 0.99})
+    assert answer.intent == "yes" or answer.decision is not Decision.RECORD
+    assert read_negation(respell(text)).litotes
+
+
+@pytest.mark.parametrize("text", ["never mind", "the toilets are fantastic if you don't mind no water"])
+def test_minding_is_gladly_only_when_denied_by_the_person(text):
+    assert not read_negation(text).litotes
