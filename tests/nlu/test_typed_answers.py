@@ -1668,6 +1668,8 @@ def test_denied_going_without_is_never_recorded_as_a_no(text):
     assert read_negation(respell(text)).litotes
 
 
-@pytest.mark.parametrize("text", ["never mind", "the toilets are fantastic if you don't mind no water"])
+@pytest.mark.parametrize(
+    "text", ["never mind", "the toilets are fantastic if you don't mind no water"]
+)
 def test_minding_is_gladly_only_when_denied_by_the_person(text):
     assert not read_negation(text).litotes
