@@ -115,6 +115,11 @@ def read_answer(classifier: Classifier, text: str, options: Sequence[str], lang:
     best, guarded, source, rating_part = read_words(
         classifier, found.words, options, lang, excluded
     )
+    command = named_command(found.words)
+    if command is not None and (best is None or best.intent in NON_SUBSTANTIVE):
+        # "ke phositse, ke batla go simolola gape" (I got it wrong, I want to start again)
+        # read as don't know: the clause that names a command says what is wanted
+        return Answer(command, 1.0, Decision.RECORD, TABLE)
     if forgets(found.words) and not found.readings:
         # only not knowing or not remembering, whatever the classifier made of it
         if best is not None and best.intent == DONT_KNOW:

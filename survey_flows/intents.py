@@ -22,7 +22,8 @@ COMMAND_PHRASES: dict[str, tuple[str, ...]] = {
         "restart", "start again", "start over", "simolola gape", "simolola sesha",
         "re simolole", "simolole gape", "simolole sesha", "go back to the first question",
         "boela kwa potsong ya ntlha", "boela kwa tshimologong", "boeleng kwa potsong ya ntlha",
-        "boeleng kwa tshimologong",
+        "boeleng kwa tshimologong", "redo", "redo from the beginning",
+        "start from the beginning", "begin again",
     ),
     "help": ("help", "thuso", "nthuse", "nthusa", "ga ke tlhaloganye"),
     "change_language": (

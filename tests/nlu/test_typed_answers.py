@@ -276,7 +276,9 @@ def test_the_strength_of_a_rating_is_the_strength_its_words_say(text, reading, s
     ],
 )
 def test_a_command_said_beside_a_rating_keeps_the_rating_from_being_recorded(text):
-    answer = read(text, AGREE_SCALE, ranking={"disagree": 0.96})
+    # the model's reading, of the whole, of its rating part and of what a relay frame leaves
+    parts = (text, split_reason(text)[0], unreported(text))
+    answer = read(text, AGREE_SCALE, by_text=dict.fromkeys(parts, {"disagree": 0.96}))
     assert answer.decision is not Decision.RECORD
     assert read("stop the favouritism", AGREE_SCALE, ranking={"disagree": 0.96}).decision is (
         Decision.RECORD
@@ -1673,3 +1675,19 @@ def test_denied_going_without_is_never_recorded_as_a_no(text):
 )
 def test_minding_is_gladly_only_when_denied_by_the_person(text):
     assert not read_negation(text).litotes
+
+
+@pytest.mark.parametrize(
+    ("text", "read_as", "command"),
+    [("ke phositse, ke batla go simolola gape", "dont_know", "restart"),
+     ("wait i messed up, redo from the beginning", "disagree", "restart"),
+     ("I don't know, stop", "dont_know", "stop")],
+)  # fmt: skip
+def test_a_clause_naming_a_command_beats_a_dont_know_or_spells_it_out(text, read_as, command):
+    answer = read(text, AGREE_SCALE, ranking={read_as: 0.99})
+    assert (answer.intent, answer.decision) == (command, Decision.RECORD)
+
+
+def test_from_the_beginning_alone_is_no_command():
+    answer = read("I was unhappy from the beginning", AGREE_SCALE, ranking={"disagree": 0.97})
+    assert answer.intent == "disagree"
