@@ -278,7 +278,7 @@ def test_the_strength_of_a_rating_is_the_strength_its_words_say(text, reading, s
 def test_a_command_said_beside_a_rating_keeps_the_rating_from_being_recorded(text):
     # the model's reading, of the whole, of its rating part and of what a relay frame leaves
     parts = (text, split_reason(text)[0], unreported(text))
-    answer = read(text, AGREE_SCALE, by_text=dict.fromkeys(parts, {"disagree": 0.96}))
+    answer = read(text, AGREE_SCALE, by_text={key: {"disagree": 0.96} for key in parts})
     assert answer.decision is not Decision.RECORD
     assert read("stop the favouritism", AGREE_SCALE, ranking={"disagree": 0.96}).decision is (
         Decision.RECORD
