@@ -25,6 +25,7 @@ from dataclasses import replace
 
 from survey_flows.candidates import read_words
 from survey_flows.cues import (
+    YES_PARTICLES,
     doubtful,
     favours_some,
     named_command,
@@ -81,6 +82,7 @@ from survey_flows.scale import (
     in_own_words,
     option_for,
     sides_only,
+    words_of,
 )
 from survey_flows.spelling import respell
 from survey_flows.strength import sounds_strong
@@ -144,6 +146,11 @@ def read_answer(classifier: Classifier, text: str, options: Sequence[str], lang:
         # "yh needed a passport for a trip to SA" read as No: the yes it opens with, which
         # nothing after it turns, is the answer
         return Answer(option_for(Position(opens, 1), options), 1.0, Decision.RECORD, TABLE)
+    if sides_only(options) and best.polarity > 0 and _negated_once(found.words):
+        # "ga ke a dira kopo ka inthanete, ke ile kwa ofising" read as Yes: one negated
+        # verb is a no at a yes/no question, so the no is offered
+        no = option_for(Position(-1, 1), options)
+        return Answer(no, CONFIRM_AT, Decision.CONFIRM, TABLE)
     sided = _sided(best, found.words)
     best = _scored_by_side(best, found.words, words_agree)
     unsaid_no = _unsaid_no(best, found, options)
@@ -179,6 +186,21 @@ def _ironic(text: str, found: Symbols, options: Sequence[str]) -> bool:
     # at a rating question; at a yes/no question only praise ("I lost my Omang" is a yes)
     hinted = doubtful(text) and (praises(found.words) or not sides_only(options))
     return sarcastic(found.words) or hinted
+
+
+def _negated_once(words: str) -> bool:
+    """Return whether the answer holds one negation the word lists cannot settle ("ga go na
+    bana mo lelwapeng"), not of knowing, and no yes, praise or second negation that may
+    turn it ("ee, mme webosaete e ne e sa bereke": yes, but the website did not work)."""
+    negation = read_negation(words)
+    opening = next((w for w in words_of(words) if w.isalpha()), "")
+    return (
+        negation.negators == 1
+        and negation.unsure
+        and not (negation.litotes or negation.memory)
+        and not praises(words)
+        and opening not in YES_PARTICLES
+    )
 
 
 def _laughs_at_own_praise(text: str, found: Symbols) -> bool:

@@ -54,9 +54,13 @@ def _about_knowing(text: str) -> str:
 # fetele pele", "ke sephiri"), polite words aside; for the person written for, "she doesn't
 # want to say" (not "they", who may be the staff). Only the whole answer: "they skip
 # classes" and "bana ba feta" (the children pass) are no refusals; "my own business" and
-# the like refuse wherever they stand ("that's my own business how much I spent"), and so
+# the like refuse wherever they stand ("that's my own business how much I spent", "o re ga
+# se kgang ya lona gore o na le bana": not your business whether she has children), and so
 # do "I don't want to say ..." and "ga ke batle go bolela ..." (I don't want to say).
-_POLITE = r"(?:\s+(?:please|pls|plz|thanks|thank you|sorry|rra|mma|tsweetswee|ka kopo|hle|lol))*"
+_POLITE = (
+    r"(?:\s+(?:please|pls|plz|thanks|thank you|sorry|rra|mma|tsweetswee|ka kopo|hle|lol"
+    r"|bathong))*"
+)
 _DECLINING = re.compile(
     r"^(?:(?:i\s+)?(?:would\s+|d\s+|id\s+)?(?:rather|prefer)\s+not\b.*"
     r"|(?:(?:no|nope|nah)\s+)?(?:i\s+)?(?:(?:wont|will not|do not|dont)\s+(?:want\s+to\s+)?"
@@ -64,7 +68,8 @@ _DECLINING = re.compile(
     r"|(?:he|she)\s+(?:wont|will not|does not|doesnt)\s+want\s+to\s+(?:say|answer|disclose)"
     r"|decline)\b.*"
     r"|(?:skip|pass|next|next question|no comment|(?:not|nt) (?:saying|telling)|private"
-    r"|confidential|.*\b(?:my own business|none of your business|not your business)\b.*)"
+    r"|confidential|.*\b(?:my own business|none of your business|not your business"
+    r"|ga se kgang ya (?:gago|lona|gagwe))\b.*)"
     r"(?:\s+(?:it|this|that|this one|that one|question|this question))?"
     r"|(?:potso e\s+)?(?:ke kopa go\s+)?(?:fetisa|feta|a re fete|a re fetele pele|ke tlola"
     r"|tlola|fetela pele|fetela kwa go e e latelang|ke sephiri"
@@ -156,6 +161,18 @@ _SOMEONE_ELSE = re.compile(
 )
 
 
+# In Setswana: "e ne e se nna" (it was not me), "nna ga ke a ya" (I myself did not go), or
+# a cleft naming who went, took or paid: "ke malome yo o isang bana kwa sekolong" (it is
+# my uncle who takes the children to school), "ke monna wa me a neng a ya".
+_OTHERS_TN = f"{PEOPLE}|malome|ausi|monna|mosadi|mogolole|nnake|rakgadi"
+_SOMEONE_ELSE_TN = re.compile(
+    r"\b(?:e ne e se nna|e seng nna|nna ga ke a ya)\b"
+    rf"|^(?:ke|e ne e le)\s+(?:{_OTHERS_TN})(?:\s+(?:wa me|wame|wa rona|ya me))?"
+    r"\s+(?:yo o|yo|a|ba ba|ba)\s+(?:neng (?:a|ba)\s+)?"
+    r"(?:ya|yang|ileng|isa|isang|isitse|tsamaya|tsamaileng|duela|duelang|duetse|duetseng)\b"
+)
+
+
 def _plain(text: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())  # digits kept: "4 me"
 
@@ -163,7 +180,9 @@ def _plain(text: str) -> str:
 def someone_else_went(text: str) -> bool:
     """Return whether the answer says someone else met the service, and rates nothing."""
     rates = any(w in PARTICLES or (w.isalpha() and polarity_of_word(w)) for w in words_of(text))
-    return not rates and _SOMEONE_ELSE.match(_plain(text)) is not None
+    plain = _plain(text)
+    named = _SOMEONE_ELSE.match(plain) or _SOMEONE_ELSE_TN.search(plain)
+    return not rates and named is not None
 
 
 def someone_else_went_no_amount(text: str) -> bool:

@@ -1691,3 +1691,45 @@ def test_a_clause_naming_a_command_beats_a_dont_know_or_spells_it_out(text, read
 def test_from_the_beginning_alone_is_no_command():
     answer = read("I was unhappy from the beginning", AGREE_SCALE, ranking={"disagree": 0.97})
     assert answer.intent == "disagree"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["ke malome yo o isang bana kwa skolong",  # it is my uncle who takes the children
+     "ke monna wame a neng a ya kwa ofising",  # it was my husband who went
+     "e ne e se nna, ke nkoko a isitse ngwana kwa tliliniking",  # it wasn't me
+     "mme ke ene a neng a ya le ngwana, nna ga ke a ya"],  # I myself did not go
+)  # fmt: skip
+def test_someone_else_went_in_setswana_is_a_dont_know(text):
+    answer = read(text, SATISFACTION_SCALE, ranking={"dissatisfied": 0.9})
+    assert (answer.intent, answer.decision) == ("dont_know", Decision.RECORD)
+
+
+def test_the_person_who_went_and_rated_keeps_the_rating():
+    text = "ke mme a neng a ya, o ne a itumetse"  # mum went, she was pleased
+    answer = read(text, SATISFACTION_SCALE, ranking={"satisfied": 0.97})
+    assert answer.intent == "satisfied"
+
+
+@pytest.mark.parametrize(
+    "text", ["ga se kgang ya gago bathong", "nkoko o re ga se kgang ya lona gore o na le bana"]
+)
+def test_not_your_business_in_setswana_refuses_wherever_it_stands(text):
+    answer = read(text, YES_NO, ranking={"no": 0.9})
+    assert (answer.intent, answer.decision) == ("refuse", Decision.RECORD)
+
+
+@pytest.mark.parametrize(
+    ("text", "offered"),
+    [("ga go na bana ba dingwaga tseo mo lelwapeng la rona", "no"),  # no children that age
+     ("ga ke a dira kopo ka inthanete ke ile kwa ofising", "no"),  # I didn't apply online
+     # a yes first, or a second negation, may turn it: the reading stands
+     ("ee, mme webosaete e ne e sa bereke", "yes"),
+     ("grandpa doesn't know", None)],
+)  # fmt: skip
+def test_one_negated_verb_read_as_yes_offers_the_no(text, offered):
+    answer = read(text, YES_NO, ranking={"yes": 0.9})
+    if offered == "no":
+        assert (answer.intent, answer.decision) == ("no", Decision.CONFIRM)
+    else:
+        assert answer.intent != "no"
