@@ -181,7 +181,9 @@ def _span_after(tokens: list[str], unit: int, used: set[int]) -> tuple[int, int]
 def _half_after(tokens: list[str], at: int, used: set[int]) -> float:
     """Return 0.5 for "... le halofo" or "... and a half" right after a part, else 0."""
     rest = tokens[at : at + 3]
-    halves = (["le", "halofo"], ["le", "sephatlo"], ["and", "a", "half"], ["and", "half"])
+    halves = (
+        ["le", "halofo"], ["le", "sephatlo"], ["le", "half"], ["and", "a", "half"], ["and", "half"],
+    )  # fmt: skip
     for pattern in halves:
         if rest[: len(pattern)] == pattern and at not in used:
             used.update(range(at, at + len(pattern)))

@@ -109,6 +109,7 @@ NEGATIVE_STEMS_TN = (
     "ngongor", "bonya", "leswe", "tshwenyeg", "sulafal", "botlhoko", "bokete", "tura", "kgakal",
     "leele", "telele", "swab", "tlhaol", "kgetholol", "thubeg", "robeg", "dutla", "senyeg",
     "bokoa", "tlhael", "turu", "boima", "palel", "nyemis", "godu",
+    "kgaogil",  # torn: "dibuka tse di kgaogileng"
 )  # fmt: skip
 # Words that soften a negation into a plain "no": "not really", "I don't think so".
 NEGATED_HEDGES = {
@@ -315,6 +316,8 @@ def negator_length(words: list[str], i: int) -> int:
             return 0
         subject = after not in ELLIPSIS and words[i + 2 : i + 3] and words[i + 2] in _VERBS_AFTER
         return 1 if polarity_of_word(after) or subject else 0
+    if word in ("not", "nt") and after in ("just", "only"):
+        return 0  # "not just one, three of them", "not only rude but slow": more, not less
     if word in NEGATORS_EN or word in NEGATORS_TN:
         return 1
     if word == "by" and words[i + 1 : i + 3] == ["no", "means"]:
@@ -504,7 +507,12 @@ def phrase_in(folded_text: str, phrases: Sequence[str]) -> bool:
 # Polite words and wishes around a command: "please delete all the information I have
 # provided", "ke batla go simolola gape" (I want to start again), "tswana plz".
 _POLITE_WORDS = {"please", "pls", "plz", "kindly", "hle", "tsweetswee"}
-_WISHES = ("ke kopa go", "ke kopa", "ke batla go", "i want to", "i would like to", "id like to")
+# Wishes and relayed words before a command: "ke batla go simolola gape", "o re emisang"
+# (she says stop)
+_WISHES = (
+    "ke kopa go", "ke kopa", "ke batla go", "i want to", "i would like to", "id like to",
+    "o re", "she says", "he says",
+)  # fmt: skip
 # Commands of two words or more: a clause that opens with one gives that command, whatever
 # follows ("simolola gape ke tlhophile phoso": start again, I chose wrong).
 _OPENINGS = {
@@ -617,11 +625,14 @@ def _more_equal(text: str, tokens: list[str]) -> bool:
 
 
 # Some people treated or served better or first ("ntate o re batho ba ba humileng ba
-# tshwarwa botoka": the rich are treated better): a complaint of unequal treatment, though
-# "better" is a word of praise.
+# tshwarwa botoka": the rich are treated better), or only some ("ba tlotla ba ba humileng
+# fela": they respect only the rich): a complaint of unequal treatment, though "better" and
+# "respect" are words of praise.
+_SOME = r"(?:ba ba humileng|ba ba itsegeng|ba ba nang le madi|the rich|rich people|their friends)"
 _FAVOURED = re.compile(
     r"\b(?:treated|served|helped|tshwarwa|thusiwa|tlotlwa|direlwa)\s+(?:[a-z]+\s+)?"
     r"(?:better|botoka|first|pele|go feta)\b"
+    rf"|\b(?:only|fela)\s+{_SOME}|\b{_SOME}\s+(?:fela|only)\b"
 )
 
 

@@ -39,6 +39,8 @@ _RESPELLED = (
     (re.compile(r"\bit se\b"), "itse"),
     (re.compile(r"\bha (ke|a|re|ba|go)\b"), r"ga \1"),
     (re.compile(r"\bkegakologelwe\b"), "ke gakologelwe"),
+    (re.compile(r"\bpots (e|eo)\b"), r"potso \1"),
+    (re.compile(r"\bmetso ?to\b"), "metsotso"),
     (re.compile(r"\b(gakologelwe|gakologelwa|gopole|itse) gentle\b"), r"\1 sentle"),
     (re.compile(r"\bga k\b"), "ga ke"),
     (re.compile(r"\bga ?kea\b"), "ga ke a"),

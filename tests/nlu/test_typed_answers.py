@@ -23,7 +23,7 @@ from nlu.normalise import normalise
 from nlu.numbers import TIMES_NEXT, WORDS, duration_hours, parse_number
 from survey_flows import engine
 from survey_flows.confidence import read_answer, read_number
-from survey_flows.cues import polarity_of_word, read_negation, split_reason
+from survey_flows.cues import named_command, polarity_of_word, read_negation, split_reason
 from survey_flows.decision import CONFIRM_AT, CROSS_SCALE_RECORD_AT, RECORD_AT, Decision
 from survey_flows.definition import load_flow
 from survey_flows.intents import AGREE_SCALE, NUMBER, SATISFACTION_SCALE, YES_NO
@@ -1733,3 +1733,39 @@ def test_one_negated_verb_read_as_yes_offers_the_no(text, offered):
         assert (answer.intent, answer.decision) == ("no", Decision.CONFIRM)
     else:
         assert answer.intent != "no"
+
+
+def test_not_just_and_not_only_say_more_not_less():
+    assert not read_negation("not just one, three of them").negators
+    assert not read_negation("not only rude but slow").litotes  # a complaint, not "not rude"
+
+
+@pytest.mark.parametrize(
+    ("text", "command"), [("Nkoko o lapile, o re emisang", "stop"), ("she says stop", "stop")]
+)
+def test_a_command_relayed_with_o_re_is_named(text, command):
+    assert named_command(text) == command
+
+
+def test_praise_of_only_some_is_no_praise():
+    text = "nnyaa ba tlotla ba ba humileng fela"  # no, they respect only the rich
+    answer = read(text, AGREE_SCALE, ranking={"agree": 0.95})
+    assert answer.intent != "agree"
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [("Feta pots e", "feta potso e"), ("Metso to e ka nna 45", "metsotso e ka nna 45")],
+)
+def test_setswana_words_split_by_a_slip_are_joined(typed, meant):
+    assert respell(typed.lower()) == meant
+
+
+def test_ura_le_half_is_an_hour_and_a_half():
+    assert duration_hours("ura le half") == pytest.approx(1.5)
+
+
+def test_praise_that_books_are_torn_is_confirmed():
+    text = "Ke itumetse thata gore bana ba ithuta ka dibuka tse di kgaogileng"  # torn books
+    answer = read(text, SATISFACTION_SCALE, ranking={"very_satisfied": 0.99})
+    assert answer.decision is not Decision.RECORD
