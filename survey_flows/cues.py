@@ -184,6 +184,20 @@ def word_polarity(text: str, particles: bool = True) -> int:
     return sides.pop() if len(sides) == 1 else 0
 
 
+def lacks(text: str) -> bool:
+    """Return whether the text says something was missing: "no" before a thing that is no
+    rating word and not the subject of a verb ("my child has had no teacher since January",
+    "no water for a month"; not "no problems" nor "no one was rude")."""
+    words = words_of(text)
+    for i, word in enumerate(words[:-1]):
+        thing = words[i + 1]
+        if word != "no" or not thing.isalpha() or thing in ELLIPSIS or thing in PARTICLES:
+            continue
+        if not polarity_of_word(thing) and not negator_length(words, i):
+            return True
+    return False
+
+
 def takes_a_side(text: str) -> bool:
     """Return whether the text holds a yes, a no or a rating word ("yeah we pass it"): such
     an answer is no plain "don't know" (words about knowing, such as "sure", aside)."""

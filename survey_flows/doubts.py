@@ -21,6 +21,7 @@ from survey_flows.cues import (
     concedes,
     conditional,
     endured,
+    lacks,
     looks_back,
     named_command,
     phrase_in,
@@ -95,6 +96,8 @@ def said_strong(
     happy, no pills as usual")."""
     if guarded or ironic or not best.polarity or sides_only(options):
         return None
+    if best.polarity < 0 and _praise_then_missing(found.words):
+        return None  # "yeah super satisfied my child has had no teacher": the praise's "super"
     if _said_strength(best, found, rating_part) != 2 or only_describes(rating_part):
         return None
     if not (strong_marker(found.words) or intensifies_a_rating(rating_part)):
@@ -137,6 +140,9 @@ def in_doubt(
         return True  # "ke itumetse thata gore ngwana a sa itse go bala": irony, most likely
     if best.polarity < 0 and word_polarity(found.words) > 0:
         return True  # only words of praise, read as a complaint: irony, or a misreading
+    strong = POSITION_OF_INTENT[best.intent].strength == 2
+    if best.polarity < 0 and strong and _praise_then_missing(found.words):
+        return True  # "super satisfied my child has had no teacher": how far is the praise's
     if strength and not sides_only(options) and _said_strength(best, found, rating_part):
         return True
     symbol_position = found.position()
@@ -157,6 +163,20 @@ def _praise_then_complaint(words: str) -> bool:
         return False
     rest = " ".join(tokens[first + 1 :])
     return word_polarity(rest, particles=False) < 0 and not phrase_in(rest, CONCEDING)
+
+
+def _praise_then_missing(words: str) -> bool:
+    """Return whether praise, with nothing negated, is followed by something said missing
+    ("yeah super satisfied my child has had no teacher since January"): irony, whose
+    intensifier strengthens the praise, not the complaint. Read as praise, it is as often
+    a complaint spared ("happy no queue")."""
+    if read_negation(words).negators:
+        return False
+    tokens = [w for w in words_of(words) if w.isalpha()]
+    first = next((k for k, w in enumerate(tokens) if polarity_of_word(w)), None)
+    if first is None or polarity_of_word(tokens[first]) < 0:
+        return False
+    return lacks(" ".join(tokens[first + 1 :]))
 
 
 # What opens the content of a feeling: "happy that ...", "ke itumetse gore ..."

@@ -23,7 +23,13 @@ from nlu.normalise import normalise
 from nlu.numbers import TIMES_NEXT, WORDS, duration_hours, parse_number
 from survey_flows import engine
 from survey_flows.confidence import read_answer, read_number
-from survey_flows.cues import named_command, polarity_of_word, read_negation, split_reason
+from survey_flows.cues import (
+    lacks,
+    named_command,
+    polarity_of_word,
+    read_negation,
+    split_reason,
+)
 from survey_flows.decision import CONFIRM_AT, CROSS_SCALE_RECORD_AT, RECORD_AT, Decision
 from survey_flows.definition import load_flow
 from survey_flows.intents import AGREE_SCALE, NUMBER, SATISFACTION_SCALE, YES_NO
@@ -1769,3 +1775,11 @@ def test_praise_that_books_are_torn_is_confirmed():
     text = "Ke itumetse thata gore bana ba ithuta ka dibuka tse di kgaogileng"  # torn books
     answer = read(text, SATISFACTION_SCALE, ranking={"very_satisfied": 0.99})
     assert answer.decision is not Decision.RECORD
+
+
+def test_praise_then_something_missing_is_never_recorded_as_the_strong_complaint():
+    text = "yeah super satisfied my child has had no teacher since January"
+    answer = read(text, SATISFACTION_SCALE, ranking={"dissatisfied": 0.95})
+    assert answer.decision is not Decision.RECORD  # "super" strengthens the praise
+    assert lacks("no water for a month") and not lacks("no problems")
+    assert not lacks("no one was rude") and not lacks("no it was far")
