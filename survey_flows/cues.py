@@ -26,11 +26,14 @@ _SCOPE_ENDS = {
 }  # fmt: skip
 # Skipping is going without, but only for a negation: "skip" alone passes the question.
 _SKIPPING = {"skip", "skipped"}
-# So are being left out, turned or sent away, and giving up: "I wasn't turned away", "no
-# kid is left out", "he didn't give up" are a yes
-_GOING_WITHOUT = {
+# Pairs of words that complain together: being left out, turned or sent away, giving up
+# ("I wasn't turned away", "no kid is left out", "he didn't give up" are a yes), too much
+# or too many ("what we paid was not too much"), and special treatment ("never seen anyone
+# get special treatment")
+_NEGATIVE_PAIRS = {
     ("left", "out"), ("turned", "away"), ("turnd", "away"), ("sent", "away"),
-    ("give", "up"), ("gave", "up"), ("given", "up"),
+    ("give", "up"), ("gave", "up"), ("given", "up"), ("too", "much"), ("too", "many"),
+    ("special", "treatment"),
 }  # fmt: skip
 # "it's not like ...", "it is not that ...", "it was not true that ...": a frame whose
 # negation denies the clause after it
@@ -97,6 +100,7 @@ NEGATIVE_WORDS = {
     # going without: "never missed a treatment", "I was not left untreated" are a yes
     "missed", "untreated", "unattended", "neglected", "ignored", "excluded",
     "gana", "gane",  # refusing: "ga ke gane" (I don't refuse) is a yes
+    "impossible", "complicated", "confusing",
 }  # fmt: skip
 # Setswana takes prefixes and suffixes: stems are matched inside a word ("nthusa", "kedumela").
 POSITIVE_STEMS_TN = (
@@ -419,7 +423,7 @@ def read_negation(text: str) -> Negation:
                 break
             # skipping is going without only when denied ("didn't skip any": all of
             # them); alone, "skip" asks to pass the question
-            going_without = word in _SKIPPING or tuple(words[j : j + 2]) in _GOING_WITHOUT
+            going_without = word in _SKIPPING or tuple(words[j : j + 2]) in _NEGATIVE_PAIRS
             # "I don't mind": gladly; but "never mind" drops what was said, and "if you
             # don't mind no water" is irony
             minding = word == "mind" and j == i + length and negator != "never"

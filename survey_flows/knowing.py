@@ -39,9 +39,14 @@ _KNOWN_CLAUSE = re.compile(
 )
 
 
+# What is not known may come first, echoing the question: "whether all children are
+# treated equally, I honestly don't know".
+_ECHOED_FIRST = re.compile(r"^(?:whether|if)\b[^,.;:?!]*[,.;:?!]+\s*")
+
+
 def _about_knowing(text: str) -> str:
     """Return the text without what only says how well or what is not known."""
-    text = _KNOWN_CLAUSE.sub(lambda m: m.group().split()[0], text)
+    text = _KNOWN_CLAUSE.sub(lambda m: m.group().split()[0], _ECHOED_FIRST.sub("", text))
     words = words_of(text)
     return " ".join(
         w
@@ -67,7 +72,8 @@ _DECLINING = re.compile(
     r"(?:say|answer|tell|disclose)"
     r"|(?:he|she)\s+(?:wont|will not|does not|doesnt)\s+want\s+to\s+(?:say|answer|disclose)"
     r"|decline)\b.*"
-    r"|(?:skip|pass|next|next question|no comment|(?:not|nt) (?:saying|telling)|private"
+    r"|(?:skip|pass|next|next question|no comment|(?:not|nt) (?:saying|telling)"
+    r"|(?:(?:thats|thts|its) )?private"
     r"|confidential|.*\b(?:my own business|none of your business|not your business"
     r"|ga se kgang ya (?:gago|lona|gagwe))\b.*)"
     r"(?:\s+(?:it|this|that|this one|that one|question|this question))?"

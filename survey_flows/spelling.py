@@ -47,7 +47,11 @@ _RESPELLED = (
     (re.compile(r"\b(dnt|don't|dont|didn't|didnt|dint) (?:no|now)\b"), r"\1 know"),
     (re.compile(r"\bdis (satisfied|agree)\b"), r"dis\1"),
     (re.compile(r"\b(?:at al|at sll|(?<=not )st all)\b"), "at all"),
-    (re.compile(r"\b(?:mot (?:sure|sire)|not (?:sire|sute))\b"), "not sure"),
+    (re.compile(r"\b(?:mot (?:sure|sire)|not (?:sire|sute|sue))\b"), "not sure"),
+    (re.compile(r"\bno ides\b"), "no idea"),
+    (re.compile(r"\bwant 2\b"), "want to"),
+    (re.compile(r"\btoo times\b"), "two times"),
+    (re.compile(r"\bun (happy|fair|satisfied|helpful|friendly|reasonable|acceptable)\b"), r"un\1"),
     (re.compile(r"\b(ke|ga ke|gake) battle\b"), r"\1 batle"),
     (re.compile(r"\bgot ?h?elele\b"), "gotlhelele"),
     (re.compile(r"\bk (nnete|a|ne|tla|dumela|dumele|itumetse|kgotsofetse|tenegile|galefile)\b"),
@@ -72,7 +76,8 @@ _WORDS = {
     "qstn": "question", "dlt": "delete", "ansrs": "answers", "strt": "start", "agn": "again",
     "dat": "that", "dis": "this", "kgng": "kgang", "fyv": "five", "svn": "seven",
     "tyms": "times", "tym": "time", "vey": "very", "nthn": "nothing", "nthng": "nothing",
-    "abt": "about", "enuf": "enough", "enuff": "enough", "knw": "know",
+    "abt": "about", "enuf": "enough", "enuff": "enough", "knw": "know", "prvt": "private",
+    "answr": "answer", "wdym": "what do you mean",
     "ngl": "",  # "not gonna lie" says nothing of the rating, and its "not" negates nothing
 }  # fmt: skip
 # Rating words typed without their vowels ("cmpltly", "xtrmly", "dssatisfd"): a word with

@@ -1783,3 +1783,33 @@ def test_praise_then_something_missing_is_never_recorded_as_the_strong_complaint
     assert answer.decision is not Decision.RECORD  # "super" strengthens the praise
     assert lacks("no water for a month") and not lacks("no problems")
     assert not lacks("no one was rude") and not lacks("no it was far")
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [("not sue", "not sure"), ("no ides", "no idea"), ("dont want 2 answr tht",
+      "dont want to answer tht"), ("too times", "two times"), ("extremely un happy",
+      "extremely unhappy"), ("wdym", "what do you mean"), ("tht's prvt", "tht's private")],
+)  # fmt: skip
+def test_more_hurried_spellings_are_written_out(typed, meant):
+    assert respell(typed) == meant
+
+
+@pytest.mark.parametrize(
+    "text", ["what we paid was not too much", "never seen anyone get special treatment tbh"]
+)
+def test_a_denied_complaint_in_two_words_is_never_recorded_as_disagree(text):
+    answer = read(text, AGREE_SCALE, ranking={"disagree": 0.95})
+    assert answer.intent != "disagree" or answer.decision is not Decision.RECORD
+    assert read_negation(text).litotes
+
+
+def test_what_is_not_known_may_come_first():
+    text = "whether all children are treated equally, I honestly don't know"
+    answer = read(text, AGREE_SCALE, ranking={"disagree": 0.92})
+    assert (answer.intent, answer.decision) == ("dont_know", Decision.RECORD)
+
+
+@pytest.mark.parametrize("text", ["that's private", "tht's prvt"])
+def test_thats_private_refuses(text):
+    assert read_number(Reader({}), text, "en").intent == "refuse"
