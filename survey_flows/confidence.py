@@ -169,7 +169,9 @@ def read_answer(classifier: Classifier, text: str, options: Sequence[str], lang:
         return Answer(strong.intent, strong.score, Decision.RECORD, source)
     if decision is Decision.REASK and found.position() is not None:
         return symbol_answer(found, options)
-    if decision is Decision.REASK and best.intent not in COMMANDS:
+    if decision is Decision.REASK and (best.intent not in COMMANDS or best.score < CONFIRM_AT):
+        # a command read with little confidence is no command: "thuto e bana ba e amogelang
+        # e bokoa" (the teaching is weak) read as change_language at 0.00
         return from_words(found, options, ironic) or Answer(
             best.intent, best.score, decision, source
         )

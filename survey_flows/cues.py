@@ -83,6 +83,7 @@ POSITIVE_WORDS = {
     "afford", "satisfies", "botho", "pelonomi",  # kind: "ba botho", "ba pelonomi"
     "pelotelele", "bopelotelele",  # patient: "telele" (long) is no complaint there
     "yes", "sure", "satisfy", "gd", "hapy", "hapi", "enough", "equal", "equally", *EQUAL_WORDS_TN,
+    "shap",  # fine, in Setswana chat ("ke fodile shap")
 }  # fmt: skip
 NEGATIVE_WORDS = {
     "disagree", "disagreed", "dissatisfied", "unsatisfied", "unhappy", "displeased",
@@ -107,12 +108,14 @@ POSITIVE_STEMS_TN = (
     "dumel", "dumal", "dumets", "itumel", "itumets", "kgotsof", "kgotshof", "siam", "sentle",
     "monate", "ntle", "botoka", "phepa", "bonolo", "motlhofo", "nnete", "boammaaruri",
     "kgatleg", "thus", "tlotl", "imolog", "kgoneg", "babaleseg",  # affordable, safe
+    "tumedis",  # "e ntumedisitse": it pleased me
+    "fodil",  # healed: "ke fodile"
 )  # fmt: skip
 NEGATIVE_STEMS_TN = (
     "ganet", "maswe", "bosula", "galef", "teneg", "kgopeg", "kgopis", "bothata", "mathata",
     "ngongor", "bonya", "leswe", "tshwenyeg", "sulafal", "botlhoko", "bokete", "tura", "kgakal",
     "leele", "telele", "swab", "tlhaol", "kgetholol", "thubeg", "robeg", "dutla", "senyeg",
-    "bokoa", "tlhael", "turu", "boima", "palel", "nyemis", "godu",
+    "bokoa", "tlhael", "turu", "boima", "palel", "nyemis", "godu", "shakg",
     "kgaogil",  # torn: "dibuka tse di kgaogileng"
 )  # fmt: skip
 # Words that soften a negation into a plain "no": "not really", "I don't think so".
@@ -429,7 +432,10 @@ def read_negation(text: str) -> Negation:
             minding = word == "mind" and j == i + length and negator != "never"
             minding = minding and words[i - 1 : i] != ["you"]
             found = -1 if going_without or minding else polarity_of_word(word)
-            said = word == "re" and j == i + length and words[j - 1] == "se"
+            # "nka se re", "ga ke kgone go re" (I can't say): "re" is to say there
+            said = word == "re" and (
+                (j == i + length and words[j - 1] == "se") or words[j - 2 : j] == ["kgone", "go"]
+            )
             if not found and (word in ASSERTING or said):
                 asserting = True  # "I wouldn't say", "nka se re", "ke ka se re" (I won't say)
                 j += 1
@@ -765,12 +771,15 @@ _REASON_START = re.compile(
 
 
 # A rating said first and a reason run on without a break: "disagree the queue was long",
-# "satisfied they helped me quickly". The rating is one of the scales' own words, with an
-# intensifier, and the reason starts with a word that begins a new clause.
+# "satisfied they helped me quickly", "I totally disagree ngaka e ne ya mpona metsotso e
+# mebedi fela" (the doctor saw me for two minutes only). The rating is one of the scales'
+# own words, with "I" and an intensifier, and the reason starts with a word that begins a
+# new clause, in English or Setswana (a concord, or who or what is rated).
 _RATING_THEN_CLAUSE = re.compile(
-    r"^((?:strongly |very |totally |completely )?(?:dis)?(?:agree|satisfied)|unhappy|happy)"
-    r" (?=(?:the|they|it|its|it's|we|i|i'm|my|our|there|she|he|everything|nobody|everyone)"
-    r"\b)",
+    r"^((?:i )?(?:strongly |very |totally |completely )?(?:dis)?(?:agree|satisfied)"
+    r"|unhappy|happy)"
+    r" (?=(?:the|they|it|its|it's|we|i|i'm|my|our|there|she|he|everything|nobody|everyone"
+    r"|ba|go|ke|re|di|ga|ngaka|bana|barutabana|sekolo|thuto|tirelo|batho|badiri|baoki)\b)",
     re.IGNORECASE,
 )
 

@@ -40,8 +40,8 @@ _KNOWN_CLAUSE = re.compile(
 
 
 # What is not known may come first, echoing the question: "whether all children are
-# treated equally, I honestly don't know".
-_ECHOED_FIRST = re.compile(r"^(?:whether|if)\b[^,.;:?!]*[,.;:?!]+\s*")
+# treated equally, I honestly don't know", "bana ba tsena sekolo ka metlha? ga ke itse".
+_ECHOED_FIRST = re.compile(r"^(?:(?:whether|if)\b[^,.;:?!]*[,.;:?!]+|[^?]{1,80}\?+)\s*")
 
 
 def _about_knowing(text: str) -> str:
@@ -82,7 +82,7 @@ _DECLINING = re.compile(
     r"|ke sephiri sa me|ga se kgang ya (?:gago|lona|gagwe)|ga ke e arabe|ga ke batle go araba"
     r"|ga ke rate go araba)"
     rf"(?:\s+(?:potso e|potso eo|potso|fa))?){_POLITE}$"
-    r"|^ga (?:ke|a) (?:batle|rate) go (?:bolela|tlhalosa)\b.*"
+    r"|^ga (?:ke|a) (?:batle|rate) go (?:(?:di|e|se|o|ba|lo|a) )?(?:bolela|tlhalosa)\b.*"
 )
 
 
@@ -102,8 +102,9 @@ def declines_taking_part(text: str) -> bool:
 
 
 def declines(text: str) -> bool:
-    """Return whether the whole answer declines to answer: a refusal, recorded as such."""
-    return _DECLINING.match(folded(text)) is not None
+    """Return whether the whole answer declines to answer: a refusal, recorded as such. The
+    question may be echoed first ("diura tse go tsereng? ga ke batle go di bolela")."""
+    return _DECLINING.match(folded(_ECHOED_FIRST.sub("", text))) is not None
 
 
 # "long ago" says when, not how it was: "ga ke gakologelwe, it was long ago"
@@ -137,7 +138,7 @@ def denies_knowing(text: str) -> bool:
 _ASKS_HELP = re.compile(
     r"\bwhat (?:does|do) [a-z ]{0,30}\bmean\b|\b(?:go|e|se|o) raya eng\b"
     r"|^(?:please |pls |plz )?help me\b|^(?:please |pls |plz )?help (?:please|pls|plz)\b"
-    r"|^ke kopa thuso\b|^(?:ke kopa )?o nthuse\b"
+    r"|^ke kopa thuso\b|^(?:ke kopa )?o nthuse\b|\b(?:ke|re) dira jang\b"
     r"|^(?:i )?(?:dont|do not|didnt|did not) (?:understand|get) (?:the |this |your )?question\b"
     r"|^ga (?:ke|a) (?:a )?tlhaloganye(?: potso\b| gore (?:ke|a) (?:kwale|arabe|tlhophe|dire)\b|$)"
 )

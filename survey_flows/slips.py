@@ -33,7 +33,9 @@ WORDS = frozenset(
         "hundred", "thousand", "twice", "quarter", "couple", "dozen", "hours", "minute", "minutes",
         "visits", "times",
         # Setswana words of how far and of number
-        "thata", "gotlhelele", "botlalo", "gaisa", "lesome"
+        "thata", "gotlhelele", "botlalo", "gaisa", "lesome",
+        # and of rating ("siame" is left out: "same" and "shame" are one slip from it)
+        "monate", "itumetse", "kgotsofetse",
     }
 )  # fmt: skip
 # English words one slip from a word above, which people mean as typed. Taken from a list

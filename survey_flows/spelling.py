@@ -76,7 +76,7 @@ _WORDS = {
     "qstn": "question", "dlt": "delete", "ansrs": "answers", "strt": "start", "agn": "again",
     "dat": "that", "dis": "this", "kgng": "kgang", "fyv": "five", "svn": "seven",
     "tyms": "times", "tym": "time", "vey": "very", "nthn": "nothing", "nthng": "nothing",
-    "abt": "about", "enuf": "enough", "enuff": "enough", "knw": "know", "prvt": "private",
+    "abt": "about", "enuf": "enough", "enuff": "enough", "knw": "know", "prvt": "private", "dia": "di a", "siane": "siame",
     "answr": "answer", "wdym": "what do you mean",
     "ngl": "",  # "not gonna lie" says nothing of the rating, and its "not" negates nothing
 }  # fmt: skip

@@ -230,7 +230,7 @@ FEELINGS_EN = STRONG_FEELINGS_EN | {
     "tired", "glad", "grateful", "thankful", "relieved", "impressed", "proud", "excited",
     "disappointed", "gutted",
 }  # fmt: skip
-STRONG_FEELING_STEMS_TN = ("galef", "befet", "gakal", "gakats")
+STRONG_FEELING_STEMS_TN = ("galef", "befet", "gakal", "gakats", "shakg")
 FEELING_STEMS_TN = (
     *STRONG_FEELING_STEMS_TN, "teneg", "kgopeg", "kgopis", "hutsaf", "tshwenyeg", "nyem",
     "swab", "botlhoko", "lapil", "lapis", "kgathal", "kgathet", "sulafal", "lebog", "kgatl",

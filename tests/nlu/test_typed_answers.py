@@ -1813,3 +1813,42 @@ def test_what_is_not_known_may_come_first():
 @pytest.mark.parametrize("text", ["that's private", "tht's prvt"])
 def test_thats_private_refuses(text):
     assert read_number(Reader({}), text, "en").intent == "refuse"
+
+
+def test_a_leading_english_rating_before_a_setswana_clause_is_the_rating_part():
+    text = "I totally disagree ngaka e ne ya mpona metsotso e mebedi fela"
+    assert split_reason(text)[0] == "I totally disagree"
+
+
+def test_a_command_read_with_little_confidence_leaves_the_words_to_speak():
+    text = "thuto e bana ba e amogelang e bokoa"  # the teaching is weak
+    answer = read(text, SATISFACTION_SCALE, ranking={"change_language": 0.3})
+    assert (answer.intent, answer.decision) == ("dissatisfied", Decision.CONFIRM)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [("thuto e bana ba e amogelang ga e ntumedise", "dissatisfied"),  # it doesn't please me
+     ("ga ke kgone go re botlhe ba tshwarwa ka go lekalekana", "dissatisfied")],  # can't say
+)  # fmt: skip
+def test_setswana_negated_praise_is_never_recorded_as_praise(text, intent):
+    answer = read(text, SATISFACTION_SCALE, ranking={"satisfied": 0.99})
+    assert answer.intent != "satisfied" or answer.decision is not Decision.RECORD
+    assert read_negation(text).ruled_out == {1}
+
+
+def test_setswana_how_do_i_is_a_request_for_help_and_how_are_you_a_greeting():
+    assert read("hie ke dira jang mo?", AGREE_SCALE, ranking={"greet": 0.78}).intent == "help"
+    assert read("o dira jang", AGREE_SCALE, ranking={"greet": 0.9}).intent == "greet"
+
+
+def test_a_refusal_after_the_echoed_question_refuses():
+    text = "diura tse go tsereng? ga ke batle go di bolela"  # the hours? I won't say them
+    assert read_number(Reader({}), text, "tn").intent == "refuse"
+
+
+@pytest.mark.parametrize(("typed", "meant"), [("go ne go siane", "go ne go siame"),
+                                              ("dia kgonega", "di a kgonega")])  # fmt: skip
+def test_setswana_slips_of_rating_words_are_written_out(typed, meant):
+    assert respell(typed) == meant
+    assert respell("bad shame") == "bad shame"  # "shame" and "same" are not "siame"
