@@ -76,8 +76,8 @@ _WORDS = {
     "qstn": "question", "dlt": "delete", "ansrs": "answers", "strt": "start", "agn": "again",
     "dat": "that", "dis": "this", "kgng": "kgang", "fyv": "five", "svn": "seven",
     "tyms": "times", "tym": "time", "vey": "very", "nthn": "nothing", "nthng": "nothing",
-    "abt": "about", "enuf": "enough", "enuff": "enough", "knw": "know", "prvt": "private", "dia": "di a", "siane": "siame",
-    "answr": "answer", "wdym": "what do you mean",
+    "abt": "about", "enuf": "enough", "enuff": "enough", "knw": "know", "prvt": "private",
+    "answr": "answer", "wdym": "what do you mean", "dia": "di a", "siane": "siame",
     "ngl": "",  # "not gonna lie" says nothing of the rating, and its "not" negates nothing
 }  # fmt: skip
 # Rating words typed without their vowels ("cmpltly", "xtrmly", "dssatisfd"): a word with
