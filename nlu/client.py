@@ -21,7 +21,14 @@ import requests
 
 from nlu.errors import NluBadResponse, NluUnavailable
 from nlu.normalise import normalise
-from nlu.numbers import AND_A_HALF, JOINERS, duration_hours, parse_number, pronoun_at
+from nlu.numbers import (
+    AND_A_HALF,
+    JOINERS,
+    SETTLING,
+    duration_hours,
+    parse_number,
+    pronoun_at,
+)
 from survey_flows.intents import NUMBER
 from survey_flows.ports import Interpretation
 
@@ -137,6 +144,10 @@ def _number(found: Sequence[Mapping[str, Any]], text: str) -> float | None:
     )
     if not spans:
         return None
+    settling = list(SETTLING.finditer(text))
+    if settling and spans[0][0] < settling[-1].start():
+        # "twice or three times, I think three": the number after the last settling word
+        spans = [span for span in spans if span[0] >= settling[-1].end()] or spans
     start, end = spans[0]
     # "an hour and a half": the entity marks only "half"; the number is the whole phrase
     half = AND_A_HALF.search(text)

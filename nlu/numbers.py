@@ -62,6 +62,12 @@ _THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 AND_A_HALF = re.compile(
     r"(?:^|\b(?:an?|one)\s+)(hour|day|week|month|year)s?\s+(?:and|n|nd|&)\s+(?:a\s+)?half\b"
 )
+# What settles an answer that gives other numbers first: "gabedi kgotsa gararo, ke akanya
+# gararo" (twice or three times, I think three), "once online, once in person: two",
+# "altogether 5".
+SETTLING = re.compile(
+    r":(?!\d)|\b(?:i think|ke akanya|nka re|in total|altogether|all together|ka kakaretso)\b"
+)
 # "ka nna" (about) between a Setswana unit and its number: "metsotso e ka nna 45".
 ABOUT_TN = re.compile(r"\bka\s+nna\b")
 # Quarters of an hour, read as minutes: "quarter of an hr", "three quarters of an hour",

@@ -1852,3 +1852,14 @@ def test_a_refusal_after_the_echoed_question_refuses():
 def test_setswana_slips_of_rating_words_are_written_out(typed, meant):
     assert respell(typed) == meant
     assert respell("bad shame") == "bad shame"  # "shame" and "same" are not "siame"
+
+
+@pytest.mark.parametrize(
+    ("text", "entities", "value"),
+    [("Gabedi kgotsa gararo, ke akanya gararo", [(0, 6), (14, 20), (32, 38)], 3.0),
+     ("Once online, once in person: two", [(0, 4), (13, 17), (29, 32)], 2.0),
+     ("3 times, I think", [(0, 1)], 3.0)],
+)  # fmt: skip
+def test_the_number_after_a_settling_word_is_the_answer(text, entities, value):
+    found = [{"entity": "number", "start": start, "end": end} for start, end in entities]
+    assert _number(found, text.lower()) == value
