@@ -20,6 +20,7 @@ say how far. An answer that only says the person does not know or remember is do
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -146,6 +147,10 @@ def read_answer(classifier: Classifier, text: str, options: Sequence[str], lang:
         # "yh needed a passport for a trip to SA" read as No: the yes it opens with, which
         # nothing after it turns, is the answer
         return Answer(option_for(Position(opens, 1), options), 1.0, Decision.RECORD, TABLE)
+    if sides_only(options) and best.polarity < 0 and _HAD_NO_CHOICE.search(found.words):
+        # "we did not have a choice, my daughter needed treatment": forced, so it was done
+        yes = option_for(Position(1, 1), options)
+        return Answer(yes, CONFIRM_AT, Decision.CONFIRM, TABLE)
     if sides_only(options) and best.polarity > 0 and _negated_once(found.words):
         # "ga ke a dira kopo ka inthanete, ke ile kwa ofising" read as Yes: one negated
         # verb is a no at a yes/no question, so the no is offered
@@ -188,6 +193,13 @@ def _ironic(text: str, found: Symbols, options: Sequence[str]) -> bool:
     # at a rating question; at a yes/no question only praise ("I lost my Omang" is a yes)
     hinted = doubtful(text) and (praises(found.words) or not sides_only(options))
     return sarcastic(found.words) or hinted
+
+
+# Having had no choice: at a yes/no question, what was asked about was done
+_HAD_NO_CHOICE = re.compile(
+    r"\b(?:(?:did ?n[o']?t|didnt|dint) (?:have|hv|hve) (?:a|any) choice"
+    r"|(?:had|have|hd) no choice)\b"
+)
 
 
 def _negated_once(words: str) -> bool:

@@ -1863,3 +1863,11 @@ def test_setswana_slips_of_rating_words_are_written_out(typed, meant):
 def test_the_number_after_a_settling_word_is_the_answer(text, entities, value):
     found = [{"entity": "number", "start": start, "end": end} for start, end in entities]
     assert _number(found, text.lower()) == value
+
+
+@pytest.mark.parametrize(
+    "text", ["We did not have a choice; my daughter needed treatment.", "had no choice"]
+)
+def test_having_had_no_choice_offers_the_yes(text):
+    answer = read(text, YES_NO, ranking={"no": 0.92})
+    assert (answer.intent, answer.decision) == ("yes", Decision.CONFIRM)
