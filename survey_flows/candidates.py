@@ -285,11 +285,14 @@ def read_words(
         # negation the word lists cannot settle ("no, nobody was treated better")
         negation = read_negation(words)
         # at a yes/no question, a no with a reason is unsettled only when the reason
-        # praises or negates again ("I didn't need to go back, they always help me")
+        # praises or negates again ("I didn't need to go back, they always help me"); praise
+        # the reason negates is none ("strongly disagree, not all children are treated
+        # equally")
+        reason_negation = read_negation(reason)
         turned = (
             best is not None
             and best.polarity < 0
-            and (praises(reason) or read_negation(reason).litotes)
+            and ((praises(reason) and not reason_negation.negators) or reason_negation.litotes)
         )
         # a rating in the question's own words ("ga ke dumele, ...") is not unsettled by
         # what the reason negates

@@ -29,9 +29,11 @@ _HELPING = re.compile(
     r"(?:(?:he|she|they)\s+(?:says?|said|wants?)|(?:o|ba|a)\s+re)\s*[,:]?\s+(?:that\s+)?"
 )
 # One who writes for someone may give the answer right after a stop ("ke kwalela mme: o
-# dumela thata"); one who helps may be asking for help ("ke thusa nkoko, re tlhoka thuso").
+# dumela thata", "for my mother: very dissatisfied"); one who helps may be asking for help
+# ("ke thusa nkoko, re tlhoka thuso").
 _WRITING_FOR = re.compile(
     rf"^(?:(?:i'?m|i\s+am)\s+(?:typing|writing)\s+for\s+(?:(?:my|our)\s+)?[a-z]+"
+    rf"|for\s+(?:(?:my|our)\s+[a-z]+|{PEOPLE})"
     rf"|ke\s+(?:mo\s+|ba\s+)?kwalela(?:\s+(?:{PEOPLE}))?)\s*[,.:]\s*"
 )
 # Or say who they are first: "ke setlogolo sa gagwe: nkoko o re ..." (I am her grandchild:

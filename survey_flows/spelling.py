@@ -78,6 +78,7 @@ _WORDS = {
     "tyms": "times", "tym": "time", "vey": "very", "nthn": "nothing", "nthng": "nothing",
     "abt": "about", "enuf": "enough", "enuff": "enough", "knw": "know", "prvt": "private",
     "answr": "answer", "wdym": "what do you mean", "dia": "di a", "siane": "siame",
+    "ys": "yes",
     "ngl": "",  # "not gonna lie" says nothing of the rating, and its "not" negates nothing
 }  # fmt: skip
 # Rating words typed without their vowels ("cmpltly", "xtrmly", "dssatisfd"): a word with

@@ -1871,3 +1871,24 @@ def test_the_number_after_a_settling_word_is_the_answer(text, entities, value):
 def test_having_had_no_choice_offers_the_yes(text):
     answer = read(text, YES_NO, ranking={"no": 0.92})
     assert (answer.intent, answer.decision) == ("yes", Decision.CONFIRM)
+
+
+def test_a_reason_that_negates_praise_leaves_a_complaint_settled():
+    text = "Strongly disagree, not all children are treated equally there, some are picked on"
+    reading = {"strongly_disagree": 0.99}
+    answer = read(text, AGREE_SCALE, by_text={text: reading, "strongly disagree": reading})
+    assert (answer.intent, answer.decision) == ("strongly_disagree", Decision.RECORD)
+
+
+@pytest.mark.parametrize(
+    ("text", "answer"),
+    [("for my mother: very dissatisfied, she waited", "very dissatisfied, she waited"),
+     ("for granny: agree", "agree"), ("for me, it was good", "for me, it was good"),
+     ("for sure, yes", "for sure, yes")],
+)  # fmt: skip
+def test_for_whom_one_writes_is_a_frame(text, answer):
+    assert unreported(text) == answer
+
+
+def test_ys_is_yes():
+    assert respell("ys my 2 grndkids stay wth me").startswith("yes ")
