@@ -44,6 +44,7 @@ from survey_flows.strength import (
     only_describes,
     sounds_strong,
     strong_marker,
+    superlative,
 )
 from survey_flows.symbols import Symbols
 
@@ -100,7 +101,8 @@ def said_strong(
         return None  # "yeah super satisfied my child has had no teacher": the praise's "super"
     if _said_strength(best, found, rating_part) != 2 or only_describes(rating_part):
         return None
-    if not (strong_marker(found.words) or intensifies_a_rating(rating_part)):
+    praised_most = best.polarity > 0 and superlative(rating_part)  # "sekolo se se gaisang"
+    if not (strong_marker(found.words) or intensifies_a_rating(rating_part) or praised_most):
         return None
     if in_doubt(best, found, options, ironic, rating_part, strength=False):
         return None

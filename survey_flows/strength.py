@@ -10,6 +10,7 @@ docs/typed-answers.md. Stdlib only.
 
 from __future__ import annotations
 
+import re
 from itertools import pairwise
 
 from survey_flows.cues import (
@@ -34,6 +35,20 @@ STRONG_MARKERS = (
     "le gannye", "le gonnye", "le e seng", "le ka motlha",
     "hard disagree", "hard no",
 )  # fmt: skip
+
+
+# Superlative praise: "ke tlhokomelo e e gaisang" (it is the best care), "sekolo se se
+# gaisang", "the best", "best ever". The side is the classifier's; these say how far only
+# for praise ("bokoa go gaisa", the weakest, is another form).
+_SUPERLATIVE = re.compile(
+    r"\b(?:(?:se se|e e|yo o|ba ba|tse di|lo lo|bo bo|a a|le le|di di|o o) gaisang"
+    r"|the best|best ever)\b"
+)
+
+
+def superlative(text: str) -> bool:
+    """Return whether the text holds superlative praise ("e e gaisang", "the best")."""
+    return _SUPERLATIVE.search(folded(text)) is not None
 
 
 def strong_marker(text: str) -> bool:

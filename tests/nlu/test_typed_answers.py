@@ -1892,3 +1892,17 @@ def test_for_whom_one_writes_is_a_frame(text, answer):
 
 def test_ys_is_yes():
     assert respell("ys my 2 grndkids stay wth me").startswith("yes ")
+
+
+@pytest.mark.parametrize(
+    "text", ["ke tlhokomelo e e gaisang e ke kileng ka e bona", "e ne e le tirelo e e gaisang"]
+)
+def test_superlative_praise_is_the_strong_praise(text):
+    answer = read(text, SATISFACTION_SCALE, ranking={"satisfied": 0.98})
+    assert (answer.intent, answer.decision) == ("very_satisfied", Decision.RECORD)
+
+
+def test_a_superlative_strengthens_only_praise():
+    text = "sekolo se se gaisang mo Gabs"  # the best school: read as a complaint, not strengthened
+    answer = read(text, SATISFACTION_SCALE, ranking={"dissatisfied": 0.9})
+    assert answer.intent != "very_dissatisfied"
