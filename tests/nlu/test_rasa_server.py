@@ -172,7 +172,7 @@ def test_no_negated_answer_is_recorded_with_the_opposite_polarity(
 @pytest.mark.parametrize(
     "path",
     [HELD_OUT, DEV, DEV_NEGATION, HELD_OUT_2026_11, HELD_OUT_FINAL, HELD_OUT_FINAL_2,
-     DEV_CHANNELS, DEV_8, HELD_OUT_FINAL_7, DEV_9, DEV_11],
+     DEV_CHANNELS, DEV_8, HELD_OUT_FINAL_7, DEV_9, DEV_11, DEV_12],
     ids=lambda p: p.name,
 )  # fmt: skip
 def test_no_negated_answer_of_a_test_set_is_recorded_with_the_opposite_polarity(classifier, path):
@@ -206,6 +206,7 @@ DEVELOPMENT_FLOORS = [
     (DEV_9, (0.95, 0.93), (0.84, 0.76), (0.012, 0.014)),
     (DEV_10, (0.96, 0.93), (0.81, 0.74), (0.011, 0.009)),
     (DEV_11, (0.98, 0.96), (0.86, 0.83), (0.002, 0.002)),
+    (DEV_12, (0.97, 0.95), (0.83, 0.76), (0.002, 0.012)),
 ]
 
 
