@@ -335,7 +335,8 @@ def negator_length(words: list[str], i: int) -> int:
         # verb ("no child is treated unfairly", "no one was turned away")
         if word != "no" or not after.isalpha():
             return 0
-        subject = after not in ELLIPSIS and words[i + 2 : i + 3] and words[i + 2] in _VERBS_AFTER
+        verb = words[i + 2] if i + 2 < len(words) else ""
+        subject = after not in ELLIPSIS and verb in _VERBS_AFTER
         return 1 if polarity_of_word(after) or subject else 0
     if word in ("not", "nt") and after in ("just", "only"):
         return 0  # "not just one, three of them", "not only rude but slow": more, not less

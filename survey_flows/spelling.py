@@ -135,8 +135,8 @@ def respell(text: str) -> str:
 
 # Rating words typed short, letters left out but none added ("dsatisfd", "horibl",
 # "defintly"): a word that keeps the first and last letters of one of them (a final silent
-# "e" may go too), in order, and two thirds of its length. Six letters at least, so that
-# short words keep their meaning.
+# "e" may go too), in order, and at least 65% of its length, when only one of them fits.
+# Six letters at least, so that short words keep their meaning ("comply", "unsaid").
 _SHORTENED_MIN = 6
 _SHORTENED_SHARE = 0.65
 
