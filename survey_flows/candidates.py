@@ -255,10 +255,11 @@ def read_words(
     head, reason = split_reason(words)
     if reason and only_strength(reason):
         head, reason = words, ""  # "ee mma, thata!": how far belongs to the rating
-    elif reason and only_strength(split_reason(reason)[0]):
-        # "Ee, ka botlalo. Ngaka e ne ya ntsaya nako": so does how far said before a reason
-        more, reason = split_reason(reason)
-        head = f"{head}, {more}"
+    elif reason:
+        more, after = split_reason(reason)
+        if only_strength(more):
+            # "Ee, ka botlalo. Ngaka e ne ya ntsaya nako": so does how far said before a reason
+            head, reason = f"{head}, {more}", after
     reading = classifier.classify(head or words, expected, lang)
     best, guarded = _choose(reading, options, head or words, excluded)
     if reason and best is not None and best.intent == GREET:

@@ -118,10 +118,12 @@ def read_answer(classifier: Classifier, text: str, options: Sequence[str], lang:
     best, guarded, source, rating_part = read_words(
         classifier, found.words, options, lang, excluded
     )
-    command = named_command(found.words)
-    if command is not None and (best is None or best.intent in NON_SUBSTANTIVE):
+    unrated = best is None or best.intent in NON_SUBSTANTIVE
+    command = named_command(found.words) if unrated else None
+    if command is not None:
         # "ke phositse, ke batla go simolola gape" (I got it wrong, I want to start again)
-        # read as don't know: the clause that names a command says what is wanted
+        # read as don't know: the clause that names a command says what is wanted (a rating
+        # beside one is confirmed: doubts.in_doubt)
         return Answer(command, 1.0, Decision.RECORD, TABLE)
     if forgets(found.words) and not found.readings:
         # only not knowing or not remembering, whatever the classifier made of it
@@ -143,19 +145,9 @@ def read_answer(classifier: Classifier, text: str, options: Sequence[str], lang:
         # sis"): recorded by the rule when the classifier is less sure
         rule = source if best.score >= RECORD_AT else TABLE
         return Answer(best.intent, best.score, Decision.RECORD, rule)
-    if opens and opens == -best.polarity and sides_only(options) and opens not in excluded:
-        # "yh needed a passport for a trip to SA" read as No: the yes it opens with, which
-        # nothing after it turns, is the answer
-        return Answer(option_for(Position(opens, 1), options), 1.0, Decision.RECORD, TABLE)
-    if sides_only(options) and best.polarity < 0 and _HAD_NO_CHOICE.search(found.words):
-        # "we did not have a choice, my daughter needed treatment": forced, so it was done
-        yes = option_for(Position(1, 1), options)
-        return Answer(yes, CONFIRM_AT, Decision.CONFIRM, TABLE)
-    if sides_only(options) and best.polarity > 0 and _negated_once(found.words):
-        # "ga ke a dira kopo ka inthanete, ke ile kwa ofising" read as Yes: one negated
-        # verb is a no at a yes/no question, so the no is offered
-        no = option_for(Position(-1, 1), options)
-        return Answer(no, CONFIRM_AT, Decision.CONFIRM, TABLE)
+    other_side = _other_side_said(best, found.words, options, opens, excluded)
+    if other_side is not None:
+        return other_side
     sided = _sided(best, found.words)
     best = _scored_by_side(best, found.words, words_agree)
     unsaid_no = _unsaid_no(best, found, options)
@@ -193,6 +185,28 @@ def _ironic(text: str, found: Symbols, options: Sequence[str]) -> bool:
     # at a rating question; at a yes/no question only praise ("I lost my Omang" is a yes)
     hinted = doubtful(text) and (praises(found.words) or not sides_only(options))
     return sarcastic(found.words) or hinted
+
+
+def _other_side_said(
+    best: Candidate, words: str, options: Sequence[str], opens: int, excluded: set[int]
+) -> Answer | None:
+    """At a yes/no question, the side the words say when the classifier read the other."""
+    if not sides_only(options):
+        return None
+    if opens and opens == -best.polarity and opens not in excluded:
+        # "yh needed a passport for a trip to SA" read as No: the yes it opens with, which
+        # nothing after it turns, is the answer
+        return Answer(option_for(Position(opens, 1), options), 1.0, Decision.RECORD, TABLE)
+    if best.polarity < 0 and _HAD_NO_CHOICE.search(words):
+        # "we did not have a choice, my daughter needed treatment": forced, so it was done
+        yes = option_for(Position(1, 1), options)
+        return Answer(yes, CONFIRM_AT, Decision.CONFIRM, TABLE)
+    if best.polarity > 0 and _negated_once(words):
+        # "ga ke a dira kopo ka inthanete, ke ile kwa ofising" read as Yes: one negated
+        # verb is a no at a yes/no question, so the no is offered
+        no = option_for(Position(-1, 1), options)
+        return Answer(no, CONFIRM_AT, Decision.CONFIRM, TABLE)
+    return None
 
 
 # Having had no choice: at a yes/no question, what was asked about was done

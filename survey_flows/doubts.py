@@ -152,33 +152,35 @@ def in_doubt(
     return symbol_position is not None and option_for(symbol_position, options) != best.intent
 
 
+def _after_praise(words: str) -> tuple[list[str], list[str]] | None:
+    """Split the answer's words at its first word of praise: (the words before it, the words
+    after it), or None when it praises nothing."""
+    tokens = [w for w in words_of(words) if w.isalpha()]
+    first = next((k for k, w in enumerate(tokens) if polarity_of_word(w) > 0), None)
+    return None if first is None else (tokens[:first], tokens[first + 1 :])
+
+
 def _praise_then_complaint(words: str) -> bool:
     """Return whether a complaint follows the first word of praise in one run-on clause,
     with no concession and no negation after it ("ke itumetse thata barutabana ke magodu":
     very pleased, the teachers are thieves). A reason after a break keeps a rating in the
     question's own words ("satisfied, only the queue was a problem")."""
-    if split_reason(words)[1]:
+    parts = None if split_reason(words)[1] else _after_praise(words)
+    if parts is None:
         return False
-    tokens = [w for w in words_of(words) if w.isalpha()]
-    first = next((k for k, w in enumerate(tokens) if polarity_of_word(w) > 0), None)
-    if first is None:
-        return False
-    rest = " ".join(tokens[first + 1 :])
+    rest = " ".join(parts[1])
     return word_polarity(rest, particles=False) < 0 and not phrase_in(rest, CONCEDING)
 
 
 def _praise_then_missing(words: str) -> bool:
-    """Return whether praise, with nothing negated, is followed by something said missing
-    ("yeah super satisfied my child has had no teacher since January"): irony, whose
-    intensifier strengthens the praise, not the complaint. Read as praise, it is as often
-    a complaint spared ("happy no queue")."""
-    if read_negation(words).negators:
+    """Return whether praise, with nothing negated and no complaint before it, is followed
+    by something said missing ("yeah super satisfied my child has had no teacher since
+    January"): irony, whose intensifier strengthens the praise, not the complaint. Read as
+    praise, it is as often a complaint spared ("happy no queue")."""
+    parts = None if read_negation(words).negators else _after_praise(words)
+    if parts is None or any(polarity_of_word(w) < 0 for w in parts[0]):
         return False
-    tokens = [w for w in words_of(words) if w.isalpha()]
-    first = next((k for k, w in enumerate(tokens) if polarity_of_word(w)), None)
-    if first is None or polarity_of_word(tokens[first]) < 0:
-        return False
-    return lacks(" ".join(tokens[first + 1 :]))
+    return lacks(" ".join(parts[1]))
 
 
 # What opens the content of a feeling: "happy that ...", "ke itumetse gore ..."
@@ -191,16 +193,16 @@ def _pleased_that_not(words: str) -> bool:
     lists cannot rate ("I'm so glad that my child still can't read", "ke kgotsofetse gore
     barutabana ba sa rute": that the teachers don't teach). Irony, most often; "glad that
     they didn't make me wait" is not, so such an answer is confirmed, never turned."""
-    tokens = [w for w in words_of(words) if w.isalpha()]
-    first = next((k for k, w in enumerate(tokens) if polarity_of_word(w) > 0), None)
-    if first is None:
+    parts = _after_praise(words)
+    if parts is None:
         return False
-    k = first + 1
-    while k < len(tokens) and tokens[k] in _BEFORE_THAT:
+    after = parts[1]
+    k = 0
+    while k < len(after) and after[k] in _BEFORE_THAT:
         k += 1
-    if k >= len(tokens) or tokens[k] not in _THAT:
+    if k >= len(after) or after[k] not in _THAT:
         return False
-    content = " ".join(tokens[k + 1 :])
+    content = " ".join(after[k + 1 :])
     negation = read_negation(content)
     denies = negation.negators and not negation.litotes
     return word_polarity(content, particles=False) < 0 or bool(denies)

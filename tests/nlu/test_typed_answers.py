@@ -1590,9 +1590,12 @@ def test_an_adverb_takes_the_side_of_its_adjective(word, polarity):
 
 
 @pytest.mark.parametrize(
-    "text", ["no child is treated unfairly there", "nobody is treated unfairly here"]
-)
-def test_no_one_treated_unfairly_is_never_recorded_as_disagree(text):
+    "text",
+    ["no child is treated unfairly there", "nobody is treated unfairly here",
+     # a complaint in two words, denied
+     "what we paid was not too much", "never seen anyone get special treatment tbh"],
+)  # fmt: skip
+def test_a_denied_complaint_is_never_recorded_as_disagree(text):
     answer = read(text, AGREE_SCALE, ranking={"disagree": 0.99})
     assert read_negation(text).litotes
     assert answer.intent != "disagree" or answer.decision is not Decision.RECORD
@@ -1793,15 +1796,6 @@ def test_praise_then_something_missing_is_never_recorded_as_the_strong_complaint
 )  # fmt: skip
 def test_more_hurried_spellings_are_written_out(typed, meant):
     assert respell(typed) == meant
-
-
-@pytest.mark.parametrize(
-    "text", ["what we paid was not too much", "never seen anyone get special treatment tbh"]
-)
-def test_a_denied_complaint_in_two_words_is_never_recorded_as_disagree(text):
-    answer = read(text, AGREE_SCALE, ranking={"disagree": 0.95})
-    assert answer.intent != "disagree" or answer.decision is not Decision.RECORD
-    assert read_negation(text).litotes
 
 
 def test_what_is_not_known_may_come_first():
