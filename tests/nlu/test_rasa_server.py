@@ -44,6 +44,7 @@ HELD_OUT_FINAL_9 = TESTSET / "heldout_final_9.jsonl"
 HELD_OUT_FINAL_10 = TESTSET / "heldout_final_10.jsonl"
 HELD_OUT_FINAL_11 = TESTSET / "heldout_final_11.jsonl"
 HELD_OUT_FINAL_12 = TESTSET / "heldout_final_12.jsonl"
+HELD_OUT_FINAL_13 = TESTSET / "heldout_final_13.jsonl"
 DEV_CHANNELS = TESTSET / "dev_channels.jsonl"
 # Short answers its writer and the training data's wrote independently ("ee", "yes", 👍),
 # counted when the set was written; a higher count means rows were copied into training.
@@ -55,6 +56,7 @@ DEV_9 = TESTSET / "dev_9.jsonl"
 DEV_10 = TESTSET / "dev_10.jsonl"
 DEV_11 = TESTSET / "dev_11.jsonl"
 DEV_12 = TESTSET / "dev_12.jsonl"
+DEV_13 = TESTSET / "dev_13.jsonl"
 TRAINING = REPO / "nlu" / "rasa_project" / "data"
 
 
@@ -233,8 +235,8 @@ def _normalise(text: str) -> str:
     "path",
     [HELD_OUT, HELD_OUT_2026_11, HELD_OUT_FINAL, HELD_OUT_FINAL_3, HELD_OUT_FINAL_4,
      HELD_OUT_FINAL_5, HELD_OUT_FINAL_6, HELD_OUT_FINAL_7, HELD_OUT_FINAL_8, HELD_OUT_FINAL_9,
-     HELD_OUT_FINAL_10, HELD_OUT_FINAL_11, HELD_OUT_FINAL_12, DEV, DEV_CHANNELS, DEV_NEGATION,
-     DEV_8, DEV_9, DEV_10, DEV_11, DEV_12],
+     HELD_OUT_FINAL_10, HELD_OUT_FINAL_11, HELD_OUT_FINAL_12, HELD_OUT_FINAL_13, DEV,
+     DEV_CHANNELS, DEV_NEGATION, DEV_8, DEV_9, DEV_10, DEV_11, DEV_12, DEV_13],
     ids=lambda p: p.name,
 )  # fmt: skip
 def test_test_answers_are_not_training_examples(path):
@@ -272,7 +274,8 @@ WRITTEN_IN_ORDER = (
     HELD_OUT, HELD_OUT_2026_11, DEV, HELD_OUT_FINAL, HELD_OUT_FINAL_2, HELD_OUT_FINAL_3,
     DEV_CHANNELS, HELD_OUT_FINAL_4, HELD_OUT_FINAL_5, HELD_OUT_FINAL_6, DEV_NEGATION,
     HELD_OUT_FINAL_7, DEV_8, HELD_OUT_FINAL_8, DEV_9, HELD_OUT_FINAL_9, DEV_10,
-    HELD_OUT_FINAL_10, DEV_11, HELD_OUT_FINAL_11, DEV_12, HELD_OUT_FINAL_12,
+    HELD_OUT_FINAL_10, DEV_11, HELD_OUT_FINAL_11, DEV_12, HELD_OUT_FINAL_12, DEV_13,
+    HELD_OUT_FINAL_13,
 )  # fmt: skip
 
 
@@ -296,6 +299,7 @@ def _written_before(path: Path) -> tuple[Path, ...]:
             HELD_OUT_FINAL_10,
             HELD_OUT_FINAL_11,
             HELD_OUT_FINAL_12,
+            HELD_OUT_FINAL_13,
         )
     ],
     ids=lambda p: p.name if isinstance(p, Path) else "earlier",
