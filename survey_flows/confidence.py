@@ -75,7 +75,7 @@ from survey_flows.knowing import (
     someone_else_went_no_amount,
 )
 from survey_flows.ports import Classifier
-from survey_flows.relay import unreported
+from survey_flows.relay import only_a_frame, unreported
 from survey_flows.scale import (
     DONT_KNOW,
     POSITION_OF_INTENT,
@@ -98,8 +98,8 @@ def read_answer(classifier: Classifier, text: str, options: Sequence[str], lang:
     (`in_doubt`), and the thresholds decide (`decide_candidate`).
     """
     found = symbols(text)
-    if not found.has_words:
-        return symbol_answer(found, options)
+    if not found.has_words or (found.readings and only_a_frame(found.words)):
+        return symbol_answer(found, options)  # "🤷", "my gran says 🤷🏾‍♀️"
     found = replace(found, words=unreported(found.words))  # "nkoko o re ..." is her answer
     if asks_for_help(found.words):
         return Answer(HELP, 1.0, Decision.RECORD, TABLE)  # "ke eng? go raya eng?"
@@ -119,10 +119,12 @@ def read_answer(classifier: Classifier, text: str, options: Sequence[str], lang:
         classifier, found.words, options, lang, excluded
     )
     unrated = best is None or best.intent in NON_SUBSTANTIVE
-    command = named_command(found.words) if unrated else None
+    unsure_command = best is not None and best.intent in COMMANDS and best.score < RECORD_AT
+    command = named_command(found.words) if unrated or unsure_command else None
     if command is not None:
         # "ke phositse, ke batla go simolola gape" (I got it wrong, I want to start again)
-        # read as don't know: the clause that names a command says what is wanted (a rating
+        # read as don't know, "tlosa tsotlhe tse ke di kwadileng" (delete all I wrote) as
+        # help at 0.30: the clause that names a command says what is wanted (a rating
         # beside one is confirmed: doubts.in_doubt)
         return Answer(command, 1.0, Decision.RECORD, TABLE)
     if forgets(found.words) and not found.readings:
@@ -322,6 +324,10 @@ def read_number(classifier: Classifier, text: str, lang: str) -> Answer:
     command = named_command(text) if value is None else None
     if command is not None:
         return Answer(command, 1.0, Decision.RECORD, TABLE)  # "tlosa dikarabo tsa me"
+    if declines(text):
+        # the whole answer declines, whatever the classifier made of it: "I prefer not to
+        # tell you how much I paid" read as don't know, the "1" of "skip dis 1" as a number
+        return Answer(REFUSE, 1.0, Decision.RECORD, TABLE)
     # not "I don't remember what I paid" or "I'd rather not say what I spend"
     paid_nothing = not value and denies_paying(text) and not mentions_knowing(text)
     if intent in NON_SUBSTANTIVE and confidence >= CONFIRM_AT and not value and not paid_nothing:
@@ -334,8 +340,6 @@ def read_number(classifier: Classifier, text: str, lang: str) -> Answer:
         return Answer(DONT_KNOW, 1.0, Decision.RECORD, TABLE)  # "my bro went 4 me"
     if value is None and denies_knowing(text):
         return Answer(DONT_KNOW, 1.0, Decision.RECORD, TABLE)  # "ga ke gakologelwe"
-    if value is None and declines(text):
-        return Answer(REFUSE, 1.0, Decision.RECORD, TABLE)  # "I'd rather not say how much"
     if value is None:
         return Answer(None, 0.0, Decision.REASK, reading.source)
     number_confidence = reading.scores().get(NUMBER, confidence)

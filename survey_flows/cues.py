@@ -35,10 +35,10 @@ _NEGATIVE_PAIRS = {
     ("give", "up"), ("gave", "up"), ("given", "up"), ("too", "much"), ("too", "many"),
     ("special", "treatment"),
 }  # fmt: skip
-# "it's not like ...", "it is not that ...", "it was not true that ...": a frame whose
-# negation denies the clause after it
+# "it's not like ...", "it is not that ...", "it was not true that ...", "ga se gore ...": a
+# frame whose negation denies the clause after it
 _FRAMES = {"its", "is", "was", "thats"}
-_DENYING = {"like", "that", "true"}
+_DENYING = {"like", "that", "true", "gore"}
 SCOPE = 4  # words after a negator that it can reach ("I wouldn't say I was satisfied")
 
 NEGATORS_EN = {
@@ -54,7 +54,10 @@ NEGATORS_TN = {"gake", "gk", "gke", "gka", "gaa", "gare", "gaba", "gase", "seng"
 ANSWER_PARTICLES = {"no", "nope", "nah", "naah", "nnyaa", "nyaa", "nnya", "nya"}
 # "ga" + subject concord ("ga ke", "ga go", "ga se") negates; so does "ke sa" ("ke sa itumela");
 # "ga nka" is "I could not" ("ga nka ke ka re ke a dumela": I can't say I agree).
-_CONCORDS = {"ke", "o", "a", "re", "lo", "ba", "e", "go", "se", "di", "le", "nka"}
+# "ga nkare", "ga nkake ka re" (I can't say) glue "nka" to what follows.
+_CONCORDS = {
+    "ke", "o", "a", "re", "lo", "ba", "e", "go", "se", "di", "le", "nka", "nkare", "nkre", "nkake",
+}  # fmt: skip
 # Phrases that negate the rating word right after them ("far from clean", "anything but
 # helpful", "less than fair", "nowhere near enough"); before other words they keep their
 # own sense ("far from home" is far, "less than an hour" is quick).
@@ -84,6 +87,7 @@ POSITIVE_WORDS = {
     "pelotelele", "bopelotelele",  # patient: "telele" (long) is no complaint there
     "yes", "sure", "satisfy", "gd", "hapy", "hapi", "enough", "equal", "equally", *EQUAL_WORDS_TN,
     "shap",  # fine, in Setswana chat ("ke fodile shap")
+    "free", "mahala",  # nothing to pay: "the consultation was free"
 }  # fmt: skip
 NEGATIVE_WORDS = {
     "disagree", "disagreed", "dissatisfied", "unsatisfied", "unhappy", "displeased",
@@ -93,15 +97,17 @@ NEGATIVE_WORDS = {
     "difficult", "fault", "faults", "unfair", "useless", "pathetic", "hate", "hated", "angry",
     "upset", "far", "annoyed", "mad", "sad", "false", "lie", "lies", "trouble", "unreasonable",
     "disappoint", "down", "favoured", "favored", "differently", "unequally", "long",
-    "forever", "ages", "rushed", "favouritism", "favoritism", "discrimination", "discriminate",
-    "discriminated", "biased", "corrupt", "corruption", "bribe", "bribes", "old", "leaks",
+    "forever", "ages", "rush", "rushed", "favs", "faves", "favouritism", "favoritism",
+    "discrimination", "discriminate", "discriminated", "biased", "corrupt", "corruption",
+    "bribe", "bribes", "old", "leaks",
     "leaking", "leaky", "broken", "cracked", "overcrowded", "dilapidated", "absent", "missing",
     "lost", "late", "filthy", "smelly", "crowded", "unsafe", "dangerous", "shortage",
     "doubt",  # "I doubt it"; "no doubt", "without a doubt" are then a yes
     # going without: "never missed a treatment", "I was not left untreated" are a yes
     "missed", "untreated", "unattended", "neglected", "ignored", "excluded",
     "gana", "gane",  # refusing: "ga ke gane" (I don't refuse) is a yes
-    "impossible", "complicated", "confusing",
+    "impossible", "complicated", "confusing", "failed", "fail", "fails", "failing",
+    "objection", "objections", "argue", "argued",  # "no objection", "can't argue with that"
 }  # fmt: skip
 # Setswana takes prefixes and suffixes: stems are matched inside a word ("nthusa", "kedumela").
 POSITIVE_STEMS_TN = (
@@ -110,6 +116,7 @@ POSITIVE_STEMS_TN = (
     "kgatleg", "thus", "tlotl", "imolog", "kgoneg", "babaleseg",  # affordable, safe
     "tumedis",  # "e ntumedisitse": it pleased me
     "fodil",  # healed: "ke fodile"
+    "phutholog",  # at ease: "ke phuthologile"
 )  # fmt: skip
 NEGATIVE_STEMS_TN = (
     "ganet", "maswe", "bosula", "galef", "teneg", "kgopeg", "kgopis", "bothata", "mathata",
@@ -117,6 +124,11 @@ NEGATIVE_STEMS_TN = (
     "leele", "telele", "swab", "tlhaol", "kgetholol", "thubeg", "robeg", "dutla", "senyeg",
     "bokoa", "tlhael", "turu", "boima", "palel", "nyemis", "godu", "shakg",
     "kgaogil",  # torn: "dibuka tse di kgaogileng"
+    "paletsw",  # failed: "bana ba paletswe ke ditlhatlhobo"
+    "hutsaf",  # sad: "ke hutsafetse"
+    "dieg",  # late: "ga ba a diega" (they were not late) is praise
+    "tlhobog",  # giving up: "ga ke a tlhoboga" (I did not give up) is a yes
+    "raraan",  # complicated: "tsamaiso e ne e raraane"
 )  # fmt: skip
 # Words that soften a negation into a plain "no": "not really", "I don't think so".
 NEGATED_HEDGES = {
@@ -146,10 +158,11 @@ KNOWING_WORDS = (
 ELLIPSIS = {
     "i", "it", "we", "they", "he", "she", "you", "me", "us", "them", "do", "did", "does",
     "was", "were", "is", "are", "am", "have", "had", "has", "to", "ever", "sir", "madam",
-    "mma", "rra", "ke", "re", "ba", "a", "o", "e", "go", "dira", "dirile", "jalo", "once",
+    "mma", "rra", "ra", "ke", "re", "ba", "a", "o", "e", "go", "dira", "dirile", "jalo", "once",
 }  # fmt: skip
-# "ke sa ntse" means "I still": that "sa" negates nothing.
-_NOT_NEGATING_AFTER_SA = {"ntse"}
+# "ke sa ntse" means "I still", "ba sa tswa go ..." "they have just ...": that "sa" negates
+# nothing.
+_NOT_NEGATING_AFTER_SA = {"ntse", "tswa"}
 
 # Phrases that mark sarcasm: such an answer is never recorded as positive.
 SARCASM = (
@@ -411,12 +424,14 @@ def read_negation(text: str) -> Negation:
         count += 1
         negator, j, reach, found = words[i], i + length, 0, 0
         hedges = others = 0
-        asserting = about_memory = False
+        about_memory = False
+        asserting = words[j - 1] in ("nkare", "nkre")  # "ga nkare": "I can't say", one word
         while j < len(words) and (reach < SCOPE or asserting):
             word = words[j]
             if word in _SCOPE_ENDS or not word.isalpha() or negator_length(words, j):
                 break
-            if j == i + length and word in _DENYING and i and words[i - 1] in _FRAMES:
+            framed = (i and words[i - 1] in _FRAMES) or words[i : i + 2] == ["ga", "se"]
+            if j == i + length and word in _DENYING and framed:
                 # "it's not like I never went", "it is not true that she didn't try": the
                 # frame denies the whole clause after it, as a verb of saying does
                 asserting = True
@@ -433,12 +448,17 @@ def read_negation(text: str) -> Negation:
             minding = word == "mind" and j == i + length and negator != "never"
             minding = minding and words[i - 1 : i] != ["you"]
             found = -1 if going_without or minding else polarity_of_word(word)
-            # "nka se re", "ga ke kgone go re" (I can't say): "re" is to say there
+            # "nka se re", "ga ke kgone go re", "ga nkake ka re", "ga ke kake ka re" (I can't
+            # say), "ga ke re ga ..." (I'm not saying ...): "re" is to say there
             said = word == "re" and (
-                (j == i + length and words[j - 1] == "se") or words[j - 2 : j] == ["kgone", "go"]
+                (j == i + length and words[j - 1] == "se")
+                or words[j - 2 : j] == ["kgone", "go"]
+                or words[j - 1] == "ka"
+                or (words[j - 2 : j] == ["ga", "ke"] and words[j + 1 : j + 2] in (["ga"], ["gore"]))
             )
             if not found and (word in ASSERTING or said):
                 asserting = True  # "I wouldn't say", "nka se re", "ke ka se re" (I won't say)
+                others = 0  # "ga ke kake ka re": what stands before the saying frames it
                 j += 1
                 continue
             if found:
@@ -468,7 +488,11 @@ def read_negation(text: str) -> Negation:
         # "nka se re ga ke a itumela" (I wouldn't say I'm not pleased): a negated verb of
         # saying right before another negation turns that one, and says nothing itself
         next_negates = j < len(words) and negator_length(words, j) > 0
-        turned = asserting and not found and not others and next_negates
+        # "wasn't without care", "not without problems": the "without" is what is denied
+        denies_without = (
+            j == i + length and negator in NEGATORS_EN and words[j : j + 1] == ["without"]
+        )
+        turned = (asserting and not found and not others and next_negates) or denies_without
         if turned:
             pass  # read with the negation after it, on the next turn of the loop
         elif about_memory:
@@ -674,9 +698,10 @@ def afterthought(text: str) -> bool:
     return bool(tail.strip(" .!?")) and approving
 
 
-# A long wait or repeated visits told beside praise ("so satisfied that I came back five
-# times", "easy, just a two hour walk", "go siame, ke boetse gararo"): often irony. Days
-# and weeks are left out: a document "ready in two weeks" is often praise.
+# A long wait, repeated visits, a long way, livestock sold or money borrowed to pay, told
+# beside praise ("so satisfied that I came back five times", "easy, just a two hour walk",
+# "go siame, ke boetse gararo", "so affordable, I sold a goat"): often irony. Days and
+# weeks are left out: a document "ready in two weeks" is often praise.
 _ENDURED = re.compile(
     r"\b(?:[2-9]|[1-9]\d+|two|three|four|five|six|seven|eight|nine|ten|twelve|several|many)"
     r"[\s-]*(?:hours?|hrs?|months?|years?)\b"
@@ -687,11 +712,20 @@ _ENDURED = re.compile(
     # from morning until ...: "go leta go tloga ka 6 mo mosong go fitlha ka 4"
     r"|\bfrom (?:early )?(?:morning|dawn|sunrise|\d{1,2}\s*am)\b.{0,40}\b(?:till|until|to)\b"
     r"|\bgo tloga\b.{0,40}\bgo fitlha\b"
+    # a long way: "so close, 15 km on foot", "ke tsamaile dikilometara di le 15"
+    r"|\b(?:[5-9]|[1-9]\d+)\s*(?:km|kms|kilometres?|kilometers?|dikilometara|dikilomitara)\b"
+    r"|\b(?:dikilometara|dikilomitara|km)\s+(?:di le\s+)?(?:[5-9]|[1-9]\d+)\b"
+    # livestock sold or money borrowed to pay: "so affordable, I only had to sell a goat", "ke
+    # rekisitse podi", "she only had to borrow from three neighbours", "ke adimile madi"
+    r"|\b(?:sell|sold|selling)\s+(?:\w+\s+){0,2}(?:goats?|cows?|cattle|chickens?|donkeys?)\b"
+    r"|\b(?:rekisa|rekisitse|rekisang)\s+(?:\w+\s+)?(?:di)?(?:podi|kgomo|koko|tonki)\b"
+    r"|\b(?:borrow|borrowed|borrowing|adima|adimile|adimang)\b"
 )
 
 
 def endured(text: str) -> bool:
-    """Return whether the text tells of a long wait or of coming back again and again."""
+    """Return whether the text tells of a long wait, of coming back again and again, of a
+    long way, or of livestock sold or money borrowed to pay."""
     return _ENDURED.search(text.lower()) is not None
 
 
@@ -787,14 +821,15 @@ _RATING_THEN_CLAUSE = re.compile(
 
 def _says_that(text: str, match: re.Match[str]) -> bool:
     """Return whether a break is the "that" after a verb of saying ("I can't say that I
-    agree") or a denying frame ("it's not that ...", "it is not true that ..."): what
-    follows is what is said, not a reason."""
+    agree") or a denying frame ("it's not that ...", "it is not true that ...", "ga se
+    gore ..."): what follows is what is said, not a reason."""
     before = words_of(text[: match.start()])
     framing = before[:-1] if before[-1:] == ["true"] else before  # "... not true that"
     framed = framing[-1:] == ["not"] and len(framing) > 1 and framing[-2] in _FRAMES
-    return text[match.end() :].lower().startswith("that ") and (
-        (bool(before) and before[-1] in ASSERTING) or framed
-    )
+    follows = text[match.end() :].lower()
+    if before[-2:] == ["ga", "se"] and follows.startswith("gore "):
+        return True  # "ga se gore ...": it is not that ...
+    return follows.startswith("that ") and ((bool(before) and before[-1] in ASSERTING) or framed)
 
 
 def split_reason(text: str) -> tuple[str, str]:

@@ -33,6 +33,7 @@ from survey_flows.cues import (
     word_polarity,
 )
 from survey_flows.decision import Candidate
+from survey_flows.knowing import denies_paying
 from survey_flows.scale import POSITION_OF_INTENT, Position, option_for, sides_only, words_of
 from survey_flows.strength import (
     extreme,
@@ -140,6 +141,8 @@ def in_doubt(
         return True  # "ke itumetse thata barutabana ke magodu": irony, or a mixed answer
     if best.polarity > 0 and not sides_only(options) and _pleased_that_not(found.words):
         return True  # "ke itumetse thata gore ngwana a sa itse go bala": irony, most likely
+    if best.polarity > 0 and not sides_only(options) and _praise_then_denial(found.words):
+        return True  # "ke itumetse thata, ngwana o boa a sa ithuta sepe": irony, most likely
     if best.polarity < 0 and word_polarity(found.words) > 0:
         return True  # only words of praise, read as a complaint: irony, or a misreading
     strong = POSITION_OF_INTENT[best.intent].strength == 2
@@ -206,6 +209,20 @@ def _pleased_that_not(words: str) -> bool:
     negation = read_negation(content)
     denies = negation.negators and not negation.litotes
     return word_polarity(content, particles=False) < 0 or bool(denies)
+
+
+def _praise_then_denial(words: str) -> bool:
+    """Return whether praise is followed, after a break, by a reason that denies something
+    the word lists cannot rate ("k itumetse thta, ngwana o tla gae a sa itse go bala": the
+    child comes home not knowing how to read). Irony most often; "happy, they didn't make
+    me wait" is not, so such an answer is confirmed, never turned. A concession anywhere in
+    the reason keeps the rating ("satisfied, they teach well but have no labs"), and so does
+    nothing paid ("ke dumela thata, ga re duele sepe")."""
+    head, reason = split_reason(words)
+    if not reason or phrase_in(reason, CONCEDING) or denies_paying(reason) or not praises(head):
+        return False
+    negation = read_negation(reason)
+    return negation.unsure and not (negation.litotes or negation.ruled_out or negation.hedged)
 
 
 def _said_strength(best: Candidate, found: Symbols, rating_part: str) -> int | None:

@@ -61,7 +61,8 @@ def _about_knowing(text: str) -> str:
 # classes" and "bana ba feta" (the children pass) are no refusals; "my own business" and
 # the like refuse wherever they stand ("that's my own business how much I spent", "o re ga
 # se kgang ya lona gore o na le bana": not your business whether she has children), and so
-# do "I don't want to say ..." and "ga ke batle go bolela ..." (I don't want to say).
+# do "I don't want to say ..." and "ga ke batle go bolela ...", "... go bua ka ...", "... go
+# araba ..." (I don't want to say, to talk about, to answer).
 _POLITE = (
     r"(?:\s+(?:please|pls|plz|thanks|thank you|sorry|rra|mma|tsweetswee|ka kopo|hle|lol"
     r"|bathong))*"
@@ -76,13 +77,13 @@ _DECLINING = re.compile(
     r"|(?:(?:thats|thts|its) )?private"
     r"|confidential|.*\b(?:my own business|none of your business|not your business"
     r"|ga se kgang ya (?:gago|lona|gagwe))\b.*)"
-    r"(?:\s+(?:it|this|that|this one|that one|question|this question))?"
+    r"(?:\s+(?:it|this|that|(?:this|that) (?:one|1)|question|this question))?"
     r"|(?:potso e\s+)?(?:ke kopa go\s+)?(?:fetisa|feta|a re fete|a re fetele pele|ke tlola"
     r"|tlola|fetela pele|fetela kwa go e e latelang|ke sephiri"
     r"|ke sephiri sa me|ga se kgang ya (?:gago|lona|gagwe)|ga ke e arabe|ga ke batle go araba"
     r"|ga ke rate go araba)"
     rf"(?:\s+(?:potso e|potso eo|potso|fa))?){_POLITE}$"
-    r"|^ga (?:ke|a) (?:batle|rate) go (?:(?:di|e|se|o|ba|lo|a) )?(?:bolela|tlhalosa)\b.*"
+    r"|^ga (?:ke|a) (?:batle|rate) go (?:(?:di|e|se|o|ba|lo|a) )?(?:bolela|tlhalosa|bua|araba)\b.*"
 )
 
 

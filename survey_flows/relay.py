@@ -44,6 +44,14 @@ _KIN = re.compile(
 _THIRD_PERSON_TN = ((re.compile(r"^ga a "), "ga ke "), (re.compile(r"^o (?=[a-z])"), "ke "))
 
 
+def only_a_frame(text: str) -> bool:
+    """Return whether the text is a frame of reported speech and nothing else ("my gran
+    says" beside a shrug): the answer is in the emoji."""
+    framed = text.strip(" ,.:") + " "
+    found = _RELAY.match(framed) or _HELPING.match(framed)
+    return found is not None and found.end() == len(framed)
+
+
 def unreported(text: str) -> str:
     """Return the answer without a frame of reported speech at its start ("nkoko o re o
     dumela thata" -> "ke dumela thata", "my grandmother says the roof leaks" -> "the roof

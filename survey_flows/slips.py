@@ -34,6 +34,7 @@ WORDS = frozenset(
         "visits", "times",
         # Setswana words of how far and of number
         "thata", "gotlhelele", "botlalo", "gaisa", "lesome",
+        "botlhano",  # not the other number words: "malome", "rakgolo" are one slip from them
         # and of rating ("siame" is left out: "same" and "shame" are one slip from it)
         "monate", "itumetse", "kgotsofetse",
     }

@@ -21,7 +21,7 @@ _AFTER_RATING = (
     r"(?:ee|nnyaa|nyaa|dumela|dumele|itumetse|kgotsofetse|tenegile|galefile|siame|ganetsa)"
 )
 _RESPELLED = (
-    (re.compile(rf"\b({_AFTER_NEGATED_VERB}) (?:hope|gp|gopw)\b"), r"\1 gope"),
+    (re.compile(rf"\b({_AFTER_NEGATED_VERB}) (?:hope|gp|gopw|gopher|gopr)\b"), r"\1 gope"),
     (re.compile(rf"\b({_AFTER_RATING}) total\b"), r"\1 tota"),
     (re.compile(r"\bk(dumela|itumetse|kgotsofetse)\b"), r"ke \1"),
     (re.compile(r"\bktumetse\b"), "ke itumetse"),
@@ -34,7 +34,9 @@ _RESPELLED = (
     (re.compile(r"\bgan etse\b"), "ganetse"),
     (re.compile(r"\bstrong (agree|disagree)\b"), r"strongly \1"),
     (re.compile(r"\b(ya|yea|yeah) rite\b"), r"\1 right"),
-    (re.compile(r"\bthere (hours|hrs|times|visits|days)\b"), r"three \1"),
+    (re.compile(r"\b(?:there|tree) (hours|hrs|times|visits|days)\b"), r"three \1"),
+    (re.compile(r"\bsox (hours|hrs|times|visits|days)\b"), r"six \1"),
+    (re.compile(r"\b(one|two|three|four|five|[0-5]) starts\b"), r"\1 stars"),
     (re.compile(r"\bgang we\b"), "gangwe"),
     (re.compile(r"\bit se\b"), "itse"),
     (re.compile(r"\bha (ke|a|re|ba|go)\b"), r"ga \1"),
@@ -78,7 +80,7 @@ _WORDS = {
     "tyms": "times", "tym": "time", "vey": "very", "nthn": "nothing", "nthng": "nothing",
     "abt": "about", "enuf": "enough", "enuff": "enough", "knw": "know", "prvt": "private",
     "answr": "answer", "wdym": "what do you mean", "dia": "di a", "siane": "siame",
-    "ys": "yes",
+    "ys": "yes", "wel": "well", "sng": "seng", "bsula": "bosula",
     "ngl": "",  # "not gonna lie" says nothing of the rating, and its "not" negates nothing
 }  # fmt: skip
 # Rating words typed without their vowels ("cmpltly", "xtrmly", "dssatisfd"): a word with

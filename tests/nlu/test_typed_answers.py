@@ -1900,3 +1900,134 @@ def test_a_superlative_strengthens_only_praise():
     text = "sekolo se se gaisang mo Gabs"  # the best school: read as a complaint, not strengthened
     answer = read(text, SATISFACTION_SCALE, ranking={"dissatisfied": 0.9})
     assert answer.decision is not Decision.RECORD
+
+
+# --- the eleventh round (dev_13) ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "reading", "entities"),
+    [("I prefer not to tell you how much I paid", {"dont_know": 0.58}, {}),
+     ("skip dis 1", {"number": 0.89}, {"number": 1.0})],
+)  # fmt: skip
+def test_declining_at_a_number_question_is_a_refusal_whatever_was_read(text, reading, entities):
+    answer = read_number(Reader({text: reading}, entities), text, "en")
+    assert (answer.intent, answer.decision) == ("refuse", Decision.RECORD)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Ga ke batle go bua ka ditshenyegelo tsa sekolo",
+     "Ga ke batle go araba gore lefelo le ne le phepa kgotsa nnyaa"],
+)  # fmt: skip
+def test_not_wanting_to_talk_about_it_is_a_refusal(text):
+    answer = read(text, AGREE_SCALE, ranking={"stop": 0.94})
+    assert (answer.intent, answer.decision) == ("refuse", Decision.RECORD)
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [("ga ke dumele gopher", "ga ke dumele gope"), ("ga ke itumele gopr", "ga ke itumele gope"),
+     ("e sng tota", "e seng tota"), ("e bsula nyana", "e bosula nyana"),
+     ("tree hrs", "three hrs"), ("sox times", "six times"), ("five starts", "five stars"),
+     ("kids r lrning wel", "kids r lrning well"),
+     ("masome a mabedi le bptlhano", "masome a mabedi le botlhano")],
+)  # fmt: skip
+def test_misspelt_units_marks_and_setswana_words_are_written_out(typed, meant):
+    assert respell(typed) == meant
+
+
+def test_a_slip_of_a_number_word_keeps_the_words_next_to_it():
+    # "malome" (uncle) and "rakgolo" (grandfather) are one slip from "masome" and "makgolo"
+    assert [unslipped(w) for w in ("malome", "rakgolo", "bptlhano")] == [
+        "malome",
+        "rakgolo",
+        "botlhano",
+    ]
+    assert parse_number(respell("masome a mabedi le bptlhano")) == 25
+
+
+@pytest.mark.parametrize(
+    ("word", "polarity"),
+    [("paletswe", -1), ("raraane", -1), ("hutsafetse", -1), ("diega", -1), ("tlhobogile", -1),
+     ("phuthologile", 1), ("failed", -1), ("objection", -1), ("argue", -1), ("free", 1)],
+)  # fmt: skip
+def test_more_rating_words_take_their_side(word, polarity):
+    assert polarity_of_word(word) == polarity
+
+
+@pytest.mark.parametrize(
+    ("text", "ruled_out"),
+    [("ga nkare ke itumetse", {1}), ("ga nkre di a kgonega", {1}),
+     ("ga nkake ka re nako eo e ne e utlwala", {1}), ("ga ke kake ka re ke a dumela", {1}),
+     ("ga nkare ga ke a itumela", {-1}), ("ga ke kake ka re ga ke dumele", {-1}),
+     ("ga ke re ga ke a thusiwa", {-1}), ("ga se gore ga re na bana", {-1}),
+     ("wasnt without care", {-1}), ("not without problems", {1}), ("no objection", {-1}),
+     ("can't argue with free", {-1}), ("ga ba a diega", {-1})],
+)  # fmt: skip
+def test_saying_one_cannot_say_and_denied_denials_are_read(text, ruled_out):
+    assert read_negation(text).ruled_out == ruled_out
+
+
+def test_what_follows_it_is_not_that_is_no_reason():
+    text = "ga se gore ga re na bana, re na le ba le 2 ba sekolo"
+    assert split_reason(text)[0] == "ga se gore ga re na bana"
+    answer = read(text, YES_NO, ranking={"no": 0.84})
+    assert answer.intent != "no"
+
+
+def test_just_done_is_not_negated():
+    assert read_negation("ke dumalana thata, ba sa tswa go baakanya sekolo").negators == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "head", "reading"),
+    [("ke itumetse thata, ngwana o tla gae a sa itse go bala", "ke itumetse thata",
+      {"very_satisfied": 0.999}),
+     ("Ke itumetse thata ka gore ngwana wa me ga a kgone go bala le ka motlha",
+      "ke itumetse thata", {"very_satisfied": 0.999}),
+     ("satisfied, the nurse didn't even look at me", "satisfied", {"satisfied": 0.99})],
+)  # fmt: skip
+def test_praise_whose_reason_denies_what_the_lists_cannot_rate_is_confirmed(text, head, reading):
+    answer = read(text, SATISFACTION_SCALE, by_text={text: reading, head: reading})
+    assert answer.decision is Decision.CONFIRM
+
+
+@pytest.mark.parametrize(
+    ("text", "head", "intent"),
+    [("ke dumela thata, ga re duele sepe ko tliliniking", "ke dumela thata", "strongly_agree"),
+     ("agree, they teach well but have no labs", "agree", "agree")],  # nothing paid, a concession
+)  # fmt: skip
+def test_praise_whose_reason_denies_paying_or_concedes_is_recorded(text, head, intent):
+    reading = {intent: 0.99}
+    answer = read(text, AGREE_SCALE, by_text={text: reading, head: reading})
+    assert (answer.intent, answer.decision) == (intent, Decision.RECORD)
+
+
+@pytest.mark.parametrize(
+    ("text", "head"),
+    [("Go ne go le motlhofo thata: ke tsamaile dikilometara di le 15 ka maoto",
+      "go ne go le motlhofo thata"),
+     ("easy, 20km walk", "easy"), ("so affordable, I only had to sell a goat", "so affordable"),
+     ("Ee di kgonega thata, ke rekisitse podi go duelela dibuka", "ee di kgonega thata"),
+     ("Ee di a kgonega thata, ke adimile madi go reka diaparo", "ee di a kgonega thata")],
+)  # fmt: skip
+def test_praise_beside_a_long_way_or_livestock_sold_or_money_borrowed_offers_the_complaint(
+    text, head
+):
+    reading = {"agree": 0.99}
+    answer = read(text, AGREE_SCALE, by_text={text: reading, head: reading})
+    assert (answer.intent, answer.decision) == ("disagree", Decision.CONFIRM)
+
+
+def test_a_frame_of_reported_speech_beside_an_emoji_leaves_the_emoji_as_the_answer():
+    reading = {"agree": 0.51}
+    text = "my gran says 🤷🏾‍♀️"
+    answer = read(text, AGREE_SCALE, by_text={text: reading, "my gran says": reading})
+    assert (answer.intent, answer.decision) == ("dont_know", Decision.RECORD)
+
+
+def test_a_command_read_unsure_gives_way_to_the_command_the_words_name():
+    text = "tlosa tsotlhe tse ke di kwadileng"  # delete all that I wrote
+    answer = read(text, SATISFACTION_SCALE, ranking={"help": 0.3})
+    assert (answer.intent, answer.decision) == ("delete_my_data", Decision.RECORD)
