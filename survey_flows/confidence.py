@@ -70,6 +70,7 @@ from survey_flows.knowing import (
     denies_knowing,
     denies_paying,
     forgets,
+    knows_not_of,
     mentions_knowing,
     someone_else_went,
     someone_else_went_no_amount,
@@ -127,6 +128,10 @@ def read_answer(classifier: Classifier, text: str, options: Sequence[str], lang:
         # help at 0.30: the clause that names a command says what is wanted (a rating
         # beside one is confirmed: doubts.in_doubt)
         return Answer(command, 1.0, Decision.RECORD, TABLE)
+    if no is not None and (best is None or best.intent == DONT_KNOW) and knows_not_of(found.words):
+        # "ga a itse inthanete, o ile ofising" (she does not know the internet, she went to
+        # the office) read as don't know at "did you apply online?": it tells why not
+        return Answer(no, CONFIRM_AT, Decision.CONFIRM, TABLE)
     if forgets(found.words) and not found.readings:
         # only not knowing or not remembering, whatever the classifier made of it
         if best is not None and best.intent == DONT_KNOW:

@@ -151,6 +151,28 @@ def asks_for_help(text: str) -> bool:
     return _ASKS_HELP.search(" ".join(words_of(text))) is not None
 
 
+# Not knowing a thing or how to do it, or not having known: "ga a itse inthanete" (she does
+# not know the internet), "I don't know how to use a computer", "didn't know you could". At a
+# yes/no question such as "did you apply online?"
+# it tells why not, and is no don't know; "ga ke itse gore ...", "ga ke itse sentle", "ga ke
+# itse rra" and "ga ke itse sepe" still are.
+# What may follow "ga ke itse" and is no thing known: what is not known, how well, forms of
+# address, words of strength, chat fillers.
+_NOT_A_THING = (
+    "gore", "fa", "sepe", "le", "ka", "sentle", "gope", "gotlhelele", "rra", "mma", "banna",
+    "bathong", "hle", "tota", "ruri", "thata", "nnete", "tbh", "shem", "sha", "lol",
+)  # fmt: skip
+_KNOWS_NOT_OF = re.compile(
+    r"\b(?:didnt|did not|never) know\b|\b(?:dont|do not|doesnt|does not) know how to\b"
+    rf"|\bga (?:ke|a|re|ba) (?:a )?itse (?:go )?(?!(?:{'|'.join(_NOT_A_THING)})\b)[a-z]{{3,}}"
+)
+
+
+def knows_not_of(text: str) -> bool:
+    """Return whether the answer says a thing was not known, or not known then."""
+    return _KNOWS_NOT_OF.search(" ".join(words_of(text))) is not None  # stops kept
+
+
 def forgets(text: str) -> bool:
     """Return whether the answer only says the person does not know or remember, with no
     reason either ("ga a itse inthanete, o ile ofising" is about the internet): at a

@@ -2031,3 +2031,19 @@ def test_a_command_read_unsure_gives_way_to_the_command_the_words_name():
     text = "tlosa tsotlhe tse ke di kwadileng"  # delete all that I wrote
     answer = read(text, SATISFACTION_SCALE, ranking={"help": 0.3})
     assert (answer.intent, answer.decision) == ("delete_my_data", Decision.RECORD)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["nkoko o re ga a itse inthanete, o ile ofising", "didn't know you could",
+     "I don't know how to use a computer", "ga a itse go dirisa khomputara"],
+)  # fmt: skip
+def test_not_knowing_a_thing_at_a_yes_no_question_offers_the_no(text):
+    answer = read(text, YES_NO, ranking={"dont_know": 0.99})
+    assert (answer.intent, answer.decision) == ("no", Decision.CONFIRM)
+
+
+@pytest.mark.parametrize("text", ["ga ke itse rra", "hmm ga ke itse tbh", "I don't know"])
+def test_not_knowing_the_answer_at_a_yes_no_question_is_a_dont_know(text):
+    answer = read(text, YES_NO, ranking={"dont_know": 0.99})
+    assert (answer.intent, answer.decision) == ("dont_know", Decision.RECORD)
