@@ -202,12 +202,16 @@ _PRONOUN_ONE_AFTER = {"the", "that", "this", "which", "any", "every", "each", "n
 _PRONOUN_ONE_BEFORE = {"who", "which", "that", "else"}
 
 
+# ... but not before what is counted: "just the one time", "that one visit" are one.
+_COUNTED = {"time", "visit", "trip", *HOUR_UNITS, *MINUTE_UNITS}
+
+
 def _pronoun(tokens: list[str], i: int) -> bool:
     if tokens[i] != "one":
         return False
     before = tokens[i - 1] if i else ""
     after = tokens[i + 1] if i + 1 < len(tokens) else ""
-    return before in _PRONOUN_ONE_AFTER or after in _PRONOUN_ONE_BEFORE
+    return after not in _COUNTED and (before in _PRONOUN_ONE_AFTER or after in _PRONOUN_ONE_BEFORE)
 
 
 def pronoun_at(text: str, start: int, end: int) -> bool:

@@ -114,6 +114,17 @@ def read_answer(classifier: Classifier, text: str, options: Sequence[str], lang:
         return Answer(REFUSE, 1.0, Decision.RECORD, TABLE)  # "skip", "I'd rather not answer"
     if someone_else_went(found.words) and not found.readings:
         return Answer(DONT_KNOW, 1.0, Decision.RECORD, TABLE)  # "my husband went for me"
+    shrugged = found.only_dont_know()
+    says_more = (
+        takes_a_side(found.words)
+        or read_negation(found.words).negators > 0
+        or named_command(found.words) is not None
+        or _ASKING.search(found.words.lower()) is not None
+    )
+    if shrugged and not says_more:
+        # "The facilities? 🤷‍♂️", "🤷🏽‍♀️ shem": the shrug is the answer, the words rate,
+        # command and ask nothing ("ke tshwanetse go kwala eng 🤔" asks what to write)
+        return symbol_answer(found, options)
     ironic = _ironic(text, found, options)
     excluded = _ruled_out(found, options, ironic and not _laughs_at_own_praise(text, found))
     best, guarded, source, rating_part = read_words(
@@ -132,7 +143,7 @@ def read_answer(classifier: Classifier, text: str, options: Sequence[str], lang:
         # "ga a itse inthanete, o ile ofising" (she does not know the internet, she went to
         # the office) read as don't know at "did you apply online?": it tells why not
         return Answer(no, CONFIRM_AT, Decision.CONFIRM, TABLE)
-    if forgets(found.words) and not found.readings:
+    if forgets(found.words) and (shrugged or not found.readings):
         # only not knowing or not remembering, whatever the classifier made of it
         if best is not None and best.intent == DONT_KNOW:
             return Answer(DONT_KNOW, best.score, Decision.RECORD, source)
@@ -184,6 +195,10 @@ def read_answer(classifier: Classifier, text: str, options: Sequence[str], lang:
         offered = offered_option(best, found, options, rating_part, ironic)
         return Answer(offered, best.score, decision, source)
     return Answer(best.intent, best.score, decision, source)
+
+
+# Words that ask: what, how, which; eng, jang, kae, mang, efe
+_ASKING = re.compile(r"\b(?:what|how|which|eng|jang|kae|mang|efe)\b")
 
 
 def _ironic(text: str, found: Symbols, options: Sequence[str]) -> bool:

@@ -44,7 +44,7 @@ _RESPELLED = (
     (re.compile(r"\bpots (e|eo)\b"), r"potso \1"),
     (re.compile(r"\bmetso ?to\b"), "metsotso"),
     (re.compile(r"\b(gakologelwe|gakologelwa|gopole|itse) gentle\b"), r"\1 sentle"),
-    (re.compile(r"\bga k\b"), "ga ke"),
+    (re.compile(r"\bga (?:k|je)\b"), "ga ke"),
     (re.compile(r"\bga ?kea\b"), "ga ke a"),
     (re.compile(r"\b(dnt|don't|dont|didn't|didnt|dint) (?:no|now)\b"), r"\1 know"),
     (re.compile(r"\bdis (satisfied|agree)\b"), r"dis\1"),
@@ -80,7 +80,8 @@ _WORDS = {
     "tyms": "times", "tym": "time", "vey": "very", "nthn": "nothing", "nthng": "nothing",
     "abt": "about", "enuf": "enough", "enuff": "enough", "knw": "know", "prvt": "private",
     "answr": "answer", "wdym": "what do you mean", "dia": "di a", "siane": "siame",
-    "ys": "yes", "wel": "well", "sng": "seng", "bsula": "bosula",
+    "ys": "yes", "wel": "well", "ounce": "once", "pas": "pass", "sng": "seng",
+    "bsula": "bosula", "gkologelwe": "gakologelwe",
     "ngl": "",  # "not gonna lie" says nothing of the rating, and its "not" negates nothing
 }  # fmt: skip
 # Rating words typed without their vowels ("cmpltly", "xtrmly", "dssatisfd"): a word with

@@ -2047,3 +2047,38 @@ def test_not_knowing_a_thing_at_a_yes_no_question_offers_the_no(text):
 def test_not_knowing_the_answer_at_a_yes_no_question_is_a_dont_know(text):
     answer = read(text, YES_NO, ranking={"dont_know": 0.99})
     assert (answer.intent, answer.decision) == ("dont_know", Decision.RECORD)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("just the one time they did it right away", 1), ("that one visit", 1),
+     ("I was not the one who went", None)],
+)  # fmt: skip
+def test_one_before_what_is_counted_is_a_number_not_a_pronoun(text, value):
+    assert parse_number(text) == value
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [("just ounce", "just once"), ("pas dis 1", "pass this 1"), ("ga je itse", "ga ke itse"),
+     ("gk gkologelwe", "gk gakologelwe")],
+)  # fmt: skip
+def test_slips_of_once_pass_ke_and_remembering_are_written_out(typed, meant):
+    assert respell(typed) == meant
+
+
+@pytest.mark.parametrize(
+    ("text", "reading", "intent"),
+    [("The facilities? 🤷‍♂️", {"agree": 0.03}, "dont_know"),
+     ("🤷🏽‍♀️ shem", {"agree": 0.37}, "dont_know"),
+     ("🤷🏽‍♀️ ga k gakologelwe", {"no": 0.37}, "dont_know"),
+     ("🤷 stop", {"stop": 0.99}, "stop"),
+     ("huh?? ke tshwanetse go kwala eng mo 🤔", {"help": 0.95}, "help")],
+)  # fmt: skip
+def test_a_shrug_beside_words_that_rate_command_and_ask_nothing_is_a_dont_know(
+    text, reading, intent
+):
+    words = symbols(text).words.strip()
+    head = split_reason(words)[0]
+    answer = read(text, YES_NO, by_text={text: reading, words: reading, head: reading})
+    assert (answer.intent, answer.decision) == (intent, Decision.RECORD)
