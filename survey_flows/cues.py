@@ -357,6 +357,8 @@ def negator_length(words: list[str], i: int) -> int:
         return 1
     if word == "by" and words[i + 1 : i + 3] == ["no", "means"]:
         return 3
+    if word in ("untrue", "false") and after in ("to", "that"):
+        return 1  # "it would be untrue to say I did not need treatment": a denial of what follows
     rated = words[i + 2] if i + 2 < len(words) else ""
     if (word, after) in _NEGATING_BEFORE_RATING and rated.isalpha() and polarity_of_word(rated):
         return 2

@@ -2082,3 +2082,12 @@ def test_a_shrug_beside_words_that_rate_command_and_ask_nothing_is_a_dont_know(
     head = split_reason(words)[0]
     answer = read(text, YES_NO, by_text={text: reading, words: reading, head: reading})
     assert (answer.intent, answer.decision) == (intent, Decision.RECORD)
+
+
+@pytest.mark.parametrize(
+    ("text", "ruled_out"),
+    [("it would be untrue to say I did not need treatment", {-1}),
+     ("it would be untrue to say it was clean", {1}), ("it is false that I needed one", {1})],
+)  # fmt: skip
+def test_saying_it_would_be_untrue_denies_what_follows(text, ruled_out):
+    assert read_negation(text).ruled_out == ruled_out
