@@ -115,15 +115,8 @@ def read_answer(classifier: Classifier, text: str, options: Sequence[str], lang:
     if someone_else_went(found.words) and not found.readings:
         return Answer(DONT_KNOW, 1.0, Decision.RECORD, TABLE)  # "my husband went for me"
     shrugged = found.only_dont_know()
-    says_more = (
-        takes_a_side(found.words)
-        or read_negation(found.words).negators > 0
-        or named_command(found.words) is not None
-        or _ASKING.search(found.words.lower()) is not None
-    )
-    if shrugged and not says_more:
-        # "The facilities? 🤷‍♂️", "🤷🏽‍♀️ shem": the shrug is the answer, the words rate,
-        # command and ask nothing ("ke tshwanetse go kwala eng 🤔" asks what to write)
+    if shrugged and not _says_more(found.words):
+        # "The facilities? 🤷‍♂️", "🤷🏽‍♀️ shem": the shrug is the answer
         return symbol_answer(found, options)
     ironic = _ironic(text, found, options)
     excluded = _ruled_out(found, options, ironic and not _laughs_at_own_praise(text, found))
@@ -199,6 +192,17 @@ def read_answer(classifier: Classifier, text: str, options: Sequence[str], lang:
 
 # Words that ask: what, how, which; eng, jang, kae, mang, efe
 _ASKING = re.compile(r"\b(?:what|how|which|eng|jang|kae|mang|efe)\b")
+
+
+def _says_more(words: str) -> bool:
+    """Return whether the words beside a shrug rate, negate, name a command or ask ("ke
+    tshwanetse go kwala eng 🤔" asks what to write): then they, not the shrug, answer."""
+    return (
+        takes_a_side(words)
+        or read_negation(words).negators > 0
+        or named_command(words) is not None
+        or _ASKING.search(words.lower()) is not None
+    )
 
 
 def _ironic(text: str, found: Symbols, options: Sequence[str]) -> bool:
