@@ -99,9 +99,9 @@ NEGATIVE_WORDS = {
     "disappoint", "down", "favoured", "favored", "differently", "unequally", "long",
     "forever", "ages", "rush", "rushed", "favs", "faves", "favouritism", "favoritism",
     "discrimination", "discriminate", "discriminated", "biased", "corrupt", "corruption",
-    "bribe", "bribes", "old", "leaks",
-    "leaking", "leaky", "broken", "cracked", "overcrowded", "dilapidated", "absent", "missing",
-    "lost", "late", "filthy", "smelly", "crowded", "unsafe", "dangerous", "shortage",
+    "bribe", "bribes", "old", "leaks", "leaking", "leaky", "broken", "cracked", "overcrowded",
+    "dilapidated", "absent", "missing", "lost", "late", "filthy", "smelly", "crowded", "unsafe",
+    "dangerous", "shortage",
     "doubt",  # "I doubt it"; "no doubt", "without a doubt" are then a yes
     # going without: "never missed a treatment", "I was not left untreated" are a yes
     "missed", "untreated", "unattended", "neglected", "ignored", "excluded",

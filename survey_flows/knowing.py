@@ -152,12 +152,11 @@ def asks_for_help(text: str) -> bool:
 
 
 # Not knowing a thing or how to do it, or not having known: "ga a itse inthanete" (she does
-# not know the internet), "I don't know how to use a computer", "didn't know you could". At a
-# yes/no question such as "did you apply online?"
-# it tells why not, and is no don't know; "ga ke itse gore ...", "ga ke itse sentle", "ga ke
-# itse rra" and "ga ke itse sepe" still are.
-# What may follow "ga ke itse" and is no thing known: what is not known, how well, forms of
-# address, words of strength, chat fillers.
+# not know the internet), "I don't know how to use a computer", "didn't know you could". At
+# a yes/no question such as "did you apply online?" it tells why not, and is no don't know;
+# "ga ke itse gore ...", "ga ke itse sentle", "ga ke itse rra" and "ga ke itse sepe" still
+# are. What may follow "ga ke itse" and is no thing known: what is not known, how well,
+# forms of address, words of strength, chat fillers.
 _NOT_A_THING = (
     "gore", "fa", "sepe", "le", "ka", "sentle", "gope", "gotlhelele", "rra", "mma", "banna",
     "bathong", "hle", "tota", "ruri", "thata", "nnete", "tbh", "shem", "sha", "lol",
