@@ -409,7 +409,7 @@ def test_no_transaction_holds_the_write_lock_while_the_nlu_or_graph_is_called(
     person = Person(app, signed_post, graph, "psid-lock")
     person.open_link()
     person.tap(index=0)
-    person.type("English please")  # typed, not a button title: read by the NLU
+    person.type("purple elephants")  # typed, not a button title: read by the NLU
     assert {kind for kind, _ in seen} == {"nlu", "graph"}
     assert all(free for _, free in seen), f"a call was made inside a write transaction: {seen}"
     assert "did not understand" in person.last_text()  # the turn ran on the reading
