@@ -125,7 +125,11 @@ def read_answer(classifier: Classifier, text: str, options: Sequence[str], lang:
     )
     unrated = best is None or best.intent in NON_SUBSTANTIVE
     unsure_command = best is not None and best.intent in COMMANDS and best.score < RECORD_AT
-    command = named_command(found.words) if unrated or unsure_command else None
+    # a rating read from words that rate nothing ("ke dirile phoso, ke kopa go simolola
+    # gape" read as Satisfied)
+    rates = takes_a_side(found.words) or found.position() is not None
+    unfounded = best is not None and best.polarity != 0 and not rates
+    command = named_command(found.words) if unrated or unsure_command or unfounded else None
     if command is not None:
         # "ke phositse, ke batla go simolola gape" (I got it wrong, I want to start again)
         # read as don't know, "tlosa tsotlhe tse ke di kwadileng" (delete all I wrote) as
@@ -165,6 +169,11 @@ def read_answer(classifier: Classifier, text: str, options: Sequence[str], lang:
     decision = decide_candidate(best, guarded or doubt or unsaid_no, words_agree, sided)
     if best.intent == REFUSE and found.polarity():
         decision = Decision.REASK  # "👎 mongwe o kwa private": the emoji answer, "private" not
+    gladly = best.intent == REFUSE and read_negation(found.words).litotes
+    side_said = option_for(Position(1, 1), options) if gladly else None
+    if side_said is not None:
+        # "she doesn't mind answering" read as a refusal: a denied complaint is a yes, offered
+        return Answer(side_said, CONFIRM_AT, Decision.CONFIRM, TABLE)
     if decision is not Decision.REASK and praise_contradicted(best, found.words):
         # irony, or praise only for others: the negative it means is offered
         return mild(-1, options) or Answer(best.intent, best.score, decision, source)

@@ -35,6 +35,19 @@ _NEGATIVE_PAIRS = {
     ("give", "up"), ("gave", "up"), ("given", "up"), ("too", "much"), ("too", "many"),
     ("special", "treatment"),
 }  # fmt: skip
+# Whom a pair may hold between its words: "they never turned me away"
+_OBJECTS = {"me", "us", "him", "her", "them", "you", "anyone", "anybody", "people"}
+
+
+def _negative_pair(words: list[str], j: int) -> bool:
+    """Return whether the words from j are a pair that complains, whom it is done to
+    between them or not ("turned away", "turned me away")."""
+    pair = tuple(words[j : j + 2])
+    if len(pair) == 2 and pair[1] in _OBJECTS:
+        pair = (words[j], *words[j + 2 : j + 3])
+    return pair in _NEGATIVE_PAIRS
+
+
 # "it's not like ...", "it is not that ...", "it was not true that ...", "ga se gore ...": a
 # frame whose negation denies the clause after it
 _FRAMES = {"its", "is", "was", "thats"}
@@ -88,6 +101,7 @@ POSITIVE_WORDS = {
     "yes", "sure", "satisfy", "gd", "hapy", "hapi", "enough", "equal", "equally", *EQUAL_WORDS_TN,
     "shap",  # fine, in Setswana chat ("ke fodile shap")
     "free", "mahala",  # nothing to pay: "the consultation was free"
+    "safe",  # "it's not safe to walk there"
 }  # fmt: skip
 NEGATIVE_WORDS = {
     "disagree", "disagreed", "dissatisfied", "unsatisfied", "unhappy", "displeased",
@@ -108,6 +122,7 @@ NEGATIVE_WORDS = {
     "gana", "gane",  # refusing: "ga ke gane" (I don't refuse) is a yes
     "impossible", "complicated", "confusing", "failed", "fail", "fails", "failing",
     "objection", "objections", "argue", "argued",  # "no objection", "can't argue with that"
+    "ture",  # not dear: "ga di ture" (the stem "tur" is in "future", "nature")
 }  # fmt: skip
 # Setswana takes prefixes and suffixes: stems are matched inside a word ("nthusa", "kedumela").
 POSITIVE_STEMS_TN = (
@@ -129,6 +144,9 @@ NEGATIVE_STEMS_TN = (
     "dieg",  # late: "ga ba a diega" (they were not late) is praise
     "tlhobog",  # giving up: "ga ke a tlhoboga" (I did not give up) is a yes
     "raraan",  # complicated: "tsamaiso e ne e raraane"
+    "seyo",  # absent: "melemo e ne e seyo" (there was no medicine)
+    "farologan",  # treated differently: "ga ba tshware batho ka go farologana" is praise
+    "tlhokomolog",  # neglected: "ga ba a ntlhokomologa" (they did not neglect me)
 )  # fmt: skip
 # Words that soften a negation into a plain "no": "not really", "I don't think so".
 NEGATED_HEDGES = {
@@ -140,6 +158,8 @@ NEGATED_HEDGES = {
 # not only four words ("I would not say that I agree"), and with no rating word in
 # that clause it denies the question's own statement ("I wouldn't say the rules are the
 # same for all"): a hedged positive, which is the mild negative.
+# What a negated verb of saying may leave unsaid: "I can't say how ...", "... whether ...".
+_HOW_FAR_UNSAID = {"how", "whether", "if"}
 ASSERTING = {
     "say", "call", "think", "believe", "claim", "describe", "consider", "bolela", "kgolwa",
     "kgolwe",
@@ -180,6 +200,9 @@ DOUBT = (
     # praise wished for, or of what could have been: "I wish I could say it was clean",
     # "it could have been more helpful"
     "i wish", "wish i could", "if only", "could have been", "should have been",
+    # and better hoped for: "I expected better", "ke ne ke solofetse botoka"
+    "expected better", "expected more", "hoped for better", "hoped for more",
+    "solofetse botoka", "solofela botoka", "solofetse go le botoka",
 )  # fmt: skip
 DOUBT_EMOJI = "😂🤣🙃😏🤡🤦"
 
@@ -426,7 +449,7 @@ def read_negation(text: str) -> Negation:
         count += 1
         negator, j, reach, found = words[i], i + length, 0, 0
         hedges = others = 0
-        about_memory = False
+        about_memory = unsure_how = False
         asserting = words[j - 1] in ("nkare", "nkre")  # "ga nkare": "I can't say", one word
         while j < len(words) and (reach < SCOPE or asserting):
             word = words[j]
@@ -442,9 +465,14 @@ def read_negation(text: str) -> Negation:
             if word.startswith(KNOWING_WORDS):  # "not sure" is about the person, not the service
                 about_memory = True
                 break
+            if asserting and word in _HOW_FAR_UNSAID:
+                # "I can't say how satisfied I am" does not know, or cannot praise enough:
+                # never the negative its "can't" seems to say
+                unsure_how = True
+                break
             # skipping is going without only when denied ("didn't skip any": all of
             # them); alone, "skip" asks to pass the question
-            going_without = word in _SKIPPING or tuple(words[j : j + 2]) in _NEGATIVE_PAIRS
+            going_without = word in _SKIPPING or _negative_pair(words, j)
             # "I don't mind": gladly; but "never mind" drops what was said, and "if you
             # don't mind no water" is irony
             minding = word == "mind" and j == i + length and negator != "never"
@@ -499,6 +527,9 @@ def read_negation(text: str) -> Negation:
             pass  # read with the negation after it, on the next turn of the loop
         elif about_memory:
             unsure = memory = True
+        elif unsure_how:
+            unsure = True
+            first_unsure = i if first_unsure < 0 else first_unsure
         elif denied and not found:
             out.add(-1)  # "it's not like I never got treated": a denied no is a yes
             litotes = True
@@ -557,7 +588,8 @@ def phrase_in(folded_text: str, phrases: Sequence[str]) -> bool:
 
 # Polite words and wishes around a command: "please delete all the information I have
 # provided", "ke batla go simolola gape" (I want to start again), "tswana plz".
-_POLITE_WORDS = {"please", "pls", "plz", "kindly", "hle", "tsweetswee"}
+# "now" only hurries a command: "kgaotsang jaanong", "stop now"
+_POLITE_WORDS = {"please", "pls", "plz", "kindly", "hle", "tsweetswee", "now", "jaanong"}
 # Wishes and relayed words before a command: "ke batla go simolola gape", "o re emisang"
 # (she says stop)
 _WISHES = (
@@ -595,11 +627,12 @@ def named_command(text: str) -> str | None:
 # Commands spelled out in three words or more ("go back to the first question", "a re
 # emeng", "delete all of my information") are the command wherever they stand in an answer
 # ("ao ke lapile, a re emeng fa": I'm tired, let's stop here). Deleting comes first: it ends
-# the survey too. "Help" and "change language" are left out: "ga ke tlhaloganye" (I don't
-# understand) may rate a process.
+# the survey too. "Help" is left out: "ga ke tlhaloganye" (I don't understand) may rate a
+# process; "change language" only names a language in three words or more ("fetolela ka
+# Sekgoa", "switch to english").
 _SPELLED_OUT = tuple(
     (intent, tuple(p for p in COMMAND_PHRASES[intent] if len(p.split()) >= 3))
-    for intent in ("delete_my_data", "stop", "restart")
+    for intent in ("delete_my_data", "stop", "restart", "change_language")
 )
 
 
@@ -700,10 +733,17 @@ def afterthought(text: str) -> bool:
     return bool(tail.strip(" .!?")) and approving
 
 
-# A long wait, repeated visits, a long way, livestock sold or money borrowed to pay, told
-# beside praise ("so satisfied that I came back five times", "easy, just a two hour walk",
-# "go siame, ke boetse gararo", "so affordable, I sold a goat"): often irony. Days and
-# weeks are left out: a document "ready in two weeks" is often praise.
+# Numbers in words from three: "forty calls", "ten km", "di le supa" (seven).
+_MANY_EN = (
+    "three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty"
+    "|hundred"
+)
+_MANY_TN = "tharo|nne|tlhano|thataro|supa|robedi|robongwe|lesome|masome"
+# A long wait, repeated visits, a long way, many calls, forms or offices, something missing
+# for weeks, livestock sold or money borrowed to pay, or vermin, told beside praise ("so
+# satisfied that I came back five times", "easy, just a two hour walk", "go siame, ke boetse
+# gararo", "so affordable, I sold a goat"): often irony. Days and weeks are left out: a
+# document "ready in two weeks" is often praise.
 _ENDURED = re.compile(
     r"\b(?:[2-9]|[1-9]\d+|two|three|four|five|six|seven|eight|nine|ten|twelve|several|many)"
     r"[\s-]*(?:hours?|hrs?|months?|years?)\b"
@@ -714,9 +754,19 @@ _ENDURED = re.compile(
     # from morning until ...: "go leta go tloga ka 6 mo mosong go fitlha ka 4"
     r"|\bfrom (?:early )?(?:morning|dawn|sunrise|\d{1,2}\s*am)\b.{0,40}\b(?:till|until|to)\b"
     r"|\bgo tloga\b.{0,40}\bgo fitlha\b"
-    # a long way: "so close, 15 km on foot", "ke tsamaile dikilometara di le 15"
-    r"|\b(?:[5-9]|[1-9]\d+)\s*(?:km|kms|kilometres?|kilometers?|dikilometara|dikilomitara)\b"
-    r"|\b(?:dikilometara|dikilomitara|km)\s+(?:di le\s+)?(?:[5-9]|[1-9]\d+)\b"
+    # a long way: "so close, 15 km on foot", "ke tsamaile dikilometara di le lesome"
+    rf"|\b(?:[5-9]|[1-9]\d+|{_MANY_EN})\s*(?:km|kms|kilometres?|kilometers?|dikilometara"
+    r"|dikilomitara)\b"
+    rf"|\b(?:dikilometara|dikilomitara|km)\s+(?:di le\s+)?(?:[5-9]|[1-9]\d+|{_MANY_TN})\b"
+    # calls, forms and offices counted: "easy, after only forty calls", "ke tlatsitse
+    # diforomo di le supa", "kwa diofising di le tharo"
+    rf"|\b(?:[3-9]|[1-9]\d+|{_MANY_EN})\s+(?:phone\s+)?(?:calls|forms|offices|queues)\b"
+    rf"|\b(?:diforomo|diofisi|diofising|mela|meleng)\s+di le\s+(?:[3-9]|[1-9]\d+|{_MANY_TN})\b"
+    # something missing for a long time: "so happy, no teacher 4 3 weeks"
+    rf"|\bno\s+\w+(?:\s+\w+)?\s+(?:for|4)\s+(?:\d+|a|two|{_MANY_EN})\s+(?:weeks?|months?|years?)\b"
+    # vermin: "so clean, the rats love it", "le magotlo a itumelela go nna teng"
+    r"|(?<!\bno )(?<!\bwithout )(?<!\bnot a )\b(?:rats?|mice|cockroach(?:es)?|roaches"
+    r"|bedbugs|maggots|magotlo|maphele)\b"
     # livestock sold or money borrowed to pay: "so affordable, I only had to sell a goat", "ke
     # rekisitse podi", "she only had to borrow from three neighbours", "ke adimile madi"
     r"|\b(?:sell|sold|selling)\s+(?:\w+\s+){0,2}(?:goats?|cows?|cattle|chickens?|donkeys?)\b"
@@ -727,7 +777,8 @@ _ENDURED = re.compile(
 
 def endured(text: str) -> bool:
     """Return whether the text tells of a long wait, of coming back again and again, of a
-    long way, or of livestock sold or money borrowed to pay."""
+    long way, of many calls, forms or offices, of something missing for weeks, of livestock
+    sold or money borrowed to pay, or of vermin."""
     return _ENDURED.search(text.lower()) is not None
 
 

@@ -100,6 +100,8 @@ def said_strong(
         return None
     if best.polarity < 0 and _praise_then_missing(found.words):
         return None  # "yeah super satisfied my child has had no teacher": the praise's "super"
+    if best.polarity < 0 and _praised_first(found.words):
+        return None  # "tirelo ya botho thata, ba ne ba ntlhokomologa": the praise's "thata"
     if _said_strength(best, found, rating_part) != 2 or only_describes(rating_part):
         return None
     praised_most = best.polarity > 0 and superlative(rating_part)  # "sekolo se se gaisang"
@@ -173,6 +175,13 @@ def _praise_then_complaint(words: str) -> bool:
         return False
     rest = " ".join(parts[1])
     return word_polarity(rest, particles=False) < 0 and not phrase_in(rest, CONCEDING)
+
+
+def _praised_first(words: str) -> bool:
+    """Return whether the rating part before a reason praises with nothing negated: the
+    words of strength there are the praise's, not the complaint's."""
+    head, reason = split_reason(words)
+    return bool(reason) and praises(head) and not read_negation(head).negators
 
 
 def _praise_then_missing(words: str) -> bool:

@@ -15,7 +15,7 @@ NUMBER = "number"  # entities: {"number": float}
 # survey takes them as what the person may have meant.
 COMMAND_PHRASES: dict[str, tuple[str, ...]] = {
     "stop": (
-        "stop", "quit", "unsubscribe", "emisa", "emisang", "kgaotsa", "kgaotseng",
+        "stop", "quit", "unsubscribe", "emisa", "emisang", "kgaotsa", "kgaotseng", "kgaotsang",
         "stop the questions", "stop asking", "a re emeng", "a re emiseng", "a re kgaotseng",
     ),
     "restart": (
@@ -28,7 +28,9 @@ COMMAND_PHRASES: dict[str, tuple[str, ...]] = {
     "help": ("help", "thuso", "nthuse", "nthusa", "ga ke tlhaloganye"),
     "change_language": (
         "change language", "language", "setswana", "tswana", "english", "sekgoa", "sekgowa",
-        "puo", "fetola puo",
+        "puo", "fetola puo", "fetolela ka sekgoa", "fetolele ka sekgoa", "fetolela ka setswana",
+        "fetolele ka setswana", "switch to english", "switch to setswana", "change to english",
+        "change to setswana",
     ),
     "delete_my_data": (
         "delete my data", "delete my answers", "erase my data", "delete all", "delete everything",

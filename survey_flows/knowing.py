@@ -78,8 +78,8 @@ _DECLINING = re.compile(
     r"|confidential|.*\b(?:my own business|none of your business|not your business"
     r"|ga se kgang ya (?:gago|lona|gagwe))\b.*)"
     r"(?:\s+(?:it|this|that|(?:this|that) (?:one|1)|question|this question))?"
-    r"|(?:potso e\s+)?(?:ke kopa go\s+)?(?:fetisa|feta|a re fete|a re fetele pele|ke tlola"
-    r"|tlola|fetela pele|fetela kwa go e e latelang|ke sephiri"
+    r"|(?:(?:nnyaa|nyaa|nah|no)\s+)?(?:potso e\s+)?(?:ke kopa go\s+)?(?:fetisa|feta|a re fete"
+    r"|a re fetele pele|ke tlola|tlola|fetela pele|fetela kwa go e e latelang|ke sephiri"
     r"|ke sephiri sa me|ga se kgang ya (?:gago|lona|gagwe)|ga ke e arabe|ga ke batle go araba"
     r"|ga ke rate go araba)"
     rf"(?:\s+(?:potso e|potso eo|potso|fa))?){_POLITE}$"
@@ -121,13 +121,22 @@ _LOST_COUNT = re.compile(
 )
 
 
+# Not knowing how to do a thing ("ngwana ga a itse go bala": the child cannot read, "he
+# doesn't know how to write") is no memory of the service.
+_KNOWS_NOT_HOW = re.compile(
+    r"\bga (?:ke|a|re|ba) (?:a )?itse go (?!(?:bua|bolela|araba)\b)[a-z]{3,}"
+    r"|\b(?:dont|do not|doesnt|does not) know how to\b"
+)
+
+
 def denies_knowing(text: str) -> bool:
     """Return whether the answer says the person does not know or remember ("ga ke
     gakologelwe", "not sure", "I don't know how much, my husband paid", "lost count"), with
     no yes, no or rating word besides what is not known: at a number question, a don't
     know."""
     lost_count = _LOST_COUNT.search(text.lower()) is not None
-    memory = read_negation(text).memory or lost_count
+    cannot = _KNOWS_NOT_HOW.search(" ".join(words_of(text))) is not None
+    memory = (read_negation(text).memory and not cannot) or lost_count
     # "lost" of "lost count" is no complaint ("they lost my file" is), nor "no" of "no idea"
     rest = _LONG_AGO.sub(" ", _LOST_COUNT.sub(" ", text.lower()))
     return memory and not takes_a_side(_about_knowing(rest))
@@ -174,10 +183,19 @@ def knows_not_of(text: str) -> bool:
 
 def forgets(text: str) -> bool:
     """Return whether the answer only says the person does not know or remember, with no
-    reason either ("ga a itse inthanete, o ile ofising" is about the internet): at a
-    rating question, a don't know."""
+    reason either ("ga a itse inthanete, o ile ofising" is about the internet) but that
+    someone else went ("ga ke itse, e ne e le mmaagwe yo o neng a ya"): at a rating
+    question, a don't know."""
+    if not denies_knowing(text):
+        return False
     when = _LONG_AGO.sub(" ", text.lower())  # "I forgot, it was long ago": no reason
-    return denies_knowing(text) and not split_reason(_about_knowing(when))[1]
+    head, reason = split_reason(_about_knowing(when))
+    if not reason:
+        return True
+    # the clause beside the not knowing, either side of it: "ke ne ke romile mosimane wa
+    # me, ga ke itse" (I had sent my boy, I don't know)
+    beside = reason if read_negation(head).memory else head
+    return someone_else_went(beside)
 
 
 # Someone else went, paid or dealt with it: "my husband went for me", "my mother took him,
@@ -193,10 +211,14 @@ _SOMEONE_ELSE = re.compile(
 # In Setswana: "e ne e se nna" (it was not me), "nna ga ke a ya" (I myself did not go), or
 # a cleft naming who went, took or paid: "ke malome yo o isang bana kwa sekolong" (it is
 # my uncle who takes the children to school), "ke monna wa me a neng a ya".
-_OTHERS_TN = f"{PEOPLE}|malome|ausi|monna|mosadi|mogolole|nnake|rakgadi"
+# Or "ke ne ke romile mosimane wa me" (I had sent my boy).
+_OTHERS_TN = (
+    f"{PEOPLE}|malome|ausi|monna|mosadi|mogolole|nnake|rakgadi|ngwana|ngwanake|mosimane|mosetsana"
+)
 _SOMEONE_ELSE_TN = re.compile(
     r"\b(?:e ne e se nna|e seng nna|nna ga ke a ya)\b"
-    rf"|^(?:ke|e ne e le)\s+(?:{_OTHERS_TN})(?:\s+(?:wa me|wame|wa rona|ya me))?"
+    rf"|^(?:ke ne ke |ke )?(?:romile|rometse|romme)\s+(?:{_OTHERS_TN})\b"
+    rf"|^(?:ke|e ne e le)\s+(?:{_OTHERS_TN})(?:\s+(?:wa me|wame|wa rona|ya me|wa gagwe))?"
     r"\s+(?:yo o|yo|a|ba ba|ba)\s+(?:neng (?:a|ba)\s+)?"
     r"(?:ya|yang|ileng|isa|isang|isitse|tsamaya|tsamaileng|duela|duelang|duetse|duetseng)\b"
 )

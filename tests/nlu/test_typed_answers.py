@@ -272,20 +272,26 @@ def test_the_strength_of_a_rating_is_the_strength_its_words_say(text, reading, s
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "command"),
     [
-        "ke lapile, emisa",
-        "too many questions. stop!",
-        "simolola gape ke tlhophile phoso",
-        "nkoko o lapile, emisang",
-        "ke kwalela mme, re simolole sesha hle",
+        ("ke lapile, emisa", "stop"),
+        ("too many questions. stop!", "stop"),
+        ("simolola gape ke tlhophile phoso", "restart"),
+        ("nkoko o lapile, emisang", "stop"),
+        ("ke kwalela mme, re simolole sesha hle", "restart"),
+        ("too slow, stop", None),
+        ("ke galefile, emisa", None),
+        ("maswe, simolola gape", None),
     ],
 )
-def test_a_command_said_beside_a_rating_keeps_the_rating_from_being_recorded(text):
+def test_a_command_said_beside_a_rating_keeps_the_rating_from_being_recorded(text, command):
     # the model's reading, of the whole, of its rating part and of what a relay frame leaves
     parts = (text, split_reason(text)[0], unreported(text))
     answer = read(text, AGREE_SCALE, by_text={key: {"disagree": 0.96} for key in parts})
-    assert answer.decision is not Decision.RECORD
+    if command is not None:  # no word rates: the command is what was meant
+        assert (answer.intent, answer.decision) == (command, Decision.RECORD)
+    else:  # a word rates: the rating may be meant, and is only confirmed
+        assert answer.decision is not Decision.RECORD
     assert read("stop the favouritism", AGREE_SCALE, ranking={"disagree": 0.96}).decision is (
         Decision.RECORD
     )
@@ -381,7 +387,7 @@ def test_a_no_held_down_or_shown_is_a_no(text):
      ("ke ganetsa thsta", "ke ganetsa thata"), ("e ne e le mas we", "e ne e le maswe"),
      ("e e masse", "e e maswe"), ("e e bosun", "e e bosula"), ("ga ke gan etse", "ga ke ganetse"),
      ("nt in gud condition", "nt in good condition"), ("fiv hours", "five hours"),
-     ("i dnt undrstnd the qstn", "i dnt understand the question"),
+     ("i dnt undrstnd the qstn", "i don't understand the question"),
      # a space typed inside a Setswana verb of rating
      ("ke it umetse", "ke itumetse"), ("ga ke duma lane", "ga ke dumalane"),
      ("ga ke ngongo rege", "ga ke ngongorege"), ("ba tla", "ba tla"),
@@ -1271,7 +1277,7 @@ def test_a_frame_of_reported_speech_is_not_the_answer(typed, read_as):
         ("there hours", "three hours"),
         ("ga ke it se", "ga ke itse"),
         ("ha ke itse", "ga ke itse"),
-        ("dnt no", "dnt know"),
+        ("dnt no", "don't know"),
         ("nt satsfd at al", "nt satisfied at all"),
         ("ee k nnete", "ee ke nnete"),
         ("i hope so", "i hope so"),
@@ -2077,3 +2083,129 @@ def test_a_shrug_beside_words_that_rate_command_and_ask_nothing_is_a_dont_know(
     head = split_reason(words)[0]
     answer = read(text, YES_NO, by_text={text: reading, words: reading, head: reading})
     assert (answer.intent, answer.decision) == (intent, Decision.RECORD)
+
+
+# --- the twelfth round (dev_14) -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [("hlf an hr", "half an hr"), ("i wnt 2 skip", "i want to skip"),
+     ("they never turned us sway", "they never turned us away"),
+     ("skul is jst there", "school is just there"), ("sx visits", "six visits"),
+     ("for times", "four times"), ("masome a robed", "masome a robedi"),
+     ("it was not sale at night", "it was not safe at night"),
+     ("no1 was treatd badly", "no one was treated badly"), ("ha se sephiri", "ga se sephiri"),
+     ("ga gona mathata", "ga go na mathata"), ("gkdumele", "ga ke dumele"),
+     ("it wasnt expansive", "it wasnt expensive"), ("i dnt rmembr", "i don't remember")],
+)  # fmt: skip
+def test_this_rounds_hurried_spellings_are_written_out(typed, meant):
+    assert respell(typed) == meant
+
+
+@pytest.mark.parametrize(
+    ("word", "polarity"),
+    [("seyo", -1), ("farologana", -1), ("ntlhokomologile", -1), ("ture", -1), ("safe", 1),
+     ("future", 0)],
+)  # fmt: skip
+def test_this_rounds_rating_words_take_their_side(word, polarity):
+    assert polarity_of_word(word) == polarity
+
+
+@pytest.mark.parametrize(
+    ("text", "ruled_out"),
+    [("they never turned me away", {-1}), ("nobody sent us away", {-1}),
+     ("they turned her away", set()), ("ga ba a re tlhokomologa", {-1}),
+     ("ga ba tshware bana ka go farologana", {-1}), ("ga di ture", {-1}),
+     ("it is not safe", {1})],
+)  # fmt: skip
+def test_a_denied_complaint_with_whom_it_was_done_to_praises(text, ruled_out):
+    assert read_negation(text).ruled_out == ruled_out
+
+
+@pytest.mark.parametrize(
+    "text", ["I can't say how satisfied I am", "I cannot say whether I was happy with it"]
+)
+def test_not_saying_how_far_is_confirmed_never_recorded_as_the_negative(text):
+    assert read_negation(text).ruled_out == frozenset()
+    answer = read(text, SATISFACTION_SCALE, ranking={"dissatisfied": 0.88})
+    assert answer.decision is Decision.CONFIRM
+
+
+def test_a_child_who_cannot_read_is_no_dont_know():
+    text = "ngwana wa me ga a itse go kwala leina la gagwe"  # my child can't write his name
+    answer = read(text, AGREE_SCALE, ranking={"disagree": 0.84})
+    assert answer.intent == "disagree"  # confirmed: a negation the word lists cannot settle
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["ke ne ke romile mosimane wa me, ga ke itse",
+     "ga ke itse, e ne e le mme yo o neng a ya le ene", "not sure, my husband went for me"],
+)  # fmt: skip
+def test_not_knowing_beside_someone_else_having_gone_is_a_dont_know(text):
+    answer = read(text, SATISFACTION_SCALE, ranking={"dissatisfied": 0.76})
+    assert (answer.intent, answer.decision) == ("dont_know", Decision.RECORD)
+
+
+@pytest.mark.parametrize(
+    ("text", "head"),
+    [("so easy to reach them, after only thirty calls", "so easy to reach them"),
+     ("Ee go motlhofo, ke tlatsitse diforomo di le robedi", "ee go motlhofo"),
+     ("go gaufi thata, o tsamaya dikilomitara di le lesome", "go gaufi thata"),
+     ("very clean, the cockroaches love it", "very clean"),
+     ("e phepa thata, magotlo a itumetse", "e phepa thata"),
+     ("great school, no maths teacher for three weeks", "great school")],
+)  # fmt: skip
+def test_praise_beside_many_calls_a_long_way_in_words_vermin_or_a_long_lack_offers_the_complaint(
+    text, head
+):
+    reading = {"agree": 0.99}
+    answer = read(text, AGREE_SCALE, by_text={text: reading, head: reading})
+    assert (answer.intent, answer.decision) == ("disagree", Decision.CONFIRM)
+
+
+@pytest.mark.parametrize(
+    "text", ["I expected better from them", "ke ne ke solofetse botoka", "hoped for more tbh"]
+)
+def test_better_hoped_for_is_never_recorded_as_praise(text):
+    answer = read(text, SATISFACTION_SCALE, ranking={"satisfied": 0.99})
+    assert answer.intent != "satisfied"
+    assert answer.decision is not Decision.RECORD
+
+
+@pytest.mark.parametrize(
+    ("text", "reading"),
+    [("nah a re fete", {}), ("nnyaa, fetisa", {"number": 0.6}),
+     ("dnt wnt 2 say", {"number": 0.79})],
+)  # fmt: skip
+def test_this_rounds_declining_at_a_number_question_is_a_refusal(text, reading):
+    answer = read_number(Reader({respell(text): reading}, {"number": 2.0}), text, "tn")
+    assert (answer.intent, answer.decision) == ("refuse", Decision.RECORD)
+
+
+@pytest.mark.parametrize(
+    ("text", "reading", "intent"),
+    [("ke dirile phoso, ke kopa go simolola gape", {"satisfied": 0.97}, "restart"),
+     ("kgaotsang jaanong", {"greet": 0.5}, "stop"),
+     ("ke mo thusa, ke kopa lo fetolele ka Sekgoa", {"help": 0.95}, "change_language"),
+     ("can you switch to english please", {"agree": 0.9}, "change_language")],
+)  # fmt: skip
+def test_a_command_the_words_name_wins_when_no_word_rates(text, reading, intent):
+    answer = read(text, SATISFACTION_SCALE, ranking=reading)
+    assert (answer.intent, answer.decision) == (intent, Decision.RECORD)
+
+
+def test_the_strength_of_praise_before_a_complaint_is_not_the_complaints():
+    # a guard: with "tlhokomolog" a complaint, the "thata" of the praise made it strong
+    text = "tirelo ya botho thata, ba ne ba ntlhokomologa"  # so kind... they neglected me
+    reading = {"dissatisfied": 0.95}
+    head = split_reason(text)[0]
+    answer = read(text, SATISFACTION_SCALE, by_text={text: reading, head: reading})
+    assert answer.intent == "dissatisfied"  # irony is the mild complaint
+
+
+def test_a_refusal_read_from_a_denied_complaint_offers_the_yes():
+    text, reading = "my gran says she doesn't mind answering", {"refuse": 0.92}
+    answer = read(text, YES_NO, by_text={text: reading, unreported(text): reading})
+    assert (answer.intent, answer.decision) == ("yes", Decision.CONFIRM)
