@@ -236,7 +236,7 @@ def _other_side_said(
         # "we did not have a choice, my daughter needed treatment": forced, so it was done
         yes = option_for(Position(1, 1), options)
         return Answer(yes, CONFIRM_AT, Decision.CONFIRM, TABLE)
-    if best.polarity > 0 and _negated_once(words):
+    if best.polarity > 0 and _negated_once(words) and not _HAD_NO_CHOICE.search(words):
         # "ga ke a dira kopo ka inthanete, ke ile kwa ofising" read as Yes: one negated
         # verb is a no at a yes/no question, so the no is offered
         no = option_for(Position(-1, 1), options)
@@ -247,7 +247,8 @@ def _other_side_said(
 # Having had no choice: at a yes/no question, what was asked about was done
 _HAD_NO_CHOICE = re.compile(
     r"\b(?:(?:did ?n[o']?t|didnt|dint) (?:have|hv|hve) (?:a|any) choice"
-    r"|(?:had|have|hd) no choice)\b"
+    r"|(?:had|have|hd) no choice"
+    r"|(?:could ?n[o']?t|couldnt|cudnt|cldnt|could not) (?:avoid|help) it)\b"
 )
 
 

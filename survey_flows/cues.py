@@ -33,6 +33,7 @@ _SKIPPING = {"skip", "skipped"}
 _NEGATIVE_PAIRS = {
     ("left", "out"), ("turned", "away"), ("turnd", "away"), ("sent", "away"),
     ("give", "up"), ("gave", "up"), ("given", "up"), ("too", "much"), ("too", "many"),
+    ("too", "high"),
     ("special", "treatment"),
 }  # fmt: skip
 # Whom a pair may hold between its words: "they never turned me away"

@@ -181,6 +181,13 @@ def knows_not_of(text: str) -> bool:
     return _KNOWS_NOT_OF.search(" ".join(words_of(text))) is not None  # stops kept
 
 
+# Forms of address and polite words, which say nothing after a comma: "..., rra", "..., sorry"
+_ADDRESS = {
+    "rra", "mma", "rre", "mme", "sir", "madam", "maam", "banna", "bathong", "hle", "please",
+    "pls", "plz", "sorry", "thanks",
+}  # fmt: skip
+
+
 def forgets(text: str) -> bool:
     """Return whether the answer only says the person does not know or remember, with no
     reason either ("ga a itse inthanete, o ile ofising" is about the internet) but that
@@ -190,8 +197,8 @@ def forgets(text: str) -> bool:
         return False
     when = _LONG_AGO.sub(" ", text.lower())  # "I forgot, it was long ago": no reason
     head, reason = split_reason(_about_knowing(when))
-    if not reason:
-        return True
+    if not [w for w in words_of(reason) if w.isalpha() and w not in _ADDRESS]:
+        return True  # "ga ke gakologelwe, rra": a form of address is no reason
     # the clause beside the not knowing, either side of it: "ke ne ke romile mosimane wa
     # me, ga ke itse" (I had sent my boy, I don't know)
     beside = reason if read_negation(head).memory else head

@@ -29,8 +29,8 @@ from survey_flows.scale import has_scale_words, words_of
 # Words that make a negative answer strong whatever else it says ("not satisfied in the
 # least", "ga ke dumele gotlhelele"). A plain reading of such an answer is confirmed.
 STRONG_MARKERS = (
-    "at all", "in the least", "whatsoever", "one bit", "even a bit", "by any means",
-    "by no means", "on no account", "in any way",
+    "at all", "in the least", "whatsoever", "one bit", "even a bit", "even a little",
+    "by any means", "by no means", "on no account", "in any way",
     "gotlhelele", "gope",
     "le gannye", "le gonnye", "le e seng", "le ka motlha",
     "hard disagree", "hard no",

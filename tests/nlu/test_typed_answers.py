@@ -2209,3 +2209,28 @@ def test_a_refusal_read_from_a_denied_complaint_offers_the_yes():
     text, reading = "my gran says she doesn't mind answering", {"refuse": 0.92}
     answer = read(text, YES_NO, by_text={text: reading, unreported(text): reading})
     assert (answer.intent, answer.decision) == ("yes", Decision.CONFIRM)
+
+
+@pytest.mark.parametrize("text", ["Ga ke gakologelwe, Rra.", "I don't remember, sorry"])
+def test_not_knowing_then_a_form_of_address_is_a_dont_know(text):
+    answer = read(text, YES_NO, ranking={"no": 0.34})
+    assert (answer.intent, answer.decision) == ("dont_know", Decision.RECORD)
+
+
+def test_not_even_a_little_is_at_all():
+    text = "nope not even a little"
+    answer = read(
+        text, SATISFACTION_SCALE, ranking={"dissatisfied": 0.6, "very_dissatisfied": 0.37}
+    )
+    assert (answer.intent, answer.decision) == ("very_dissatisfied", Decision.RECORD)
+
+
+def test_not_too_high_is_praise():
+    assert read_negation("the fees were not too high").ruled_out == {-1}
+
+
+def test_not_having_been_able_to_avoid_it_is_no_single_negation_to_offer_the_no_for():
+    text = "We couldn't avoid it, my baby needed treatment"
+    head = split_reason(text)[0]
+    answer = read(text, YES_NO, by_text={text: {"yes": 0.8}, head: {"yes": 0.8}})
+    assert answer.intent == "yes"
