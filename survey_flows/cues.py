@@ -159,12 +159,12 @@ NEGATED_HEDGES = {
 # not only four words ("I would not say that I agree"), and with no rating word in
 # that clause it denies the question's own statement ("I wouldn't say the rules are the
 # same for all"): a hedged positive, which is the mild negative.
-# What a negated verb of saying may leave unsaid: "I can't say how ...", "... whether ...".
-_HOW_FAR_UNSAID = {"how", "whether", "if"}
 ASSERTING = {
     "say", "call", "think", "believe", "claim", "describe", "consider", "bolela", "kgolwa",
     "kgolwe",
 }  # fmt: skip
+# What a negated verb of saying may leave unsaid: "I can't say how ...", "... whether ...".
+_HOW_FAR_UNSAID = {"how", "whether", "if"}
 # Knowing, remembering and being sure: a negation that reaches one is about the person's
 # memory, not the service ("ga ke gopole sentle"); "not sure", "I don't know", "ga ke
 # itse" are don't know, while "for sure", "I know", "ke a itse" said without a negation are
@@ -629,7 +629,7 @@ def named_command(text: str) -> str | None:
 # emeng", "delete all of my information") are the command wherever they stand in an answer
 # ("ao ke lapile, a re emeng fa": I'm tired, let's stop here). Deleting comes first: it ends
 # the survey too. "Help" is left out: "ga ke tlhaloganye" (I don't understand) may rate a
-# process; "change language" only names a language in three words or more ("fetolela ka
+# process. The language phrases of three words or more name the language ("fetolela ka
 # Sekgoa", "switch to english").
 _SPELLED_OUT = tuple(
     (intent, tuple(p for p in COMMAND_PHRASES[intent] if len(p.split()) >= 3))

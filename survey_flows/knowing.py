@@ -218,16 +218,18 @@ _SOMEONE_ELSE = re.compile(
 # In Setswana: "e ne e se nna" (it was not me), "nna ga ke a ya" (I myself did not go), or
 # a cleft naming who went, took or paid: "ke malome yo o isang bana kwa sekolong" (it is
 # my uncle who takes the children to school), "ke monna wa me a neng a ya".
-# Or "ke ne ke romile mosimane wa me" (I had sent my boy).
-_OTHERS_TN = (
-    f"{PEOPLE}|malome|ausi|monna|mosadi|mogolole|nnake|rakgadi|ngwana|ngwanake|mosimane|mosetsana"
-)
+# A child only when sent or paying ("ke ne ke romile mosimane wa me": I had sent my boy; "ke
+# ngwana wa gagwe yo o duetseng"): that a child goes to school is no one else going.
+_OTHERS_TN = f"{PEOPLE}|malome|ausi|monna|mosadi|mogolole|nnake|rakgadi"
+_CHILDREN_TN = "ngwana|ngwanake|mosimane|mosetsana"
+_WHOSE = r"(?:\s+(?:wa me|wame|wa rona|ya me|wa gagwe))?\s+(?:yo o|yo|a|ba ba|ba)"
 _SOMEONE_ELSE_TN = re.compile(
     r"\b(?:e ne e se nna|e seng nna|nna ga ke a ya)\b"
-    rf"|^(?:ke ne ke |ke )?(?:romile|rometse|romme)\s+(?:{_OTHERS_TN})\b"
-    rf"|^(?:ke|e ne e le)\s+(?:{_OTHERS_TN})(?:\s+(?:wa me|wame|wa rona|ya me|wa gagwe))?"
-    r"\s+(?:yo o|yo|a|ba ba|ba)\s+(?:neng (?:a|ba)\s+)?"
+    rf"|^(?:ke ne ke |ke )?(?:romile|rometse|romme)\s+(?:{_OTHERS_TN}|{_CHILDREN_TN})\b"
+    rf"|^(?:ke|e ne e le)\s+(?:{_OTHERS_TN}){_WHOSE}\s+(?:neng (?:a|ba)\s+)?"
     r"(?:ya|yang|ileng|isa|isang|isitse|tsamaya|tsamaileng|duela|duelang|duetse|duetseng)\b"
+    rf"|^(?:ke|e ne e le)\s+(?:{_CHILDREN_TN}){_WHOSE}\s+(?:neng a\s+)?"
+    r"(?:duela|duelang|duetse|duetseng)\b"
 )
 
 

@@ -44,7 +44,8 @@ _RESPELLED = (
     (re.compile(r"\bgk(dumel\w*|itse|itumel\w*)\b"), r"ga ke \1"),
     (re.compile(r"\bfor times\b"), "four times"),
     (re.compile(r"\b(not|very|so) sale\b"), r"\1 safe"),
-    (re.compile(r"\bno ?1\b(?= (?:is|was|gets|got|ever))"), "no one"),
+    # "no1 was rude" is no one ("no1 school" is number one)
+    (re.compile(r"\bno1\b(?= (?:is|was|gets|got|ever|has|had))"), "no one"),
     (re.compile(r"\bkegakologelwe\b"), "ke gakologelwe"),
     (re.compile(r"\bpots (e|eo)\b"), r"potso \1"),
     (re.compile(r"\bmetso ?to\b"), "metsotso"),
