@@ -123,9 +123,9 @@ _LOST_COUNT = re.compile(
 
 # Not knowing how to do a thing ("ngwana ga a itse go bala": the child cannot read, "he
 # doesn't know how to write") is no memory of the service.
+_KNOW_HOW_TO_EN = r"\b(?:dont|do not|doesnt|does not) know how to\b"
 _KNOWS_NOT_HOW = re.compile(
-    r"\bga (?:ke|a|re|ba) (?:a )?itse go (?!(?:bua|bolela|araba)\b)[a-z]{3,}"
-    r"|\b(?:dont|do not|doesnt|does not) know how to\b"
+    rf"\bga (?:ke|a|re|ba) (?:a )?itse go (?!(?:bua|bolela|araba)\b)[a-z]{{3,}}|{_KNOW_HOW_TO_EN}"
 )
 
 
@@ -171,7 +171,7 @@ _NOT_A_THING = (
     "bathong", "hle", "tota", "ruri", "thata", "nnete", "tbh", "shem", "sha", "lol",
 )  # fmt: skip
 _KNOWS_NOT_OF = re.compile(
-    r"\b(?:didnt|did not|never) know\b|\b(?:dont|do not|doesnt|does not) know how to\b"
+    rf"\b(?:didnt|did not|never) know\b|{_KNOW_HOW_TO_EN}"
     rf"|\bga (?:ke|a|re|ba) (?:a )?itse (?:go )?(?!(?:{'|'.join(_NOT_A_THING)})\b)[a-z]{{3,}}"
 )
 

@@ -1914,10 +1914,13 @@ def test_a_superlative_strengthens_only_praise():
 @pytest.mark.parametrize(
     ("text", "reading", "entities"),
     [("I prefer not to tell you how much I paid", {"dont_know": 0.58}, {}),
-     ("skip dis 1", {"number": 0.89}, {"number": 1.0})],
+     ("skip dis 1", {"number": 0.89}, {"number": 1.0}), ("nah a re fete", {}, {}),
+     ("nnyaa, fetisa", {"number": 0.6}, {"number": 2.0}),
+     ("dnt wnt 2 say", {"number": 0.79}, {"number": 2.0})],
 )  # fmt: skip
 def test_declining_at_a_number_question_is_a_refusal_whatever_was_read(text, reading, entities):
-    answer = read_number(Reader({text: reading}, entities), text, "en")
+    # the classifier is asked about the text as the survey respells it
+    answer = read_number(Reader({respell(text): reading}, entities), text, "en")
     assert (answer.intent, answer.decision) == ("refuse", Decision.RECORD)
 
 
@@ -2117,7 +2120,7 @@ def test_this_rounds_rating_words_take_their_side(word, polarity):
     [("they never turned me away", {-1}), ("nobody sent us away", {-1}),
      ("they turned her away", set()), ("ga ba a re tlhokomologa", {-1}),
      ("ga ba tshware bana ka go farologana", {-1}), ("ga di ture", {-1}),
-     ("it is not safe", {1})],
+     ("it is not safe", {1}), ("the fees were not too high", {-1})],
 )  # fmt: skip
 def test_a_denied_complaint_with_whom_it_was_done_to_praises(text, ruled_out):
     assert read_negation(text).ruled_out == ruled_out
@@ -2175,16 +2178,6 @@ def test_better_hoped_for_is_never_recorded_as_praise(text):
 
 
 @pytest.mark.parametrize(
-    ("text", "reading"),
-    [("nah a re fete", {}), ("nnyaa, fetisa", {"number": 0.6}),
-     ("dnt wnt 2 say", {"number": 0.79})],
-)  # fmt: skip
-def test_this_rounds_declining_at_a_number_question_is_a_refusal(text, reading):
-    answer = read_number(Reader({respell(text): reading}, {"number": 2.0}), text, "tn")
-    assert (answer.intent, answer.decision) == ("refuse", Decision.RECORD)
-
-
-@pytest.mark.parametrize(
     ("text", "reading", "intent"),
     [("ke dirile phoso, ke kopa go simolola gape", {"satisfied": 0.97}, "restart"),
      ("kgaotsang jaanong", {"greet": 0.5}, "stop"),
@@ -2223,10 +2216,6 @@ def test_not_even_a_little_is_at_all():
         text, SATISFACTION_SCALE, ranking={"dissatisfied": 0.6, "very_dissatisfied": 0.37}
     )
     assert (answer.intent, answer.decision) == ("very_dissatisfied", Decision.RECORD)
-
-
-def test_not_too_high_is_praise():
-    assert read_negation("the fees were not too high").ruled_out == {-1}
 
 
 def test_not_having_been_able_to_avoid_it_is_no_single_negation_to_offer_the_no_for():
