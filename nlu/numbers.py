@@ -43,7 +43,8 @@ SCALES = {"hundred": 100, "thousand": 1000, "hundreds": 100, "thousands": 1000}
 TIMES_NEXT = {"masome": 10, "makgolo": 100, "dikete": 1000}  # multiply what follows
 # Words that may join the parts of one number ("one hundred and fifty", "masome a mabedi").
 # "ee" is the joiner "e" after nlu.normalise, which writes a lone "e" as the short yes.
-JOINERS = {"and", "n", "nd", "a", "an", "le", "tse", "di", "e", "ee", "metso"}  # "2n half"
+# "&" joins number entities ("one hundred & fifty"); the word tokens never hold it.
+JOINERS = {"and", "n", "nd", "&", "a", "an", "le", "tse", "di", "e", "ee", "metso"}  # "2n half"
 HALF = ("half", "halofo", "sephatlo")
 # "aura" and "dura" are autocorrect's "ura" and "diura"
 HOUR_UNITS = {"hour", "hours", "hr", "hrs", "h", "ura", "oura", "diura", "aura", "dura"}
@@ -71,10 +72,10 @@ SETTLING = re.compile(
 # "ka nna" (about) between a Setswana unit and its number: "metsotso e ka nna 45".
 ABOUT_TN = re.compile(r"\bka\s+nna\b")
 # Quarters of an hour, read as minutes: "quarter of an hr", "three quarters of an hour",
-# "kotara ya ura", "kotara tse tharo tsa ura".
+# "kotara ya ura", "kotara tse tharo tsa ura", "kotara fela ya ura" (only a quarter).
 QUARTER_HOUR = re.compile(
     r"\b(?:(three|3)\s+)?(?:quarters?|qtrs?)\s+(?:(?:of|if|o)\s+)?(?:an?\s+)?(?:hour|hr|our)s?\b"
-    r"|\bkotara\s+(?:(tse\s+tharo)\s+)?(?:ya|tsa)\s+(?:ura|oura|aura)\b"
+    r"|\bkotara\s+(?:(tse\s+tharo)\s+)?(?:fela\s+)?(?:ya|tsa)\s+(?:ura|oura|aura)\b"
 )
 # half of an hour: "halofo ya ura", "sephatlo sa ura"
 HALF_HOUR_TN = re.compile(r"\b(?:halofo\s+ya|sephatlo\s+sa)\s+(?:ura|oura)\b")
@@ -242,6 +243,7 @@ def _number_of(tokens: list[str]) -> float | None:
             current += 0.5
         elif token in SCALES:
             current = (current or 1) * SCALES[token]
+            seen_digits = False  # "2 hundred n fifty": number words may follow a scale
             if token == "thousand":
                 total, current = total + current, 0.0
         elif token in TIMES_NEXT:

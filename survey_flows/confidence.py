@@ -169,10 +169,12 @@ def read_answer(classifier: Classifier, text: str, options: Sequence[str], lang:
     decision = decide_candidate(best, guarded or doubt or unsaid_no, words_agree, sided)
     if best.intent == REFUSE and found.polarity():
         decision = Decision.REASK  # "👎 mongwe o kwa private": the emoji answer, "private" not
-    gladly = best.intent == REFUSE and read_negation(found.words).litotes
+    negation = read_negation(found.words)
+    gladly = best.intent in (REFUSE, DONT_KNOW) and negation.litotes and not negation.memory
     side_said = option_for(Position(1, 1), options) if gladly else None
     if side_said is not None:
-        # "she doesn't mind answering" read as a refusal: a denied complaint is a yes, offered
+        # "she doesn't mind answering" read as a refusal, "I cannot say no" as don't know: a
+        # denied complaint or no is a yes, offered
         return Answer(side_said, CONFIRM_AT, Decision.CONFIRM, TABLE)
     if decision is not Decision.REASK and praise_contradicted(best, found.words):
         # irony, or praise only for others: the negative it means is offered

@@ -53,6 +53,8 @@ def _negative_pair(words: list[str], j: int) -> bool:
 # frame whose negation denies the clause after it
 _FRAMES = {"its", "is", "was", "thats"}
 _DENYING = {"like", "that", "true", "gore"}
+# Verbs of gainsaying, which a negation right before them turns into a yes ("can't deny it")
+_GAINSAYING = {"deny", "dispute"}
 SCOPE = 4  # words after a negator that it can reach ("I wouldn't say I was satisfied")
 
 NEGATORS_EN = {
@@ -478,7 +480,12 @@ def read_negation(text: str) -> Negation:
             # don't mind no water" is irony
             minding = word == "mind" and j == i + length and negator != "never"
             minding = minding and words[i - 1 : i] != ["you"]
-            found = -1 if going_without or minding else polarity_of_word(word)
+            # "I can't deny it", "I cannot say no", "nka se re nnyaa": a no or a denial
+            # that cannot be said is a yes (the classifier reads "can't say" as don't know)
+            gainsaying = (word in _GAINSAYING and j == i + length) or (
+                asserting and word in ANSWER_PARTICLES
+            )
+            found = -1 if going_without or minding or gainsaying else polarity_of_word(word)
             # "nka se re", "ga ke kgone go re", "ga nkake ka re", "ga ke kake ka re" (I can't
             # say), "ga ke re ga ..." (I'm not saying ...): "re" is to say there
             said = word == "re" and (
@@ -650,11 +657,26 @@ def spelled_out_command(text: str) -> str | None:
 
 
 def sarcastic(text: str) -> bool:
-    """Return whether the text carries a sarcasm marker ("oh great", "yeah right"), or
-    opens with "oh" and praise ("oh ke itumetse thata, ...")."""
+    """Return whether the text carries a sarcasm marker ("oh great", "yeah right"), opens
+    with "oh" and praise ("oh ke itumetse thata, ..."), or praises so much that what follows
+    (`_so_good_that`)."""
     words = [w for w in words_of(text) if w.isalpha()]
     oh_praise = len(words) > 1 and words[0] == "oh" and praises(" ".join(words[1:5]))
-    return has_phrase(text, SARCASM) or oh_praise
+    return has_phrase(text, SARCASM) or oh_praise or _so_good_that(words)
+
+
+def _so_good_that(words: list[str]) -> bool:
+    """Return whether praise is so great that a clause praising nothing follows ("so good
+    that half the class failed", "so satisfied that I moved him to another school"): every
+    such answer of the development sets was irony. A denied complaint praises ("so happy
+    that nobody was rude")."""
+    for i in range(len(words) - 3):
+        degree = 2 if words[i + 1] in ("a", "an") else 1
+        rated, then = words[i + degree], words[i + degree + 1 : i + degree + 2]
+        if words[i] in ("so", "such") and polarity_of_word(rated) == 1 and then == ["that"]:
+            outcome = " ".join(words[i + degree + 2 :])
+            return bool(outcome) and not (praises(outcome) or read_negation(outcome).litotes)
+    return False
 
 
 def doubtful(text: str) -> bool:
@@ -713,11 +735,18 @@ def _more_equal(text: str, tokens: list[str]) -> bool:
 # tshwarwa botoka": the rich are treated better), or only some ("ba tlotla ba ba humileng
 # fela": they respect only the rich): a complaint of unequal treatment, though "better" and
 # "respect" are words of praise.
-_SOME = r"(?:ba ba humileng|ba ba itsegeng|ba ba nang le madi|the rich|rich people|their friends)"
+_SOME = (
+    r"(?:ba ba humileng|ba ba itsegeng|ba ba nang le (?:madi|ditsala)|the rich|rich people"
+    r"|(?:their|his|her) friends|those with (?:money|friends|connections))"
+)
 _FAVOURED = re.compile(
     r"\b(?:treated|served|helped|tshwarwa|thusiwa|tlotlwa|direlwa)\s+(?:[a-z]+\s+)?"
     r"(?:better|botoka|first|pele|go feta)\b"
-    rf"|\b(?:only|fela)\s+{_SOME}|\b{_SOME}\s+(?:fela|only)\b"
+    # only, or above all, some: "segolobogolo ba ba nang le ditsala" (especially those
+    # with friends); some who go first: "ba ba humileng ba nna kwa pele" (the rich sit in
+    # front)
+    rf"|\b(?:only|fela|especially|segolobogolo)\s+{_SOME}|\b{_SOME}\s+(?:fela|only)\b"
+    rf"|\b{_SOME}\s+(?:[a-z]+\s+){{0,3}}(?:first|pele)\b"
 )
 
 
@@ -763,8 +792,11 @@ _ENDURED = re.compile(
     # diforomo di le supa", "kwa diofising di le tharo"
     rf"|\b(?:[3-9]|[1-9]\d+|{_MANY_EN})\s+(?:phone\s+)?(?:calls|forms|offices|queues)\b"
     rf"|\b(?:diforomo|diofisi|diofising|mela|meleng)\s+di le\s+(?:[3-9]|[1-9]\d+|{_MANY_TN})\b"
-    # something missing for a long time: "so happy, no teacher 4 3 weeks"
-    rf"|\bno\s+\w+(?:\s+\w+)?\s+(?:for|4)\s+(?:\d+|a|two|{_MANY_EN})\s+(?:weeks?|months?|years?)\b"
+    # something missing for a long time: "so happy, no teacher 4 3 weeks", "no txtbooks all yr"
+    # (not "no problems all year", which praises)
+    r"|\bno\s+(?!problems?\b|complaints?\b|issues?\b|trouble\b)\w+(?:\s+\w+)?\s+"
+    rf"(?:(?:for|4)\s+(?:\d+|a|two|{_MANY_EN})|all|(?:the\s+)?whole)"
+    r"\s+(?:weeks?|months?|years?|yrs?|terms?)\b"
     # vermin: "so clean, the rats love it", "le magotlo a itumelela go nna teng"
     r"|(?<!\bno )(?<!\bwithout )(?<!\bnot a )\b(?:rats?|mice|cockroach(?:es)?|roaches"
     r"|bedbugs|maggots|magotlo|maphele)\b"

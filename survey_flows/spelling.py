@@ -18,10 +18,11 @@ from survey_flows.slips import unslipped, unspaced
 
 _AFTER_NEGATED_VERB = r"(?:ka|dumele|itumela|itumele|kgotsofala|kgotsofale|nnyaa|nyaa|sepe)"
 _AFTER_RATING = (
-    r"(?:ee|nnyaa|nyaa|dumela|dumele|itumetse|kgotsofetse|tenegile|galefile|siame|ganetsa)"
+    r"(?:ee|nnyaa|nyaa|dumela|dumele|dumalana|itumetse|kgotsofetse|tenegile|galefile|siame"
+    r"|ganetsa)"
 )
 _RESPELLED = (
-    (re.compile(rf"\b({_AFTER_NEGATED_VERB}) (?:hope|gp|gopw|gopher|gopr)\b"), r"\1 gope"),
+    (re.compile(rf"\b({_AFTER_NEGATED_VERB}) (?:hope|gp|gop|gopw|gopher|gopr)\b"), r"\1 gope"),
     (re.compile(rf"\b({_AFTER_RATING}) total\b"), r"\1 tota"),
     (re.compile(r"\bk(dumela|itumetse|kgotsofetse)\b"), r"ke \1"),
     (re.compile(r"\bktumetse\b"), "ke itumetse"),
@@ -60,6 +61,9 @@ _RESPELLED = (
     (re.compile(r"\b(?:want|wnt) 2\b"), "want to"),
     (re.compile(r"\b(turned|turnd|sent) (me|us|him|her|them) sway\b"), r"\1 \2 away"),
     (re.compile(r"\btoo times\b"), "two times"),
+    # "Bot satisfied with it": a thumb's "not" opening a rating
+    (re.compile(r"^bot (?=(?:satisfied|happy|pleased|good|bad|fair|sure|really|at all)\b)"),
+     "not "),
     (re.compile(r"\bun (happy|fair|satisfied|helpful|friendly|reasonable|acceptable)\b"), r"un\1"),
     (re.compile(r"\b(ke|ga ke|gake) battle\b"), r"\1 batle"),
     (re.compile(r"\bgot ?h?elele\b"), "gotlhelele"),
@@ -92,6 +96,7 @@ _WORDS = {
     "dnt": "don't", "skul": "school", "jst": "just", "sx": "six", "robed": "robedi",
     "rmembr": "remember", "dificult": "difficult", "expansive": "expensive",
     "treatd": "treated", "teachrs": "teachers", "thy": "they", "dmela": "dumela",
+    "yotle": "yotlhe", "itumla": "itumela",
     "ngl": "",  # "not gonna lie" says nothing of the rating, and its "not" negates nothing
 }  # fmt: skip
 # Rating words typed without their vowels ("cmpltly", "xtrmly", "dssatisfd"): a word with

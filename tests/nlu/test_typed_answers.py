@@ -2223,3 +2223,74 @@ def test_not_having_been_able_to_avoid_it_is_no_single_negation_to_offer_the_no_
     head = split_reason(text)[0]
     answer = read(text, YES_NO, by_text={text: {"yes": 0.8}, head: {"yes": 0.8}})
     assert answer.intent == "yes"
+
+
+# --- the thirteenth round (dev_15) --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [("ga ke dumele gop", "ga ke dumele gope"), ("ke dumalana thats", "ke dumalana thata"),
+     ("bot satisfied with it", "not satisfied with it"),
+     ("the bot satisfied me", "the bot satisfied me"),
+     ("ke dumela ka pelo yotle", "ke dumela ka pelo yotlhe"),
+     ("ga ke a itumla", "ga ke a itumela")],
+)  # fmt: skip
+def test_the_thirteenth_rounds_hurried_spellings_are_written_out(typed, meant):
+    assert respell(typed) == meant
+
+
+def test_number_words_after_a_scale_and_an_ampersand_between_entities_join_one_number():
+    assert parse_number("2 hundred n fifty") == 250
+    spans = [
+        {"entity": "number", "start": 0, "end": 11},
+        {"entity": "number", "start": 14, "end": 19},
+    ]
+    assert _number(spans, "one hundred & fifty") == 150
+    assert duration_hours("kotara fela ya ura") == 0.25  # only a quarter of an hour
+
+
+@pytest.mark.parametrize(
+    "text", ["I cannot say no, my grandchildren live with me", "can't deny it, needed my Omang"]
+)
+def test_a_no_or_a_denial_that_cannot_be_said_read_as_dont_know_offers_the_yes(text):
+    assert read_negation(text).litotes
+    head = split_reason(text)[0]
+    reading = {"dont_know": 0.94}
+    answer = read(text, YES_NO, by_text={text: reading, head: reading})
+    assert (answer.intent, answer.decision) == ("yes", Decision.CONFIRM)
+
+
+def test_cannot_say_alone_stays_a_dont_know():
+    answer = read("I can't say", YES_NO, ranking={"dont_know": 0.99})
+    assert (answer.intent, answer.decision) == ("dont_know", Decision.RECORD)
+
+
+@pytest.mark.parametrize(
+    ("text", "options", "reading"),
+    [("Yes, the teaching is so good that half the class failed", AGREE_SCALE,
+      {"strongly_agree": 0.99}),
+     ("so satisfied that I moved him to another school", SATISFACTION_SCALE,
+      {"very_satisfied": 0.98}),
+     ("happy happy, no txtbooks all yr", SATISFACTION_SCALE, {"satisfied": 1.0}),
+     ("ee, botlhe ba lekalekana, segolobogolo ba ba nang le ditsala", AGREE_SCALE,
+      {"agree": 0.98}),
+     ("ee bana botlhe ba a lekalekana, ba ba humileng ba nna kwa pele", AGREE_SCALE,
+      {"agree": 1.0})],
+)  # fmt: skip
+def test_praise_so_great_that_nothing_good_follows_or_equal_but_some_first_is_never_recorded(
+    text, options, reading
+):
+    head = split_reason(text)[0]
+    answer = read(text, options, by_text={text: reading, head: reading})
+    assert answer.decision is not Decision.RECORD
+
+
+@pytest.mark.parametrize(
+    "text", ["so happy that they helped me fast", "no problems the whole year, very happy"]
+)
+def test_praise_with_a_good_outcome_or_nothing_wrong_all_year_is_recorded(text):
+    head = split_reason(text)[0]
+    reading = {"satisfied": 0.99}
+    answer = read(text, SATISFACTION_SCALE, by_text={text: reading, head: reading})
+    assert (answer.intent, answer.decision) == ("satisfied", Decision.RECORD)
