@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from survey_flows.intents import COMMAND_PHRASES
+from survey_flows.levels import level_sides
 from survey_flows.scale import words_of
 
 # Words that close the reach of a negation: "not bad, but slow" negates only "bad", and
@@ -217,11 +218,12 @@ def word_polarity(text: str, particles: bool = True) -> int:
     """Return the side the rating words of an answer without negation share: +1 ("the
     service was good"), -1 ("tirelo e ne e le maswe", "no, too far"), or 0 when they are
     mixed, absent or negated. A yes or a no counts as a rating word unless particles is
-    False."""
+    False. High or low rate by what they describe ("the fees were high": -1)."""
     if read_negation(text).negators:
         return 0
-    sides = set()
-    for word in words_of(text):
+    words = words_of(text)
+    sides = level_sides(words)
+    for word in words:
         if word in ANSWER_PARTICLES or word in YES_PARTICLES:
             if particles:
                 sides.add(-1 if word in ANSWER_PARTICLES else 1)
@@ -246,12 +248,14 @@ def lacks(text: str) -> bool:
 
 def takes_a_side(text: str) -> bool:
     """Return whether the text holds a yes, a no or a rating word ("yeah we pass it"): such
-    an answer is no plain "don't know" (words about knowing, such as "sure", aside)."""
-    return any(
+    an answer is no plain "don't know" (words about knowing, such as "sure", aside), or a
+    level said of what is paid or given ("tuelo e kwa godimo")."""
+    words = words_of(text)
+    return bool(level_sides(words)) or any(
         w in ANSWER_PARTICLES
         or w in YES_PARTICLES
         or (polarity_of_word(w) and not w.startswith(KNOWING_WORDS))
-        for w in words_of(text)
+        for w in words
         if w.isalpha()
     )
 

@@ -33,6 +33,7 @@ from survey_flows.cues import (
 from survey_flows.decision import CONFIRM_AT, CROSS_SCALE_RECORD_AT, RECORD_AT, Decision
 from survey_flows.definition import load_flow
 from survey_flows.intents import AGREE_SCALE, NUMBER, SATISFACTION_SCALE, YES_NO
+from survey_flows.levels import level_sides
 from survey_flows.ports import Interpretation
 from survey_flows.relay import unreported
 from survey_flows.scale import (
@@ -43,6 +44,7 @@ from survey_flows.scale import (
     STRONG_POSITIVE,
     Position,
     option_for,
+    words_of,
 )
 from survey_flows.slips import unslipped
 from survey_flows.spelling import respell
@@ -2294,3 +2296,27 @@ def test_praise_with_a_good_outcome_or_nothing_wrong_all_year_is_recorded(text):
     reading = {"satisfied": 0.99}
     answer = read(text, SATISFACTION_SCALE, by_text={text: reading, head: reading})
     assert (answer.intent, answer.decision) == ("satisfied", Decision.RECORD)
+
+
+@pytest.mark.parametrize(
+    ("text", "sides"),
+    [("tuelo e ne e le kwa godimo", {-1}), ("the fees were high", {-1}), ("low prices", {1}),
+     ("thuto e e amogelwang ke bana e kwa tlase", {-1}), ("high standard of care", {1}),
+     ("my son is at high school", set()), ("thuto ya kwa tlase e siame", set()),
+     ("fees are ok, but the queue was high", set())],
+)  # fmt: skip
+def test_high_and_low_rate_by_what_is_paid_or_given(text, sides):
+    assert level_sides(words_of(text)) == sides
+
+
+@pytest.mark.parametrize(
+    ("text", "options", "reading", "offered"),
+    [("Tuelo e ne e le kwa godimo mo lelwapeng la rona", AGREE_SCALE, {"agree": 1.0},
+      "disagree"),
+     ("thuto e kwa tlase", SATISFACTION_SCALE, {"satisfied": 0.92}, "dissatisfied")],
+)  # fmt: skip
+def test_high_fees_or_low_teaching_read_as_praise_offer_the_complaint(
+    text, options, reading, offered
+):
+    answer = read(text, options, ranking=reading)
+    assert (answer.intent, answer.decision) == (offered, Decision.CONFIRM)
