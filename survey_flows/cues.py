@@ -776,8 +776,8 @@ _MANY_TN = "tharo|nne|tlhano|thataro|supa|robedi|robongwe|lesome|masome"
 # A long wait, repeated visits, a long way, many calls, forms or offices, something missing
 # for weeks, livestock sold or money borrowed to pay, or vermin, told beside praise ("so
 # satisfied that I came back five times", "easy, just a two hour walk", "go siame, ke boetse
-# gararo", "so affordable, I sold a goat"): often irony. Days and weeks are left out: a
-# document "ready in two weeks" is often praise.
+# gararo", "so affordable, I sold a goat"): often irony. Counted days and weeks are left
+# out: a document "ready in two weeks" is often praise.
 _ENDURED = re.compile(
     r"\b(?:[2-9]|[1-9]\d+|two|three|four|five|six|seven|eight|nine|ten|twelve|several|many)"
     r"[\s-]*(?:hours?|hrs?|months?|years?)\b"
@@ -812,11 +812,21 @@ _ENDURED = re.compile(
 )
 
 
+# A whole week, month, term or year ("system e wele beke yotlhe": the system was down all
+# week), unless nothing went wrong in it ("no problems the whole year")
+_WHOLE_PERIOD = re.compile(
+    r"\b(?:all|whole|entire)\s+(?:the\s+)?(?:week|month|year|term)\b"
+    r"|\b(?:beke yotlhe|kgwedi yotlhe|ngwaga otlhe)\b"
+)
+
+
 def endured(text: str) -> bool:
     """Return whether the text tells of a long wait, of coming back again and again, of a
     long way, of many calls, forms or offices, of something missing for weeks, of livestock
-    sold or money borrowed to pay, or of vermin."""
-    return _ENDURED.search(text.lower()) is not None
+    sold or money borrowed to pay, of vermin, or of something all week or year."""
+    lowered = text.lower()
+    whole_period = _WHOLE_PERIOD.search(lowered) is not None and not read_negation(text).litotes
+    return _ENDURED.search(lowered) is not None or whole_period
 
 
 # How a reason after a rating opens. A concession ("agree, but the queue was long") keeps

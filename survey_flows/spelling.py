@@ -34,6 +34,7 @@ _RESPELLED = (
     (re.compile(r"\b(e|ee|le) bosun\b"), r"\1 bosula"),
     (re.compile(r"\bgan etse\b"), "ganetse"),
     (re.compile(r"\bstrong (agree|disagree)\b"), r"strongly \1"),
+    (re.compile(r"\b(complete|total|absolute|strong) ?lu (agree|disagree)\b"), r"\1ly \2"),
     (re.compile(r"\b(ya|yea|yeah) rite\b"), r"\1 right"),
     (re.compile(r"\b(?:there|tree) (hours|hrs|times|visits|days)\b"), r"three \1"),
     (re.compile(r"\bsox (hours|hrs|times|visits|days)\b"), r"six \1"),

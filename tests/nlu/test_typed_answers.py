@@ -2236,7 +2236,7 @@ def test_not_having_been_able_to_avoid_it_is_no_single_negation_to_offer_the_no_
      ("bot satisfied with it", "not satisfied with it"),
      ("the bot satisfied me", "the bot satisfied me"),
      ("ke dumela ka pelo yotle", "ke dumela ka pelo yotlhe"),
-     ("ga ke a itumla", "ga ke a itumela")],
+     ("ga ke a itumla", "ga ke a itumela"), ("complete lu disagree", "completely disagree")],
 )  # fmt: skip
 def test_the_thirteenth_rounds_hurried_spellings_are_written_out(typed, meant):
     assert respell(typed) == meant
@@ -2275,6 +2275,8 @@ def test_cannot_say_alone_stays_a_dont_know():
      ("so satisfied that I moved him to another school", SATISFACTION_SCALE,
       {"very_satisfied": 0.98}),
      ("happy happy, no txtbooks all yr", SATISFACTION_SCALE, {"satisfied": 1.0}),
+     ("tirelo e ne e le monate, ba ne ba re system e wele beke yotlhe", SATISFACTION_SCALE,
+      {"satisfied": 1.0}),
      ("ee, botlhe ba lekalekana, segolobogolo ba ba nang le ditsala", AGREE_SCALE,
       {"agree": 0.98}),
      ("ee bana botlhe ba a lekalekana, ba ba humileng ba nna kwa pele", AGREE_SCALE,
