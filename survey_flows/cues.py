@@ -119,7 +119,7 @@ NEGATIVE_WORDS = {
     "discrimination", "discriminate", "discriminated", "biased", "corrupt", "corruption",
     "bribe", "bribes", "old", "leaks", "leaking", "leaky", "broken", "cracked", "overcrowded",
     "dilapidated", "absent", "missing", "lost", "late", "filthy", "smelly", "crowded", "unsafe",
-    "dangerous", "shortage",
+    "dangerous", "shortage", "struggle", "struggled", "struggles", "struggling",
     "doubt",  # "I doubt it"; "no doubt", "without a doubt" are then a yes
     # going without: "never missed a treatment", "I was not left untreated" are a yes
     "missed", "untreated", "unattended", "neglected", "ignored", "excluded",
@@ -378,6 +378,8 @@ def negator_length(words: list[str], i: int) -> int:
         # verb ("no child is treated unfairly", "no one was turned away")
         if word != "no" or not after.isalpha():
             return 0
+        if words[i + 1 : i + 3] == ["reason", "to"]:
+            return 3  # "I have no reason to complain": the complaint is denied
         verb = words[i + 2] if i + 2 < len(words) else ""
         subject = after not in ELLIPSIS and verb in _VERBS_AFTER
         return 1 if polarity_of_word(after) or subject else 0
@@ -489,7 +491,11 @@ def read_negation(text: str) -> Negation:
             gainsaying = (word in _GAINSAYING and j == i + length) or (
                 asserting and word in ANSWER_PARTICLES
             )
-            found = -1 if going_without or minding or gainsaying else polarity_of_word(word)
+            # "ga go thata go fitlha teng": it is not hard to get there ("thata" is also
+            # "very", so no word list holds it)
+            not_hard = word == "thata" and j == i + length and words[j + 1 : j + 2] == ["go"]
+            denied = going_without or minding or gainsaying or not_hard
+            found = -1 if denied else polarity_of_word(word)
             # "nka se re", "ga ke kgone go re", "ga nkake ka re", "ga ke kake ka re" (I can't
             # say), "ga ke re ga ..." (I'm not saying ...): "re" is to say there
             said = word == "re" and (
@@ -607,6 +613,7 @@ _POLITE_WORDS = {"please", "pls", "plz", "kindly", "hle", "tsweetswee", "now", "
 _WISHES = (
     "ke kopa go", "ke kopa", "ke batla go", "i want to", "i would like to", "id like to",
     "o re", "she says", "he says",
+    "a re",  # let us: "a re simolole gape"
 )  # fmt: skip
 # Commands of two words or more: a clause that opens with one gives that command, whatever
 # follows ("simolola gape ke tlhophile phoso": start again, I chose wrong).

@@ -30,11 +30,11 @@ from survey_flows.scale import words_of
 # their memory, not a rating of the service.
 _KNOWING_MANNER = {"sentle", "well", "exactly", "properly", "clearly"}
 # What follows a word of knowing and says what is not known ("ga ke gakologelwe gore ...",
-# "I'm not sure how long it took") is part of the not knowing; "why" is not among them ("I
-# don't know why they ignore us" is a complaint). The words of knowing are prefixes, as
-# everywhere else they are read.
+# "ga ke gakologelwe sentle gore ...", "I'm not sure how long it took") is part of the not
+# knowing; "why" is not among them ("I don't know why they ignore us" is a complaint). The
+# words of knowing are prefixes, as everywhere else they are read.
 _KNOWN_CLAUSE = re.compile(
-    rf"\b(?:{'|'.join(KNOWING_WORDS)})\w*\W*"
+    rf"\b(?:{'|'.join(KNOWING_WORDS)})\w*\W*(?:(?:{'|'.join(sorted(_KNOWING_MANNER))})\W+)?"
     r"(?:gore(?! ke eng)|whether|if|how|what|when|where|which|who)\b.*$"
 )
 
@@ -55,20 +55,20 @@ def _about_knowing(text: str) -> str:
     )
 
 
-# Declining to answer, as the whole answer ("skip", "I'd rather not answer", "fetisa", "a re
-# fetele pele", "ke sephiri"), polite words aside; for the person written for, "she doesn't
-# want to say" (not "they", who may be the staff). Only the whole answer: "they skip
-# classes" and "bana ba feta" (the children pass) are no refusals; "my own business" and
-# the like refuse wherever they stand ("that's my own business how much I spent", "o re ga
-# se kgang ya lona gore o na le bana": not your business whether she has children), and so
-# do "I don't want to say ..." and "ga ke batle go bolela ...", "... go bua ka ...", "... go
-# araba ..." (I don't want to say, to talk about, to answer).
+# Declining to answer, as the whole answer ("skip", "I'd rather not answer", "my aunt would
+# rather not say", "fetisa", "a re fetele pele", "ke sephiri"), polite words aside; for the
+# person written for, "she doesn't want to say" (not "they", who may be the staff). Only the
+# whole answer: "they skip classes" and "bana ba feta" (the children pass) are no refusals;
+# "my own business" and the like refuse wherever they stand ("that's my own business how
+# much I spent", "o re ga se kgang ya lona gore o na le bana": not your business whether she
+# has children), and so do "I don't want to say ..." and "ga ke batle go bolela ...", "...
+# go bua ka ...", "... go araba ..." (I don't want to say, to talk about, to answer).
 _POLITE = (
     r"(?:\s+(?:please|pls|plz|thanks|thank you|sorry|rra|mma|tsweetswee|ka kopo|hle|lol"
     r"|bathong))*"
 )
 _DECLINING = re.compile(
-    r"^(?:(?:i\s+)?(?:would\s+|d\s+|id\s+)?(?:rather|prefer)\s+not\b.*"
+    r"^(?:(?:i\s+|he\s+|she\s+|my\s+[a-z]+\s+)?(?:would\s+|d\s+|id\s+)?(?:rather|prefer)\s+not\b.*"
     r"|(?:(?:no|nope|nah)\s+)?(?:i\s+)?(?:(?:wont|will not|do not|dont)\s+(?:want\s+to\s+)?"
     r"(?:say|answer|tell|disclose)"
     r"|(?:he|she)\s+(?:wont|will not|does not|doesnt)\s+want\s+to\s+(?:say|answer|disclose)"

@@ -2322,3 +2322,34 @@ def test_high_fees_or_low_teaching_read_as_praise_offer_the_complaint(
 ):
     answer = read(text, options, ranking=reading)
     assert (answer.intent, answer.decision) == (offered, Decision.CONFIRM)
+
+
+@pytest.mark.parametrize(
+    ("text", "ruled_out"),
+    [("I have no reason to complain about the care", {-1}),
+     ("ga go thata go fitlha kwa sekolong", {-1}), ("go ne go se thata go ba bona", {-1}),
+     ("ga go thata", {1})],
+)  # fmt: skip
+def test_no_reason_to_complain_and_not_hard_to_are_denied_complaints(text, ruled_out):
+    assert read_negation(text).ruled_out == ruled_out
+
+
+def test_struggling_complains():
+    assert polarity_of_word("struggle") == -1
+
+
+def test_not_remembering_well_whether_it_happened_is_a_dont_know():
+    text = "Ga ke gakologelwe sentle gore ke ne ka alafiwa"  # whether I was treated
+    answer = read(text, YES_NO, ranking={"no": 0.99})
+    assert (answer.intent, answer.decision) == ("dont_know", Decision.RECORD)
+
+
+def test_a_relative_who_would_rather_not_say_refuses():
+    answer = read("my aunt would rather not say", AGREE_SCALE, ranking={"disagree": 0.78})
+    assert (answer.intent, answer.decision) == ("refuse", Decision.RECORD)
+
+
+def test_let_us_start_again_after_a_slip_is_the_restart():
+    text = "yoh ke tswakantse, a re simolole gape"  # I mixed things up, let's start again
+    answer = read(text, (), ranking={"stop": 0.76})  # no question waiting
+    assert (answer.intent, answer.decision) == ("restart", Decision.RECORD)
