@@ -614,6 +614,7 @@ _WISHES = (
     "ke kopa go", "ke kopa", "ke batla go", "i want to", "i would like to", "id like to",
     "o re", "she says", "he says",
     "a re",  # let us: "a re simolole gape"
+    "can i", "can we", "can she", "can he",  # "my mum made a mistake, can she start again"
 )  # fmt: skip
 # Commands of two words or more: a clause that opens with one gives that command, whatever
 # follows ("simolola gape ke tlhophile phoso": start again, I chose wrong).

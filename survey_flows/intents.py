@@ -36,7 +36,8 @@ COMMAND_PHRASES: dict[str, tuple[str, ...]] = {
         "delete my data", "delete my answers", "erase my data", "delete all", "delete everything",
         "phimola dikarabo", "phimola data", "phimola tshedimosetso", "tlosa dikarabo",
         "tlosa tsotlhe", "delete my information", "delete all my", "delete all of my",
-        "erase all", "delete the information",
+        "erase all", "delete the information", "answers to be deleted", "data to be deleted",
+        "information to be deleted",
     ),
 }  # fmt: skip
 TOPICS = (

@@ -27,7 +27,8 @@ WORDS = frozenset(
         "useless", "disappointed", "disappointing", "angry", "annoyed", "really", "extremely",
         "totally", "completely", "absolutely", "definitely", "truly", "fully", "entirely",
         "slightly", "somewhat", "fairly", "mostly", "partly", "partially", "certainly", "exactly",
-        "always", "never", "sometimes", "remember", "neither", "nothing", "three", "seven", "eight",
+        "always", "never", "sometimes", "remember", "neither", "nothing", "complaint", "complaints",
+        "unfairly", "three", "seven", "eight",
         "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
         "nineteen", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
         "hundred", "thousand", "twice", "quarter", "couple", "dozen", "hours", "minute", "minutes",
@@ -45,7 +46,8 @@ WORDS = frozenset(
 REAL_WORDS = frozenset(
     {
         "agreed", "agrees", "disagreed", "disagrees", "aight", "bight", "bully", "certainty",
-        "chappy", "costly", "coupe", "coupled", "coupler", "couples", "couplet", "dimes", "doyen",
+        "chappy", "complain", "complains", "compliant", "costly", "coupe", "coupled", "coupler",
+        "couples", "couplet", "dimes", "doyen",
         "doze", "dozed", "dozens", "dozer", "eighth", "eights", "either", "elven", "entirety",
         "even", "ever", "fairy", "fever", "fifth", "fight", "filly", "folly", "footy", "foray",
         "fort", "forte", "forth", "forts", "fours", "fugly", "full", "greats", "greet", "greta",
