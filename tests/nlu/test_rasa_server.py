@@ -178,7 +178,7 @@ def test_no_negated_answer_is_recorded_with_the_opposite_polarity(
 @pytest.mark.parametrize(
     "path",
     [HELD_OUT, DEV, DEV_NEGATION, HELD_OUT_2026_11, HELD_OUT_FINAL, HELD_OUT_FINAL_2,
-     DEV_CHANNELS, DEV_8, HELD_OUT_FINAL_7, DEV_9, DEV_11, DEV_12, DEV_14],
+     DEV_CHANNELS, DEV_8, HELD_OUT_FINAL_7, DEV_9, DEV_11, DEV_12, DEV_14, DEV_15],
     ids=lambda p: p.name,
 )  # fmt: skip
 def test_no_negated_answer_of_a_test_set_is_recorded_with_the_opposite_polarity(classifier, path):
@@ -215,6 +215,7 @@ DEVELOPMENT_FLOORS = [
     (DEV_12, (0.97, 0.95), (0.83, 0.76), (0.002, 0.012)),
     (DEV_13, (0.96, 0.95), (0.78, 0.79), (0.004, 0.010)),
     (DEV_14, (0.94, 0.94), (0.76, 0.74), (0.010, 0.010)),
+    (DEV_15, (0.97, 0.98), (0.80, 0.82), (0.002, 0.006)),
 ]
 
 
