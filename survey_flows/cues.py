@@ -670,8 +670,8 @@ def spelled_out_command(text: str) -> str | None:
 
 def sarcastic(text: str) -> bool:
     """Return whether the text carries a sarcasm marker ("oh great", "yeah right"), opens
-    with "oh" and praise ("oh ke itumetse thata, ..."), or praises so much that what follows
-    (`_so_good_that`)."""
+    with "oh" and praise ("oh ke itumetse thata, ..."), or praises so much that nothing good
+    follows (`_so_good_that`)."""
     words = [w for w in words_of(text) if w.isalpha()]
     oh_praise = len(words) > 1 and words[0] == "oh" and praises(" ".join(words[1:5]))
     return has_phrase(text, SARCASM) or oh_praise or _so_good_that(words)

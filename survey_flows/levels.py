@@ -22,7 +22,7 @@ _HIGH = {"high", "higher", "godimo"}
 _LOW = {"low", "lower", "tlase"}
 # "thuto ya kwa tlase" is lower (primary) schooling, a kind and not a level; "a high
 # school" is a kind of school
-_OF = {"ya", "tsa", "wa", "sa", "la", "ba", "ga", "of"}
+_OF = {"ya", "tsa", "wa", "sa", "la", "ba", "ga"}
 _KINDS = {"school", "schools", "court"}
 _CLAUSE_ENDS = {"but", "mme", "and", "though", "although", "because", "gonne"}
 # how far before the level its subject may stand: "thuto e e amogelwang ke bana e kwa

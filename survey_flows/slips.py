@@ -16,8 +16,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-# The words whose slips are read: ratings, how far, numbers and units, at least five
-# letters. Inflected forms ("agreed", "hours") are in `REAL_WORDS` or
+# The words whose slips are read: ratings, complaints, how far, numbers and units, at least
+# five letters. Inflected forms ("agreed", "hours") are in `REAL_WORDS` or
 # here, so that a slip between two forms of one word ("houra") is left as typed.
 WORDS = frozenset(
     {

@@ -2349,12 +2349,6 @@ def test_a_relative_who_would_rather_not_say_refuses():
     assert (answer.intent, answer.decision) == ("refuse", Decision.RECORD)
 
 
-def test_let_us_start_again_after_a_slip_is_the_restart():
-    text = "yoh ke tswakantse, a re simolole gape"  # I mixed things up, let's start again
-    answer = read(text, (), ranking={"stop": 0.76})  # no question waiting
-    assert (answer.intent, answer.decision) == ("restart", Decision.RECORD)
-
-
 @pytest.mark.parametrize(
     ("typed", "meant"),
     [("complaibts", "complaints"), ("unfairy", "unfairly"), ("complain", "complain"),
@@ -2367,10 +2361,12 @@ def test_a_slip_in_a_complaint_word_is_undone_and_its_own_forms_are_kept(typed, 
 @pytest.mark.parametrize(
     ("text", "options", "reading", "command"),
     [("my mum made a mistake, can she start again", YES_NO, {"no": 0.69}, "restart"),
+     # I mixed things up, let's start again; no question waiting
+     ("yoh ke tswakantse, a re simolole gape", (), {"stop": 0.76}, "restart"),
      ("I would like all of my answers to be deleted.", (), {"delete_my_data": 0.53},
       "delete_my_data")],
 )  # fmt: skip
-def test_a_command_asked_for_or_wished_in_the_passive_is_the_command(
+def test_a_command_asked_for_let_us_or_wished_in_the_passive_is_the_command(
     text, options, reading, command
 ):
     answer = read(text, options, ranking=reading)
