@@ -24,6 +24,9 @@ _LOW = {"low", "lower", "tlase"}
 # school" is a kind of school
 _OF = {"ya", "tsa", "wa", "sa", "la", "ba", "ga"}
 _KINDS = {"school", "schools", "court"}
+# Where a level's clause ends. Not cues._SCOPE_ENDS (cues imports this module): its "le"
+# (and) is here the copula of "e ne e le kwa godimo" (it was high), and its "so" may say how
+# high ("so high").
 _CLAUSE_ENDS = {"but", "mme", "and", "though", "although", "because", "gonne"}
 # how far before the level its subject may stand: "thuto e e amogelwang ke bana e kwa
 # tlase" (the teaching the children receive is low)
