@@ -47,6 +47,7 @@ HELD_OUT_FINAL_12 = TESTSET / "heldout_final_12.jsonl"
 HELD_OUT_FINAL_13 = TESTSET / "heldout_final_13.jsonl"
 HELD_OUT_FINAL_14 = TESTSET / "heldout_final_14.jsonl"
 HELD_OUT_FINAL_15 = TESTSET / "heldout_final_15.jsonl"
+HELD_OUT_FINAL_16 = TESTSET / "heldout_final_16.jsonl"
 DEV_CHANNELS = TESTSET / "dev_channels.jsonl"
 # Short answers its writer and the training data's wrote independently ("ee", "yes", 👍),
 # counted when the set was written; a higher count means rows were copied into training.
@@ -61,6 +62,7 @@ DEV_12 = TESTSET / "dev_12.jsonl"
 DEV_13 = TESTSET / "dev_13.jsonl"
 DEV_14 = TESTSET / "dev_14.jsonl"
 DEV_15 = TESTSET / "dev_15.jsonl"
+DEV_16 = TESTSET / "dev_16.jsonl"
 TRAINING = REPO / "nlu" / "rasa_project" / "data"
 
 
@@ -243,8 +245,8 @@ def _normalise(text: str) -> str:
     [HELD_OUT, HELD_OUT_2026_11, HELD_OUT_FINAL, HELD_OUT_FINAL_3, HELD_OUT_FINAL_4,
      HELD_OUT_FINAL_5, HELD_OUT_FINAL_6, HELD_OUT_FINAL_7, HELD_OUT_FINAL_8, HELD_OUT_FINAL_9,
      HELD_OUT_FINAL_10, HELD_OUT_FINAL_11, HELD_OUT_FINAL_12, HELD_OUT_FINAL_13,
-     HELD_OUT_FINAL_14, HELD_OUT_FINAL_15, DEV, DEV_CHANNELS, DEV_NEGATION, DEV_8, DEV_9,
-     DEV_10, DEV_11, DEV_12, DEV_13, DEV_14, DEV_15],
+     HELD_OUT_FINAL_14, HELD_OUT_FINAL_15, HELD_OUT_FINAL_16, DEV, DEV_CHANNELS, DEV_NEGATION,
+     DEV_8, DEV_9, DEV_10, DEV_11, DEV_12, DEV_13, DEV_14, DEV_15, DEV_16],
     ids=lambda p: p.name,
 )  # fmt: skip
 def test_test_answers_are_not_training_examples(path):
@@ -283,7 +285,8 @@ WRITTEN_IN_ORDER = (
     DEV_CHANNELS, HELD_OUT_FINAL_4, HELD_OUT_FINAL_5, HELD_OUT_FINAL_6, DEV_NEGATION,
     HELD_OUT_FINAL_7, DEV_8, HELD_OUT_FINAL_8, DEV_9, HELD_OUT_FINAL_9, DEV_10,
     HELD_OUT_FINAL_10, DEV_11, HELD_OUT_FINAL_11, DEV_12, HELD_OUT_FINAL_12, DEV_13,
-    HELD_OUT_FINAL_13, DEV_14, HELD_OUT_FINAL_14, DEV_15, HELD_OUT_FINAL_15,
+    HELD_OUT_FINAL_13, DEV_14, HELD_OUT_FINAL_14, DEV_15, HELD_OUT_FINAL_15, DEV_16,
+    HELD_OUT_FINAL_16,
 )  # fmt: skip
 
 
@@ -310,6 +313,7 @@ def _written_before(path: Path) -> tuple[Path, ...]:
             HELD_OUT_FINAL_13,
             HELD_OUT_FINAL_14,
             HELD_OUT_FINAL_15,
+            HELD_OUT_FINAL_16,
         )
     ],
     ids=lambda p: p.name if isinstance(p, Path) else "earlier",
