@@ -23,6 +23,7 @@ from nlu.errors import NluBadResponse, NluUnavailable
 from nlu.normalise import normalise
 from nlu.numbers import (
     AND_A_HALF,
+    HALF_AFTER,
     JOINERS,
     SETTLING,
     duration_hours,
@@ -159,4 +160,6 @@ def _number(found: Sequence[Mapping[str, Any]], text: str) -> float | None:
             end = max(end, next_end)
         else:
             break
-    return parse_number(text[start:end])
+    # "pedi le halofo": the entity marks only "pedi"
+    half_after = HALF_AFTER.match(text, end)
+    return parse_number(text[start : half_after.end() if half_after else end])

@@ -52,7 +52,7 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "ga ke a itumela gotlhelele",
     ),
     "yes": ("yes", "yeah", "yep", "ee", "eya", "ehe"),
-    "no": ("no", "nope", "nnyaa", "nyaa", "nnya"),
+    "no": ("no", "nope", "nnyaa", "nyaa", "nnya", "aowa"),
     "dont_know": (
         "don't know", "dont know", "do not know", "not sure", "no idea", "idk",
         "ga ke itse", "ga ke itsi", "gake itse", "ga ke na kitso",

@@ -15,7 +15,12 @@ from survey_flows.symbols import is_symbol
 # A letter held down at the end of a word is cut to one (survey_flows.spelling.unheld:
 # "terribleee" -> "terrible", "yesss" -> "yes"); the short forms written with a double
 # letter are put back.
-DOUBLED = {"e": "ee", "nnya": "nnyaa", "nya": "nyaa", "agre": "agree"}
+DOUBLED = {"nnya": "nnyaa", "nya": "nyaa", "agre": "agree"}
+# A lone "e" is the short yes only where nothing follows it but a break or a form of
+# address ("e", "e, ke itumetse", "e rra"). Elsewhere it is a concord ("tirelo e ne e le
+# maswe": the service was bad), as the training data writes it: read as "ee" there, a
+# complaint looked like a yes to the model.
+_SHORT_YES = re.compile(r"^e(?=\s*(?:$|[,.!;:]|(?:rra|mma|rre|mme|banna|bathong|hle)\b))")
 # Text-message spellings, written out so the model and the negation rule know them.
 SMS = {
     "nt": "not", "dnt": "don't", "dont": "don't", "cnt": "can't", "cant": "can't",
@@ -45,5 +50,6 @@ def normalise(text: str) -> str:
     lowered = text.lower().replace("\u2019", "'").replace("\u2018", "'")
     without_symbols = "".join(" " if is_symbol(char) else char for char in lowered)
     held = _SMS_WORD.sub(lambda m: DOUBLED.get(m.group(), m.group()), unheld(without_symbols))
+    held = _SHORT_YES.sub("ee", held.strip())
     spelled = _SMS_WORD.sub(lambda m: SMS.get(m.group(), m.group()), held)
     return " ".join(_GLUED_NUMBER.sub(" ", respell(spelled)).split())

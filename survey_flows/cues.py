@@ -68,7 +68,7 @@ NEGATORS_EN = {
 NEGATORS_TN = {"gake", "gk", "gke", "gka", "gaa", "gare", "gaba", "gase", "seng", "sepe", "senang"}
 # "No" that answers the question ("no, it was far", "nnyaa go ne go tura") negates nothing
 # after it; "no problems" does.
-ANSWER_PARTICLES = {"no", "nope", "nah", "naah", "nnyaa", "nyaa", "nnya", "nya"}
+ANSWER_PARTICLES = {"no", "nope", "nah", "naah", "nnyaa", "nyaa", "nnya", "nya", "aowa"}
 # "ga" + subject concord ("ga ke", "ga go", "ga se") negates; so does "ke sa" ("ke sa itumela");
 # "ga nka" is "I could not" ("ga nka ke ka re ke a dumela": I can't say I agree).
 # "ga nkare", "ga nkake ka re" (I can't say) glue "nka" to what follows.
@@ -127,6 +127,7 @@ NEGATIVE_WORDS = {
     "impossible", "complicated", "confusing", "failed", "fail", "fails", "failing",
     "objection", "objections", "argue", "argued",  # "no objection", "can't argue with that"
     "ture",  # not dear: "ga di ture" (the stem "tur" is in "future", "nature")
+    "costly", "pricey", "shouted", "shouting", "yelled", "strike",  # "teachers on strike"
 }  # fmt: skip
 # Setswana takes prefixes and suffixes: stems are matched inside a word ("nthusa", "kedumela").
 POSITIVE_STEMS_TN = (
@@ -136,6 +137,7 @@ POSITIVE_STEMS_TN = (
     "tumedis",  # "e ntumedisitse": it pleased me
     "fodil",  # healed: "ke fodile"
     "phutholog",  # at ease: "ke phuthologile"
+    "utlwal",  # reasonable, the time question's own word: "nako e ne e utlwala"
 )  # fmt: skip
 NEGATIVE_STEMS_TN = (
     "ganet", "maswe", "bosula", "galef", "teneg", "kgopeg", "kgopis", "bothata", "mathata",

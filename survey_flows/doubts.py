@@ -21,6 +21,7 @@ from survey_flows.cues import (
     concedes,
     conditional,
     endured,
+    has_phrase,
     lacks,
     looks_back,
     named_command,
@@ -34,8 +35,16 @@ from survey_flows.cues import (
 )
 from survey_flows.decision import Candidate
 from survey_flows.knowing import denies_paying
-from survey_flows.scale import POSITION_OF_INTENT, Position, option_for, sides_only, words_of
+from survey_flows.scale import (
+    POSITION_OF_INTENT,
+    STRONG_POSITIVE,
+    Position,
+    option_for,
+    sides_only,
+    words_of,
+)
 from survey_flows.strength import (
+    INTENSIFIERS,
     extreme,
     feeling_strength,
     intensified,
@@ -147,6 +156,8 @@ def in_doubt(
         return True  # "ke itumetse thata, ngwana o boa a sa ithuta sepe": irony, most likely
     if best.polarity < 0 and word_polarity(found.words) > 0:
         return True  # only words of praise, read as a complaint: irony, or a misreading
+    if best.polarity < 0 and _only_praised_most(found.words):
+        return True  # "ngaka e ne e le e e gaisang" (the best) read as a complaint
     strong = POSITION_OF_INTENT[best.intent].strength == 2
     if best.polarity < 0 and strong and _praise_then_missing(found.words):
         return True  # "super satisfied my child has had no teacher": how far is the praise's
@@ -163,6 +174,13 @@ def _after_praise(words: str) -> tuple[list[str], list[str]] | None:
     tokens = [w for w in words_of(words) if w.isalpha()]
     first = next((k for k, w in enumerate(tokens) if polarity_of_word(w) > 0), None)
     return None if first is None else (tokens[:first], tokens[first + 1 :])
+
+
+def _only_praised_most(words: str) -> bool:
+    """Return whether the answer calls the service the best ("tliliniki e e gaisang") with
+    no word of either side and no negation: the model, which has seen "go gaisa" after
+    complaints too ("maswe go gaisa", the worst), may read it as one."""
+    return superlative(words) and not word_polarity(words) and not read_negation(words).negators
 
 
 def _praise_then_complaint(words: str) -> bool:
@@ -252,6 +270,15 @@ def _said_strength(best: Candidate, found: Symbols, rating_part: str) -> int | N
         return 2  # "not satisfied in the least", "ee ruri", "excellent" read as plain
     if not plain and moderated(rating_part) and not strong:
         return 1  # "yes pretty much" read as a strong answer
+    if (
+        not plain
+        and best.polarity > 0
+        and read_negation(rating_part).litotes
+        and not (strong or has_phrase(rating_part, INTENSIFIERS))
+    ):
+        # "go ne go se thata go e fitlhelela" (it was not hard to reach) read as Strongly
+        # agree: an understatement is the mild answer ("completely, no doubt" is strong)
+        return 1
     if not plain and only_describes(rating_part) and not strong_marker(rating_part):
         return 1  # "nnyaa, it was far thata": a description is the mild answer
     if not plain and best.polarity < 0 and _negated_plainly(words):
@@ -305,6 +332,8 @@ def offered_option(
     Ironic praise read as a complaint is the mild negative (docs/typed-answers.md)."""
     if not best.polarity or sides_only(options):
         return best.intent
+    if best.polarity < 0 and _only_praised_most(found.words) and not ironic:
+        return option_for(STRONG_POSITIVE, options) or best.intent
     if _ironic_praise_read_as_complaint(best, found.words, ironic):
         return option_for(Position(-1, 1), options) or best.intent
     strength = _said_strength(best, found, rating_part)

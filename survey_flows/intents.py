@@ -23,7 +23,8 @@ COMMAND_PHRASES: dict[str, tuple[str, ...]] = {
         "re simolole", "simolole gape", "simolole sesha", "go back to the first question",
         "boela kwa potsong ya ntlha", "boela kwa tshimologong", "boeleng kwa potsong ya ntlha",
         "boeleng kwa tshimologong", "redo", "redo from the beginning",
-        "start from the beginning", "begin again",
+        "start from the beginning", "begin again", "back to the first question",
+        "back to the beginning", "back to the start",
     ),
     "help": ("help", "thuso", "nthuse", "nthusa", "ga ke tlhaloganye"),
     "change_language": (
@@ -34,7 +35,7 @@ COMMAND_PHRASES: dict[str, tuple[str, ...]] = {
     ),
     "delete_my_data": (
         "delete my data", "delete my answers", "erase my data", "delete all", "delete everything",
-        "phimola dikarabo", "phimola data", "phimola tshedimosetso", "tlosa dikarabo",
+        "phimola dikarabo", "phimola data", "phimola tshedimosetso", "tlosa dikarabo", "tlosa data",
         "tlosa tsotlhe", "delete my information", "delete all my", "delete all of my",
         "erase all", "delete the information", "answers to be deleted", "data to be deleted",
         "information to be deleted",

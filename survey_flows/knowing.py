@@ -56,13 +56,16 @@ def _about_knowing(text: str) -> str:
 
 
 # Declining to answer, as the whole answer ("skip", "I'd rather not answer", "my aunt would
-# rather not say", "fetisa", "a re fetele pele", "ke sephiri"), polite words aside; for the
-# person written for, "she doesn't want to say" (not "they", who may be the staff). Only the
-# whole answer: "they skip classes" and "bana ba feta" (the children pass) are no refusals;
-# "my own business" and the like refuse wherever they stand ("that's my own business how
-# much I spent", "o re ga se kgang ya lona gore o na le bana": not your business whether she
-# has children), and so do "I don't want to say ..." and "ga ke batle go bolela ...", "...
-# go bua ka ...", "... go araba ..." (I don't want to say, to talk about, to answer).
+# rather not say", "fetisa", "a re fetele pele", "ke tsa me", those are mine), polite words
+# aside; for the person written for, "she doesn't want to say" (not "they", who may be the
+# staff). Only the whole answer: "they skip classes" and "bana ba feta" (the children pass)
+# are no refusals; "my own business" and the like refuse wherever they stand ("that's my
+# own business how much I spent", "o re ga se kgang ya lona gore o na le bana": not your
+# business whether she has children; "it's private how much", "... ke sephiri": ... is a
+# secret; "ga se tsa gago", not yours; "ke tlhopha go sa arabe", I choose not to answer),
+# and so do "I don't want to say ...", "... to talk about money" and "ga ke batle go bolela
+# ...", "... go bua ka ...", "... go araba ..." (I don't want to say, to talk about, to
+# answer).
 _POLITE = (
     r"(?:\s+(?:please|pls|plz|thanks|thank you|sorry|rra|mma|tsweetswee|ka kopo|hle|lol"
     r"|bathong))*"
@@ -70,17 +73,19 @@ _POLITE = (
 _DECLINING = re.compile(
     r"^(?:(?:i\s+|he\s+|she\s+|my\s+[a-z]+\s+)?(?:would\s+|d\s+|id\s+)?(?:rather|prefer)\s+not\b.*"
     r"|(?:(?:no|nope|nah)\s+)?(?:i\s+)?(?:(?:wont|will not|do not|dont)\s+(?:want\s+to\s+)?"
-    r"(?:say|answer|tell|disclose)"
+    r"(?:say|answer|tell|disclose|talk about|discuss)"
     r"|(?:he|she)\s+(?:wont|will not|does not|doesnt)\s+want\s+to\s+(?:say|answer|disclose)"
     r"|decline)\b.*"
     r"|(?:skip|pass|next|next question|no comment|(?:not|nt) (?:saying|telling)"
     r"|(?:(?:thats|thts|its) )?private"
     r"|confidential|.*\b(?:my own business|none of your business|not your business"
-    r"|ga se kgang ya (?:gago|lona|gagwe))\b.*)"
+    r"|(?:its|it is|thats|that is) private (?:how|what|whether|if)"
+    r"|ga se kgang ya (?:gago|lona|gagwe)|ga se tsa (?:gago|lona)|ke sephiri"
+    r"|ke (?:tlhopha|kgetha|rata) go sa arabe)\b.*)"
     r"(?:\s+(?:it|this|that|(?:this|that) (?:one|1)|question|this question))?"
     r"|(?:(?:nnyaa|nyaa|nah|no)\s+)?(?:potso e\s+)?(?:ke kopa go\s+)?(?:fetisa|feta|a re fete"
     r"|a re fetele pele|ke tlola|tlola|fetela pele|fetela kwa go e e latelang|ke sephiri"
-    r"|ke sephiri sa me|ga se kgang ya (?:gago|lona|gagwe)|ga ke e arabe|ga ke batle go araba"
+    r"|ke sephiri sa me|ke (?:dikgang )?tsa me(?: tseo)?|ga ke e arabe|ga ke batle go araba"
     r"|ga ke rate go araba)"
     rf"(?:\s+(?:potso e|potso eo|potso|fa))?){_POLITE}$"
     r"|^ga (?:ke|a) (?:batle|rate) go (?:(?:di|e|se|o|ba|lo|a) )?(?:bolela|tlhalosa|bua|araba)\b.*"

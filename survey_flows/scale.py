@@ -75,7 +75,7 @@ SCALE_WORDS: dict[str, tuple[str, ...]] = {
         "satisf", "happy", "pleased", "content", "kgotsof", "itumel", "itumets",
     ),
     "yes_no": ("yes", "yeah", "yep", "yup", "yah", "no", "nope", "nah", "ee", "eya", "ehe",
-               "nnyaa", "nyaa", "nya", "nnya"),
+               "nnyaa", "nyaa", "nya", "nnya", "aowa"),
 }  # fmt: skip
 _SCALE_OF_INTENT = {
     **dict.fromkeys(AGREE_SCALE, "agree"),

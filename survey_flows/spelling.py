@@ -19,7 +19,7 @@ from survey_flows.slips import unslipped, unspaced
 _AFTER_NEGATED_VERB = r"(?:ka|dumele|itumela|itumele|kgotsofala|kgotsofale|nnyaa|nyaa|sepe)"
 _AFTER_RATING = (
     r"(?:ee|nnyaa|nyaa|dumela|dumele|dumalana|itumetse|kgotsofetse|tenegile|galefile|siame"
-    r"|ganetsa)"
+    r"|ganetsa|botlhoko)"
 )
 _RESPELLED = (
     (re.compile(rf"\b({_AFTER_NEGATED_VERB}) (?:hope|gp|gop|gopw|gopher|gopr)\b"), r"\1 gope"),
@@ -43,6 +43,7 @@ _RESPELLED = (
     (re.compile(r"\bit se\b"), "itse"),
     (re.compile(r"\bha (ke|a|re|ba|go|se)\b"), r"ga \1"),
     (re.compile(r"\bga gona\b"), "ga go na"),
+    (re.compile(r"\bga ke akanya\b"), "ga ke akanye"),  # the negative's own ending
     (re.compile(r"\bgk(dumel\w*|itse|itumel\w*)\b"), r"ga ke \1"),
     (re.compile(r"\bfor times\b"), "four times"),
     (re.compile(r"\b(not|very|so) sale\b"), r"\1 safe"),
@@ -56,7 +57,7 @@ _RESPELLED = (
     (re.compile(r"\bga ?kea\b"), "ga ke a"),
     (re.compile(r"\b(dnt|don't|dont|didn't|didnt|dint) (?:no|now)\b"), r"\1 know"),
     (re.compile(r"\bdis (satisfied|agree)\b"), r"dis\1"),
-    (re.compile(r"\b(?:at al|at sll|(?<=not )st all)\b"), "at all"),
+    (re.compile(r"\b(?:at al|at sll|st all)\b"), "at all"),
     (re.compile(r"\b(?:mot (?:sure|sire)|not (?:sire|sute|sue))\b"), "not sure"),
     (re.compile(r"\bno ides\b"), "no idea"),
     (re.compile(r"\b(?:want|wnt) 2\b"), "want to"),
@@ -97,7 +98,7 @@ _WORDS = {
     "dnt": "don't", "skul": "school", "jst": "just", "sx": "six", "robed": "robedi",
     "rmembr": "remember", "dificult": "difficult", "expansive": "expensive",
     "treatd": "treated", "teachrs": "teachers", "thy": "they", "dmela": "dumela",
-    "yotle": "yotlhe", "itumla": "itumela",
+    "yotle": "yotlhe", "itumla": "itumela", "hout": "hour", "bonete": "bonnete",
     "ngl": "",  # "not gonna lie" says nothing of the rating, and its "not" negates nothing
 }  # fmt: skip
 # Rating words typed without their vowels ("cmpltly", "xtrmly", "dssatisfd"): a word with

@@ -76,7 +76,7 @@ INTENSIFIERS = (
 MODERATORS = (
     "fairly", "mostly", "somewhat", "partly", "partially", "kind of", "kinda", "sort of",
     "sorta", "more or less", "a bit", "a little", "reasonably", "slightly", "pretty much",
-    "i guess", "go le gonnye", "e seng thata", "mo go rileng",
+    "i guess", "go le gonnye", "e seng thata", "mo go rileng", "bonnye",  # a little
 )  # fmt: skip
 
 

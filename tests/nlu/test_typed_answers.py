@@ -2371,3 +2371,113 @@ def test_a_command_asked_for_let_us_or_wished_in_the_passive_is_the_command(
 ):
     answer = read(text, options, ranking=reading)
     assert (answer.intent, answer.decision) == (command, Decision.RECORD)
+
+
+# --- the fourteenth round (dev_16) --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "seen"),
+    [("E ne e le tirelo e e maswe", "e ne e le tirelo e e maswe"), ("e", "ee"),
+     ("E, ke itumetse", "ee, ke itumetse"), ("e rra", "ee rra"), ("eeee", "ee")],
+)  # fmt: skip
+def test_a_lone_e_is_the_short_yes_only_where_nothing_but_a_break_or_address_follows(typed, seen):
+    # the training data writes the concord "e" as typed; read as "ee" (yes), a complaint
+    # such as "tirelo e ne e le maswe" looked like a yes to the model
+    assert normalise(typed) == seen
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [("ga ke satisfied st all", "ga ke satisfied at all"), ("about an hout", "about an hour"),
+     ("ga ke na bonete", "ga ke na bonnete"), ("ga ke akanya jalo", "ga ke akanye jalo"),
+     ("pelo e botlhoko that a", "pelo e botlhoko thata")],
+)  # fmt: skip
+def test_the_fourteenth_rounds_hurried_spellings_are_written_out(typed, meant):
+    assert respell(typed) == meant
+
+
+def test_a_half_after_a_number_the_entity_marks_alone_is_added():
+    assert _number([{"entity": "number", "start": 0, "end": 4}], "pedi le halofo") == 2.5
+    assert _number([{"entity": "number", "start": 0, "end": 1}], "3 n half") == 3.5
+
+
+def test_aowa_opening_an_answer_is_a_no_not_someone_else_going():
+    # "no, I myself did not go to the office", at "did you go in person?"
+    answer = read("aowa nna ga ke a ya kwa ofising", YES_NO, ranking={"no": 0.99})
+    assert (answer.intent, answer.decision) == ("no", Decision.RECORD)
+
+
+@pytest.mark.parametrize(
+    ("text", "options", "reading"),
+    [("Gore ke dirile kopo jang ke sephiri", YES_NO, {"yes": 0.95}),  # how I applied is a secret
+     ("Ditshenyegelo tsa lelwapa la me ke sephiri", AGREE_SCALE, {"stop": 0.79}),
+     ("ga se tsa gago", AGREE_SCALE, {"disagree": 0.6}),  # not yours
+     ("ke tsa me tseo", YES_NO, {"stop": 0.73}),  # those are mine
+     ("Ke tlhopha go sa arabe", SATISFACTION_SCALE, {"dont_know": 0.92}),  # I choose not to answer
+     ("I don't want to talk about money", AGREE_SCALE, {"stop": 0.84}),
+     ("my grandfather says it's private how much he paid", YES_NO, {"no": 0.9})],
+)  # fmt: skip
+def test_a_secret_or_a_topic_not_talked_about_is_a_refusal(text, options, reading):
+    answer = read(text, options, ranking=reading)
+    assert (answer.intent, answer.decision) == ("refuse", Decision.RECORD)
+
+
+def test_private_said_of_a_school_is_no_refusal():
+    answer = read("no its private school", YES_NO, ranking={"no": 0.97})
+    assert (answer.intent, answer.decision) == ("no", Decision.RECORD)
+
+
+@pytest.mark.parametrize("word", ["costly", "pricey", "shouted", "yelled", "strike"])
+def test_this_rounds_complaint_words_complain(word):
+    assert polarity_of_word(word) == -1
+
+
+def test_a_denied_cost_is_litotes():
+    negation = read_negation("It wasn't too costly")
+    assert negation.litotes and negation.ruled_out == {-1}
+
+
+def test_the_time_questions_own_word_for_reasonable_praises():
+    # "the time taken was reasonable", read as Disagree: confirmed, never recorded
+    text = "Nako e e tsereng e ne e utlwala"
+    answer = read(text, AGREE_SCALE, ranking={"disagree": 0.98})
+    assert answer.decision is Decision.CONFIRM
+
+
+@pytest.mark.parametrize(
+    ("text", "reading", "offered"),
+    [("go ne go se thata go e fitlhelela", {"strongly_agree": 0.95}, "agree"),
+     ("Go ne go le thata bonnye go fitlhelela ofisi", {"strongly_disagree": 0.95}, "disagree")],
+)  # fmt: skip
+def test_an_understatement_or_a_little_read_as_strong_offers_the_plain_option(
+    text, reading, offered
+):
+    answer = read(text, AGREE_SCALE, ranking=reading)
+    assert (answer.intent, answer.decision) == (offered, Decision.CONFIRM)
+
+
+def test_an_understatement_with_an_intensifier_keeps_its_strength():
+    answer = read("completely, no doubt", AGREE_SCALE, ranking={"strongly_agree": 0.95})
+    assert answer.intent == "strongly_agree"
+
+
+@pytest.mark.parametrize(
+    "text", ["ngaka e ne e le e e gaisang", "ke sekolo se se gaisang mo motseng ja"]
+)
+def test_the_best_read_as_a_complaint_offers_the_strong_praise(text):
+    # "the doctor was the best", "it is the best school in the village"
+    answer = read(text, AGREE_SCALE, ranking={"strongly_disagree": 0.95})
+    assert (answer.intent, answer.decision) == ("strongly_agree", Decision.CONFIRM)
+
+
+@pytest.mark.parametrize(
+    ("text", "options", "reading", "command"),
+    [("please take me back to the first question", (), {"stop": 0.18}, "restart"),
+     # I changed my mind, remove my data
+     ("ke fetotse mogopolo, tlosa data yame", SATISFACTION_SCALE, {"satisfied": 0.6},
+      "delete_my_data")],
+)  # fmt: skip
+def test_back_to_the_first_question_and_removing_data_are_commands(text, options, reading, command):
+    answer = read(text, options, ranking=reading)
+    assert (answer.intent, answer.decision) == (command, Decision.RECORD)
