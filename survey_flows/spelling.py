@@ -57,6 +57,7 @@ _RESPELLED = (
     (re.compile(r"\bga ?kea\b"), "ga ke a"),
     (re.compile(r"\b(dnt|don't|dont|didn't|didnt|dint) (?:no|now)\b"), r"\1 know"),
     (re.compile(r"\bdis (satisfied|agree)\b"), r"dis\1"),
+    (re.compile(r"\b(not|nt|never) satisfies\b"), r"\1 satisfied"),
     (re.compile(r"\b(?:at al|at sll|st all)\b"), "at all"),
     (re.compile(r"\b(?:mot (?:sure|sire)|not (?:sire|sute|sue))\b"), "not sure"),
     (re.compile(r"\bno ides\b"), "no idea"),
@@ -99,6 +100,7 @@ _WORDS = {
     "rmembr": "remember", "dificult": "difficult", "expansive": "expensive",
     "treatd": "treated", "teachrs": "teachers", "thy": "they", "dmela": "dumela",
     "yotle": "yotlhe", "itumla": "itumela", "hout": "hour", "bonete": "bonnete",
+    "siamese": "siame",  # autocorrect's: "nako e ne e Siamese"
     "ngl": "",  # "not gonna lie" says nothing of the rating, and its "not" negates nothing
 }  # fmt: skip
 # Rating words typed without their vowels ("cmpltly", "xtrmly", "dssatisfd"): a word with

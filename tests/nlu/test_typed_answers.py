@@ -2391,7 +2391,9 @@ def test_a_lone_e_is_the_short_yes_only_where_nothing_but_a_break_or_address_fol
     ("typed", "meant"),
     [("ga ke satisfied st all", "ga ke satisfied at all"), ("about an hout", "about an hour"),
      ("ga ke na bonete", "ga ke na bonnete"), ("ga ke akanya jalo", "ga ke akanye jalo"),
-     ("pelo e botlhoko that a", "pelo e botlhoko thata")],
+     ("pelo e botlhoko that a", "pelo e botlhoko thata"),
+     ("not satisfies with it", "not satisfied with it"), ("it satisfies me", "it satisfies me"),
+     ("nako e ne e siamese", "nako e ne e siame")],
 )  # fmt: skip
 def test_the_fourteenth_rounds_hurried_spellings_are_written_out(typed, meant):
     assert respell(typed) == meant
@@ -2481,3 +2483,15 @@ def test_the_best_read_as_a_complaint_offers_the_strong_praise(text):
 def test_back_to_the_first_question_and_removing_data_are_commands(text, options, reading, command):
     answer = read(text, options, ranking=reading)
     assert (answer.intent, answer.decision) == (command, Decision.RECORD)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["tirelo e monate tota, ba ne ba bua ka mogala nako yotlhe ke emetse",
+     "Brilliant school, the teachers are on their phones in class"],
+)  # fmt: skip
+def test_praise_beside_staff_on_their_phones_is_never_recorded(text):
+    head = split_reason(text)[0]
+    reading = {"very_satisfied": 0.99}
+    answer = read(text, SATISFACTION_SCALE, by_text={text: reading, head: reading})
+    assert answer.decision is not Decision.RECORD
