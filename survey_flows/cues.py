@@ -819,8 +819,10 @@ _ENDURED = re.compile(
     r"|\b(?:sell|sold|selling)\s+(?:\w+\s+){0,2}(?:goats?|cows?|cattle|chickens?|donkeys?)\b"
     r"|\b(?:rekisa|rekisitse|rekisang)\s+(?:\w+\s+)?(?:di)?(?:podi|kgomo|koko|tonki)\b"
     r"|\b(?:borrow|borrowed|borrowing|adima|adimile|adimang)\b"
-    # staff on their phones: "ba ne ba bua ka mogala nako yotlhe", "teachers on their phones"
-    r"|\b(?:bua|buang|bue)\s+(?:ka|mo)\s+(?:mogala|mogaleng)\b|\bon (?:their|her|his) phones?\b"
+    # staff on their phones, or children playing on them: "ba ne ba bua ka mogala nako yotlhe",
+    # "teachers on their phones", "ngwana o ithuta go tshameka ka mogala mo phaposing"
+    r"|\b(?:bua|buang|bue|tshameka|tshamekang)\s+(?:ka|mo)\s+(?:mogala|mogaleng)\b"
+    r"|\bon (?:their|her|his) phones?\b"
 )
 
 

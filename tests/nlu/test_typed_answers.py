@@ -2486,12 +2486,16 @@ def test_back_to_the_first_question_and_removing_data_are_commands(text, options
 
 
 @pytest.mark.parametrize(
-    "text",
-    ["tirelo e monate tota, ba ne ba bua ka mogala nako yotlhe ke emetse",
-     "Brilliant school, the teachers are on their phones in class"],
+    ("text", "options", "reading"),
+    [("tirelo e monate tota, ba ne ba bua ka mogala nako yotlhe ke emetse", SATISFACTION_SCALE,
+      {"very_satisfied": 0.99}),
+     ("Brilliant school, the teachers are on their phones in class", SATISFACTION_SCALE,
+      {"very_satisfied": 0.99}),
+     # the teaching is fine, the child learns to play on the phone in class
+     ("ee go ruta go siame, ngwana o ithuta go tshameka ka mogala mo phaposing", AGREE_SCALE,
+      {"agree": 0.96})],
 )  # fmt: skip
-def test_praise_beside_staff_on_their_phones_is_never_recorded(text):
+def test_praise_beside_staff_on_their_phones_is_never_recorded(text, options, reading):
     head = split_reason(text)[0]
-    reading = {"very_satisfied": 0.99}
-    answer = read(text, SATISFACTION_SCALE, by_text={text: reading, head: reading})
+    answer = read(text, options, by_text={text: reading, head: reading})
     assert answer.decision is not Decision.RECORD
