@@ -42,9 +42,8 @@ WORDS: dict[str, float] = {
 SCALES = {"hundred": 100, "thousand": 1000, "hundreds": 100, "thousands": 1000}
 TIMES_NEXT = {"masome": 10, "makgolo": 100, "dikete": 1000}  # multiply what follows
 # Words that may join the parts of one number ("one hundred and fifty", "masome a mabedi").
-# "ee" is the joiner "e" after nlu.normalise, which writes a lone "e" as the short yes.
 # "&" joins number entities ("one hundred & fifty"); the word tokens never hold it.
-JOINERS = {"and", "n", "nd", "&", "a", "an", "le", "tse", "di", "e", "ee", "metso"}  # "2n half"
+JOINERS = {"and", "n", "nd", "&", "a", "an", "le", "tse", "di", "e", "metso"}  # "2n half"
 HALF = ("half", "halofo", "sephatlo")
 # "aura" and "dura" are autocorrect's "ura" and "diura"
 HOUR_UNITS = {"hour", "hours", "hr", "hrs", "h", "ura", "oura", "diura", "aura", "dura"}
@@ -54,8 +53,8 @@ MINUTE_UNITS = {
     "motsotso",
 }  # fmt: skip
 ONE_UNIT = {"hour", "hr", "ura", "oura", "aura", "minute", "motsotso"}  # a unit alone is one of it
-# "diura di le pedi": hours that are two ("ee" is "e" once normalised as the short yes)
-SETSWANA_CONCORDS = {"di", "tse", "e", "ee", "le", "a"}
+# "diura di le pedi": hours that are two
+SETSWANA_CONCORDS = {"di", "tse", "e", "le", "a"}
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[a-z]+")
 _SPACED_THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3})((?: \d{3})+)(?![\d.,])")  # "P1 000"
 _THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
