@@ -2431,7 +2431,7 @@ def test_private_said_of_a_school_is_no_refusal():
 
 
 @pytest.mark.parametrize("word", ["costly", "pricey", "shouted", "yelled", "strike"])
-def test_this_rounds_complaint_words_complain(word):
+def test_the_fourteenth_rounds_complaint_words_complain(word):
     assert polarity_of_word(word) == -1
 
 
