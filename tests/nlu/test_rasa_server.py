@@ -217,7 +217,7 @@ DEVELOPMENT_FLOORS = [
     (DEV_12, (0.97, 0.95), (0.83, 0.76), (0.002, 0.012)),
     (DEV_13, (0.96, 0.95), (0.78, 0.79), (0.004, 0.010)),
     (DEV_14, (0.94, 0.94), (0.76, 0.74), (0.010, 0.010)),
-    # one Setswana answer of dev_15 more is recorded with the plain strength since the
+    # one more Setswana answer of dev_15 is recorded with the plain strength since the
     # fourteenth round gives the model a lone 'e' as typed (nlu/testset/README.md, Changes)
     (DEV_15, (0.97, 0.98), (0.80, 0.82), (0.002, 0.007)),
     (DEV_16, (0.98, 0.97), (0.83, 0.82), (0.004, 0.003)),
