@@ -63,7 +63,7 @@ AND_A_HALF = re.compile(
     r"(?:^|\b(?:an?|one)\s+)(hour|day|week|month|year)s?\s+(?:and|n|nd|&)\s+(?:a\s+)?half\b"
 )
 # A half after a number the entity marks alone: "pedi le halofo" (two and a half), "3 n half".
-HALF_AFTER = re.compile(r"\s*(?:le|and(?:\s+a)?|n|nd|&)\s+(?:half|halofo|sephatlo)\b")
+HALF_AFTER = re.compile(rf"\s*(?:le|and(?:\s+a)?|n|nd|&)\s+(?:{'|'.join(HALF)})\b")
 # What settles an answer that gives other numbers first: "gabedi kgotsa gararo, ke akanya
 # gararo" (twice or three times, I think three), "once online, once in person: two",
 # "altogether 5".

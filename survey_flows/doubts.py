@@ -261,10 +261,11 @@ def _said_strength(best: Candidate, found: Symbols, rating_part: str) -> int | N
     plain = POSITION_OF_INTENT[best.intent].strength == 1
     strong = strong_marker(words)
     other_side = word_polarity(rating_part) == -best.polarity
+    litotes = read_negation(rating_part).litotes  # a reason's litotes is not the rating's
     if (
         plain
         and (strong or intensified(rating_part) or extreme(rating_part, best.polarity))
-        and not read_negation(rating_part).litotes  # a reason's litotes is not the rating's
+        and not litotes
         and not other_side
     ):
         return 2  # "not satisfied in the least", "ee ruri", "excellent" read as plain
@@ -273,7 +274,7 @@ def _said_strength(best: Candidate, found: Symbols, rating_part: str) -> int | N
     if (
         not plain
         and best.polarity > 0
-        and read_negation(rating_part).litotes
+        and litotes
         and not (strong or has_phrase(rating_part, INTENSIFIERS))
     ):
         # "go ne go se thata go e fitlhelela" (it was not hard to reach) read as Strongly
